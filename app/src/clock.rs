@@ -1,0 +1,73 @@
+//! Shop-local time. The shop runs on Europe/Amsterdam: CET (UTC+1) in
+//! winter, CEST (UTC+2) from the last Sunday of March 01:00 UTC to the last
+//! Sunday of October 01:00 UTC (the EU rule since 1996). Computed here rather
+//! than pulling a time-zone database into the build.
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
+
+fn last_sunday(year: i32, month: u32) -> Option<NaiveDate> {
+    let first_of_next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)?
+    };
+    let last = first_of_next.pred_opt()?;
+    let back = last.weekday().num_days_from_sunday();
+    last.checked_sub_signed(Duration::days(i64::from(back)))
+}
+
+/// The UTC offset of Amsterdam, in hours, at a UTC instant.
+pub fn amsterdam_offset_hours(utc: NaiveDateTime) -> i64 {
+    let year = utc.year();
+    let switch = |month| last_sunday(year, month).and_then(|d| d.and_hms_opt(1, 0, 0));
+    match (switch(3), switch(10)) {
+        (Some(start), Some(end)) if utc >= start && utc < end => 2,
+        _ => 1,
+    }
+}
+
+/// Amsterdam local time for a UTC instant.
+pub fn amsterdam_local(utc: NaiveDateTime) -> NaiveDateTime {
+    utc + Duration::hours(amsterdam_offset_hours(utc))
+}
+
+/// The shop's calendar date at a UTC instant.
+pub fn shop_today(utc: NaiveDateTime) -> NaiveDate {
+    amsterdam_local(utc).date()
+}
+
+/// Whether a date is a Sunday (no deliveries).
+pub fn is_sunday(date: NaiveDate) -> bool {
+    date.weekday() == Weekday::Sun
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d).and_then(|d| d.and_hms_opt(h, min, 0)).expect("valid date")
+    }
+
+    #[test]
+    fn winter_and_summer_offsets() {
+        assert_eq!(amsterdam_offset_hours(at(2026, 1, 15, 12, 0)), 1);
+        assert_eq!(amsterdam_offset_hours(at(2026, 7, 15, 12, 0)), 2);
+    }
+
+    #[test]
+    fn switches_on_the_last_sundays_at_one_utc() {
+        // 2026: 29 March and 25 October.
+        assert_eq!(amsterdam_offset_hours(at(2026, 3, 29, 0, 59)), 1);
+        assert_eq!(amsterdam_offset_hours(at(2026, 3, 29, 1, 0)), 2);
+        assert_eq!(amsterdam_offset_hours(at(2026, 10, 25, 0, 59)), 2);
+        assert_eq!(amsterdam_offset_hours(at(2026, 10, 25, 1, 0)), 1);
+    }
+
+    #[test]
+    fn the_shop_date_turns_at_local_midnight() {
+        assert_eq!(shop_today(at(2026, 11, 28, 23, 30)), NaiveDate::from_ymd_opt(2026, 11, 29).expect("date"));
+        assert_eq!(shop_today(at(2026, 7, 1, 21, 59)), NaiveDate::from_ymd_opt(2026, 7, 1).expect("date"));
+        assert_eq!(shop_today(at(2026, 7, 1, 22, 0)), NaiveDate::from_ymd_opt(2026, 7, 2).expect("date"));
+    }
+}

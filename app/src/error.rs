@@ -1,0 +1,95 @@
+//! The one error type of every server function, and the one place where it
+//! becomes an HTTP status and a sentence for the user.
+
+use crate::validate::FieldErrors;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    /// One or more form fields were refused; each carries its own reason.
+    #[error("invalid input")]
+    Validation(FieldErrors),
+    #[error("not found")]
+    NotFound,
+    #[error("not enough stock of {product}: {available} left")]
+    OutOfStock { product: String, available: i32 },
+    #[error("the cart is empty")]
+    CartEmpty,
+    #[error("a product in the cart is no longer available")]
+    ProductUnavailable,
+    #[error("not logged in")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("too many requests; retry after {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// Something failed on the server; the details are in the server log
+    /// only, never sent to the browser.
+    #[error("internal error")]
+    Internal,
+    /// The request never reached our code (network, decoding).
+    #[error("request failed: {0}")]
+    Request(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Validation(_) => 422,
+            Self::NotFound => 404,
+            Self::OutOfStock { .. } | Self::CartEmpty | Self::ProductUnavailable => 409,
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::RateLimited { .. } => 429,
+            Self::Internal => 500,
+            Self::Request(_) => 400,
+        }
+    }
+
+    /// The sentence shown to the user.
+    pub fn user_message(&self) -> String {
+        crate::i18n::error_message(self)
+    }
+
+    /// The field errors, if this is a validation error.
+    pub fn fields(&self) -> Option<&FieldErrors> {
+        match self {
+            Self::Validation(fields) => Some(fields),
+            _ => None,
+        }
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> Self {
+        Self::Validation(errors)
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Request(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    /// A database failure is logged in full on the server and reaches the
+    /// user only as "something went wrong".
+    fn from(error: sea_orm::DbErr) -> Self {
+        tracing::error!(%error, "database error");
+        Self::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(error: tower_sessions::session::Error) -> Self {
+        tracing::error!(%error, "session error");
+        Self::Internal
+    }
+}

@@ -1,0 +1,110 @@
+//! User-facing text shared by all modules: error and field messages, the
+//! layout. Dutch is the shop's language; each module keeps its own screen
+//! text in its `text.rs`, so that English is added there without touching
+//! components.
+
+use crate::error::AppError;
+use crate::money::format_eur;
+use crate::validate::FieldError;
+
+/// Text of the page frame (header, footer).
+pub struct LayoutText {
+    pub shop_name: &'static str,
+    pub tagline: &'static str,
+    pub cart: &'static str,
+    pub catalog: &'static str,
+    pub footer: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub loading: &'static str,
+}
+
+pub const LAYOUT_NL: LayoutText = LayoutText {
+    shop_name: "Winkel",
+    tagline: "Eerlijke spullen, eerlijk met je gegevens",
+    cart: "Winkelwagen",
+    catalog: "Assortiment",
+    footer: "Wij bewaren alleen wat nodig is om je bestelling te leveren.",
+    not_found_title: "Pagina niet gevonden",
+    not_found_body: "Deze pagina bestaat niet (meer).",
+    loading: "Laden…",
+};
+
+pub fn layout() -> &'static LayoutText {
+    &LAYOUT_NL
+}
+
+/// The sentence for a refused field.
+pub fn field_message(error: &FieldError) -> String {
+    match error {
+        FieldError::Required => "Dit veld is verplicht.".into(),
+        FieldError::TooLong { max } => format!("Maximaal {max} tekens."),
+        FieldError::Email => "Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.".into(),
+        FieldError::Postcode => "Vul een geldige postcode in (NL: 1234 AB, BE: 1000).".into(),
+        FieldError::Phone => "Vul een geldig telefoonnummer in (9 tot 15 cijfers).".into(),
+        FieldError::VatNumber => "Vul een geldig btw-nummer in, bijvoorbeeld NL123456789B01.".into(),
+        FieldError::Country => "Wij leveren alleen in Nederland en België.".into(),
+        FieldError::Gender => "Kies een van de opties.".into(),
+        FieldError::HouseNumber => "Een huisnummer begint met een cijfer.".into(),
+        FieldError::Date => "Vul een datum in als JJJJ-MM-DD.".into(),
+        FieldError::DateTooSoon => "De leverdatum moet op zijn vroegst morgen zijn.".into(),
+        FieldError::DateTooFar => "De leverdatum mag hoogstens 90 dagen vooruit liggen.".into(),
+        FieldError::PaymentMethod => "Kies een betaalwijze die voor jou beschikbaar is.".into(),
+        FieldError::DeliveryMethod => "Kies verzenden of afhalen.".into(),
+        FieldError::PickupNeedsPickupDelivery => "Betalen bij afhalen kan alleen als je de bestelling afhaalt.".into(),
+        FieldError::Quantity => "Kies een aantal van 1 tot 99.".into(),
+    }
+}
+
+/// The sentence for any error a server function returns.
+pub fn error_message(error: &AppError) -> String {
+    match error {
+        AppError::Validation(_) => "Controleer de gemarkeerde velden.".into(),
+        AppError::NotFound => "Niet gevonden.".into(),
+        AppError::OutOfStock { product, available } => match available {
+            0 => format!("{product} is helaas uitverkocht."),
+            n => format!("Van {product} zijn er nog maar {n} op voorraad."),
+        },
+        AppError::CartEmpty => "Je winkelwagen is leeg.".into(),
+        AppError::ProductUnavailable => "Een artikel in je winkelwagen is niet meer leverbaar.".into(),
+        AppError::Unauthorized => "Log eerst in.".into(),
+        AppError::Forbidden => "Je hebt geen toegang tot deze functie.".into(),
+        AppError::RateLimited { retry_after_secs } => {
+            format!("Te veel verzoeken. Probeer het over {} minuten opnieuw.", retry_after_secs.div_ceil(60))
+        }
+        AppError::Internal => "Er ging iets mis aan onze kant. Probeer het later opnieuw.".into(),
+        AppError::Request(_) => "Het verzoek kon niet worden verwerkt. Probeer het opnieuw.".into(),
+    }
+}
+
+pub fn payment_method_label(method: &str) -> &'static str {
+    match method {
+        "bank_transfer" => "Bankoverschrijving",
+        "pay_on_pickup" => "Betalen bij afhalen",
+        "on_account" => "Op rekening",
+        _ => "Onbekend",
+    }
+}
+
+pub fn delivery_method_label(method: &str) -> &'static str {
+    match method {
+        "shipping" => "Verzenden",
+        "pickup" => "Afhalen in de winkel",
+        _ => "Onbekend",
+    }
+}
+
+pub fn order_status_label(status: &str) -> &'static str {
+    match status {
+        "new" => "Nieuw",
+        "paid" => "Betaald",
+        "shipped" => "Verzonden",
+        "completed" => "Afgerond",
+        "cancelled" => "Geannuleerd",
+        _ => "Onbekend",
+    }
+}
+
+pub fn price(cents: i64) -> String {
+    format_eur(cents)
+}

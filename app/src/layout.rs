@@ -1,0 +1,60 @@
+//! The page frame: header with the reactive cart count, footer, 404.
+
+use crate::i18n::layout;
+use crate::shop::{cart_resource, CartNotice};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let t = layout();
+    let cart = cart_resource();
+    let count = move || {
+        Suspend::new(async move { cart.await.map(|c| c.item_count).unwrap_or(0) })
+    };
+    view! {
+        <header class="site-header">
+            <A href="/" attr:class="logo">{t.shop_name}</A>
+            <span class="tagline">{t.tagline}</span>
+            <nav>
+                <A href="/">{t.catalog}</A>
+                <A href="/cart" attr:class="cart-link">
+                    {t.cart}
+                    " "
+                    <Transition fallback=|| view! { <span class="cart-count">"0"</span> }>
+                        <span class="cart-count" data-testid="cart-count">{count}</span>
+                    </Transition>
+                </A>
+            </nav>
+        </header>
+        <CartNotice/>
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <p>{layout().footer}</p>
+        </footer>
+    }
+}
+
+/// Shown for unknown routes and missing records; answers 404 on the server.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(http::StatusCode::NOT_FOUND);
+    }
+    let t = layout();
+    view! {
+        <Title text=t.not_found_title/>
+        <section class="not-found">
+            <h1>{t.not_found_title}</h1>
+            <p>{t.not_found_body}</p>
+            <A href="/">{t.catalog}</A>
+        </section>
+    }
+}

@@ -1,0 +1,71 @@
+//! Winkel: the shop's components, routes, server functions and the types
+//! they share between browser and server.
+//!
+//! `ssr` builds the server half (database, sessions); `hydrate` the browser
+//! half. They are mutually exclusive.
+
+#[cfg(all(feature = "ssr", feature = "hydrate"))]
+compile_error!("features `ssr` and `hydrate` are mutually exclusive");
+
+pub mod clock;
+pub mod error;
+pub mod i18n;
+pub mod layout;
+pub mod money;
+pub mod shop;
+pub mod validate;
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use layout::{Footer, Header, NotFound};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+use shop::{CartActions, CartPage, CheckoutPage, HomePage, OrderPage, ProductPage};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="nl">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(CartActions::new());
+    view! {
+        <Stylesheet id="leptos" href="/pkg/winkel.css"/>
+        <Title text="Winkel"/>
+        // Every route renders asynchronously: the full page with its data in one
+        // response, so that it works without JavaScript and a missing record
+        // can answer 404.
+        <Router>
+            <Header/>
+            <main>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async/>
+                    <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orders/:token") view=OrderPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}

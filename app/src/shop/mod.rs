@@ -1,0 +1,425 @@
+//! The storefront: catalogue, product page, cart, checkout, confirmation.
+
+pub mod api;
+pub mod models;
+pub mod rules;
+pub mod text;
+
+mod checkout;
+
+pub use checkout::CheckoutPage;
+
+use crate::error::AppError;
+use crate::i18n::{self, price};
+use crate::money::format_vat_rate;
+use api::{get_cart, get_catalog, get_order, get_product, AddToCart, PlaceOrder, UpdateCartLine};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::{use_params_map, use_query_map};
+use models::{CartView, Catalog, ProductCard, ProductDetail};
+use text::text;
+
+/// The cart's server actions, shared by every form that changes the cart
+/// and by the header's item count, which refetches when any of them ran.
+#[derive(Clone, Copy)]
+pub struct CartActions {
+    pub add: ServerAction<AddToCart>,
+    pub update: ServerAction<UpdateCartLine>,
+    pub place: ServerAction<PlaceOrder>,
+}
+
+impl CartActions {
+    pub fn new() -> Self {
+        Self { add: ServerAction::new(), update: ServerAction::new(), place: ServerAction::new() }
+    }
+
+    /// Changes whenever the cart may have changed.
+    pub fn version(&self) -> (usize, usize, usize) {
+        (self.add.version().get(), self.update.version().get(), self.place.version().get())
+    }
+}
+
+impl Default for CartActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn cart_actions() -> CartActions {
+    use_context::<CartActions>().unwrap_or_default()
+}
+
+/// A reactive view of the visitor's cart, refetched after every cart change.
+pub fn cart_resource() -> Resource<Result<CartView, AppError>> {
+    let actions = cart_actions();
+    Resource::new(move || actions.version(), |_| get_cart())
+}
+
+#[component]
+pub fn ErrorMessage(error: AppError) -> impl IntoView {
+    view! { <p class="error" role="alert">{error.user_message()}</p> }
+}
+
+#[component]
+fn ProductImage(image: Option<String>, name: String) -> impl IntoView {
+    match image {
+        Some(src) => view! { <img src=src alt=name width="320" height="240" loading="lazy"/> }.into_any(),
+        None => view! { <div class="no-image" aria-hidden="true"></div> }.into_any(),
+    }
+}
+
+/// Adds one product to the cart; works as a plain form post without JS.
+#[component]
+fn AddToCartForm(product_id: i32, available: bool, #[prop(optional)] with_quantity: bool) -> impl IntoView {
+    let t = text();
+    let add = cart_actions().add;
+    view! {
+        <ActionForm action=add attr:class="add-to-cart">
+            <input type="hidden" name="product_id" value=product_id/>
+            {if with_quantity {
+                view! {
+                    <label class="quantity">
+                        {t.quantity}
+                        <input type="number" name="quantity" value="1" min="1" max="99" required/>
+                    </label>
+                }
+                    .into_any()
+            } else {
+                view! { <input type="hidden" name="quantity" value="1"/> }.into_any()
+            }}
+            <button type="submit" disabled=!available>
+                {if available { t.add_to_cart } else { t.sold_out }}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// The outcome of the last "add to cart", shown under the header.
+#[component]
+pub fn CartNotice() -> impl IntoView {
+    let add = cart_actions().add;
+    move || {
+        add.value().get().map(|result| match result {
+            Ok(_) => view! { <p class="notice" role="status">{text().added_to_cart}</p> }.into_any(),
+            Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+        })
+    }
+}
+
+#[component]
+fn ProductGrid(products: Vec<ProductCard>) -> impl IntoView {
+    let t = text();
+    if products.is_empty() {
+        return view! { <p class="empty">{t.no_products}</p> }.into_any();
+    }
+    view! {
+        <ul class="product-grid">
+            {products
+                .into_iter()
+                .map(|p| {
+                    let href = format!("/products/{}", p.slug);
+                    view! {
+                        <li class="product-card">
+                            <A href=href.clone()>
+                                <ProductImage image=p.image name=p.name.clone()/>
+                                <h3>{p.name.clone()}</h3>
+                            </A>
+                            <p class="price">{price(p.price_cents)}</p>
+                            <AddToCartForm product_id=p.id available=p.in_stock/>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn CatalogView(catalog: Catalog, query: String) -> impl IntoView {
+    let t = text();
+    let chosen = catalog.category.as_ref().map(|c| c.slug.clone());
+    let heading = catalog.category.as_ref().map_or(i18n::layout().catalog.to_owned(), |c| c.name.clone());
+    let all_class = if chosen.is_none() { "active" } else { "" };
+    view! {
+        <nav class="categories" aria-label="Categorieën">
+            <A href="/" attr:class=all_class>{t.all_categories}</A>
+            {catalog
+                .categories
+                .into_iter()
+                .map(|c| {
+                    let class = if chosen.as_deref() == Some(c.slug.as_str()) { "active" } else { "" };
+                    view! { <A href=format!("/?category={}", c.slug) attr:class=class>{c.name}</A> }
+                })
+                .collect_view()}
+        </nav>
+        <h2>{heading}</h2>
+        <Form method="GET" action="/" attr:class="search">
+            {chosen.map(|slug| view! { <input type="hidden" name="category" value=slug/> })}
+            <input type="search" name="q" value=query placeholder=t.search_placeholder aria-label=t.search_placeholder/>
+            <button type="submit">{t.search_button}</button>
+        </Form>
+        <ProductGrid products=catalog.products/>
+    }
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let query = use_query_map();
+    let search = move || query.read().get("q").unwrap_or_default();
+    let category = move || query.read().get("category").filter(|c| !c.is_empty());
+    let catalog = Resource::new(move || (search(), category()), |(q, c)| get_catalog(Some(q), c));
+    view! {
+        <Title text="Winkel"/>
+        <Suspense fallback=|| view! { <p>{i18n::layout().loading}</p> }>
+            {move || Suspend::new(async move {
+                match catalog.await {
+                    Ok(c) => view! { <CatalogView catalog=c query=search()/> }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProductView(product: ProductDetail) -> impl IntoView {
+    let t = text();
+    let available = product.stock > 0;
+    view! {
+        <Title text=product.name.clone()/>
+        <article class="product">
+            <ProductImage image=product.image.clone() name=product.name.clone()/>
+            <div class="product-info">
+                <p class="breadcrumb">
+                    <A href=format!("/?category={}", product.category.slug)>{product.category.name.clone()}</A>
+                </p>
+                <h1>{product.name.clone()}</h1>
+                <p class="price">
+                    {price(product.price_cents)} " "
+                    <small>{t.vat_included} " " {format_vat_rate(product.vat_rate_bp)}</small>
+                </p>
+                <p class="stock">{if available { t.in_stock } else { t.sold_out }}</p>
+                <p class="description">{product.description.clone()}</p>
+                <AddToCartForm product_id=product.id available with_quantity=true/>
+                <A href="/">{t.back_to_shop}</A>
+            </div>
+        </article>
+    }
+}
+
+#[component]
+pub fn ProductPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let product = Resource::new(slug, get_product);
+    view! {
+        <Suspense fallback=|| view! { <p>{i18n::layout().loading}</p> }>
+            {move || Suspend::new(async move {
+                match product.await {
+                    Ok(p) => view! { <ProductView product=p/> }.into_any(),
+                    Err(AppError::NotFound) => view! { <crate::layout::NotFound/> }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CartLines(cart: CartView) -> impl IntoView {
+    let t = text();
+    let update = cart_actions().update;
+    if cart.lines.is_empty() {
+        return view! {
+            <p class="empty">{t.cart_empty}</p>
+            <A href="/">{t.back_to_shop}</A>
+        }
+            .into_any();
+    }
+    view! {
+        <table class="cart">
+            <thead>
+                <tr>
+                    <th>{t.product}</th>
+                    <th>{t.price}</th>
+                    <th>{t.quantity}</th>
+                    <th>{t.total}</th>
+                    <th></th>
+                </tr>
+            </thead>
+            <tbody>
+                {cart
+                    .lines
+                    .into_iter()
+                    .map(|line| {
+                        view! {
+                            <tr class="cart-line" data-product=line.slug.clone()>
+                                <td>
+                                    <A href=format!("/products/{}", line.slug)>{line.name.clone()}</A>
+                                </td>
+                                <td>{price(line.unit_price_cents)}</td>
+                                <td>
+                                    <ActionForm action=update attr:class="update-line">
+                                        <input type="hidden" name="product_id" value=line.product_id/>
+                                        <input
+                                            type="number"
+                                            name="quantity"
+                                            value=line.quantity
+                                            min="0"
+                                            max="99"
+                                            aria-label=t.quantity
+                                        />
+                                        <button type="submit">{t.update}</button>
+                                    </ActionForm>
+                                </td>
+                                <td class="line-total">{price(line.line_total_cents)}</td>
+                                <td>
+                                    <ActionForm action=update attr:class="remove-line">
+                                        <input type="hidden" name="product_id" value=line.product_id/>
+                                        <input type="hidden" name="quantity" value="0"/>
+                                        <button type="submit" class="link">{t.remove}</button>
+                                    </ActionForm>
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+            <tfoot>
+                <tr>
+                    <th colspan="3">{t.subtotal}</th>
+                    <td class="cart-subtotal">{price(cart.subtotal_cents)}</td>
+                    <td></td>
+                </tr>
+            </tfoot>
+        </table>
+        <p class="actions">
+            <A href="/">{t.back_to_shop}</A>
+            <A href="/checkout" attr:class="button">{t.to_checkout}</A>
+        </p>
+    }
+        .into_any()
+}
+
+#[component]
+pub fn CartPage() -> impl IntoView {
+    let t = text();
+    let cart = cart_resource();
+    let update = cart_actions().update;
+    view! {
+        <Title text=t.cart_title/>
+        <h1>{t.cart_title}</h1>
+        {move || update.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })}
+        <Transition fallback=|| view! { <p>{i18n::layout().loading}</p> }>
+            {move || Suspend::new(async move {
+                match cart.await {
+                    Ok(c) => view! { <CartLines cart=c/> }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let t = text();
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let order = Resource::new(token, get_order);
+    view! {
+        <Title text=t.order_title/>
+        <Suspense fallback=|| view! { <p>{i18n::layout().loading}</p> }>
+            {move || Suspend::new(async move {
+                match order.await {
+                    Ok(o) => view! { <OrderSummary order=o/> }.into_any(),
+                    Err(AppError::NotFound) => view! { <crate::layout::NotFound/> }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OrderSummary(order: models::OrderView) -> impl IntoView {
+    let t = text();
+    view! {
+        <section class="order-confirmation">
+            <h1>{t.order_title}</h1>
+            <p>{t.order_thanks}</p>
+            <dl class="order-facts">
+                <dt>{t.order_number}</dt>
+                <dd class="order-token">{order.token.clone()}</dd>
+                <dt>{t.order_status}</dt>
+                <dd class="order-status">{i18n::order_status_label(&order.status)}</dd>
+                <dt>{t.order_date}</dt>
+                <dd>{order.placed_at.format("%d-%m-%Y %H:%M UTC").to_string()}</dd>
+                <dt>{t.delivery_method}</dt>
+                <dd>{i18n::delivery_method_label(&order.delivery_method)}</dd>
+                <dt>{t.delivery_date}</dt>
+                <dd>{order.desired_delivery_date.map(|d| d.format("%d-%m-%Y").to_string()).unwrap_or_else(|| "—".into())}</dd>
+                <dt>{t.payment_method}</dt>
+                <dd>{i18n::payment_method_label(&order.payment_method)}</dd>
+            </dl>
+            <table class="order-lines">
+                <thead>
+                    <tr>
+                        <th>{t.product}</th>
+                        <th>{t.quantity}</th>
+                        <th>{t.price}</th>
+                        <th>{t.total}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {order
+                        .lines
+                        .into_iter()
+                        .map(|l| {
+                            view! {
+                                <tr class="order-line">
+                                    <td>{l.product_name}</td>
+                                    <td class="qty">{l.quantity}</td>
+                                    <td>{price(l.unit_price_cents)}</td>
+                                    <td>{price(l.line_total_cents)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr>
+                        <th colspan="3">{t.subtotal}</th>
+                        <td>{price(order.subtotal_cents)}</td>
+                    </tr>
+                    <tr>
+                        <th colspan="3">{t.shipping}</th>
+                        <td>{price(order.shipping_cents)}</td>
+                    </tr>
+                    <tr class="grand-total">
+                        <th colspan="3">{t.total}</th>
+                        <td class="order-total">{price(order.total_cents)}</td>
+                    </tr>
+                    <tr>
+                        <th colspan="3">{t.vat}</th>
+                        <td>{price(order.vat_cents)}</td>
+                    </tr>
+                </tfoot>
+            </table>
+            <h2>{t.ship_to}</h2>
+            <address>
+                {order.recipient_name}
+                <br/>
+                {order.company_name.map(|c| view! { {c} <br/> })}
+                {format!("{} {}", order.street, order.house_number)}
+                <br/>
+                {format!("{} {}", order.postcode, order.city)}
+                <br/>
+                {order.country}
+            </address>
+            <A href="/">{t.back_to_shop}</A>
+        </section>
+    }
+}

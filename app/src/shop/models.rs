@@ -1,0 +1,130 @@
+//! Shop types that cross the wire between server and browser.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryView {
+    pub id: i32,
+    pub name: String,
+    pub slug: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductCard {
+    pub id: i32,
+    pub name: String,
+    pub slug: String,
+    pub price_cents: i64,
+    pub image: Option<String>,
+    pub in_stock: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalog {
+    pub categories: Vec<CategoryView>,
+    pub products: Vec<ProductCard>,
+    /// The category whose products are shown, if one was chosen.
+    pub category: Option<CategoryView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductDetail {
+    pub id: i32,
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub price_cents: i64,
+    pub vat_rate_bp: i32,
+    pub stock: i32,
+    pub image: Option<String>,
+    pub category: CategoryView,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartLineView {
+    pub product_id: i32,
+    pub name: String,
+    pub slug: String,
+    pub unit_price_cents: i64,
+    pub quantity: i32,
+    pub line_total_cents: i64,
+    pub stock: i32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartView {
+    pub lines: Vec<CartLineView>,
+    pub item_count: i32,
+    pub subtotal_cents: i64,
+}
+
+/// What the checkout page needs besides the cart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckoutOptions {
+    pub cart: CartView,
+    pub payment_methods: Vec<String>,
+    pub earliest_delivery: NaiveDate,
+    pub latest_delivery: NaiveDate,
+    pub shipping_cents: i64,
+    pub free_shipping_from_cents: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLineView {
+    pub product_name: String,
+    pub quantity: i32,
+    pub unit_price_cents: i64,
+    pub vat_rate_bp: i32,
+    pub line_total_cents: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderView {
+    pub token: String,
+    pub status: String,
+    pub placed_at: NaiveDateTime,
+    pub desired_delivery_date: Option<NaiveDate>,
+    pub delivery_method: String,
+    pub payment_method: String,
+    pub lines: Vec<OrderLineView>,
+    pub subtotal_cents: i64,
+    pub shipping_cents: i64,
+    pub vat_cents: i64,
+    pub total_cents: i64,
+    pub recipient_name: String,
+    pub company_name: Option<String>,
+    pub street: String,
+    pub house_number: String,
+    pub postcode: String,
+    pub city: String,
+    pub country: String,
+}
+
+/// The checkout form as posted: every field optional at this stage, so that a
+/// missing field becomes a clear "required" message instead of a decode error.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CheckoutInput {
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub gender: Option<String>,
+    pub street: Option<String>,
+    pub house_number: Option<String>,
+    pub postcode: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub phone: Option<String>,
+    pub company_name: Option<String>,
+    pub vat_number: Option<String>,
+    pub newsletter: Option<String>,
+    pub delivery_street: Option<String>,
+    pub delivery_house_number: Option<String>,
+    pub delivery_postcode: Option<String>,
+    pub delivery_city: Option<String>,
+    pub delivery_country: Option<String>,
+    pub delivery_date: Option<String>,
+    pub delivery_method: Option<String>,
+    pub payment_method: Option<String>,
+}

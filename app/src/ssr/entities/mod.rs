@@ -1,0 +1,12 @@
+//! SeaORM entities, one per table of `migrations/`. Server-only.
+//!
+//! Row types that hold a password hash (`customer`, `staff`) are deliberately
+//! not `Serialize`: they cannot be sent to the browser by accident.
+
+pub mod category;
+pub mod customer;
+pub mod order;
+pub mod order_line;
+pub mod product;
+pub mod session;
+pub mod setting;

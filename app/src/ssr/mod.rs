@@ -1,0 +1,24 @@
+//! Server-only parts: state, database entities, services, sessions.
+
+pub mod entities;
+pub mod services;
+pub mod session_store;
+pub mod state;
+
+pub use state::{db, reply, session, AppState};
+
+/// 128 random bits as 32 lower-case hex characters: order tokens and the
+/// like, unguessable by design.
+pub fn random_token() -> Result<String, crate::error::AppError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        tracing::error!(error = %e, "no randomness available");
+        crate::error::AppError::Internal
+    })?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The current time in UTC, without a time zone (how the database stores it).
+pub fn now_utc() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}

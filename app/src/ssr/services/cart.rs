@@ -1,0 +1,107 @@
+//! The cart lives in the session: product ids and quantities only.
+
+use crate::error::AppError;
+use crate::shop::models::{CartLineView, CartView};
+use crate::shop::rules::{self, CartItem};
+use crate::ssr::entities::product;
+use crate::validate::{FieldError, FieldErrors};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use tower_sessions::Session;
+
+const CART_KEY: &str = "cart";
+
+pub async fn load(session: &Session) -> Result<Vec<CartItem>, AppError> {
+    Ok(session.get::<Vec<CartItem>>(CART_KEY).await?.unwrap_or_default())
+}
+
+pub async fn store(session: &Session, cart: &[CartItem]) -> Result<(), AppError> {
+    if cart.is_empty() {
+        session.remove_value(CART_KEY).await?;
+    } else {
+        session.insert(CART_KEY, cart).await?;
+    }
+    Ok(())
+}
+
+/// The cart with current names and prices; lines whose product is gone or
+/// inactive are left out.
+pub async fn view(db: &impl ConnectionTrait, cart: &[CartItem]) -> Result<CartView, AppError> {
+    if cart.is_empty() {
+        return Ok(CartView::default());
+    }
+    let products = product::Entity::find()
+        .filter(product::Column::Id.is_in(cart.iter().map(|i| i.product_id)))
+        .filter(product::Column::Active.eq(true))
+        .all(db)
+        .await?;
+    let lines: Vec<CartLineView> = cart
+        .iter()
+        .filter_map(|item| {
+            let p = products.iter().find(|p| p.id == item.product_id)?;
+            Some(CartLineView {
+                product_id: p.id,
+                name: p.name.clone(),
+                slug: p.slug.clone(),
+                unit_price_cents: p.price_cents,
+                quantity: item.quantity,
+                line_total_cents: p.price_cents * i64::from(item.quantity),
+                stock: p.stock,
+            })
+        })
+        .collect();
+    Ok(CartView {
+        item_count: lines.iter().map(|l| l.quantity).sum(),
+        subtotal_cents: lines.iter().map(|l| l.line_total_cents).sum(),
+        lines,
+    })
+}
+
+fn parse_quantity(raw: &str, allow_zero: bool) -> Result<i32, AppError> {
+    let invalid = || {
+        let mut errors = FieldErrors::default();
+        errors.add("quantity", FieldError::Quantity);
+        AppError::Validation(errors)
+    };
+    let value: i32 = raw.trim().parse().map_err(|_| invalid())?;
+    if allow_zero && value == 0 {
+        return Ok(0);
+    }
+    rules::quantity(value).map_err(|_| invalid())
+}
+
+async fn active_product(db: &impl ConnectionTrait, product_id: i32) -> Result<product::Model, AppError> {
+    product::Entity::find_by_id(product_id)
+        .filter(product::Column::Active.eq(true))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Adds a product; refuses more than is in stock.
+pub async fn add(db: &impl ConnectionTrait, session: &Session, product_id: i32, quantity: &str) -> Result<CartView, AppError> {
+    let quantity = parse_quantity(quantity, false)?;
+    let product = active_product(db, product_id).await?;
+    let mut cart = load(session).await?;
+    let already = cart.iter().find(|i| i.product_id == product_id).map_or(0, |i| i.quantity);
+    if already + quantity > product.stock {
+        return Err(AppError::OutOfStock { product: product.name, available: product.stock });
+    }
+    rules::add_to_cart(&mut cart, product_id, quantity);
+    store(session, &cart).await?;
+    view(db, &cart).await
+}
+
+/// Sets a line's quantity; 0 removes the line.
+pub async fn update(db: &impl ConnectionTrait, session: &Session, product_id: i32, quantity: &str) -> Result<CartView, AppError> {
+    let quantity = parse_quantity(quantity, true)?;
+    let mut cart = load(session).await?;
+    if quantity > 0 {
+        let product = active_product(db, product_id).await?;
+        if quantity > product.stock {
+            return Err(AppError::OutOfStock { product: product.name, available: product.stock });
+        }
+    }
+    rules::set_quantity(&mut cart, product_id, quantity);
+    store(session, &cart).await?;
+    view(db, &cart).await
+}

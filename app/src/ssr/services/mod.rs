@@ -1,0 +1,7 @@
+//! Plain async functions over a database connection: the shop's behaviour,
+//! kept apart from the thin server functions that call them.
+
+pub mod cart;
+pub mod catalog;
+pub mod checkout;
+pub mod orders;

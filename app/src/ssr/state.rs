@@ -1,0 +1,60 @@
+//! Application state, provided to every server function as context.
+
+use crate::error::AppError;
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use sea_orm::DatabaseConnection;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_sessions::Session;
+
+/// Settings read once at start-up.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Where product images and other uploads live, outside the database.
+    pub uploads_dir: PathBuf,
+}
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+    pub config: Arc<ServerConfig>,
+}
+
+/// The shop's database, from the state in context.
+pub fn db() -> Result<DatabaseConnection, AppError> {
+    use_context::<AppState>().map(|s| s.db).ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        AppError::Internal
+    })
+}
+
+/// The visitor's session.
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| {
+        tracing::error!(error = %e, "session layer missing");
+        AppError::Internal
+    })
+}
+
+/// Gives a failed server function its HTTP status. A plain HTML form post
+/// (no JavaScript) is answered with a redirect back to the form instead, with
+/// the error in the URL, so its status must stay a redirect.
+pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        let plain_form_post = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.headers.get(http::header::ACCEPT).cloned())
+            .and_then(|accept| accept.to_str().ok().map(|a| a.contains("text/html")))
+            .unwrap_or(false);
+        if !plain_form_post {
+            if let (Some(options), Ok(status)) = (
+                use_context::<leptos_axum::ResponseOptions>(),
+                http::StatusCode::from_u16(error.status()),
+            ) {
+                options.set_status(status);
+            }
+        }
+    }
+    result
+}

@@ -1,0 +1,66 @@
+//! The Winkel schema, identical on SQLite and MariaDB/MySQL.
+//!
+//! The whole data model of SPEC.md is laid down here once: the shop
+//! (catalogue, customers, orders, bookings), the platform (settings,
+//! sessions, pages), the CMS (staff, rights, audit log) and the privacy jobs
+//! (erasure tombstones, job runs, leases, questions).
+//!
+//! Privacy rule (AVG-4): personal data lives only in `customers`, in the
+//! address snapshot of `orders` (an invoice must keep the address it was
+//! issued to; anonymisation overwrites it) and in `questions.body`. No table
+//! has a column for an IP address, a location, payment card details or any
+//! other category AVG-8 forbids.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_catalog;
+mod m20261129_000002_customers_orders;
+mod m20261129_000003_platform;
+mod m20261129_000004_cms;
+mod m20261129_000005_privacy_jobs;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261129_000001_catalog::Migration),
+            Box::new(m20261129_000002_customers_orders::Migration),
+            Box::new(m20261129_000003_platform::Migration),
+            Box::new(m20261129_000004_cms::Migration),
+            Box::new(m20261129_000005_privacy_jobs::Migration),
+        ]
+    }
+}
+
+/// Name of the newest migration: the schema version a backup carries.
+pub fn latest_version() -> String {
+    Migrator::migrations()
+        .last()
+        .map(|m| m.name().to_owned())
+        .unwrap_or_default()
+}
+
+pub(crate) fn index(table: &'static str, name: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
+    let mut stmt = Index::create();
+    stmt.name(name).table(table);
+    for col in cols {
+        stmt.col(*col);
+    }
+    stmt.to_owned()
+}
+
+pub(crate) fn fk(
+    from_table: &'static str,
+    from_col: &'static str,
+    to_table: &'static str,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{from_table}_{from_col}"))
+        .from(from_table, from_col)
+        .to(to_table, "id")
+        .on_delete(on_delete)
+        .to_owned()
+}

@@ -1,0 +1,116 @@
+//! Connecting to the shop's database and migrating it.
+
+use crate::error::CliError;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement, TransactionTrait};
+use std::path::Path;
+use std::time::Duration;
+
+/// Which backend a URL names, refusing anything else with a clear message.
+pub fn backend_of(url: &str) -> Result<DatabaseBackend, CliError> {
+    let scheme = url.split_once("://").map(|(s, _)| s).unwrap_or_default();
+    match scheme {
+        "sqlite" => Ok(DatabaseBackend::Sqlite),
+        "mysql" | "mariadb" => Ok(DatabaseBackend::MySql),
+        "" => Err(CliError::BadDatabaseUrl(format!(
+            "{url:?} has no scheme; use sqlite://path/to/file.db?mode=rwc or mysql://user:password@host/database"
+        ))),
+        other => Err(CliError::BadDatabaseUrl(format!(
+            "unsupported scheme {other:?}; use sqlite:// or mysql://"
+        ))),
+    }
+}
+
+/// For a SQLite file URL, the file's folder (created if missing).
+fn sqlite_dir(url: &str) -> Option<&Path> {
+    let rest = url.strip_prefix("sqlite://")?;
+    let path = rest.split('?').next()?;
+    if path.is_empty() || path == ":memory:" {
+        return None;
+    }
+    Path::new(path).parent().filter(|p| !p.as_os_str().is_empty())
+}
+
+/// Opens a pool on the URL; fails with one clear line when it cannot.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, CliError> {
+    let backend = backend_of(url)?;
+    let url = if url.starts_with("mariadb://") { url.replacen("mariadb://", "mysql://", 1) } else { url.to_owned() };
+    if let Some(dir) = sqlite_dir(&url) {
+        std::fs::create_dir_all(dir).map_err(|e| CliError::Unreachable(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let mut options = ConnectOptions::new(url.clone());
+    options
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10))
+        .max_connections(if backend == DatabaseBackend::Sqlite { 4 } else { 16 })
+        .sqlx_logging(false);
+    let db = Database::connect(options).await.map_err(|e| CliError::Unreachable(redact(&url, &e.to_string())))?;
+    if backend == DatabaseBackend::Sqlite {
+        // WAL lets readers go on while an order is written.
+        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;").await?;
+    }
+    Ok(db)
+}
+
+/// Never print a database password.
+fn redact(url: &str, message: &str) -> String {
+    let shown = match (url.find("://"), url.rfind('@')) {
+        (Some(start), Some(at)) if at > start => format!("{}://…@{}", &url[..start], &url[at + 1..]),
+        _ => url.to_owned(),
+    };
+    format!("{shown}: {}", message.replace(url, &shown))
+}
+
+/// Applies pending migrations. Several `winkel serve` may start at once on
+/// one MariaDB database: a named lock serialises them (two concurrent
+/// `Migrator::up` would collide on the migrations table).
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), CliError> {
+    let fail = |e: sea_orm::DbErr| CliError::Migration(e.to_string());
+    match db.get_database_backend() {
+        DatabaseBackend::MySql => {
+            // The lock belongs to one connection: hold it in a transaction's
+            // connection while the pool migrates.
+            let holder = db.begin().await?;
+            let got = holder
+                .query_one_raw(Statement::from_string(DatabaseBackend::MySql, "SELECT GET_LOCK('winkel_migrate', 120) AS got"))
+                .await?
+                .and_then(|row| row.try_get::<Option<i64>>("", "got").ok().flatten());
+            if got != Some(1) {
+                return Err(CliError::Migration("timed out waiting for another instance's migration".into()));
+            }
+            let result = Migrator::up(db, None).await.map_err(fail);
+            holder.execute_unprepared("DO RELEASE_LOCK('winkel_migrate')").await?;
+            holder.commit().await?;
+            result
+        }
+        _ => Migrator::up(db, None).await.map_err(fail),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_checked() {
+        assert_eq!(backend_of("sqlite://data/x.db?mode=rwc").ok(), Some(DatabaseBackend::Sqlite));
+        assert_eq!(backend_of("mysql://u:p@localhost/shop").ok(), Some(DatabaseBackend::MySql));
+        assert!(matches!(backend_of("postgres://x"), Err(CliError::BadDatabaseUrl(_))));
+        assert!(matches!(backend_of("data/x.db"), Err(CliError::BadDatabaseUrl(_))));
+    }
+
+    #[test]
+    fn sqlite_folder() {
+        assert_eq!(sqlite_dir("sqlite://data/winkel.db?mode=rwc"), Some(Path::new("data")));
+        assert_eq!(sqlite_dir("sqlite::memory:"), None);
+        assert_eq!(sqlite_dir("sqlite://winkel.db"), None);
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        let url = "mysql://shop:secret@db.example/shop";
+        let msg = redact(url, &format!("error connecting to {url}"));
+        assert!(!msg.contains("secret"), "{msg}");
+        assert!(msg.contains("db.example/shop"));
+    }
+}

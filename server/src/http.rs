@@ -1,0 +1,104 @@
+//! The HTTP side: router, sessions, static files, serving.
+
+use app::ssr::session_store::DbSessionStore;
+use app::ssr::state::{AppState, ServerConfig};
+use app::{shell, App};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+use tower_http::services::ServeDir;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// Name of the shop's session cookie.
+pub const SESSION_COOKIE: &str = "winkel_session";
+
+/// Builds the whole application. `secure` marks cookies `Secure` (under TLS).
+pub fn router(leptos_options: leptos::config::LeptosOptions, db: DatabaseConnection, config: ServerConfig, secure: bool) -> Router {
+    let state = AppState { leptos_options: leptos_options.clone(), db: db.clone(), config: Arc::new(config.clone()) };
+    let routes = generate_route_list(App);
+
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(db))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(secure)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(30)));
+
+    let fn_state = state.clone();
+    let server_fns = move |req: axum::extract::Request| {
+        let state = fn_state.clone();
+        async move { handle_server_fns_with_context(move || provide_context(state.clone()), req).await }
+    };
+    let page_state = state.clone();
+    let fallback_state = state.clone();
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/{*fn_name}", post(server_fns))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(page_state.clone()),
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .nest_service("/uploads", ServeDir::new(&config.uploads_dir))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            move || provide_context(fallback_state.clone()),
+            shell,
+        ))
+        .layer(sessions)
+        .with_state(state)
+}
+
+/// 200 when the database answers, 503 otherwise.
+async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+/// Serves until Ctrl-C / SIGTERM.
+pub async fn serve(router: Router, addr: std::net::SocketAddr) -> Result<(), crate::error::CliError> {
+    use axum::serve::ListenerExt;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| crate::error::CliError::Listen { addr: addr.to_string(), reason: e.to_string() })?
+        // Without TCP_NODELAY, multi-chunk responses (wasm, css) wait for the
+        // peer's delayed ACK: ~40 ms each.
+        .tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,5 @@
+//! Long-running command-line jobs. Each shows progress on a terminal and
+//! leaves the database consistent when interrupted.
+
+pub mod progress;
+pub mod seed;

@@ -1,0 +1,10 @@
+//! The Winkel server: configuration, database start-up, the HTTP router and
+//! the command-line jobs. The binary in `main.rs` only calls [`cli::run`].
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod jobs;
+pub mod logging;
