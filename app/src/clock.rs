@@ -46,7 +46,9 @@ mod tests {
     use super::*;
 
     fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(y, m, d).and_then(|d| d.and_hms_opt(h, min, 0)).expect("valid date")
+        NaiveDate::from_ymd_opt(y, m, d)
+            .and_then(|d| d.and_hms_opt(h, min, 0))
+            .expect("valid date")
     }
 
     #[test]
@@ -66,8 +68,17 @@ mod tests {
 
     #[test]
     fn the_shop_date_turns_at_local_midnight() {
-        assert_eq!(shop_today(at(2026, 11, 28, 23, 30)), NaiveDate::from_ymd_opt(2026, 11, 29).expect("date"));
-        assert_eq!(shop_today(at(2026, 7, 1, 21, 59)), NaiveDate::from_ymd_opt(2026, 7, 1).expect("date"));
-        assert_eq!(shop_today(at(2026, 7, 1, 22, 0)), NaiveDate::from_ymd_opt(2026, 7, 2).expect("date"));
+        assert_eq!(
+            shop_today(at(2026, 11, 28, 23, 30)),
+            NaiveDate::from_ymd_opt(2026, 11, 29).expect("date")
+        );
+        assert_eq!(
+            shop_today(at(2026, 7, 1, 21, 59)),
+            NaiveDate::from_ymd_opt(2026, 7, 1).expect("date")
+        );
+        assert_eq!(
+            shop_today(at(2026, 7, 1, 22, 0)),
+            NaiveDate::from_ymd_opt(2026, 7, 2).expect("date")
+        );
     }
 }

@@ -39,10 +39,14 @@ pub fn field_message(error: &FieldError) -> String {
     match error {
         FieldError::Required => "Dit veld is verplicht.".into(),
         FieldError::TooLong { max } => format!("Maximaal {max} tekens."),
-        FieldError::Email => "Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.".into(),
+        FieldError::Email => {
+            "Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.".into()
+        }
         FieldError::Postcode => "Vul een geldige postcode in (NL: 1234 AB, BE: 1000).".into(),
         FieldError::Phone => "Vul een geldig telefoonnummer in (9 tot 15 cijfers).".into(),
-        FieldError::VatNumber => "Vul een geldig btw-nummer in, bijvoorbeeld NL123456789B01.".into(),
+        FieldError::VatNumber => {
+            "Vul een geldig btw-nummer in, bijvoorbeeld NL123456789B01.".into()
+        }
         FieldError::Country => "Wij leveren alleen in Nederland en België.".into(),
         FieldError::Gender => "Kies een van de opties.".into(),
         FieldError::HouseNumber => "Een huisnummer begint met een cijfer.".into(),
@@ -51,7 +55,9 @@ pub fn field_message(error: &FieldError) -> String {
         FieldError::DateTooFar => "De leverdatum mag hoogstens 90 dagen vooruit liggen.".into(),
         FieldError::PaymentMethod => "Kies een betaalwijze die voor jou beschikbaar is.".into(),
         FieldError::DeliveryMethod => "Kies verzenden of afhalen.".into(),
-        FieldError::PickupNeedsPickupDelivery => "Betalen bij afhalen kan alleen als je de bestelling afhaalt.".into(),
+        FieldError::PickupNeedsPickupDelivery => {
+            "Betalen bij afhalen kan alleen als je de bestelling afhaalt.".into()
+        }
         FieldError::Quantity => "Kies een aantal van 1 tot 99.".into(),
     }
 }
@@ -66,11 +72,16 @@ pub fn error_message(error: &AppError) -> String {
             n => format!("Van {product} zijn er nog maar {n} op voorraad."),
         },
         AppError::CartEmpty => "Je winkelwagen is leeg.".into(),
-        AppError::ProductUnavailable => "Een artikel in je winkelwagen is niet meer leverbaar.".into(),
+        AppError::ProductUnavailable => {
+            "Een artikel in je winkelwagen is niet meer leverbaar.".into()
+        }
         AppError::Unauthorized => "Log eerst in.".into(),
         AppError::Forbidden => "Je hebt geen toegang tot deze functie.".into(),
         AppError::RateLimited { retry_after_secs } => {
-            format!("Te veel verzoeken. Probeer het over {} minuten opnieuw.", retry_after_secs.div_ceil(60))
+            format!(
+                "Te veel verzoeken. Probeer het over {} minuten opnieuw.",
+                retry_after_secs.div_ceil(60)
+            )
         }
         AppError::Internal => "Er ging iets mis aan onze kant. Probeer het later opnieuw.".into(),
         AppError::Request(_) => "Het verzoek kon niet worden verwerkt. Probeer het opnieuw.".into(),

@@ -1,7 +1,7 @@
 //! The page frame: header with the reactive cart count, footer, 404.
 
 use crate::i18n::layout;
-use crate::shop::{cart_resource, CartNotice};
+use crate::shop::cart_resource;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -10,9 +10,7 @@ use leptos_router::components::A;
 pub fn Header() -> impl IntoView {
     let t = layout();
     let cart = cart_resource();
-    let count = move || {
-        Suspend::new(async move { cart.await.map(|c| c.item_count).unwrap_or(0) })
-    };
+    let count = move || Suspend::new(async move { cart.await.map(|c| c.item_count).unwrap_or(0) });
     view! {
         <header class="site-header">
             <A href="/" attr:class="logo">{t.shop_name}</A>
@@ -28,7 +26,6 @@ pub fn Header() -> impl IntoView {
                 </A>
             </nav>
         </header>
-        <CartNotice/>
     }
 }
 

@@ -23,7 +23,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
-use shop::{CartActions, CartPage, CheckoutPage, HomePage, OrderPage, ProductPage};
+use shop::{CartChanged, CartPage, CheckoutPage, HomePage, OrderPage, ProductPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -47,7 +47,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_context(CartActions::new());
+    // Effects run only in the browser, after hydration: a marker for the
+    // end-to-end tests, which must not click before the page is live.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Stylesheet id="leptos" href="/pkg/winkel.css"/>
         <Title text="Winkel"/>
@@ -55,6 +61,16 @@ pub fn App() -> impl IntoView {
         // response, so that it works without JavaScript and a missing record
         // can answer 404.
         <Router>
+            <Frame/>
+        </Router>
+    }
+}
+
+/// Everything inside the router: header, routes, footer.
+#[component]
+fn Frame() -> impl IntoView {
+    provide_context(CartChanged(RwSignal::new(0)));
+    view! {
             <Header/>
             <main>
                 <Routes fallback=|| view! { <NotFound/> }>
@@ -66,6 +82,5 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <Footer/>
-        </Router>
     }
 }

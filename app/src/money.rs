@@ -7,7 +7,7 @@ pub fn format_eur(cents: i64) -> String {
     let euros = (abs / 100).to_string();
     let mut grouped = String::with_capacity(euros.len() + euros.len() / 3);
     for (i, ch) in euros.chars().enumerate() {
-        if i > 0 && (euros.len() - i) % 3 == 0 {
+        if i > 0 && (euros.len() - i).is_multiple_of(3) {
             grouped.push('.');
         }
         grouped.push(ch);
@@ -35,7 +35,11 @@ pub fn format_vat_rate(rate_bp: i32) -> String {
     if rate_bp % 100 == 0 {
         format!("{}%", rate_bp / 100)
     } else {
-        format!("{},{}%", rate_bp / 100, (rate_bp % 100).to_string().trim_end_matches('0'))
+        format!(
+            "{},{}%",
+            rate_bp / 100,
+            (rate_bp % 100).to_string().trim_end_matches('0')
+        )
     }
 }
 

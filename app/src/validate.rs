@@ -38,7 +38,10 @@ pub struct FieldErrors(pub Vec<InvalidField>);
 
 impl FieldErrors {
     pub fn add(&mut self, field: &str, error: FieldError) {
-        self.0.push(InvalidField { field: field.to_owned(), error });
+        self.0.push(InvalidField {
+            field: field.to_owned(),
+            error,
+        });
     }
 
     /// Records the outcome of a check and passes the cleaned value on.
@@ -65,8 +68,8 @@ impl FieldErrors {
 pub const COUNTRIES: [&str; 2] = ["NL", "BE"];
 
 const EU_VAT_PREFIXES: [&str; 28] = [
-    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT", "LT",
-    "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "XI",
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT",
+    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "XI",
 ];
 
 /// Trims and refuses an empty or over-long value.
@@ -106,7 +109,9 @@ pub fn email(value: &str) -> Result<String, FieldError> {
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = labels.len() >= 2
         && labels.iter().all(|l| {
@@ -116,7 +121,9 @@ pub fn email(value: &str) -> Result<String, FieldError> {
                 && !l.ends_with('-')
                 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
-        && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
     if !local_ok || !domain_ok {
         return Err(FieldError::Email);
     }
@@ -140,7 +147,11 @@ pub fn country(value: &str) -> Result<String, FieldError> {
 /// issued) and Belgian ones (four digits, 1000–9999). Returns the canonical
 /// form.
 pub fn postcode(value: &str, country: &str) -> Result<String, FieldError> {
-    let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+    let compact: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
     if compact.is_empty() {
         return Err(FieldError::Required);
     }
@@ -227,8 +238,12 @@ pub fn vat_number(value: Option<&str>) -> Result<Option<String>, FieldError> {
     let (prefix, rest) = compact.split_at(2);
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     let valid = match prefix {
-        "NL" => rest.len() == 12 && digits(&rest[..9]) && &rest[9..10] == "B" && digits(&rest[10..]),
-        "BE" => rest.len() == 10 && digits(rest) && (rest.starts_with('0') || rest.starts_with('1')),
+        "NL" => {
+            rest.len() == 12 && digits(&rest[..9]) && &rest[9..10] == "B" && digits(&rest[10..])
+        }
+        "BE" => {
+            rest.len() == 10 && digits(rest) && (rest.starts_with('0') || rest.starts_with('1'))
+        }
         p if EU_VAT_PREFIXES.contains(&p) => {
             (8..=12).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_alphanumeric())
         }
@@ -262,9 +277,21 @@ mod tests {
     #[test]
     fn emails() {
         assert_eq!(email(" Jan@Example.NL "), Ok("Jan@example.nl".into()));
-        assert_eq!(email("a.b+c@sub.example.com"), Ok("a.b+c@sub.example.com".into()));
+        assert_eq!(
+            email("a.b+c@sub.example.com"),
+            Ok("a.b+c@sub.example.com".into())
+        );
         assert_eq!(email(""), Err(FieldError::Required));
-        for bad in ["jan", "jan@", "@example.nl", "jan@example", "jan@exa mple.nl", "jan..p@example.nl", "jan@-x.nl", "<script>@x.nl"] {
+        for bad in [
+            "jan",
+            "jan@",
+            "@example.nl",
+            "jan@example",
+            "jan@exa mple.nl",
+            "jan..p@example.nl",
+            "jan@-x.nl",
+            "<script>@x.nl",
+        ] {
             assert_eq!(email(bad), Err(FieldError::Email), "{bad}");
         }
     }
@@ -295,12 +322,27 @@ mod tests {
 
     #[test]
     fn vat_numbers() {
-        assert_eq!(vat_number(Some("nl 1234.56.789.B01")), Ok(Some("NL123456789B01".into())));
-        assert_eq!(vat_number(Some("BE0123456789")), Ok(Some("BE0123456789".into())));
-        assert_eq!(vat_number(Some("DE123456789")), Ok(Some("DE123456789".into())));
+        assert_eq!(
+            vat_number(Some("nl 1234.56.789.B01")),
+            Ok(Some("NL123456789B01".into()))
+        );
+        assert_eq!(
+            vat_number(Some("BE0123456789")),
+            Ok(Some("BE0123456789".into()))
+        );
+        assert_eq!(
+            vat_number(Some("DE123456789")),
+            Ok(Some("DE123456789".into()))
+        );
         assert_eq!(vat_number(None), Ok(None));
         assert_eq!(vat_number(Some("")), Ok(None));
-        for bad in ["NL123456789", "NL12345678B01", "BE2123456789", "US123456789", "XX"] {
+        for bad in [
+            "NL123456789",
+            "NL12345678B01",
+            "BE2123456789",
+            "US123456789",
+            "XX",
+        ] {
             assert_eq!(vat_number(Some(bad)), Err(FieldError::VatNumber), "{bad}");
         }
     }
@@ -309,7 +351,10 @@ mod tests {
     fn texts_and_choices() {
         assert_eq!(required_text("  Jan ", 100), Ok("Jan".into()));
         assert_eq!(required_text("   ", 100), Err(FieldError::Required));
-        assert_eq!(required_text("abcd", 3), Err(FieldError::TooLong { max: 3 }));
+        assert_eq!(
+            required_text("abcd", 3),
+            Err(FieldError::TooLong { max: 3 })
+        );
         assert_eq!(optional_text(Some(""), 3), Ok(None));
         assert_eq!(house_number("12a"), Ok("12a".into()));
         assert_eq!(house_number("a12"), Err(FieldError::HouseNumber));

@@ -37,12 +37,21 @@ impl MigrationTrait for Migration {
                     .col(string_len_null("image", 255))
                     .col(boolean("active").default(true))
                     .col(date_time("created_at"))
-                    .foreign_key(&mut fk("products", "category_id", "categories", ForeignKeyAction::Restrict))
+                    .foreign_key(&mut fk(
+                        "products",
+                        "category_id",
+                        "categories",
+                        ForeignKeyAction::Restrict,
+                    ))
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("products", "idx_products_category", &["category_id"])).await?;
-        manager.create_index(index("products", "idx_products_name", &["name"])).await?;
+        manager
+            .create_index(index("products", "idx_products_category", &["category_id"]))
+            .await?;
+        manager
+            .create_index(index("products", "idx_products_name", &["name"]))
+            .await?;
 
         // Bookable items (a room, a lesson, a consultation) next to products.
         manager
@@ -66,7 +75,9 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in ["bookable_items", "products", "categories"] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

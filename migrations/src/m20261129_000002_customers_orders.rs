@@ -47,10 +47,26 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("customers", "idx_customers_email", &["email"])).await?;
-        manager.create_index(index("customers", "idx_customers_last_name", &["last_name", "id"])).await?;
-        manager.create_index(index("customers", "idx_customers_created", &["created_at"])).await?;
-        manager.create_index(index("customers", "idx_customers_last_login", &["last_login_at"])).await?;
+        manager
+            .create_index(index("customers", "idx_customers_email", &["email"]))
+            .await?;
+        manager
+            .create_index(index(
+                "customers",
+                "idx_customers_last_name",
+                &["last_name", "id"],
+            ))
+            .await?;
+        manager
+            .create_index(index("customers", "idx_customers_created", &["created_at"]))
+            .await?;
+        manager
+            .create_index(index(
+                "customers",
+                "idx_customers_last_login",
+                &["last_login_at"],
+            ))
+            .await?;
 
         // AVG-5: articles, quantities, prices, dates and desired delivery,
         // linked to the customer. The address snapshot is what the invoice
@@ -81,13 +97,28 @@ impl MigrationTrait for Migration {
                     .col(string_len("city", 100))
                     .col(string_len("country", 2))
                     .col(date_time_null("anonymised_at"))
-                    .foreign_key(&mut fk("orders", "customer_id", "customers", ForeignKeyAction::SetNull))
+                    .foreign_key(&mut fk(
+                        "orders",
+                        "customer_id",
+                        "customers",
+                        ForeignKeyAction::SetNull,
+                    ))
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("orders", "idx_orders_customer", &["customer_id"])).await?;
-        manager.create_index(index("orders", "idx_orders_placed", &["placed_at"])).await?;
-        manager.create_index(index("orders", "idx_orders_status", &["status", "placed_at"])).await?;
+        manager
+            .create_index(index("orders", "idx_orders_customer", &["customer_id"]))
+            .await?;
+        manager
+            .create_index(index("orders", "idx_orders_placed", &["placed_at"]))
+            .await?;
+        manager
+            .create_index(index(
+                "orders",
+                "idx_orders_status",
+                &["status", "placed_at"],
+            ))
+            .await?;
 
         manager
             .create_table(
@@ -102,12 +133,24 @@ impl MigrationTrait for Migration {
                     .col(big_integer("unit_price_cents"))
                     .col(integer("vat_rate_bp"))
                     .col(big_integer("line_total_cents"))
-                    .foreign_key(&mut fk("order_lines", "order_id", "orders", ForeignKeyAction::Cascade))
-                    .foreign_key(&mut fk("order_lines", "product_id", "products", ForeignKeyAction::SetNull))
+                    .foreign_key(&mut fk(
+                        "order_lines",
+                        "order_id",
+                        "orders",
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut fk(
+                        "order_lines",
+                        "product_id",
+                        "products",
+                        ForeignKeyAction::SetNull,
+                    ))
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("order_lines", "idx_order_lines_order", &["order_id"])).await?;
+        manager
+            .create_index(index("order_lines", "idx_order_lines_order", &["order_id"]))
+            .await?;
 
         manager
             .create_table(
@@ -124,18 +167,38 @@ impl MigrationTrait for Migration {
                     .col(integer("vat_rate_bp"))
                     .col(date_time("created_at"))
                     .col(date_time_null("anonymised_at"))
-                    .foreign_key(&mut fk("bookings", "customer_id", "customers", ForeignKeyAction::SetNull))
-                    .foreign_key(&mut fk("bookings", "item_id", "bookable_items", ForeignKeyAction::Restrict))
+                    .foreign_key(&mut fk(
+                        "bookings",
+                        "customer_id",
+                        "customers",
+                        ForeignKeyAction::SetNull,
+                    ))
+                    .foreign_key(&mut fk(
+                        "bookings",
+                        "item_id",
+                        "bookable_items",
+                        ForeignKeyAction::Restrict,
+                    ))
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("bookings", "idx_bookings_customer", &["customer_id"])).await?;
-        manager.create_index(index("bookings", "idx_bookings_item_start", &["item_id", "starts_at"])).await
+        manager
+            .create_index(index("bookings", "idx_bookings_customer", &["customer_id"]))
+            .await?;
+        manager
+            .create_index(index(
+                "bookings",
+                "idx_bookings_item_start",
+                &["item_id", "starts_at"],
+            ))
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in ["bookings", "order_lines", "orders", "customers"] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

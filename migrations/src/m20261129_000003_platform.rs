@@ -34,9 +34,15 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("sessions", "idx_sessions_expires", &["expires_at"])).await?;
-        manager.create_index(index("sessions", "idx_sessions_customer", &["customer_id"])).await?;
-        manager.create_index(index("sessions", "idx_sessions_staff", &["staff_id"])).await?;
+        manager
+            .create_index(index("sessions", "idx_sessions_expires", &["expires_at"]))
+            .await?;
+        manager
+            .create_index(index("sessions", "idx_sessions_customer", &["customer_id"]))
+            .await?;
+        manager
+            .create_index(index("sessions", "idx_sessions_staff", &["staff_id"]))
+            .await?;
 
         manager
             .create_table(
@@ -56,7 +62,9 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in ["pages", "sessions", "settings"] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -31,7 +31,12 @@ impl MigrationTrait for Migration {
                     .col(integer("staff_id"))
                     .col(string_len("right_name", 32))
                     .primary_key(Index::create().col("staff_id").col("right_name"))
-                    .foreign_key(&mut fk("staff_rights", "staff_id", "staff", ForeignKeyAction::Cascade))
+                    .foreign_key(&mut fk(
+                        "staff_rights",
+                        "staff_id",
+                        "staff",
+                        ForeignKeyAction::Cascade,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -52,13 +57,23 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("audit_log", "idx_audit_at", &["at"])).await?;
-        manager.create_index(index("audit_log", "idx_audit_entity", &["entity", "entity_id"])).await
+        manager
+            .create_index(index("audit_log", "idx_audit_at", &["at"]))
+            .await?;
+        manager
+            .create_index(index(
+                "audit_log",
+                "idx_audit_entity",
+                &["entity", "entity_id"],
+            ))
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in ["audit_log", "staff_rights", "staff"] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

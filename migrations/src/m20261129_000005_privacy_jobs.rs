@@ -21,7 +21,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("erasures", "idx_erasures_at", &["erased_at"])).await?;
+        manager
+            .create_index(index("erasures", "idx_erasures_at", &["erased_at"]))
+            .await?;
 
         manager
             .create_table(
@@ -39,7 +41,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("job_runs", "idx_job_runs_job", &["job", "started_at"])).await?;
+        manager
+            .create_index(index(
+                "job_runs",
+                "idx_job_runs_job",
+                &["job", "started_at"],
+            ))
+            .await?;
 
         // One row per scheduled job: whoever holds an unexpired lease runs it.
         manager
@@ -67,16 +75,29 @@ impl MigrationTrait for Migration {
                     .col(text_null("answer"))
                     .col(date_time("created_at"))
                     .col(date_time_null("answered_at"))
-                    .foreign_key(&mut fk("questions", "customer_id", "customers", ForeignKeyAction::Cascade))
+                    .foreign_key(&mut fk(
+                        "questions",
+                        "customer_id",
+                        "customers",
+                        ForeignKeyAction::Cascade,
+                    ))
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("questions", "idx_questions_status", &["status", "created_at"])).await
+        manager
+            .create_index(index(
+                "questions",
+                "idx_questions_status",
+                &["status", "created_at"],
+            ))
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in ["questions", "job_leases", "job_runs", "erasures"] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use std::time::Duration;
 
 #[derive(Debug, Parser)]
-#[command(name = "winkel", version, about = "Winkel: a webshop with its privacy measures in code")]
+#[command(
+    name = "winkel",
+    version,
+    about = "Winkel: a webshop with its privacy measures in code"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -43,7 +47,9 @@ pub async fn run() -> Result<(), CliError> {
         }
         Command::Seed { demo } => {
             if !demo {
-                return Err(CliError::Config("say what to seed: winkel seed --demo".into()));
+                return Err(CliError::Config(
+                    "say what to seed: winkel seed --demo".into(),
+                ));
             }
             let db = db::connect(&config.database_url).await?;
             db::migrate(&db).await?;
@@ -70,7 +76,14 @@ async fn serve(config: &Config) -> Result<(), CliError> {
     });
 
     let addr = options.site_addr;
-    let router = http::router(options, db, ServerConfig { uploads_dir: config.uploads_dir.clone() }, false);
+    let router = http::router(
+        options,
+        db,
+        ServerConfig {
+            uploads_dir: config.uploads_dir.clone(),
+        },
+        false,
+    );
     tracing::info!("Winkel serves on http://{addr}");
     http::serve(router, addr).await
 }

@@ -18,20 +18,28 @@ pub struct Config {
 }
 
 fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 impl Config {
     pub fn from_env() -> Result<Self, CliError> {
         let addr = match env("WINKEL_ADDR") {
             None => None,
-            Some(a) => Some(a.parse().map_err(|_| CliError::Config(format!("WINKEL_ADDR is not an address: {a}")))?),
+            Some(a) => Some(
+                a.parse()
+                    .map_err(|_| CliError::Config(format!("WINKEL_ADDR is not an address: {a}")))?,
+            ),
         };
         Ok(Self {
             database_url: env("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
-            uploads_dir: env("WINKEL_UPLOADS_DIR").map_or_else(|| PathBuf::from("data/uploads"), PathBuf::from),
+            uploads_dir: env("WINKEL_UPLOADS_DIR")
+                .map_or_else(|| PathBuf::from("data/uploads"), PathBuf::from),
             addr,
-            leptos_toml: env("WINKEL_LEPTOS_TOML").map_or_else(|| PathBuf::from("Leptos.toml"), PathBuf::from),
+            leptos_toml: env("WINKEL_LEPTOS_TOML")
+                .map_or_else(|| PathBuf::from("Leptos.toml"), PathBuf::from),
         })
     }
 
@@ -39,7 +47,10 @@ impl Config {
     /// cargo-leptos' environment variables taking precedence during
     /// development, and `WINKEL_ADDR` over both.
     pub fn leptos_options(&self) -> Result<LeptosOptions, CliError> {
-        let path = self.leptos_toml.to_str().filter(|_| Path::new(&self.leptos_toml).exists());
+        let path = self
+            .leptos_toml
+            .to_str()
+            .filter(|_| Path::new(&self.leptos_toml).exists());
         let conf = leptos::config::get_configuration(path)
             .map_err(|e| CliError::Config(format!("Leptos configuration: {e}")))?;
         let mut options = conf.leptos_options;

@@ -2,7 +2,10 @@
 
 use crate::error::CliError;
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement, TransactionTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement,
+    TransactionTrait,
+};
 use std::path::Path;
 use std::time::Duration;
 
@@ -28,26 +31,40 @@ fn sqlite_dir(url: &str) -> Option<&Path> {
     if path.is_empty() || path == ":memory:" {
         return None;
     }
-    Path::new(path).parent().filter(|p| !p.as_os_str().is_empty())
+    Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
 }
 
 /// Opens a pool on the URL; fails with one clear line when it cannot.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, CliError> {
     let backend = backend_of(url)?;
-    let url = if url.starts_with("mariadb://") { url.replacen("mariadb://", "mysql://", 1) } else { url.to_owned() };
+    let url = if url.starts_with("mariadb://") {
+        url.replacen("mariadb://", "mysql://", 1)
+    } else {
+        url.to_owned()
+    };
     if let Some(dir) = sqlite_dir(&url) {
-        std::fs::create_dir_all(dir).map_err(|e| CliError::Unreachable(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| CliError::Unreachable(format!("cannot create {}: {e}", dir.display())))?;
     }
     let mut options = ConnectOptions::new(url.clone());
     options
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
-        .max_connections(if backend == DatabaseBackend::Sqlite { 4 } else { 16 })
+        .max_connections(if backend == DatabaseBackend::Sqlite {
+            4
+        } else {
+            16
+        })
         .sqlx_logging(false);
-    let db = Database::connect(options).await.map_err(|e| CliError::Unreachable(redact(&url, &e.to_string())))?;
+    let db = Database::connect(options)
+        .await
+        .map_err(|e| CliError::Unreachable(redact(&url, &e.to_string())))?;
     if backend == DatabaseBackend::Sqlite {
         // WAL lets readers go on while an order is written.
-        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;").await?;
+        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;")
+            .await?;
     }
     Ok(db)
 }
@@ -55,7 +72,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, CliError> {
 /// Never print a database password.
 fn redact(url: &str, message: &str) -> String {
     let shown = match (url.find("://"), url.rfind('@')) {
-        (Some(start), Some(at)) if at > start => format!("{}://…@{}", &url[..start], &url[at + 1..]),
+        (Some(start), Some(at)) if at > start => {
+            format!("{}://…@{}", &url[..start], &url[at + 1..])
+        }
         _ => url.to_owned(),
     };
     format!("{shown}: {}", message.replace(url, &shown))
@@ -72,14 +91,21 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), CliError> {
             // connection while the pool migrates.
             let holder = db.begin().await?;
             let got = holder
-                .query_one_raw(Statement::from_string(DatabaseBackend::MySql, "SELECT GET_LOCK('winkel_migrate', 120) AS got"))
+                .query_one_raw(Statement::from_string(
+                    DatabaseBackend::MySql,
+                    "SELECT GET_LOCK('winkel_migrate', 120) AS got",
+                ))
                 .await?
                 .and_then(|row| row.try_get::<Option<i64>>("", "got").ok().flatten());
             if got != Some(1) {
-                return Err(CliError::Migration("timed out waiting for another instance's migration".into()));
+                return Err(CliError::Migration(
+                    "timed out waiting for another instance's migration".into(),
+                ));
             }
             let result = Migrator::up(db, None).await.map_err(fail);
-            holder.execute_unprepared("DO RELEASE_LOCK('winkel_migrate')").await?;
+            holder
+                .execute_unprepared("DO RELEASE_LOCK('winkel_migrate')")
+                .await?;
             holder.commit().await?;
             result
         }
@@ -93,15 +119,30 @@ mod tests {
 
     #[test]
     fn urls_are_checked() {
-        assert_eq!(backend_of("sqlite://data/x.db?mode=rwc").ok(), Some(DatabaseBackend::Sqlite));
-        assert_eq!(backend_of("mysql://u:p@localhost/shop").ok(), Some(DatabaseBackend::MySql));
-        assert!(matches!(backend_of("postgres://x"), Err(CliError::BadDatabaseUrl(_))));
-        assert!(matches!(backend_of("data/x.db"), Err(CliError::BadDatabaseUrl(_))));
+        assert_eq!(
+            backend_of("sqlite://data/x.db?mode=rwc").ok(),
+            Some(DatabaseBackend::Sqlite)
+        );
+        assert_eq!(
+            backend_of("mysql://u:p@localhost/shop").ok(),
+            Some(DatabaseBackend::MySql)
+        );
+        assert!(matches!(
+            backend_of("postgres://x"),
+            Err(CliError::BadDatabaseUrl(_))
+        ));
+        assert!(matches!(
+            backend_of("data/x.db"),
+            Err(CliError::BadDatabaseUrl(_))
+        ));
     }
 
     #[test]
     fn sqlite_folder() {
-        assert_eq!(sqlite_dir("sqlite://data/winkel.db?mode=rwc"), Some(Path::new("data")));
+        assert_eq!(
+            sqlite_dir("sqlite://data/winkel.db?mode=rwc"),
+            Some(Path::new("data"))
+        );
         assert_eq!(sqlite_dir("sqlite::memory:"), None);
         assert_eq!(sqlite_dir("sqlite://winkel.db"), None);
     }

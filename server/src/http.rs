@@ -1,14 +1,18 @@
 //! The HTTP side: router, sessions, static files, serving.
 
+use app::error::AppError;
 use app::ssr::session_store::DbSessionStore;
 use app::ssr::state::{AppState, ServerConfig};
 use app::{shell, App};
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tower_http::services::ServeDir;
@@ -19,8 +23,17 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 pub const SESSION_COOKIE: &str = "winkel_session";
 
 /// Builds the whole application. `secure` marks cookies `Secure` (under TLS).
-pub fn router(leptos_options: leptos::config::LeptosOptions, db: DatabaseConnection, config: ServerConfig, secure: bool) -> Router {
-    let state = AppState { leptos_options: leptos_options.clone(), db: db.clone(), config: Arc::new(config.clone()) };
+pub fn router(
+    leptos_options: leptos::config::LeptosOptions,
+    db: DatabaseConnection,
+    config: ServerConfig,
+    secure: bool,
+) -> Router {
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        db: db.clone(),
+        config: Arc::new(config.clone()),
+    };
     let routes = generate_route_list(App);
 
     let sessions = SessionManagerLayer::new(DbSessionStore::new(db))
@@ -30,17 +43,11 @@ pub fn router(leptos_options: leptos::config::LeptosOptions, db: DatabaseConnect
         .with_secure(secure)
         .with_expiry(Expiry::OnInactivity(time::Duration::days(30)));
 
-    let fn_state = state.clone();
-    let server_fns = move |req: axum::extract::Request| {
-        let state = fn_state.clone();
-        async move { handle_server_fns_with_context(move || provide_context(state.clone()), req).await }
-    };
     let page_state = state.clone();
     let fallback_state = state.clone();
 
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/api/{*fn_name}", post(server_fns))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -51,12 +58,38 @@ pub fn router(leptos_options: leptos::config::LeptosOptions, db: DatabaseConnect
             },
         )
         .nest_service("/uploads", ServeDir::new(&config.uploads_dir))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            move || provide_context(fallback_state.clone()),
-            shell,
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            move || provide_context(fallback_state.clone()), shell
         ))
+        .layer(axum::middleware::from_fn(server_fn_status))
         .layer(sessions)
         .with_state(state)
+}
+
+/// Our server functions set their own status through `reply`; an error
+/// raised before our code runs (undecodable arguments) would keep
+/// server_fn's default 500. Its status is taken from the error itself: a bad
+/// request is the client's fault, never a 500.
+async fn server_fn_status(req: axum::extract::Request, next: Next) -> Response {
+    let is_server_fn = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_server_fn || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    if let Some(status) = serde_json::from_slice::<AppError>(&bytes)
+        .ok()
+        .and_then(|e| StatusCode::from_u16(e.status()).ok())
+    {
+        parts.status = status;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// 200 when the database answers, 503 otherwise.
@@ -68,17 +101,25 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
 }
 
 /// Serves until Ctrl-C / SIGTERM.
-pub async fn serve(router: Router, addr: std::net::SocketAddr) -> Result<(), crate::error::CliError> {
+pub async fn serve(
+    router: Router,
+    addr: std::net::SocketAddr,
+) -> Result<(), crate::error::CliError> {
     use axum::serve::ListenerExt;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|e| crate::error::CliError::Listen { addr: addr.to_string(), reason: e.to_string() })?
+        .map_err(|e| crate::error::CliError::Listen {
+            addr: addr.to_string(),
+            reason: e.to_string(),
+        })?
         // Without TCP_NODELAY, multi-chunk responses (wasm, css) wait for the
         // peer's delayed ACK: ~40 ms each.
         .tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 

@@ -2,9 +2,10 @@
 //! same rules the server applies, and posted as a plain form without JS.
 
 use super::api::get_checkout;
+use super::api::PlaceOrder;
 use super::models::CheckoutOptions;
 use super::text::text;
-use super::{cart_actions, ErrorMessage};
+use super::{cart_action, ErrorMessage};
 use crate::error::AppError;
 use crate::i18n::{self, field_message, price};
 use crate::validate::{self as v, FieldError, FieldErrors};
@@ -28,7 +29,9 @@ fn check_house_number(s: &str) -> Result<(), FieldError> {
 }
 fn check_postcode(s: &str) -> Result<(), FieldError> {
     // The country may still change; accept what is valid for either.
-    v::postcode(s, "NL").or_else(|_| v::postcode(s, "BE")).map(drop)
+    v::postcode(s, "NL")
+        .or_else(|_| v::postcode(s, "BE"))
+        .map(drop)
 }
 fn check_phone(s: &str) -> Result<(), FieldError> {
     v::phone(s).map(drop)
@@ -40,16 +43,28 @@ fn check_optional_150(s: &str) -> Result<(), FieldError> {
     v::optional_text(Some(s), 150).map(drop)
 }
 fn check_optional_house_number(s: &str) -> Result<(), FieldError> {
-    if s.trim().is_empty() { Ok(()) } else { check_house_number(s) }
+    if s.trim().is_empty() {
+        Ok(())
+    } else {
+        check_house_number(s)
+    }
 }
 fn check_optional_postcode(s: &str) -> Result<(), FieldError> {
-    if s.trim().is_empty() { Ok(()) } else { check_postcode(s) }
+    if s.trim().is_empty() {
+        Ok(())
+    } else {
+        check_postcode(s)
+    }
 }
 
 /// The message under a field: the browser's own check while typing, else
 /// what the server said.
 #[component]
-fn FieldMessage(name: &'static str, local: RwSignal<Option<FieldError>>, server: Signal<Option<FieldErrors>>) -> impl IntoView {
+fn FieldMessage(
+    name: &'static str,
+    local: RwSignal<Option<FieldError>>,
+    server: Signal<Option<FieldErrors>>,
+) -> impl IntoView {
     let message = move || {
         local
             .get()
@@ -106,7 +121,11 @@ fn Field(
 }
 
 #[component]
-fn CountrySelect(name: &'static str, server: Signal<Option<FieldErrors>>, #[prop(optional)] optional: bool) -> impl IntoView {
+fn CountrySelect(
+    name: &'static str,
+    server: Signal<Option<FieldErrors>>,
+    #[prop(optional)] optional: bool,
+) -> impl IntoView {
     let t = text();
     let local = RwSignal::new(None);
     view! {
@@ -125,11 +144,20 @@ fn CountrySelect(name: &'static str, server: Signal<Option<FieldErrors>>, #[prop
 #[component]
 fn CheckoutForm(options: CheckoutOptions) -> impl IntoView {
     let t = text();
-    let place = cart_actions().place;
-    let server_errors: Signal<Option<FieldErrors>> =
-        Signal::derive(move || place.value().get().and_then(Result::err).and_then(|e| e.fields().cloned()));
+    let place = cart_action::<PlaceOrder>();
+    let server_errors: Signal<Option<FieldErrors>> = Signal::derive(move || {
+        place
+            .value()
+            .get()
+            .and_then(Result::err)
+            .and_then(|e| e.fields().cloned())
+    });
     let other_error = move || {
-        place.value().get().and_then(Result::err).filter(|e| !matches!(e, AppError::Validation(_)))
+        place
+            .value()
+            .get()
+            .and_then(Result::err)
+            .filter(|e| !matches!(e, AppError::Validation(_)))
     };
     let none = RwSignal::new(None);
     let cart = options.cart.clone();

@@ -12,7 +12,7 @@ pub use checkout::CheckoutPage;
 use crate::error::AppError;
 use crate::i18n::{self, price};
 use crate::money::format_vat_rate;
-use api::{get_cart, get_catalog, get_order, get_product, AddToCart, PlaceOrder, UpdateCartLine};
+use api::{get_cart, get_catalog, get_order, get_product, AddToCart, UpdateCartLine};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -20,40 +20,45 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use models::{CartView, Catalog, ProductCard, ProductDetail};
 use text::text;
 
-/// The cart's server actions, shared by every form that changes the cart
-/// and by the header's item count, which refetches when any of them ran.
+/// Bumped whenever the cart may have changed; the header's item count and
+/// the cart page refetch when it moves.
 #[derive(Clone, Copy)]
-pub struct CartActions {
-    pub add: ServerAction<AddToCart>,
-    pub update: ServerAction<UpdateCartLine>,
-    pub place: ServerAction<PlaceOrder>,
-}
+pub struct CartChanged(pub RwSignal<usize>);
 
-impl CartActions {
-    pub fn new() -> Self {
-        Self { add: ServerAction::new(), update: ServerAction::new(), place: ServerAction::new() }
-    }
-
-    /// Changes whenever the cart may have changed.
-    pub fn version(&self) -> (usize, usize, usize) {
-        (self.add.version().get(), self.update.version().get(), self.place.version().get())
+pub fn cart_changed() -> RwSignal<usize> {
+    match use_context::<CartChanged>() {
+        Some(CartChanged(signal)) => signal,
+        None => {
+            let signal = RwSignal::new(0);
+            provide_context(CartChanged(signal));
+            signal
+        }
     }
 }
 
-impl Default for CartActions {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-pub fn cart_actions() -> CartActions {
-    use_context::<CartActions>().unwrap_or_default()
+/// A server action that changes the cart. Create it inside a route (the
+/// router hands the error of a no-JavaScript post only to actions created
+/// below `<Routes>`); each run makes the cart views refetch.
+pub fn cart_action<S>() -> ServerAction<S>
+where
+    S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    let action = ServerAction::<S>::new();
+    let changed = cart_changed();
+    Effect::watch(
+        move || action.version().get(),
+        move |_, _, _| changed.update(|v| *v += 1),
+        false,
+    );
+    action
 }
 
 /// A reactive view of the visitor's cart, refetched after every cart change.
 pub fn cart_resource() -> Resource<Result<CartView, AppError>> {
-    let actions = cart_actions();
-    Resource::new(move || actions.version(), |_| get_cart())
+    let changed = cart_changed();
+    Resource::new(move || changed.get(), |_| get_cart())
 }
 
 #[component]
@@ -64,16 +69,28 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
 #[component]
 fn ProductImage(image: Option<String>, name: String) -> impl IntoView {
     match image {
-        Some(src) => view! { <img src=src alt=name width="320" height="240" loading="lazy"/> }.into_any(),
+        Some(src) => {
+            view! { <img src=src alt=name width="320" height="240" loading="lazy"/> }.into_any()
+        }
         None => view! { <div class="no-image" aria-hidden="true"></div> }.into_any(),
     }
 }
 
 /// Adds one product to the cart; works as a plain form post without JS.
 #[component]
-fn AddToCartForm(product_id: i32, available: bool, #[prop(optional)] with_quantity: bool) -> impl IntoView {
+fn AddToCartForm(
+    product_id: i32,
+    available: bool,
+    #[prop(optional)] with_quantity: bool,
+) -> impl IntoView {
     let t = text();
-    let add = cart_actions().add;
+    let add = cart_action::<AddToCart>();
+    let outcome = move || {
+        add.value().get().map(|result| match result {
+            Ok(_) => view! { <p class="notice" role="status">{t.added_to_cart}</p> }.into_any(),
+            Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+        })
+    };
     view! {
         <ActionForm action=add attr:class="add-to-cart">
             <input type="hidden" name="product_id" value=product_id/>
@@ -92,18 +109,7 @@ fn AddToCartForm(product_id: i32, available: bool, #[prop(optional)] with_quanti
                 {if available { t.add_to_cart } else { t.sold_out }}
             </button>
         </ActionForm>
-    }
-}
-
-/// The outcome of the last "add to cart", shown under the header.
-#[component]
-pub fn CartNotice() -> impl IntoView {
-    let add = cart_actions().add;
-    move || {
-        add.value().get().map(|result| match result {
-            Ok(_) => view! { <p class="notice" role="status">{text().added_to_cart}</p> }.into_any(),
-            Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
-        })
+        {outcome}
     }
 }
 
@@ -140,7 +146,10 @@ fn ProductGrid(products: Vec<ProductCard>) -> impl IntoView {
 fn CatalogView(catalog: Catalog, query: String) -> impl IntoView {
     let t = text();
     let chosen = catalog.category.as_ref().map(|c| c.slug.clone());
-    let heading = catalog.category.as_ref().map_or(i18n::layout().catalog.to_owned(), |c| c.name.clone());
+    let heading = catalog
+        .category
+        .as_ref()
+        .map_or(i18n::layout().catalog.to_owned(), |c| c.name.clone());
     let all_class = if chosen.is_none() { "active" } else { "" };
     view! {
         <nav class="categories" aria-label="Categorieën">
@@ -169,7 +178,10 @@ pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
     let search = move || query.read().get("q").unwrap_or_default();
     let category = move || query.read().get("category").filter(|c| !c.is_empty());
-    let catalog = Resource::new(move || (search(), category()), |(q, c)| get_catalog(Some(q), c));
+    let catalog = Resource::new(
+        move || (search(), category()),
+        |(q, c)| get_catalog(Some(q), c),
+    );
     view! {
         <Title text="Winkel"/>
         <Suspense fallback=|| view! { <p>{i18n::layout().loading}</p> }>
@@ -228,15 +240,14 @@ pub fn ProductPage() -> impl IntoView {
 }
 
 #[component]
-fn CartLines(cart: CartView) -> impl IntoView {
+fn CartLines(cart: CartView, update: ServerAction<UpdateCartLine>) -> impl IntoView {
     let t = text();
-    let update = cart_actions().update;
     if cart.lines.is_empty() {
         return view! {
             <p class="empty">{t.cart_empty}</p>
             <A href="/">{t.back_to_shop}</A>
         }
-            .into_any();
+        .into_any();
     }
     view! {
         <table class="cart">
@@ -306,8 +317,8 @@ fn CartLines(cart: CartView) -> impl IntoView {
 #[component]
 pub fn CartPage() -> impl IntoView {
     let t = text();
+    let update = cart_action::<UpdateCartLine>();
     let cart = cart_resource();
-    let update = cart_actions().update;
     view! {
         <Title text=t.cart_title/>
         <h1>{t.cart_title}</h1>
@@ -315,7 +326,7 @@ pub fn CartPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>{i18n::layout().loading}</p> }>
             {move || Suspend::new(async move {
                 match cart.await {
-                    Ok(c) => view! { <CartLines cart=c/> }.into_any(),
+                    Ok(c) => view! { <CartLines cart=c update/> }.into_any(),
                     Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                 }
             })}

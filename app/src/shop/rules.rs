@@ -43,7 +43,11 @@ impl PaymentMethod {
 /// to this customer (AVG-4: the payment methods a customer is entitled to).
 pub fn entitled_payment_methods(granted: Option<&str>) -> Vec<PaymentMethod> {
     let mut methods = vec![PaymentMethod::BankTransfer, PaymentMethod::PayOnPickup];
-    for extra in granted.unwrap_or_default().split(',').filter_map(|m| PaymentMethod::parse(m.trim())) {
+    for extra in granted
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|m| PaymentMethod::parse(m.trim()))
+    {
         if !methods.contains(&extra) {
             methods.push(extra);
         }
@@ -103,7 +107,10 @@ pub fn quantity(value: i32) -> Result<i32, FieldError> {
 pub fn add_to_cart(cart: &mut Vec<CartItem>, product_id: i32, quantity: i32) {
     match cart.iter_mut().find(|i| i.product_id == product_id) {
         Some(item) => item.quantity = (item.quantity + quantity).min(MAX_QUANTITY),
-        None => cart.push(CartItem { product_id, quantity: quantity.min(MAX_QUANTITY) }),
+        None => cart.push(CartItem {
+            product_id,
+            quantity: quantity.min(MAX_QUANTITY),
+        }),
     }
 }
 
@@ -143,9 +150,17 @@ pub struct OrderTotals {
 pub fn order_totals(lines: &[PricedLine], delivery: DeliveryMethod) -> OrderTotals {
     let subtotal_cents: i64 = lines.iter().map(PricedLine::total_cents).sum();
     let shipping = shipping_cents(delivery, subtotal_cents);
-    let vat_cents = lines.iter().map(|l| vat_included(l.total_cents(), l.vat_rate_bp)).sum::<i64>()
+    let vat_cents = lines
+        .iter()
+        .map(|l| vat_included(l.total_cents(), l.vat_rate_bp))
+        .sum::<i64>()
         + vat_included(shipping, SHIPPING_VAT_BP);
-    OrderTotals { subtotal_cents, shipping_cents: shipping, vat_cents, total_cents: subtotal_cents + shipping }
+    OrderTotals {
+        subtotal_cents,
+        shipping_cents: shipping,
+        vat_cents,
+        total_cents: subtotal_cents + shipping,
+    }
 }
 
 /// An address as validated.
@@ -183,7 +198,13 @@ fn text(value: &Option<String>) -> &str {
 fn address(input: &CheckoutInput, prefix: &str, errors: &mut FieldErrors) -> Option<Address> {
     let field = |name: &str| format!("{prefix}{name}");
     let (street, house_number, postcode, city, country) = if prefix.is_empty() {
-        (&input.street, &input.house_number, &input.postcode, &input.city, &input.country)
+        (
+            &input.street,
+            &input.house_number,
+            &input.postcode,
+            &input.city,
+            &input.country,
+        )
     } else {
         (
             &input.delivery_street,
@@ -201,14 +222,25 @@ fn address(input: &CheckoutInput, prefix: &str, errors: &mut FieldErrors) -> Opt
         Some(c) => errors.check(&field("postcode"), v::postcode(text(postcode), c)),
         None => None,
     };
-    Some(Address { street: street?, house_number: house_number?, postcode: postcode?, city: city?, country: country? })
+    Some(Address {
+        street: street?,
+        house_number: house_number?,
+        postcode: postcode?,
+        city: city?,
+        country: country?,
+    })
 }
 
 /// Whether the customer filled in a separate delivery address at all.
 fn wants_delivery_address(input: &CheckoutInput) -> bool {
-    [&input.delivery_street, &input.delivery_house_number, &input.delivery_postcode, &input.delivery_city]
-        .iter()
-        .any(|f| !text(f).trim().is_empty())
+    [
+        &input.delivery_street,
+        &input.delivery_house_number,
+        &input.delivery_postcode,
+        &input.delivery_city,
+    ]
+    .iter()
+    .any(|f| !text(f).trim().is_empty())
 }
 
 /// Validates a whole checkout. `today` is the shop's local date;
@@ -224,7 +256,10 @@ pub fn validate_checkout(
     let last_name = errors.check("last_name", v::required_text(text(&input.last_name), 100));
     let gender = errors.check("gender", v::gender(input.gender.as_deref()));
     let phone = errors.check("phone", v::phone(text(&input.phone)));
-    let company_name = errors.check("company_name", v::optional_text(input.company_name.as_deref(), 150));
+    let company_name = errors.check(
+        "company_name",
+        v::optional_text(input.company_name.as_deref(), 150),
+    );
     let vat_number = errors.check("vat_number", v::vat_number(input.vat_number.as_deref()));
     let newsletter = v::checkbox(input.newsletter.as_deref());
     let address = address(input, "", &mut errors);
@@ -235,33 +270,73 @@ pub fn validate_checkout(
         None
     };
 
-    let delivery_method = match input.delivery_method.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+    let delivery_method = match input
+        .delivery_method
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
         None => Some(DeliveryMethod::Shipping),
-        Some(m) => errors.check("delivery_method", DeliveryMethod::parse(m).ok_or(FieldError::DeliveryMethod)),
-    };
-    let payment_method = match input.payment_method.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-        None => errors.check("payment_method", Err::<PaymentMethod, _>(FieldError::Required)),
         Some(m) => errors.check(
-            "payment_method",
-            PaymentMethod::parse(m).filter(|m| entitled.contains(m)).ok_or(FieldError::PaymentMethod),
+            "delivery_method",
+            DeliveryMethod::parse(m).ok_or(FieldError::DeliveryMethod),
         ),
     };
-    if payment_method == Some(PaymentMethod::PayOnPickup) && delivery_method == Some(DeliveryMethod::Shipping) {
+    let payment_method = match input
+        .payment_method
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
+        None => errors.check(
+            "payment_method",
+            Err::<PaymentMethod, _>(FieldError::Required),
+        ),
+        Some(m) => errors.check(
+            "payment_method",
+            PaymentMethod::parse(m)
+                .filter(|m| entitled.contains(m))
+                .ok_or(FieldError::PaymentMethod),
+        ),
+    };
+    if payment_method == Some(PaymentMethod::PayOnPickup)
+        && delivery_method == Some(DeliveryMethod::Shipping)
+    {
         errors.add("payment_method", FieldError::PickupNeedsPickupDelivery);
     }
-    let delivery_date = errors.check("delivery_date", delivery_date(input.delivery_date.as_deref(), today));
+    let delivery_date = errors.check(
+        "delivery_date",
+        delivery_date(input.delivery_date.as_deref(), today),
+    );
 
     if !errors.is_empty() {
         return Err(errors);
     }
     // Every `None` below has recorded an error above.
-    let (Some(email), Some(first_name), Some(last_name), Some(gender), Some(phone), Some(company_name)) =
-        (email, first_name, last_name, gender, phone, company_name)
+    let (
+        Some(email),
+        Some(first_name),
+        Some(last_name),
+        Some(gender),
+        Some(phone),
+        Some(company_name),
+    ) = (email, first_name, last_name, gender, phone, company_name)
     else {
         return Err(errors);
     };
-    let (Some(vat_number), Some(address), Some(delivery_method), Some(payment_method), Some(delivery_date)) =
-        (vat_number, address, delivery_method, payment_method, delivery_date)
+    let (
+        Some(vat_number),
+        Some(address),
+        Some(delivery_method),
+        Some(payment_method),
+        Some(delivery_date),
+    ) = (
+        vat_number,
+        address,
+        delivery_method,
+        payment_method,
+        delivery_date,
+    )
     else {
         return Err(errors);
     };
@@ -292,11 +367,16 @@ pub fn earliest_delivery(today: NaiveDate) -> NaiveDate {
 }
 
 pub fn latest_delivery(today: NaiveDate) -> NaiveDate {
-    today.checked_add_days(Days::new(LATEST_DELIVERY_DAYS)).unwrap_or(today)
+    today
+        .checked_add_days(Days::new(LATEST_DELIVERY_DAYS))
+        .unwrap_or(today)
 }
 
 /// An optional desired delivery date (`YYYY-MM-DD`) from tomorrow on.
-pub fn delivery_date(value: Option<&str>, today: NaiveDate) -> Result<Option<NaiveDate>, FieldError> {
+pub fn delivery_date(
+    value: Option<&str>,
+    today: NaiveDate,
+) -> Result<Option<NaiveDate>, FieldError> {
     let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
@@ -354,56 +434,116 @@ mod tests {
             payment_method: Some("on_account".into()),
             ..valid_input()
         };
-        let errors = validate_checkout(&input, today(), &entitled_payment_methods(None)).err().unwrap_or_default();
+        let errors = validate_checkout(&input, today(), &entitled_payment_methods(None))
+            .err()
+            .unwrap_or_default();
         assert_eq!(errors.get("email"), Some(&FieldError::Email));
         assert_eq!(errors.get("postcode"), Some(&FieldError::Postcode));
         assert_eq!(errors.get("vat_number"), Some(&FieldError::VatNumber));
         assert_eq!(errors.get("delivery_date"), Some(&FieldError::DateTooSoon));
-        assert_eq!(errors.get("payment_method"), Some(&FieldError::PaymentMethod));
+        assert_eq!(
+            errors.get("payment_method"),
+            Some(&FieldError::PaymentMethod)
+        );
         assert_eq!(errors.get("first_name"), None);
     }
 
     #[test]
     fn missing_fields_are_required() {
-        let errors = validate_checkout(&CheckoutInput::default(), today(), &entitled_payment_methods(None))
-            .err()
-            .unwrap_or_default();
-        for field in ["email", "first_name", "last_name", "street", "house_number", "city", "country", "phone", "payment_method"] {
+        let errors = validate_checkout(
+            &CheckoutInput::default(),
+            today(),
+            &entitled_payment_methods(None),
+        )
+        .err()
+        .unwrap_or_default();
+        for field in [
+            "email",
+            "first_name",
+            "last_name",
+            "street",
+            "house_number",
+            "city",
+            "country",
+            "phone",
+            "payment_method",
+        ] {
             assert_eq!(errors.get(field), Some(&FieldError::Required), "{field}");
         }
     }
 
     #[test]
     fn a_partial_delivery_address_is_checked() {
-        let input = CheckoutInput { delivery_street: Some("Kerkweg".into()), ..valid_input() };
-        let errors = validate_checkout(&input, today(), &entitled_payment_methods(None)).err().unwrap_or_default();
-        assert_eq!(errors.get("delivery_house_number"), Some(&FieldError::Required));
+        let input = CheckoutInput {
+            delivery_street: Some("Kerkweg".into()),
+            ..valid_input()
+        };
+        let errors = validate_checkout(&input, today(), &entitled_payment_methods(None))
+            .err()
+            .unwrap_or_default();
+        assert_eq!(
+            errors.get("delivery_house_number"),
+            Some(&FieldError::Required)
+        );
         assert_eq!(errors.get("delivery_country"), Some(&FieldError::Required));
     }
 
     #[test]
     fn on_account_only_when_granted() {
-        assert_eq!(entitled_payment_methods(None), vec![PaymentMethod::BankTransfer, PaymentMethod::PayOnPickup]);
-        assert!(entitled_payment_methods(Some("on_account, bogus")).contains(&PaymentMethod::OnAccount));
-        let input = CheckoutInput { payment_method: Some("on_account".into()), ..valid_input() };
-        assert!(validate_checkout(&input, today(), &entitled_payment_methods(Some("on_account"))).is_ok());
+        assert_eq!(
+            entitled_payment_methods(None),
+            vec![PaymentMethod::BankTransfer, PaymentMethod::PayOnPickup]
+        );
+        assert!(
+            entitled_payment_methods(Some("on_account, bogus")).contains(&PaymentMethod::OnAccount)
+        );
+        let input = CheckoutInput {
+            payment_method: Some("on_account".into()),
+            ..valid_input()
+        };
+        assert!(validate_checkout(
+            &input,
+            today(),
+            &entitled_payment_methods(Some("on_account"))
+        )
+        .is_ok());
     }
 
     #[test]
     fn pay_on_pickup_needs_pickup() {
-        let input = CheckoutInput { payment_method: Some("pay_on_pickup".into()), ..valid_input() };
-        let errors = validate_checkout(&input, today(), &entitled_payment_methods(None)).err().unwrap_or_default();
-        assert_eq!(errors.get("payment_method"), Some(&FieldError::PickupNeedsPickupDelivery));
-        let input = CheckoutInput { delivery_method: Some("pickup".into()), ..input };
+        let input = CheckoutInput {
+            payment_method: Some("pay_on_pickup".into()),
+            ..valid_input()
+        };
+        let errors = validate_checkout(&input, today(), &entitled_payment_methods(None))
+            .err()
+            .unwrap_or_default();
+        assert_eq!(
+            errors.get("payment_method"),
+            Some(&FieldError::PickupNeedsPickupDelivery)
+        );
+        let input = CheckoutInput {
+            delivery_method: Some("pickup".into()),
+            ..input
+        };
         assert!(validate_checkout(&input, today(), &entitled_payment_methods(None)).is_ok());
     }
 
     #[test]
     fn delivery_dates() {
         assert_eq!(delivery_date(None, today()), Ok(None));
-        assert_eq!(delivery_date(Some("2026-11-30"), today()), Ok(NaiveDate::from_ymd_opt(2026, 11, 30)));
-        assert_eq!(delivery_date(Some("30-11-2026"), today()), Err(FieldError::Date));
-        assert_eq!(delivery_date(Some("2027-12-01"), today()), Err(FieldError::DateTooFar));
+        assert_eq!(
+            delivery_date(Some("2026-11-30"), today()),
+            Ok(NaiveDate::from_ymd_opt(2026, 11, 30))
+        );
+        assert_eq!(
+            delivery_date(Some("30-11-2026"), today()),
+            Err(FieldError::Date)
+        );
+        assert_eq!(
+            delivery_date(Some("2027-12-01"), today()),
+            Err(FieldError::DateTooFar)
+        );
     }
 
     #[test]
@@ -412,7 +552,19 @@ mod tests {
         add_to_cart(&mut cart, 1, 2);
         add_to_cart(&mut cart, 1, 3);
         add_to_cart(&mut cart, 2, 200);
-        assert_eq!(cart, vec![CartItem { product_id: 1, quantity: 5 }, CartItem { product_id: 2, quantity: MAX_QUANTITY }]);
+        assert_eq!(
+            cart,
+            vec![
+                CartItem {
+                    product_id: 1,
+                    quantity: 5
+                },
+                CartItem {
+                    product_id: 2,
+                    quantity: MAX_QUANTITY
+                }
+            ]
+        );
         set_quantity(&mut cart, 1, 0);
         assert_eq!(cart.len(), 1);
         assert_eq!(quantity(0), Err(FieldError::Quantity));
@@ -422,8 +574,16 @@ mod tests {
     #[test]
     fn totals_with_shipping_and_vat() {
         let lines = [
-            PricedLine { unit_price_cents: 1_210, quantity: 2, vat_rate_bp: 2100 },
-            PricedLine { unit_price_cents: 1_090, quantity: 1, vat_rate_bp: 900 },
+            PricedLine {
+                unit_price_cents: 1_210,
+                quantity: 2,
+                vat_rate_bp: 2100,
+            },
+            PricedLine {
+                unit_price_cents: 1_090,
+                quantity: 1,
+                vat_rate_bp: 900,
+            },
         ];
         let totals = order_totals(&lines, DeliveryMethod::Shipping);
         assert_eq!(totals.subtotal_cents, 3_510);
@@ -431,8 +591,18 @@ mod tests {
         assert_eq!(totals.total_cents, 3_510 + SHIPPING_CENTS);
         // 420 + 90 + VAT in 4,95 shipping (86)
         assert_eq!(totals.vat_cents, 420 + 90 + 86);
-        assert_eq!(order_totals(&lines, DeliveryMethod::Pickup).shipping_cents, 0);
-        let big = [PricedLine { unit_price_cents: 5_000, quantity: 1, vat_rate_bp: 2100 }];
-        assert_eq!(order_totals(&big, DeliveryMethod::Shipping).shipping_cents, 0);
+        assert_eq!(
+            order_totals(&lines, DeliveryMethod::Pickup).shipping_cents,
+            0
+        );
+        let big = [PricedLine {
+            unit_price_cents: 5_000,
+            quantity: 1,
+            vat_rate_bp: 2100,
+        }];
+        assert_eq!(
+            order_totals(&big, DeliveryMethod::Shipping).shipping_cents,
+            0
+        );
     }
 }

@@ -92,7 +92,8 @@ pub const NL: ShopText = ShopText {
     remove: "Verwijderen",
     to_checkout: "Afrekenen",
     checkout_title: "Afrekenen",
-    checkout_intro: "Je bestelt als gast. We vragen alleen wat nodig is om je bestelling te leveren.",
+    checkout_intro:
+        "Je bestelt als gast. We vragen alleen wat nodig is om je bestelling te leveren.",
     your_details: "Je gegevens",
     email: "E-mailadres",
     first_name: "Voornaam",
@@ -124,7 +125,8 @@ pub const NL: ShopText = ShopText {
     optional: "optioneel",
     place_order: "Bestelling plaatsen",
     placing_order: "Bezig met bestellen…",
-    privacy_note: "We bewaren je gegevens alleen om je bestelling te leveren. Geen IP-adres, geen tracking.",
+    privacy_note:
+        "We bewaren je gegevens alleen om je bestelling te leveren. Geen IP-adres, geen tracking.",
     order_title: "Bedankt voor je bestelling",
     order_thanks: "We hebben je bestelling ontvangen.",
     order_number: "Bestelnummer",

@@ -12,7 +12,9 @@
 use super::entities::session;
 use chrono::{DateTime, NaiveDateTime};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, SqlErr};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, SqlErr,
+};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result};
@@ -28,7 +30,9 @@ pub struct DbSessionStore {
 }
 
 fn to_naive(at: OffsetDateTime) -> NaiveDateTime {
-    DateTime::from_timestamp(at.unix_timestamp(), at.nanosecond()).map(|d| d.naive_utc()).unwrap_or_default()
+    DateTime::from_timestamp(at.unix_timestamp(), at.nanosecond())
+        .map(|d| d.naive_utc())
+        .unwrap_or_default()
 }
 
 fn backend(e: impl std::fmt::Display) -> Error {
@@ -42,7 +46,13 @@ impl DbSessionStore {
 
     fn row(record: &Record) -> Result<session::ActiveModel> {
         let data = serde_json::to_vec(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
-        let id_of = |key: &str| record.data.get(key).and_then(serde_json::Value::as_i64).and_then(|v| i32::try_from(v).ok());
+        let id_of = |key: &str| {
+            record
+                .data
+                .get(key)
+                .and_then(serde_json::Value::as_i64)
+                .and_then(|v| i32::try_from(v).ok())
+        };
         Ok(session::ActiveModel {
             id: Set(record.id.to_string()),
             data: Set(data),
@@ -55,12 +65,18 @@ impl DbSessionStore {
     /// Removes expired sessions; run periodically by the server.
     pub async fn delete_expired(&self) -> std::result::Result<u64, sea_orm::DbErr> {
         let now = to_naive(OffsetDateTime::now_utc());
-        let res = session::Entity::delete_many().filter(session::Column::ExpiresAt.lt(now)).exec(&self.db).await?;
+        let res = session::Entity::delete_many()
+            .filter(session::Column::ExpiresAt.lt(now))
+            .exec(&self.db)
+            .await?;
         Ok(res.rows_affected)
     }
 
     /// Ends every session of one customer (account deletion).
-    pub async fn delete_for_customer(&self, customer_id: i32) -> std::result::Result<u64, sea_orm::DbErr> {
+    pub async fn delete_for_customer(
+        &self,
+        customer_id: i32,
+    ) -> std::result::Result<u64, sea_orm::DbErr> {
         let res = session::Entity::delete_many()
             .filter(session::Column::CustomerId.eq(customer_id))
             .exec(&self.db)
@@ -69,9 +85,14 @@ impl DbSessionStore {
     }
 
     /// Ends every session of one staff member (lock, AVG-11).
-    pub async fn delete_for_staff(&self, staff_id: i32) -> std::result::Result<u64, sea_orm::DbErr> {
-        let res =
-            session::Entity::delete_many().filter(session::Column::StaffId.eq(staff_id)).exec(&self.db).await?;
+    pub async fn delete_for_staff(
+        &self,
+        staff_id: i32,
+    ) -> std::result::Result<u64, sea_orm::DbErr> {
+        let res = session::Entity::delete_many()
+            .filter(session::Column::StaffId.eq(staff_id))
+            .exec(&self.db)
+            .await?;
         Ok(res.rows_affected)
     }
 }
@@ -81,7 +102,10 @@ impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         // A 128-bit id collides practically never; if it does, draw again.
         for _ in 0..8 {
-            match session::Entity::insert(Self::row(record)?).exec(&self.db).await {
+            match session::Entity::insert(Self::row(record)?)
+                .exec(&self.db)
+                .await
+            {
                 Ok(_) => return Ok(()),
                 Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
                     record.id = Id::default();
@@ -121,12 +145,20 @@ impl SessionStore for DbSessionStore {
             return Ok(None);
         };
         let data = serde_json::from_slice(&row.data).map_err(|e| Error::Decode(e.to_string()))?;
-        let expiry_date = OffsetDateTime::from_unix_timestamp(row.expires_at.and_utc().timestamp()).map_err(backend)?;
-        Ok(Some(Record { id: *id, data, expiry_date }))
+        let expiry_date = OffsetDateTime::from_unix_timestamp(row.expires_at.and_utc().timestamp())
+            .map_err(backend)?;
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date,
+        }))
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        session::Entity::delete_by_id(id.to_string()).exec(&self.db).await.map_err(backend)?;
+        session::Entity::delete_by_id(id.to_string())
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 }

@@ -6,7 +6,9 @@ use super::progress::bar;
 use crate::error::CliError;
 use app::ssr::entities::{category, product};
 use app::ssr::now_utc;
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait,
+};
 use std::path::Path;
 
 struct DemoProduct {
@@ -24,8 +26,18 @@ struct DemoCategory {
     products: [DemoProduct; 6],
 }
 
-const fn p(name: &'static str, price_cents: i64, stock: i32, description: &'static str) -> DemoProduct {
-    DemoProduct { name, price_cents, stock, description }
+const fn p(
+    name: &'static str,
+    price_cents: i64,
+    stock: i32,
+    description: &'static str,
+) -> DemoProduct {
+    DemoProduct {
+        name,
+        price_cents,
+        stock,
+        description,
+    }
 }
 
 const DEMO: [DemoCategory; 4] = [
@@ -35,12 +47,42 @@ const DEMO: [DemoCategory; 4] = [
         vat_rate_bp: 900,
         colour: "#7b4b2a",
         products: [
-            p("Espressobonen Amsterdam", 1295, 40, "Donkere branding met tonen van cacao, gebrand in Amsterdam-Noord. 500 gram."),
-            p("Filterkoffie Utrecht", 1095, 35, "Zachte, ronde koffie voor de filter of de French press. 500 gram."),
-            p("Decaf Groningen", 1195, 20, "Cafeïnevrij via het Zwitserse waterproces; volle smaak, rustige nacht. 250 gram."),
-            p("Groene thee Sencha", 895, 25, "Frisse Japanse sencha, losse blaadjes. 100 gram."),
-            p("Rooibos Vanille", 695, 30, "Zoete rooibos met vanille, van nature cafeïnevrij. 100 gram."),
-            p("Verse muntthee", 595, 0, "Gedroogde Nederlandse munt voor een frisse kop. 50 gram."),
+            p(
+                "Espressobonen Amsterdam",
+                1295,
+                40,
+                "Donkere branding met tonen van cacao, gebrand in Amsterdam-Noord. 500 gram.",
+            ),
+            p(
+                "Filterkoffie Utrecht",
+                1095,
+                35,
+                "Zachte, ronde koffie voor de filter of de French press. 500 gram.",
+            ),
+            p(
+                "Decaf Groningen",
+                1195,
+                20,
+                "Cafeïnevrij via het Zwitserse waterproces; volle smaak, rustige nacht. 250 gram.",
+            ),
+            p(
+                "Groene thee Sencha",
+                895,
+                25,
+                "Frisse Japanse sencha, losse blaadjes. 100 gram.",
+            ),
+            p(
+                "Rooibos Vanille",
+                695,
+                30,
+                "Zoete rooibos met vanille, van nature cafeïnevrij. 100 gram.",
+            ),
+            p(
+                "Verse muntthee",
+                595,
+                0,
+                "Gedroogde Nederlandse munt voor een frisse kop. 50 gram.",
+            ),
         ],
     },
     DemoCategory {
@@ -49,12 +91,42 @@ const DEMO: [DemoCategory; 4] = [
         vat_rate_bp: 2100,
         colour: "#2a6f7b",
         products: [
-            p("Koffiemolen handmatig", 4995, 12, "Keramisch maalwerk, traploos instelbaar van espresso tot filter."),
-            p("Theepot gietijzer", 3995, 8, "Gietijzeren pot van 0,8 liter met roestvrijstalen filter."),
-            p("Snijplank eikenhout", 2995, 15, "Massief eiken, geolied, 40 x 25 cm."),
-            p("Koksmes 20 cm", 7995, 6, "Gesmeed staal, houten heft, scherp geleverd."),
-            p("Schort linnen", 2495, 20, "Stevig linnen schort met twee zakken, in de was te doen."),
-            p("Kaasschaaf klassiek", 1495, 50, "De Nederlandse kaasschaaf, roestvrij staal."),
+            p(
+                "Koffiemolen handmatig",
+                4995,
+                12,
+                "Keramisch maalwerk, traploos instelbaar van espresso tot filter.",
+            ),
+            p(
+                "Theepot gietijzer",
+                3995,
+                8,
+                "Gietijzeren pot van 0,8 liter met roestvrijstalen filter.",
+            ),
+            p(
+                "Snijplank eikenhout",
+                2995,
+                15,
+                "Massief eiken, geolied, 40 x 25 cm.",
+            ),
+            p(
+                "Koksmes 20 cm",
+                7995,
+                6,
+                "Gesmeed staal, houten heft, scherp geleverd.",
+            ),
+            p(
+                "Schort linnen",
+                2495,
+                20,
+                "Stevig linnen schort met twee zakken, in de was te doen.",
+            ),
+            p(
+                "Kaasschaaf klassiek",
+                1495,
+                50,
+                "De Nederlandse kaasschaaf, roestvrij staal.",
+            ),
         ],
     },
     DemoCategory {
@@ -63,11 +135,36 @@ const DEMO: [DemoCategory; 4] = [
         vat_rate_bp: 2100,
         colour: "#5b7b2a",
         products: [
-            p("Plaid wol", 6995, 10, "Zachte plaid van Texelse wol, 130 x 180 cm."),
-            p("Kaars sojawas", 1295, 60, "Geurloze kaars van sojawas, brandt 40 uur."),
-            p("Vaas aardewerk", 3495, 9, "Handgedraaide vaas, elk exemplaar is net iets anders."),
-            p("Kussenhoes linnen", 2295, 25, "Gewassen linnen, 50 x 50 cm, met rits."),
-            p("Fotolijst eiken", 1995, 30, "Eiken lijst voor een foto van 13 x 18 cm."),
+            p(
+                "Plaid wol",
+                6995,
+                10,
+                "Zachte plaid van Texelse wol, 130 x 180 cm.",
+            ),
+            p(
+                "Kaars sojawas",
+                1295,
+                60,
+                "Geurloze kaars van sojawas, brandt 40 uur.",
+            ),
+            p(
+                "Vaas aardewerk",
+                3495,
+                9,
+                "Handgedraaide vaas, elk exemplaar is net iets anders.",
+            ),
+            p(
+                "Kussenhoes linnen",
+                2295,
+                25,
+                "Gewassen linnen, 50 x 50 cm, met rits.",
+            ),
+            p(
+                "Fotolijst eiken",
+                1995,
+                30,
+                "Eiken lijst voor een foto van 13 x 18 cm.",
+            ),
             p("Deurmat kokos", 2795, 14, "Stevige kokosmat, 40 x 60 cm."),
         ],
     },
@@ -77,12 +174,42 @@ const DEMO: [DemoCategory; 4] = [
         vat_rate_bp: 2100,
         colour: "#7b2a5b",
         products: [
-            p("Handzeep lavendel", 795, 45, "Vloeibare zeep met lavendelolie, 300 ml, navulbaar."),
-            p("Handcrème calendula", 995, 40, "Rijke crème voor droge handen, 75 ml."),
-            p("Zeepblok olijf", 595, 70, "Koudgeroerde zeep van olijfolie, 100 gram."),
-            p("Scheerkwast", 2495, 11, "Kwast met synthetische haren en een beuken handvat."),
-            p("Lippenbalsem honing", 450, 90, "Met bijenwas en honing uit Friesland."),
-            p("Badzout zeewier", 1295, 22, "Zout uit de Waddenzee met gedroogd zeewier, 500 gram."),
+            p(
+                "Handzeep lavendel",
+                795,
+                45,
+                "Vloeibare zeep met lavendelolie, 300 ml, navulbaar.",
+            ),
+            p(
+                "Handcrème calendula",
+                995,
+                40,
+                "Rijke crème voor droge handen, 75 ml.",
+            ),
+            p(
+                "Zeepblok olijf",
+                595,
+                70,
+                "Koudgeroerde zeep van olijfolie, 100 gram.",
+            ),
+            p(
+                "Scheerkwast",
+                2495,
+                11,
+                "Kwast met synthetische haren en een beuken handvat.",
+            ),
+            p(
+                "Lippenbalsem honing",
+                450,
+                90,
+                "Met bijenwas en honing uit Friesland.",
+            ),
+            p(
+                "Badzout zeewier",
+                1295,
+                22,
+                "Zout uit de Waddenzee met gedroogd zeewier, 500 gram.",
+            ),
         ],
     },
 ];
@@ -110,7 +237,9 @@ pub fn slugify(text: &str) -> String {
 }
 
 fn escape_xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A small product picture: a coloured card with the product's name.
@@ -186,8 +315,10 @@ mod tests {
 
     #[test]
     fn demo_has_24_products_in_4_categories_with_unique_slugs() {
-        let slugs: std::collections::HashSet<String> =
-            DEMO.iter().flat_map(|c| c.products.iter().map(|p| slugify(p.name))).collect();
+        let slugs: std::collections::HashSet<String> = DEMO
+            .iter()
+            .flat_map(|c| c.products.iter().map(|p| slugify(p.name)))
+            .collect();
         assert_eq!(DEMO.len(), 4);
         assert_eq!(slugs.len(), 24);
     }

@@ -11,7 +11,10 @@ use tower_sessions::Session;
 const CART_KEY: &str = "cart";
 
 pub async fn load(session: &Session) -> Result<Vec<CartItem>, AppError> {
-    Ok(session.get::<Vec<CartItem>>(CART_KEY).await?.unwrap_or_default())
+    Ok(session
+        .get::<Vec<CartItem>>(CART_KEY)
+        .await?
+        .unwrap_or_default())
 }
 
 pub async fn store(session: &Session, cart: &[CartItem]) -> Result<(), AppError> {
@@ -69,7 +72,10 @@ fn parse_quantity(raw: &str, allow_zero: bool) -> Result<i32, AppError> {
     rules::quantity(value).map_err(|_| invalid())
 }
 
-async fn active_product(db: &impl ConnectionTrait, product_id: i32) -> Result<product::Model, AppError> {
+async fn active_product(
+    db: &impl ConnectionTrait,
+    product_id: i32,
+) -> Result<product::Model, AppError> {
     product::Entity::find_by_id(product_id)
         .filter(product::Column::Active.eq(true))
         .one(db)
@@ -78,13 +84,24 @@ async fn active_product(db: &impl ConnectionTrait, product_id: i32) -> Result<pr
 }
 
 /// Adds a product; refuses more than is in stock.
-pub async fn add(db: &impl ConnectionTrait, session: &Session, product_id: i32, quantity: &str) -> Result<CartView, AppError> {
+pub async fn add(
+    db: &impl ConnectionTrait,
+    session: &Session,
+    product_id: i32,
+    quantity: &str,
+) -> Result<CartView, AppError> {
     let quantity = parse_quantity(quantity, false)?;
     let product = active_product(db, product_id).await?;
     let mut cart = load(session).await?;
-    let already = cart.iter().find(|i| i.product_id == product_id).map_or(0, |i| i.quantity);
+    let already = cart
+        .iter()
+        .find(|i| i.product_id == product_id)
+        .map_or(0, |i| i.quantity);
     if already + quantity > product.stock {
-        return Err(AppError::OutOfStock { product: product.name, available: product.stock });
+        return Err(AppError::OutOfStock {
+            product: product.name,
+            available: product.stock,
+        });
     }
     rules::add_to_cart(&mut cart, product_id, quantity);
     store(session, &cart).await?;
@@ -92,13 +109,21 @@ pub async fn add(db: &impl ConnectionTrait, session: &Session, product_id: i32, 
 }
 
 /// Sets a line's quantity; 0 removes the line.
-pub async fn update(db: &impl ConnectionTrait, session: &Session, product_id: i32, quantity: &str) -> Result<CartView, AppError> {
+pub async fn update(
+    db: &impl ConnectionTrait,
+    session: &Session,
+    product_id: i32,
+    quantity: &str,
+) -> Result<CartView, AppError> {
     let quantity = parse_quantity(quantity, true)?;
     let mut cart = load(session).await?;
     if quantity > 0 {
         let product = active_product(db, product_id).await?;
         if quantity > product.stock {
-            return Err(AppError::OutOfStock { product: product.name, available: product.stock });
+            return Err(AppError::OutOfStock {
+                product: product.name,
+                available: product.stock,
+            });
         }
     }
     rules::set_quantity(&mut cart, product_id, quantity);

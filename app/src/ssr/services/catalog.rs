@@ -4,13 +4,19 @@ use crate::error::AppError;
 use crate::shop::models::{Catalog, CategoryView, ProductCard, ProductDetail};
 use crate::ssr::entities::{category, product};
 use sea_orm::sea_query::{Expr, LikeExpr};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder,
+};
 
 /// The longest search text we act on.
 pub const MAX_QUERY_LEN: usize = 100;
 
 fn category_view(c: category::Model) -> CategoryView {
-    CategoryView { id: c.id, name: c.name, slug: c.slug }
+    CategoryView {
+        id: c.id,
+        name: c.name,
+        slug: c.slug,
+    }
 }
 
 /// A LIKE pattern matching `text` anywhere, with `%`, `_` and `\` taken
@@ -30,14 +36,24 @@ pub fn contains_pattern(text: &str) -> LikeExpr {
 
 /// Active products, optionally within one category and matching a search in
 /// name or description.
-pub async fn catalog(db: &impl ConnectionTrait, query: Option<&str>, category_slug: Option<&str>) -> Result<Catalog, AppError> {
+pub async fn catalog(
+    db: &impl ConnectionTrait,
+    query: Option<&str>,
+    category_slug: Option<&str>,
+) -> Result<Catalog, AppError> {
     let categories = category::Entity::find()
         .order_by_asc(category::Column::Position)
         .order_by_asc(category::Column::Name)
         .all(db)
         .await?;
     let chosen = match category_slug.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(slug) => Some(categories.iter().find(|c| c.slug == slug).cloned().ok_or(AppError::NotFound)?),
+        Some(slug) => Some(
+            categories
+                .iter()
+                .find(|c| c.slug == slug)
+                .cloned()
+                .ok_or(AppError::NotFound)?,
+        ),
         None => None,
     };
 
@@ -45,7 +61,12 @@ pub async fn catalog(db: &impl ConnectionTrait, query: Option<&str>, category_sl
     if let Some(c) = &chosen {
         select = select.filter(product::Column::CategoryId.eq(c.id));
     }
-    let query: String = query.unwrap_or_default().trim().chars().take(MAX_QUERY_LEN).collect();
+    let query: String = query
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(MAX_QUERY_LEN)
+        .collect();
     if !query.is_empty() {
         select = select.filter(
             Condition::any()
@@ -53,7 +74,11 @@ pub async fn catalog(db: &impl ConnectionTrait, query: Option<&str>, category_sl
                 .add(Expr::col(product::Column::Description).like(contains_pattern(&query))),
         );
     }
-    let products = select.order_by_asc(product::Column::CategoryId).order_by_asc(product::Column::Name).all(db).await?;
+    let products = select
+        .order_by_asc(product::Column::CategoryId)
+        .order_by_asc(product::Column::Name)
+        .all(db)
+        .await?;
 
     Ok(Catalog {
         categories: categories.into_iter().map(category_view).collect(),
@@ -73,7 +98,10 @@ pub async fn catalog(db: &impl ConnectionTrait, query: Option<&str>, category_sl
 }
 
 /// One active product by its slug.
-pub async fn product_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<ProductDetail, AppError> {
+pub async fn product_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<ProductDetail, AppError> {
     let (p, c) = product::Entity::find()
         .filter(product::Column::Slug.eq(slug))
         .filter(product::Column::Active.eq(true))

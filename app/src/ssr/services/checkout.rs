@@ -10,16 +10,24 @@ use crate::ssr::random_token;
 use chrono::NaiveDateTime;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, ExprTrait,
-    QueryFilter, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, ExprTrait, QueryFilter, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
 
 /// What the checkout form offers a guest.
-pub async fn options(db: &impl ConnectionTrait, cart: &[CartItem], now: NaiveDateTime) -> Result<CheckoutOptions, AppError> {
+pub async fn options(
+    db: &impl ConnectionTrait,
+    cart: &[CartItem],
+    now: NaiveDateTime,
+) -> Result<CheckoutOptions, AppError> {
     let today = shop_today(now);
     Ok(CheckoutOptions {
         cart: super::cart::view(db, cart).await?,
-        payment_methods: rules::entitled_payment_methods(None).into_iter().map(|m| m.as_str().to_owned()).collect(),
+        payment_methods: rules::entitled_payment_methods(None)
+            .into_iter()
+            .map(|m| m.as_str().to_owned())
+            .collect(),
         earliest_delivery: rules::earliest_delivery(today),
         latest_delivery: rules::latest_delivery(today),
         shipping_cents: rules::SHIPPING_CENTS,
@@ -38,7 +46,14 @@ pub async fn place_order(
     if cart.is_empty() {
         return Err(AppError::CartEmpty);
     }
-    let txn = db.begin().await?;
+    // IMMEDIATE on SQLite: take the write lock up front, so that two
+    // concurrent checkouts queue instead of failing on a lock upgrade.
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
     match write_order(&txn, cart, data, now).await {
         Ok(token) => {
             txn.commit().await?;
@@ -51,7 +66,10 @@ pub async fn place_order(
     }
 }
 
-async fn take_stock(txn: &DatabaseTransaction, item: &CartItem) -> Result<product::Model, AppError> {
+async fn take_stock(
+    txn: &DatabaseTransaction,
+    item: &CartItem,
+) -> Result<product::Model, AppError> {
     let product = product::Entity::find_by_id(item.product_id)
         .filter(product::Column::Active.eq(true))
         .one(txn)
@@ -60,13 +78,19 @@ async fn take_stock(txn: &DatabaseTransaction, item: &CartItem) -> Result<produc
     // The condition makes the decrement safe against a concurrent order on
     // both backends: it only succeeds while enough stock remains.
     let updated = product::Entity::update_many()
-        .col_expr(product::Column::Stock, ExprTrait::sub(Expr::col(product::Column::Stock), item.quantity))
+        .col_expr(
+            product::Column::Stock,
+            ExprTrait::sub(Expr::col(product::Column::Stock), item.quantity),
+        )
         .filter(product::Column::Id.eq(product.id))
         .filter(product::Column::Stock.gte(item.quantity))
         .exec(txn)
         .await?;
     if updated.rows_affected != 1 {
-        return Err(AppError::OutOfStock { product: product.name, available: Ord::max(product.stock, 0) });
+        return Err(AppError::OutOfStock {
+            product: product.name,
+            available: Ord::max(product.stock, 0),
+        });
     }
     Ok(product)
 }
@@ -84,7 +108,11 @@ async fn write_order(
     }
     let priced: Vec<PricedLine> = lines
         .iter()
-        .map(|(p, quantity)| PricedLine { unit_price_cents: p.price_cents, quantity: *quantity, vat_rate_bp: p.vat_rate_bp })
+        .map(|(p, quantity)| PricedLine {
+            unit_price_cents: p.price_cents,
+            quantity: *quantity,
+            vat_rate_bp: p.vat_rate_bp,
+        })
         .collect();
     let totals = rules::order_totals(&priced, data.delivery_method);
 
@@ -119,7 +147,10 @@ async fn write_order(
         password_hash: Set(None),
         ..Default::default()
     };
-    let customer_id = customer::Entity::insert(customer).exec(txn).await?.last_insert_id;
+    let customer_id = customer::Entity::insert(customer)
+        .exec(txn)
+        .await?
+        .last_insert_id;
 
     let ship_to = delivery.unwrap_or(&data.address);
     let token = random_token()?;

@@ -7,14 +7,21 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 /// Tokens are 32 lower-case hex characters; anything else is not an order.
 pub fn is_token(token: &str) -> bool {
-    token.len() == 32 && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    token.len() == 32
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 pub async fn by_token(db: &impl ConnectionTrait, token: &str) -> Result<OrderView, AppError> {
     if !is_token(token) {
         return Err(AppError::NotFound);
     }
-    let order = order::Entity::find().filter(order::Column::Token.eq(token)).one(db).await?.ok_or(AppError::NotFound)?;
+    let order = order::Entity::find()
+        .filter(order::Column::Token.eq(token))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let lines = order_line::Entity::find()
         .filter(order_line::Column::OrderId.eq(order.id))
         .order_by_asc(order_line::Column::Id)

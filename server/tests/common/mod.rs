@@ -1,0 +1,310 @@
+//! Test harness: the real router on a real database, SQLite or MariaDB,
+//! driven over HTTP (in process) like a browser, cookie included.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tower::ServiceExt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    MariaDb,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn unique(prefix: &str) -> String {
+    format!(
+        "{prefix}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// A fresh, migrated database of the given kind, or `None` when MariaDB is
+/// not configured outside CI. Under `CI=true` a missing or unreachable
+/// MariaDB fails the test: nothing is skipped there.
+pub async fn database(backend: Backend) -> Option<TestDb> {
+    match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("{}.db", unique("winkel_test")));
+            let url = format!("sqlite://{}?mode=rwc", path.display());
+            let db = winkel::db::connect(&url).await.expect("open SQLite");
+            winkel::db::migrate(&db).await.expect("migrate SQLite");
+            Some(TestDb {
+                db,
+                backend,
+                cleanup: Cleanup::File(path),
+            })
+        }
+        Backend::MariaDb => {
+            let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+            let Ok(base) = std::env::var("MYSQL_TEST_URL") else {
+                assert!(
+                    !ci,
+                    "CI=true but MYSQL_TEST_URL is not set: MariaDB tests must run"
+                );
+                eprintln!(
+                    "MYSQL_TEST_URL not set: skipping the MariaDB variant (never under CI=true)"
+                );
+                return None;
+            };
+            let server = base
+                .rsplit_once('/')
+                .map(|(s, _)| s.to_owned())
+                .expect("MYSQL_TEST_URL has a database part");
+            let name = unique("winkel_test");
+            let admin = winkel::db::connect(&format!("{server}/")).await;
+            let admin = match admin {
+                Ok(a) => a,
+                Err(e) => panic!("MariaDB at MYSQL_TEST_URL is unreachable: {e}"),
+            };
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE `{name}`"))
+                .await
+                .expect("create test database");
+            let db = winkel::db::connect(&format!("{server}/{name}"))
+                .await
+                .expect("open MariaDB");
+            winkel::db::migrate(&db).await.expect("migrate MariaDB");
+            Some(TestDb {
+                db,
+                backend,
+                cleanup: Cleanup::Database { admin, name },
+            })
+        }
+    }
+}
+
+enum Cleanup {
+    File(PathBuf),
+    Database {
+        admin: DatabaseConnection,
+        name: String,
+    },
+}
+
+pub struct TestDb {
+    pub db: DatabaseConnection,
+    pub backend: Backend,
+    cleanup: Cleanup,
+}
+
+impl TestDb {
+    pub async fn drop_database(self) {
+        let _ = self.db.close().await;
+        match self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Database { admin, name } => {
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS `{name}`"))
+                    .await;
+            }
+        }
+    }
+}
+
+/// The shop on a seeded database, plus one browser-like client.
+pub struct TestApp {
+    pub router: Router,
+    pub db: DatabaseConnection,
+    pub store: TestDb,
+    pub uploads: PathBuf,
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Response {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn location(&self) -> Option<String> {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+}
+
+impl TestApp {
+    pub async fn start(backend: Backend) -> Option<Self> {
+        let store = database(backend).await?;
+        let db = store.db.clone();
+        let uploads = std::env::temp_dir().join(unique("winkel_uploads"));
+        winkel::jobs::seed::demo(&db, &uploads)
+            .await
+            .expect("seed the demo shop");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Leptos.toml");
+        let options = leptos::config::get_configuration(root.to_str())
+            .expect("Leptos.toml")
+            .leptos_options;
+        let config = app::ssr::state::ServerConfig {
+            uploads_dir: uploads.clone(),
+        };
+        let router = winkel::http::router(options, db.clone(), config, false);
+        Some(Self {
+            router,
+            db,
+            store,
+            uploads,
+        })
+    }
+
+    pub fn client(&self) -> Client {
+        Client {
+            router: self.router.clone(),
+            cookie: None,
+        }
+    }
+
+    pub async fn finish(self) {
+        let _ = std::fs::remove_dir_all(&self.uploads);
+        self.store.drop_database().await;
+    }
+}
+
+/// One visitor: keeps the session cookie between requests.
+pub struct Client {
+    router: Router,
+    pub cookie: Option<String>,
+}
+
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn urlencode(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+impl Client {
+    async fn send(&mut self, request: Request<Body>) -> Response {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
+        if let Some(cookie) = response
+            .headers()
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+        {
+            if let Some(pair) = cookie.split(';').next() {
+                self.cookie = Some(pair.to_owned());
+            }
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+            .await
+            .expect("body");
+        Response {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    fn with_cookie(&self, builder: axum::http::request::Builder) -> axum::http::request::Builder {
+        match &self.cookie {
+            Some(c) => builder.header(header::COOKIE, c),
+            None => builder,
+        }
+    }
+
+    /// A GET as a browser navigates.
+    pub async fn get(&mut self, path: &str) -> Response {
+        let req = self
+            .with_cookie(Request::get(path).header(header::ACCEPT, "text/html"))
+            .body(Body::empty());
+        self.send(req.expect("request")).await
+    }
+
+    /// A server function call as the hydrated app makes it (JSON answer).
+    pub async fn call(&mut self, endpoint: &str, pairs: &[(&str, &str)]) -> Response {
+        let req = self
+            .with_cookie(
+                Request::post(format!("/api/{endpoint}"))
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::ACCEPT, "application/json"),
+            )
+            .body(Body::from(form(pairs)));
+        self.send(req.expect("request")).await
+    }
+
+    /// A plain HTML form post, as a browser without JavaScript sends it.
+    pub async fn post_form(
+        &mut self,
+        endpoint: &str,
+        referer: &str,
+        pairs: &[(&str, &str)],
+    ) -> Response {
+        let req = self
+            .with_cookie(
+                Request::post(format!("/api/{endpoint}"))
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::ACCEPT, "text/html,application/xhtml+xml")
+                    .header(header::REFERER, referer),
+            )
+            .body(Body::from(form(pairs)));
+        self.send(req.expect("request")).await
+    }
+}
+
+/// A hung test fails instead of stalling the whole suite.
+pub async fn within_a_minute(test: impl std::future::Future<Output = ()>) {
+    if tokio::time::timeout(std::time::Duration::from_secs(60), test)
+        .await
+        .is_err()
+    {
+        panic!("test did not finish within 60 s");
+    }
+}
+
+/// Runs a test body against both databases.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::common::within_a_minute(super::$name(super::common::Backend::Sqlite)).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn mariadb() {
+                    super::common::within_a_minute(super::$name(super::common::Backend::MariaDb)).await;
+                }
+            }
+        )*
+    };
+}
