@@ -1,12 +1,13 @@
 //! The HTTP side: router, sessions, static files, serving.
 
 use app::error::AppError;
+use app::ssr::page_cache::PageCache;
 use app::ssr::session_store::DbSessionStore;
 use app::ssr::state::{AppState, ServerConfig};
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::get;
@@ -33,6 +34,7 @@ pub fn router(
         leptos_options: leptos_options.clone(),
         db: db.clone(),
         config: Arc::new(config.clone()),
+        page_cache: Arc::new(PageCache::default()),
     };
     let routes = generate_route_list(App);
 
@@ -66,6 +68,10 @@ pub fn router(
         ))
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            anonymous_page_cache,
+        ))
         .with_state(state)
 }
 
@@ -90,6 +96,64 @@ async fn server_fn_status(req: axum::extract::Request, next: Next) -> Response {
         parts.status = status;
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Header telling whether a page came from the anonymous page cache.
+pub const CACHE_HEADER: &str = "x-winkel-cache";
+
+/// Serves the pages of visitors without a session from the micro-cache
+/// (see `PageCache`). Runs outside the session layer: a request carrying the
+/// session cookie, or a response setting one, is never cached.
+async fn anonymous_page_cache(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let cacheable = req.method() == axum::http::Method::GET
+        && (path == "/" || path.starts_with("/products/"))
+        && !req
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .any(|c| c.to_str().map_or(true, |c| c.contains(SESSION_COOKIE)));
+    if !cacheable {
+        return next.run(req).await;
+    }
+    let key = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| path.to_owned(), |pq| pq.as_str().to_owned());
+    if let Some(page) = state.page_cache.get(&key) {
+        let mut res = Response::new(Body::from(page.body));
+        res.headers_mut()
+            .insert(header::CONTENT_TYPE, page.content_type);
+        res.headers_mut()
+            .insert(CACHE_HEADER, HeaderValue::from_static("hit"));
+        return res;
+    }
+    let res = next.run(req).await;
+    let storable =
+        res.status() == StatusCode::OK && !res.headers().contains_key(header::SET_COOKIE);
+    let content_type = res.headers().get(header::CONTENT_TYPE).cloned();
+    match (storable, content_type) {
+        (true, Some(content_type))
+            if content_type
+                .to_str()
+                .is_ok_and(|c| c.starts_with("text/html")) =>
+        {
+            let (mut parts, body) = res.into_parts();
+            let Ok(bytes) = axum::body::to_bytes(body, 4 * 1024 * 1024).await else {
+                return Response::from_parts(parts, Body::empty());
+            };
+            state.page_cache.put(key, content_type, bytes.clone());
+            parts
+                .headers
+                .insert(CACHE_HEADER, HeaderValue::from_static("miss"));
+            Response::from_parts(parts, Body::from(bytes))
+        }
+        _ => res,
+    }
 }
 
 /// 200 when the database answers, 503 otherwise.

@@ -25,6 +25,7 @@ on_both_databases!(
     checkout_works_as_a_plain_form_post,
     last_item_goes_to_exactly_one_buyer,
     sessions_hold_no_personal_data,
+    anonymous_pages_are_cached_until_stock_changes,
 );
 
 fn valid_checkout() -> Vec<(&'static str, &'static str)> {
@@ -625,5 +626,58 @@ async fn sessions_hold_no_personal_data(backend: Backend) {
         }
         assert!(row.customer_id.is_none());
     }
+    app.finish().await;
+}
+
+async fn anonymous_pages_are_cached_until_stock_changes(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let cache = |res: &common::Response| {
+        res.headers
+            .get("x-winkel-cache")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let mut anonymous = app.client();
+    let first = anonymous.get("/").await;
+    let second = anonymous.get("/").await;
+    assert_eq!(
+        (cache(&first).as_deref(), cache(&second).as_deref()),
+        (Some("miss"), Some("hit"))
+    );
+    assert_eq!(first.body, second.body);
+    assert!(second.body.contains("Espressobonen Amsterdam"));
+
+    // A visitor with a session is never served from (or into) the cache.
+    let mut buyer = app.client();
+    let kwast = product_id(&mut buyer, "scheerkwast").await;
+    let mut pot: product::ActiveModel = product::Entity::find_by_id(kwast as i32)
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("p")
+        .into();
+    pot.stock = Set(1);
+    pot.update(&app.db).await.expect("update");
+    add(&mut buyer, kwast, "1").await;
+    assert_eq!(cache(&buyer.get("/").await), None);
+
+    // Buying the last one clears the cache: everyone sees "sold out" at once.
+    assert_eq!(
+        buyer.call("place_order", &valid_checkout()).await.status,
+        StatusCode::OK
+    );
+    let after = anonymous.get("/").await;
+    assert_eq!(cache(&after).as_deref(), Some("miss"));
+    let card = after
+        .body
+        .split("/products/scheerkwast")
+        .nth(2)
+        .unwrap_or_default();
+    assert!(
+        card.contains("Uitverkocht"),
+        "the sold-out product still offers itself"
+    );
     app.finish().await;
 }

@@ -58,6 +58,8 @@ pub async fn place_order(#[server(flatten)] input: CheckoutInput) -> Result<Stri
         let session = session().await?;
         let cart = services::cart::load(&session).await?;
         let token = services::checkout::place_order(&db()?, &cart, &data, now).await?;
+        // Stock changed: "sold out" may now show on the catalogue.
+        crate::ssr::state::clear_page_cache();
         services::cart::store(&session, &[]).await?;
         leptos_axum::redirect(&format!("/orders/{token}"));
         Ok(token)

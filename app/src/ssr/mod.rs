@@ -1,6 +1,7 @@
 //! Server-only parts: state, database entities, services, sessions.
 
 pub mod entities;
+pub mod page_cache;
 pub mod services;
 pub mod session_store;
 pub mod state;

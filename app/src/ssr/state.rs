@@ -1,5 +1,6 @@
 //! Application state, provided to every server function as context.
 
+use super::page_cache::PageCache;
 use crate::error::AppError;
 use axum::extract::FromRef;
 use leptos::prelude::*;
@@ -20,6 +21,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub config: Arc<ServerConfig>,
+    pub page_cache: Arc<PageCache>,
 }
 
 /// The shop's database, from the state in context.
@@ -28,6 +30,13 @@ pub fn db() -> Result<DatabaseConnection, AppError> {
         tracing::error!("AppState missing from context");
         AppError::Internal
     })
+}
+
+/// Forgets the cached anonymous pages (after stock or catalogue changes).
+pub fn clear_page_cache() {
+    if let Some(state) = use_context::<AppState>() {
+        state.page_cache.clear();
+    }
 }
 
 /// The visitor's session.
