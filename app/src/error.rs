@@ -21,6 +21,9 @@ pub enum AppError {
     ProductUnavailable,
     #[error("not logged in")]
     Unauthorized,
+    /// Unknown email or wrong password: deliberately indistinguishable.
+    #[error("invalid credentials")]
+    InvalidCredentials,
     #[error("forbidden")]
     Forbidden,
     #[error("too many requests; retry after {retry_after_secs} s")]
@@ -40,7 +43,7 @@ impl AppError {
             Self::Validation(_) => 422,
             Self::NotFound => 404,
             Self::OutOfStock { .. } | Self::CartEmpty | Self::ProductUnavailable => 409,
-            Self::Unauthorized => 401,
+            Self::Unauthorized | Self::InvalidCredentials => 401,
             Self::Forbidden => 403,
             Self::RateLimited { .. } => 429,
             Self::Internal => 500,

@@ -59,6 +59,20 @@ pub fn field_message(error: &FieldError) -> String {
             "Betalen bij afhalen kan alleen als je de bestelling afhaalt.".into()
         }
         FieldError::Quantity => "Kies een aantal van 1 tot 99.".into(),
+        FieldError::PasswordTooShort { min } => {
+            format!("Kies een wachtwoord van minstens {min} tekens.")
+        }
+        FieldError::PasswordCommon => {
+            "Dit wachtwoord wordt te vaak gebruikt; kies iets dat alleen jij bedenkt.".into()
+        }
+        FieldError::PasswordContainsEmail => {
+            "Je wachtwoord mag je e-mailadres niet bevatten.".into()
+        }
+        FieldError::PasswordMismatch => "De twee wachtwoorden zijn niet gelijk.".into(),
+        FieldError::WrongPassword => "Je huidige wachtwoord klopt niet.".into(),
+        FieldError::EmailUnavailable => {
+            "Dit e-mailadres kan niet voor je account worden gebruikt.".into()
+        }
     }
 }
 
@@ -76,6 +90,7 @@ pub fn error_message(error: &AppError) -> String {
             "Een artikel in je winkelwagen is niet meer leverbaar.".into()
         }
         AppError::Unauthorized => "Log eerst in.".into(),
+        AppError::InvalidCredentials => "E-mailadres of wachtwoord klopt niet.".into(),
         AppError::Forbidden => "Je hebt geen toegang tot deze functie.".into(),
         AppError::RateLimited { retry_after_secs } => {
             format!(

@@ -10,6 +10,20 @@ use leptos_router::components::A;
 pub fn Header() -> impl IntoView {
     let t = layout();
     let cart = cart_resource();
+    // Refetched on every navigation: logging in or out changes it.
+    let location = leptos_router::hooks::use_location();
+    let me = Resource::new(
+        move || location.pathname.get(),
+        |_| crate::account::api::whoami(),
+    );
+    let account = move || {
+        Suspend::new(async move {
+            match me.await {
+                Ok(Some(name)) => view! { <A href="/account" attr:class="account-link">{crate::account::text::text().account_title} " (" {name} ")"</A> }.into_any(),
+                _ => view! { <A href="/account/login" attr:class="account-link">{crate::account::text::text().login_link}</A> }.into_any(),
+            }
+        })
+    };
     let count = move || Suspend::new(async move { cart.await.map(|c| c.item_count).unwrap_or(0) });
     view! {
         <header class="site-header">
@@ -17,6 +31,7 @@ pub fn Header() -> impl IntoView {
             <span class="tagline">{t.tagline}</span>
             <nav>
                 <A href="/">{t.catalog}</A>
+                <Transition fallback=|| ()>{account}</Transition>
                 <A href="/cart" attr:class="cart-link">
                     {t.cart}
                     " "

@@ -7,8 +7,11 @@
 #[cfg(all(feature = "ssr", feature = "hydrate"))]
 compile_error!("features `ssr` and `hydrate` are mutually exclusive");
 
+pub mod account;
 pub mod clock;
+pub mod customer;
 pub mod error;
+pub mod forms;
 pub mod i18n;
 pub mod layout;
 pub mod money;
@@ -18,6 +21,9 @@ pub mod validate;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+use account::{
+    AccountDeletedPage, AccountOrderPage, AccountPage, DeleteAccountPage, LoginPage, RegisterPage,
+};
 use layout::{Footer, Header, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -33,6 +39,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -79,6 +86,12 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async/>
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async/>
                     <Route path=path!("/orders/:token") view=OrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/register") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/orders/:token") view=AccountOrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/delete") view=DeleteAccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/deleted") view=AccountDeletedPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

@@ -1,6 +1,7 @@
 //! The HTTP side: router, sessions, static files, serving.
 
 use app::error::AppError;
+use app::ssr::login_throttle::LoginThrottle;
 use app::ssr::page_cache::PageCache;
 use app::ssr::session_store::DbSessionStore;
 use app::ssr::state::{AppState, ServerConfig};
@@ -9,7 +10,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
@@ -18,7 +19,7 @@ use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tower_http::services::ServeDir;
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
 /// Name of the shop's session cookie.
 pub const SESSION_COOKIE: &str = "winkel_session";
@@ -35,6 +36,7 @@ pub fn router(
         db: db.clone(),
         config: Arc::new(config.clone()),
         page_cache: Arc::new(PageCache::default()),
+        login_throttle: Arc::new(LoginThrottle::default()),
     };
     let routes = generate_route_list(App);
 
@@ -50,6 +52,7 @@ pub fn router(
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/account/export", get(export_account))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -154,6 +157,37 @@ async fn anonymous_page_cache(
         }
         _ => res,
     }
+}
+
+/// GDPR Art. 15/20: everything stored about the logged-in customer, as a
+/// JSON download (format: docs/export-format.md).
+async fn export_account(State(state): State<AppState>, session: Session) -> Response {
+    let customer = match app::ssr::auth::require_customer(&state.db, &session).await {
+        Ok(c) => c,
+        Err(AppError::Unauthorized) => return Redirect::to("/account/login").into_response(),
+        Err(e) => return error_response(&e),
+    };
+    match app::ssr::services::accounts::export(&state.db, &customer, app::ssr::now_utc()).await {
+        Ok(export) => {
+            let file = format!(
+                "attachment; filename=\"winkel-gegevens-{}.json\"",
+                export.exported_at.format("%Y%m%d")
+            );
+            let mut res = axum::Json(export).into_response();
+            if let Ok(value) = HeaderValue::from_str(&file) {
+                res.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+            }
+            res.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            res
+        }
+        Err(e) => error_response(&e),
+    }
+}
+
+fn error_response(error: &AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, error.user_message()).into_response()
 }
 
 /// 200 when the database answers, 503 otherwise.

@@ -40,8 +40,13 @@ pub async fn update_cart_line(product_id: i32, quantity: String) -> Result<CartV
 
 #[server(endpoint = "get_checkout")]
 pub async fn get_checkout() -> Result<CheckoutOptions, AppError> {
-    let cart = services::cart::load(&session().await?).await?;
-    reply(services::checkout::options(&db()?, &cart, now_utc()).await)
+    let result = async {
+        let (db, session) = (db()?, session().await?);
+        let cart = services::cart::load(&session).await?;
+        let customer = crate::ssr::auth::current_customer(&db, &session).await?;
+        services::checkout::options(&db, &cart, customer.as_ref(), now_utc()).await
+    };
+    reply(result.await)
 }
 
 /// Places the order and sends the browser to its confirmation page.
@@ -50,14 +55,14 @@ pub async fn place_order(#[server(flatten)] input: CheckoutInput) -> Result<Stri
     use super::rules::{entitled_payment_methods, validate_checkout};
     let result = async {
         let now = now_utc();
-        let data = validate_checkout(
-            &input,
-            crate::clock::shop_today(now),
-            &entitled_payment_methods(None),
-        )?;
-        let session = session().await?;
+        let (db, session) = (db()?, session().await?);
+        let customer = crate::ssr::auth::current_customer(&db, &session).await?;
+        let granted =
+            entitled_payment_methods(customer.as_ref().and_then(|c| c.payment_methods.as_deref()));
+        let data = validate_checkout(&input, crate::clock::shop_today(now), &granted)?;
         let cart = services::cart::load(&session).await?;
-        let token = services::checkout::place_order(&db()?, &cart, &data, now).await?;
+        let token =
+            services::checkout::place_order(&db, &cart, &data, customer.map(|c| c.id), now).await?;
         // Stock changed: "sold out" may now show on the catalogue.
         crate::ssr::state::clear_page_cache();
         services::cart::store(&session, &[]).await?;

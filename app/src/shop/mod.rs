@@ -354,8 +354,9 @@ pub fn OrderPage() -> impl IntoView {
     }
 }
 
+/// An order with its lines, totals and delivery address.
 #[component]
-fn OrderSummary(order: models::OrderView) -> impl IntoView {
+pub fn OrderSummary(order: models::OrderView) -> impl IntoView {
     let t = text();
     view! {
         <section class="order-confirmation">

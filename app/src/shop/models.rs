@@ -1,5 +1,6 @@
 //! Shop types that cross the wire between server and browser.
 
+use crate::customer::CustomerInput;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +64,8 @@ pub struct CartView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckoutOptions {
     pub cart: CartView,
+    /// The logged-in customer's data, to fill the form with.
+    pub profile: Option<crate::account::models::Profile>,
     pub payment_methods: Vec<String>,
     pub earliest_delivery: NaiveDate,
     pub latest_delivery: NaiveDate,
@@ -101,30 +104,18 @@ pub struct OrderView {
     pub country: String,
 }
 
-/// The checkout form as posted: every field optional at this stage, so that a
-/// missing field becomes a clear "required" message instead of a decode error.
+/// The checkout form as posted: the customer's AVG-4 fields plus delivery
+/// and payment. Flat, because the form's input names are flat
+/// (`email`, `delivery_street`, ...).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CheckoutInput {
-    pub email: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub gender: Option<String>,
-    pub street: Option<String>,
-    pub house_number: Option<String>,
-    pub postcode: Option<String>,
-    pub city: Option<String>,
-    pub country: Option<String>,
-    pub phone: Option<String>,
-    pub company_name: Option<String>,
-    pub vat_number: Option<String>,
-    pub newsletter: Option<String>,
-    pub delivery_street: Option<String>,
-    pub delivery_house_number: Option<String>,
-    pub delivery_postcode: Option<String>,
-    pub delivery_city: Option<String>,
-    pub delivery_country: Option<String>,
+    #[serde(flatten)]
+    pub customer: CustomerInput,
     pub delivery_date: Option<String>,
     pub delivery_method: Option<String>,
     pub payment_method: Option<String>,
+    /// "create an account" chosen at checkout, with its password.
+    pub create_account: Option<String>,
+    pub password: Option<String>,
 }

@@ -2,6 +2,7 @@
 //! and checkout validation. Plain functions, shared by browser and server.
 
 use super::models::CheckoutInput;
+use crate::customer::CustomerData;
 use crate::money::vat_included;
 use crate::validate::{self as v, FieldError, FieldErrors};
 use chrono::{Days, NaiveDate};
@@ -163,84 +164,15 @@ pub fn order_totals(lines: &[PricedLine], delivery: DeliveryMethod) -> OrderTota
     }
 }
 
-/// An address as validated.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Address {
-    pub street: String,
-    pub house_number: String,
-    pub postcode: String,
-    pub city: String,
-    pub country: String,
-}
-
 /// A checkout that passed every rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckoutData {
-    pub email: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub gender: Option<String>,
-    pub phone: String,
-    pub company_name: Option<String>,
-    pub vat_number: Option<String>,
-    pub newsletter: bool,
-    pub address: Address,
-    pub delivery_address: Option<Address>,
+    pub customer: CustomerData,
     pub delivery_date: Option<NaiveDate>,
     pub delivery_method: DeliveryMethod,
     pub payment_method: PaymentMethod,
-}
-
-fn text(value: &Option<String>) -> &str {
-    value.as_deref().unwrap_or_default()
-}
-
-fn address(input: &CheckoutInput, prefix: &str, errors: &mut FieldErrors) -> Option<Address> {
-    let field = |name: &str| format!("{prefix}{name}");
-    let (street, house_number, postcode, city, country) = if prefix.is_empty() {
-        (
-            &input.street,
-            &input.house_number,
-            &input.postcode,
-            &input.city,
-            &input.country,
-        )
-    } else {
-        (
-            &input.delivery_street,
-            &input.delivery_house_number,
-            &input.delivery_postcode,
-            &input.delivery_city,
-            &input.delivery_country,
-        )
-    };
-    let street = errors.check(&field("street"), v::required_text(text(street), 150));
-    let house_number = errors.check(&field("house_number"), v::house_number(text(house_number)));
-    let city = errors.check(&field("city"), v::required_text(text(city), 100));
-    let country = errors.check(&field("country"), v::country(text(country)));
-    let postcode = match &country {
-        Some(c) => errors.check(&field("postcode"), v::postcode(text(postcode), c)),
-        None => None,
-    };
-    Some(Address {
-        street: street?,
-        house_number: house_number?,
-        postcode: postcode?,
-        city: city?,
-        country: country?,
-    })
-}
-
-/// Whether the customer filled in a separate delivery address at all.
-fn wants_delivery_address(input: &CheckoutInput) -> bool {
-    [
-        &input.delivery_street,
-        &input.delivery_house_number,
-        &input.delivery_postcode,
-        &input.delivery_city,
-    ]
-    .iter()
-    .any(|f| !text(f).trim().is_empty())
+    /// Set when the guest chose "create an account" and gave a password.
+    pub account_password: Option<String>,
 }
 
 /// Validates a whole checkout. `today` is the shop's local date;
@@ -251,24 +183,7 @@ pub fn validate_checkout(
     entitled: &[PaymentMethod],
 ) -> Result<CheckoutData, FieldErrors> {
     let mut errors = FieldErrors::default();
-    let email = errors.check("email", v::email(text(&input.email)));
-    let first_name = errors.check("first_name", v::required_text(text(&input.first_name), 100));
-    let last_name = errors.check("last_name", v::required_text(text(&input.last_name), 100));
-    let gender = errors.check("gender", v::gender(input.gender.as_deref()));
-    let phone = errors.check("phone", v::phone(text(&input.phone)));
-    let company_name = errors.check(
-        "company_name",
-        v::optional_text(input.company_name.as_deref(), 150),
-    );
-    let vat_number = errors.check("vat_number", v::vat_number(input.vat_number.as_deref()));
-    let newsletter = v::checkbox(input.newsletter.as_deref());
-    let address = address(input, "", &mut errors);
-    let delivery_address = if wants_delivery_address(input) {
-        let delivery = address_or_none(input, &mut errors);
-        Some(delivery)
-    } else {
-        None
-    };
+    let customer = input.customer.validate_into(&mut errors);
 
     let delivery_method = match input
         .delivery_method
@@ -308,57 +223,33 @@ pub fn validate_checkout(
         "delivery_date",
         delivery_date(input.delivery_date.as_deref(), today),
     );
+    let account_password = if v::checkbox(input.create_account.as_deref()) {
+        let email = input.customer.email.as_deref().unwrap_or_default();
+        errors.check(
+            "password",
+            crate::account::rules::password_policy(
+                input.password.as_deref().unwrap_or_default(),
+                email,
+            ),
+        )
+    } else {
+        None
+    };
 
-    if !errors.is_empty() {
-        return Err(errors);
+    match (customer, delivery_method, payment_method, delivery_date) {
+        (Some(customer), Some(delivery_method), Some(payment_method), Some(delivery_date))
+            if errors.is_empty() =>
+        {
+            Ok(CheckoutData {
+                customer,
+                delivery_date,
+                delivery_method,
+                payment_method,
+                account_password,
+            })
+        }
+        _ => Err(errors),
     }
-    // Every `None` below has recorded an error above.
-    let (
-        Some(email),
-        Some(first_name),
-        Some(last_name),
-        Some(gender),
-        Some(phone),
-        Some(company_name),
-    ) = (email, first_name, last_name, gender, phone, company_name)
-    else {
-        return Err(errors);
-    };
-    let (
-        Some(vat_number),
-        Some(address),
-        Some(delivery_method),
-        Some(payment_method),
-        Some(delivery_date),
-    ) = (
-        vat_number,
-        address,
-        delivery_method,
-        payment_method,
-        delivery_date,
-    )
-    else {
-        return Err(errors);
-    };
-    Ok(CheckoutData {
-        email,
-        first_name,
-        last_name,
-        gender,
-        phone,
-        company_name,
-        vat_number,
-        newsletter,
-        address,
-        delivery_address: delivery_address.flatten(),
-        delivery_date,
-        delivery_method,
-        payment_method,
-    })
-}
-
-fn address_or_none(input: &CheckoutInput, errors: &mut FieldErrors) -> Option<Address> {
-    address(input, "delivery_", errors)
 }
 
 /// The first day a delivery can be asked for.
@@ -393,6 +284,7 @@ pub fn delivery_date(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::customer::CustomerInput;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 29).unwrap_or_default()
@@ -400,15 +292,18 @@ mod tests {
 
     fn valid_input() -> CheckoutInput {
         CheckoutInput {
-            email: Some("jan@example.nl".into()),
-            first_name: Some("Jan".into()),
-            last_name: Some("Jansen".into()),
-            street: Some("Dorpsstraat".into()),
-            house_number: Some("1".into()),
-            postcode: Some("1234ab".into()),
-            city: Some("Utrecht".into()),
-            country: Some("NL".into()),
-            phone: Some("0612345678".into()),
+            customer: CustomerInput {
+                email: Some("jan@example.nl".into()),
+                first_name: Some("Jan".into()),
+                last_name: Some("Jansen".into()),
+                street: Some("Dorpsstraat".into()),
+                house_number: Some("1".into()),
+                postcode: Some("1234ab".into()),
+                city: Some("Utrecht".into()),
+                country: Some("NL".into()),
+                phone: Some("0612345678".into()),
+                ..Default::default()
+            },
             payment_method: Some("bank_transfer".into()),
             ..Default::default()
         }
@@ -418,21 +313,26 @@ mod tests {
     fn a_complete_checkout_passes_and_is_normalised() {
         let data = validate_checkout(&valid_input(), today(), &entitled_payment_methods(None));
         let data = data.unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!(data.address.postcode, "1234 AB");
+        assert_eq!(data.customer.address.postcode, "1234 AB");
         assert_eq!(data.delivery_method, DeliveryMethod::Shipping);
-        assert_eq!(data.delivery_address, None);
-        assert!(!data.newsletter);
+        assert_eq!(data.customer.delivery_address, None);
+        assert!(!data.customer.newsletter);
+        assert_eq!(data.account_password, None);
     }
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
+        let base = valid_input();
         let input = CheckoutInput {
-            email: Some("nope".into()),
-            postcode: Some("12".into()),
-            vat_number: Some("NL1".into()),
+            customer: CustomerInput {
+                email: Some("nope".into()),
+                postcode: Some("12".into()),
+                vat_number: Some("NL1".into()),
+                ..base.customer.clone()
+            },
             delivery_date: Some("2026-11-29".into()),
             payment_method: Some("on_account".into()),
-            ..valid_input()
+            ..base
         };
         let errors = validate_checkout(&input, today(), &entitled_payment_methods(None))
             .err()
@@ -470,22 +370,6 @@ mod tests {
         ] {
             assert_eq!(errors.get(field), Some(&FieldError::Required), "{field}");
         }
-    }
-
-    #[test]
-    fn a_partial_delivery_address_is_checked() {
-        let input = CheckoutInput {
-            delivery_street: Some("Kerkweg".into()),
-            ..valid_input()
-        };
-        let errors = validate_checkout(&input, today(), &entitled_payment_methods(None))
-            .err()
-            .unwrap_or_default();
-        assert_eq!(
-            errors.get("delivery_house_number"),
-            Some(&FieldError::Required)
-        );
-        assert_eq!(errors.get("delivery_country"), Some(&FieldError::Required));
     }
 
     #[test]
@@ -527,6 +411,30 @@ mod tests {
             ..input
         };
         assert!(validate_checkout(&input, today(), &entitled_payment_methods(None)).is_ok());
+    }
+
+    #[test]
+    fn creating_an_account_needs_a_good_password() {
+        let base = valid_input();
+        let weak = CheckoutInput {
+            create_account: Some("on".into()),
+            password: Some("password1".into()),
+            ..base.clone()
+        };
+        let errors = validate_checkout(&weak, today(), &entitled_payment_methods(None))
+            .expect_err("common password");
+        assert_eq!(errors.get("password"), Some(&FieldError::PasswordCommon));
+        let good = CheckoutInput {
+            create_account: Some("on".into()),
+            password: Some("vier koeien in de wei".into()),
+            ..base
+        };
+        let data =
+            validate_checkout(&good, today(), &entitled_payment_methods(None)).expect("valid");
+        assert_eq!(
+            data.account_password.as_deref(),
+            Some("vier koeien in de wei")
+        );
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! Server-only parts: state, database entities, services, sessions.
 
+pub mod auth;
 pub mod entities;
+pub mod login_throttle;
 pub mod page_cache;
+pub mod password;
 pub mod services;
 pub mod session_store;
 pub mod state;

@@ -1,5 +1,6 @@
 //! Application state, provided to every server function as context.
 
+use super::login_throttle::LoginThrottle;
 use super::page_cache::PageCache;
 use crate::error::AppError;
 use axum::extract::FromRef;
@@ -22,6 +23,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<ServerConfig>,
     pub page_cache: Arc<PageCache>,
+    pub login_throttle: Arc<LoginThrottle>,
 }
 
 /// The shop's database, from the state in context.
@@ -37,6 +39,13 @@ pub fn clear_page_cache() {
     if let Some(state) = use_context::<AppState>() {
         state.page_cache.clear();
     }
+}
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        AppError::Internal
+    })
 }
 
 /// The visitor's session.

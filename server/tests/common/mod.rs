@@ -308,3 +308,82 @@ macro_rules! on_both_databases {
         )*
     };
 }
+
+/// Every cell of every table of the database, as text, one line per row:
+/// for tests that prove a value occurs nowhere.
+pub async fn dump_all_text(db: &DatabaseConnection) -> String {
+    use sea_orm::{DatabaseBackend, Statement};
+    let backend = db.get_database_backend();
+    let tables_sql = match backend {
+        DatabaseBackend::Sqlite => {
+            "SELECT name AS t FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        }
+        _ => {
+            "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()"
+        }
+    };
+    let tables: Vec<String> = db
+        .query_all_raw(Statement::from_string(backend, tables_sql))
+        .await
+        .expect("list tables")
+        .iter()
+        .filter_map(|r| r.try_get::<String>("", "t").ok())
+        .collect();
+    assert!(
+        tables.len() >= 10,
+        "expected the whole schema, got {tables:?}"
+    );
+    let mut out = String::new();
+    for table in tables {
+        let columns_sql = match backend {
+            DatabaseBackend::Sqlite => format!("SELECT name AS c FROM pragma_table_info('{table}')"),
+            _ => format!(
+                "SELECT column_name AS c FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '{table}'"
+            ),
+        };
+        let columns: Vec<String> = db
+            .query_all_raw(Statement::from_string(backend, columns_sql))
+            .await
+            .expect("list columns")
+            .iter()
+            .filter_map(|r| r.try_get::<String>("", "c").ok())
+            .collect();
+        let cast = |c: &str| match backend {
+            DatabaseBackend::Sqlite => format!("COALESCE(CAST(\"{c}\" AS TEXT), '')"),
+            _ => format!("COALESCE(CAST(`{c}` AS CHAR), '')"),
+        };
+        let joined = match backend {
+            DatabaseBackend::Sqlite => columns
+                .iter()
+                .map(|c| cast(c))
+                .collect::<Vec<_>>()
+                .join(" || '|' || "),
+            _ => format!(
+                "CONCAT_WS('|', {})",
+                columns
+                    .iter()
+                    .map(|c| cast(c))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let quoted = match backend {
+            DatabaseBackend::Sqlite => format!("\"{table}\""),
+            _ => format!("`{table}`"),
+        };
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                backend,
+                format!("SELECT {joined} AS row_text FROM {quoted}"),
+            ))
+            .await
+            .expect("dump table");
+        for row in rows {
+            out.push_str(&table);
+            out.push(':');
+            out.push_str(&row.try_get::<String>("", "row_text").unwrap_or_default());
+            out.push('\n');
+        }
+    }
+    out
+}

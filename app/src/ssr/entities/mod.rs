@@ -5,6 +5,7 @@
 
 pub mod category;
 pub mod customer;
+pub mod erasure;
 pub mod order;
 pub mod order_line;
 pub mod product;

@@ -1,6 +1,7 @@
 //! Placing an order: one transaction that checks and decrements stock,
 //! records the customer and writes the order with its lines.
 
+use super::accounts;
 use crate::clock::shop_today;
 use crate::error::AppError;
 use crate::shop::models::CheckoutOptions;
@@ -15,16 +16,20 @@ use sea_orm::{
     TransactionTrait,
 };
 
-/// What the checkout form offers a guest.
+/// What the checkout form offers this visitor: a logged-in customer sees
+/// their own data filled in and the payment methods granted to them.
 pub async fn options(
     db: &impl ConnectionTrait,
     cart: &[CartItem],
+    customer: Option<&customer::Model>,
     now: NaiveDateTime,
 ) -> Result<CheckoutOptions, AppError> {
     let today = shop_today(now);
+    let granted = customer.and_then(|c| c.payment_methods.as_deref());
     Ok(CheckoutOptions {
         cart: super::cart::view(db, cart).await?,
-        payment_methods: rules::entitled_payment_methods(None)
+        profile: customer.map(accounts::profile_of),
+        payment_methods: rules::entitled_payment_methods(granted)
             .into_iter()
             .map(|m| m.as_str().to_owned())
             .collect(),
@@ -35,12 +40,16 @@ pub async fn options(
     })
 }
 
-/// Places a guest order. Either everything is written (customer, order,
-/// lines, stock) or nothing is. Returns the order's public token.
+/// Places an order. Either everything is written (customer, order, lines,
+/// stock) or nothing is. A guest gets a customer record of their own (with
+/// a password when they chose "create an account" and the email has no
+/// account yet); a logged-in customer's order is linked to their record.
+/// Returns the order's public token.
 pub async fn place_order(
     db: &DatabaseConnection,
     cart: &[CartItem],
     data: &CheckoutData,
+    logged_in: Option<i32>,
     now: NaiveDateTime,
 ) -> Result<String, AppError> {
     if cart.is_empty() {
@@ -54,7 +63,12 @@ pub async fn place_order(
             ..Default::default()
         })
         .await?;
-    match write_order(&txn, cart, data, now).await {
+    // Hash outside the transaction: it takes a tenth of a second.
+    let password_hash = match (&data.account_password, logged_in) {
+        (Some(password), None) => Some(crate::ssr::password::hash_async(password.clone()).await?),
+        _ => None,
+    };
+    match write_order(&txn, cart, data, logged_in, password_hash, now).await {
         Ok(token) => {
             txn.commit().await?;
             Ok(token)
@@ -99,6 +113,8 @@ async fn write_order(
     txn: &DatabaseTransaction,
     cart: &[CartItem],
     data: &CheckoutData,
+    logged_in: Option<i32>,
+    password_hash: Option<String>,
     now: NaiveDateTime,
 ) -> Result<String, AppError> {
     let mut lines = Vec::with_capacity(cart.len());
@@ -116,43 +132,30 @@ async fn write_order(
         .collect();
     let totals = rules::order_totals(&priced, data.delivery_method);
 
-    let delivery = data.delivery_address.as_ref();
-    let customer = customer::ActiveModel {
-        kind: Set("customer".into()),
-        first_name: Set(data.first_name.clone()),
-        last_name: Set(data.last_name.clone()),
-        gender: Set(data.gender.clone()),
-        email: Set(data.email.clone()),
-        phone: Set(data.phone.clone()),
-        phone2: Set(None),
-        company_name: Set(data.company_name.clone()),
-        vat_number: Set(data.vat_number.clone()),
-        street: Set(data.address.street.clone()),
-        house_number: Set(data.address.house_number.clone()),
-        postcode: Set(data.address.postcode.clone()),
-        city: Set(data.address.city.clone()),
-        country: Set(data.address.country.clone()),
-        delivery_street: Set(delivery.map(|a| a.street.clone())),
-        delivery_house_number: Set(delivery.map(|a| a.house_number.clone())),
-        delivery_postcode: Set(delivery.map(|a| a.postcode.clone())),
-        delivery_city: Set(delivery.map(|a| a.city.clone())),
-        delivery_country: Set(delivery.map(|a| a.country.clone())),
-        // Double opt-in: the wish is recorded, the subscription starts only
-        // when the customer confirms it.
-        newsletter: Set(if data.newsletter { "pending" } else { "none" }.into()),
-        newsletter_consent_at: Set(None),
-        payment_methods: Set(None),
-        created_at: Set(now),
-        last_login_at: Set(None),
-        password_hash: Set(None),
-        ..Default::default()
+    let person = &data.customer;
+    let customer_id = match logged_in {
+        Some(id) => id,
+        None => {
+            // Only one account per email: if the email has one already, the
+            // guest record stays without a password (and we do not say so).
+            let password_hash = match password_hash {
+                Some(hash)
+                    if accounts::account_by_email(txn, &person.email)
+                        .await?
+                        .is_none() =>
+                {
+                    Some(hash)
+                }
+                _ => None,
+            };
+            customer::Entity::insert(accounts::new_customer(person, password_hash, now))
+                .exec(txn)
+                .await?
+                .last_insert_id
+        }
     };
-    let customer_id = customer::Entity::insert(customer)
-        .exec(txn)
-        .await?
-        .last_insert_id;
 
-    let ship_to = delivery.unwrap_or(&data.address);
+    let ship_to = person.delivery_address.as_ref().unwrap_or(&person.address);
     let token = random_token()?;
     let order = order::ActiveModel {
         token: Set(token.clone()),
@@ -166,9 +169,9 @@ async fn write_order(
         shipping_cents: Set(totals.shipping_cents),
         vat_cents: Set(totals.vat_cents),
         total_cents: Set(totals.total_cents),
-        recipient_name: Set(format!("{} {}", data.first_name, data.last_name)),
-        company_name: Set(data.company_name.clone()),
-        vat_number: Set(data.vat_number.clone()),
+        recipient_name: Set(format!("{} {}", person.first_name, person.last_name)),
+        company_name: Set(person.company_name.clone()),
+        vat_number: Set(person.vat_number.clone()),
         street: Set(ship_to.street.clone()),
         house_number: Set(ship_to.house_number.clone()),
         postcode: Set(ship_to.postcode.clone()),

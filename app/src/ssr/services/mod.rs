@@ -1,7 +1,9 @@
 //! Plain async functions over a database connection: the shop's behaviour,
 //! kept apart from the thin server functions that call them.
 
+pub mod accounts;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod orders;
+pub mod privacy;

@@ -1,0 +1,143 @@
+//! Account server functions: thin, the work is in `ssr::services::accounts`.
+
+use super::models::{OrderSummary, Profile};
+use crate::customer::CustomerInput;
+use crate::error::AppError;
+use crate::shop::models::OrderView;
+#[cfg(feature = "ssr")]
+use crate::ssr::{auth, db, now_utc, reply, services::accounts, session, state};
+use leptos::prelude::*;
+
+/// Who is logged in, for the header: the first name, or nothing.
+#[server(endpoint = "whoami")]
+pub async fn whoami() -> Result<Option<String>, AppError> {
+    let result = async {
+        Ok(auth::current_customer(&db()?, &session().await?)
+            .await?
+            .map(|c| c.first_name))
+    };
+    reply(result.await)
+}
+
+/// Creates an account. The answer never tells whether the email already
+/// had one; the visitor is sent to the login page either way.
+#[server(endpoint = "register")]
+pub async fn register(
+    #[server(flatten)] input: CustomerInput,
+    password: String,
+) -> Result<(), AppError> {
+    let result = async {
+        accounts::register(&db()?, &input, &password, now_utc()).await?;
+        leptos_axum::redirect("/account/login?registered=1");
+        Ok(())
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    let result = async {
+        let state = state::state()?;
+        let id = accounts::log_in(
+            &state.db,
+            &state.login_throttle,
+            &email,
+            &password,
+            now_utc(),
+        )
+        .await?;
+        auth::log_in(&session().await?, id).await?;
+        leptos_axum::redirect("/account");
+        Ok(())
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let result = async {
+        auth::log_out(&session().await?).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "get_profile")]
+pub async fn get_profile() -> Result<Profile, AppError> {
+    let result = async {
+        let customer = auth::require_customer(&db()?, &session().await?).await?;
+        Ok(accounts::profile_of(&customer))
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "update_profile")]
+pub async fn update_profile(#[server(flatten)] input: CustomerInput) -> Result<Profile, AppError> {
+    let result = async {
+        let db = db()?;
+        let customer = auth::require_customer(&db, &session().await?).await?;
+        accounts::update_profile(&db, customer, &input).await
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    let result = async {
+        let (db, session) = (db()?, session().await?);
+        let customer = auth::require_customer(&db, &session).await?;
+        let id = customer.id;
+        accounts::change_password(&db, customer, &current_password, &new_password).await?;
+        // A new password is a new privilege level: renew the session id.
+        auth::log_in(&session, id).await
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "change_email")]
+pub async fn change_email(current_password: String, new_email: String) -> Result<String, AppError> {
+    let result = async {
+        let db = db()?;
+        let customer = auth::require_customer(&db, &session().await?).await?;
+        accounts::change_email(&db, customer, &current_password, &new_email).await
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "my_orders")]
+pub async fn my_orders() -> Result<Vec<OrderSummary>, AppError> {
+    let result = async {
+        let db = db()?;
+        let customer = auth::require_customer(&db, &session().await?).await?;
+        accounts::order_history(&db, customer.id).await
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "my_order")]
+pub async fn my_order(token: String) -> Result<OrderView, AppError> {
+    let result = async {
+        let db = db()?;
+        let customer = auth::require_customer(&db, &session().await?).await?;
+        accounts::own_order(&db, customer.id, &token).await
+    };
+    reply(result.await)
+}
+
+/// "Verwijder mijn account".
+#[server(endpoint = "delete_account")]
+pub async fn delete_account(password: String) -> Result<(), AppError> {
+    let result = async {
+        let (db, session) = (db()?, session().await?);
+        let customer = auth::require_customer(&db, &session).await?;
+        accounts::delete_account(&db, customer, &password, now_utc()).await?;
+        auth::log_out(&session).await?;
+        leptos_axum::redirect("/account/deleted");
+        Ok(())
+    };
+    reply(result.await)
+}

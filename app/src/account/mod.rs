@@ -1,0 +1,291 @@
+//! "Mijn account": register, log in, own data, orders, export, delete.
+
+pub mod api;
+pub mod models;
+pub mod rules;
+pub mod text;
+
+use crate::error::AppError;
+use crate::forms::{check_email, field_errors, CustomerFields, Field};
+use crate::i18n::{self, price};
+use crate::shop::{ErrorMessage, OrderSummary as OrderDetail};
+use api::{
+    get_profile, my_order, my_orders, ChangeEmail, ChangePassword, DeleteAccount, Login, Logout,
+    Register, UpdateProfile,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use models::Profile;
+use text::text;
+
+fn loading() -> impl IntoView {
+    view! { <p>{i18n::layout().loading}</p> }
+}
+
+/// Shown instead of an account page to a visitor who is not logged in.
+#[component]
+fn PleaseLogIn() -> impl IntoView {
+    let t = text();
+    view! {
+        <p class="notice">{t.please_log_in}</p>
+        <p>
+            <A href="/account/login">{t.login_link}</A>
+        </p>
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let t = text();
+    let login = ServerAction::<Login>::new();
+    let query = use_query_map();
+    let registered = move || query.read().get("registered").is_some();
+    view! {
+        <Title text=t.login_title/>
+        <h1>{t.login_title}</h1>
+        {move || registered().then(|| view! { <p class="notice" role="status">{t.registered_notice}</p> })}
+        {move || login.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })}
+        <ActionForm action=login attr:class="login">
+            <label class="field">
+                <span class="label">{crate::shop::text::text().email}</span>
+                <input type="email" name="email" id="email" required autocomplete="username"/>
+            </label>
+            <label class="field">
+                <span class="label">{crate::shop::text::text().password}</span>
+                <input type="password" name="password" id="password" required autocomplete="current-password"/>
+            </label>
+            <button type="submit" class="primary">{t.login_button}</button>
+        </ActionForm>
+        <p>
+            <A href="/account/register">{t.no_account_yet}</A>
+        </p>
+    }
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let t = text();
+    let register = ServerAction::<Register>::new();
+    let server = field_errors(register);
+    view! {
+        <Title text=t.register_title/>
+        <h1>{t.register_title}</h1>
+        <p class="intro">{t.register_intro}</p>
+        {move || {
+            register.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })
+        }}
+        <ActionForm action=register attr:class="register" attr:novalidate=true>
+            <CustomerFields server email=true/>
+            <fieldset>
+                <legend>{crate::shop::text::text().password}</legend>
+                <Field
+                    name="password"
+                    label=crate::shop::text::text().password
+                    kind="password"
+                    required=true
+                    autocomplete="new-password"
+                    hint=t.password_hint
+                    server
+                />
+            </fieldset>
+            <button type="submit" class="primary">{t.register_button}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn Saved<S>(action: ServerAction<S>, message: &'static str) -> impl IntoView
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    move || {
+        action.value().get().map(|result| match result {
+            Ok(_) => view! { <p class="notice" role="status">{message}</p> }.into_any(),
+            Err(AppError::Validation(_)) => {
+                view! { <ErrorMessage error=AppError::Validation(Default::default())/> }.into_any()
+            }
+            Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+        })
+    }
+}
+
+#[component]
+fn AccountOverview(profile: Profile) -> impl IntoView {
+    let t = text();
+    let update = ServerAction::<UpdateProfile>::new();
+    let change_password = ServerAction::<ChangePassword>::new();
+    let change_email = ServerAction::<ChangeEmail>::new();
+    let logout = ServerAction::<Logout>::new();
+    let orders = Resource::new(|| (), |_| my_orders());
+    let fmt = |d: chrono::NaiveDateTime| d.format("%d-%m-%Y").to_string();
+    let email = RwSignal::new(profile.email.clone());
+    Effect::watch(
+        move || change_email.value().get(),
+        move |result, _, _| {
+            if let Some(Ok(new)) = result {
+                email.set(new.clone());
+            }
+        },
+        false,
+    );
+    view! {
+        <p class="greeting">{t.greeting} " " {profile.first_name.clone()} " (" {move || email.get()} ")"</p>
+        <p class="hint">
+            {t.account_since} " " {fmt(profile.created_at)}
+            {profile.last_login_at.map(|d| view! { " · " {t.last_login} " " {fmt(d)} })}
+        </p>
+        {(profile.newsletter == "pending").then(|| view! { <p class="notice">{t.newsletter_pending}</p> })}
+
+        <section class="account-orders">
+            <h2>{t.orders_title}</h2>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    match orders.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty">{t.no_orders}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="order-history">
+                                {list.into_iter().map(|o| view! {
+                                    <li>
+                                        <A href=format!("/account/orders/{}", o.token)>
+                                            {o.placed_at.format("%d-%m-%Y").to_string()}
+                                        </A>
+                                        " · " {o.items} " " {t.order_items} " · " {price(o.total_cents)}
+                                        " · " {i18n::order_status_label(&o.status)}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+
+        <section class="account-profile">
+            <h2>{t.profile_title}</h2>
+            <Saved action=update message=t.saved/>
+            <ActionForm action=update attr:class="profile" attr:novalidate=true>
+                <CustomerFields server=field_errors(update) profile=Some(profile.clone())/>
+                <button type="submit">{t.save}</button>
+            </ActionForm>
+        </section>
+
+        <section class="account-email">
+            <h2>{t.email_title}</h2>
+            <Saved action=change_email message=t.email_changed/>
+            <ActionForm action=change_email attr:class="change-email" attr:novalidate=true>
+                <Field name="new_email" label=t.new_email kind="email" required=true check=check_email autocomplete="email" server=field_errors(change_email)/>
+                <Field name="current_password" label=t.current_password kind="password" required=true autocomplete="current-password" server=field_errors(change_email)/>
+                <button type="submit">{t.save}</button>
+            </ActionForm>
+        </section>
+
+        <section class="account-password">
+            <h2>{t.password_title}</h2>
+            <Saved action=change_password message=t.password_changed/>
+            <ActionForm action=change_password attr:class="change-password" attr:novalidate=true>
+                <Field name="current_password" label=t.current_password kind="password" required=true autocomplete="current-password" server=field_errors(change_password)/>
+                <Field name="new_password" label=t.new_password kind="password" required=true autocomplete="new-password" hint=t.password_hint server=field_errors(change_password)/>
+                <button type="submit">{t.save}</button>
+            </ActionForm>
+        </section>
+
+        <section class="account-privacy">
+            <h2>{t.privacy_title}</h2>
+            <p>
+                <a href="/account/export" download="mijn-gegevens.json" rel="external">{t.export_link}</a>
+                " — " {t.export_hint}
+            </p>
+            <p>
+                <A href="/account/delete" attr:class="danger">{t.delete_link}</A>
+            </p>
+            <ActionForm action=logout attr:class="logout">
+                <button type="submit" class="link">{t.logout}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let t = text();
+    let profile = Resource::new(|| (), |_| get_profile());
+    view! {
+        <Title text=t.account_title/>
+        <h1>{t.account_title}</h1>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(p) => view! { <AccountOverview profile=p/> }.into_any(),
+                    Err(AppError::Unauthorized) => view! { <PleaseLogIn/> }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AccountOrderPage() -> impl IntoView {
+    let t = text();
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let order = Resource::new(token, my_order);
+    view! {
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match order.await {
+                    Ok(o) => view! { <OrderDetail order=o/> }.into_any(),
+                    Err(AppError::Unauthorized) => view! { <PleaseLogIn/> }.into_any(),
+                    Err(AppError::NotFound) => view! { <crate::layout::NotFound/> }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <p>
+            <A href="/account">{t.back_to_account}</A>
+        </p>
+    }
+}
+
+#[component]
+pub fn DeleteAccountPage() -> impl IntoView {
+    let t = text();
+    let delete = ServerAction::<DeleteAccount>::new();
+    let profile = Resource::new(|| (), |_| get_profile());
+    view! {
+        <Title text=t.delete_title/>
+        <h1>{t.delete_title}</h1>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(_) => view! {
+                        <p class="warning">{t.delete_warning}</p>
+                        {move || delete.value().get().and_then(Result::err).filter(|e| e.fields().is_none()).map(|e| view! { <ErrorMessage error=e/> })}
+                        <ActionForm action=delete attr:class="delete-account">
+                            <Field name="password" label=t.current_password kind="password" required=true autocomplete="current-password" server=field_errors(delete)/>
+                            <button type="submit" class="danger">{t.delete_button}</button>
+                        </ActionForm>
+                        <p><A href="/account">{t.back_to_account}</A></p>
+                    }.into_any(),
+                    Err(AppError::Unauthorized) => view! { <PleaseLogIn/> }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AccountDeletedPage() -> impl IntoView {
+    let t = text();
+    view! {
+        <Title text=t.deleted_title/>
+        <h1>{t.deleted_title}</h1>
+        <p>{t.deleted_body}</p>
+        <A href="/">{crate::shop::text::text().back_to_shop}</A>
+    }
+}

@@ -1,0 +1,393 @@
+//! Customer accounts (AVG-6, AVG-7, AVG-16): register, log in, "Mijn
+//! account", delete, export.
+
+use super::orders;
+use super::privacy::{erase_customer, ErasureReason};
+use crate::account::models::{CustomerExport, OrderSummary, Profile, EXPORT_FORMAT};
+use crate::account::rules::password_policy;
+use crate::customer::{CustomerData, CustomerInput};
+use crate::error::AppError;
+use crate::shop::rules::entitled_payment_methods;
+use crate::ssr::entities::{customer, order, order_line};
+use crate::ssr::login_throttle::LoginThrottle;
+use crate::ssr::password::{self, Verified};
+use crate::validate::{self as v, FieldError, FieldErrors};
+use chrono::NaiveDateTime;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+
+fn field_error(field: &str, error: FieldError) -> AppError {
+    let mut errors = FieldErrors::default();
+    errors.add(field, error);
+    AppError::Validation(errors)
+}
+
+/// The account holding this email, if any. Emails of accounts are unique
+/// (guest records may share one).
+pub async fn account_by_email(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<customer::Model>, AppError> {
+    Ok(customer::Entity::find()
+        .filter(customer::Column::Email.eq(email))
+        .filter(customer::Column::PasswordHash.is_not_null())
+        .one(db)
+        .await?)
+}
+
+/// Sets the AVG-4 fields of a customer row from validated data.
+pub fn apply_customer_data(row: &mut customer::ActiveModel, data: &CustomerData) {
+    let delivery = data.delivery_address.as_ref();
+    row.first_name = Set(data.first_name.clone());
+    row.last_name = Set(data.last_name.clone());
+    row.gender = Set(data.gender.clone());
+    row.email = Set(data.email.clone());
+    row.phone = Set(data.phone.clone());
+    row.phone2 = Set(data.phone2.clone());
+    row.company_name = Set(data.company_name.clone());
+    row.vat_number = Set(data.vat_number.clone());
+    row.street = Set(data.address.street.clone());
+    row.house_number = Set(data.address.house_number.clone());
+    row.postcode = Set(data.address.postcode.clone());
+    row.city = Set(data.address.city.clone());
+    row.country = Set(data.address.country.clone());
+    row.delivery_street = Set(delivery.map(|a| a.street.clone()));
+    row.delivery_house_number = Set(delivery.map(|a| a.house_number.clone()));
+    row.delivery_postcode = Set(delivery.map(|a| a.postcode.clone()));
+    row.delivery_city = Set(delivery.map(|a| a.city.clone()));
+    row.delivery_country = Set(delivery.map(|a| a.country.clone()));
+}
+
+/// The newsletter state after the customer's choice: a new wish waits for
+/// the double opt-in; an existing subscription stays; "no" ends it.
+pub fn newsletter_state(current: &str, wants: bool) -> &'static str {
+    match (current, wants) {
+        (_, false) => "none",
+        ("subscribed", true) => "subscribed",
+        _ => "pending",
+    }
+}
+
+/// A new customer row (guest or account) from validated data.
+pub fn new_customer(
+    data: &CustomerData,
+    password_hash: Option<String>,
+    now: NaiveDateTime,
+) -> customer::ActiveModel {
+    let mut row = customer::ActiveModel {
+        kind: Set("customer".into()),
+        newsletter: Set(newsletter_state("none", data.newsletter).into()),
+        newsletter_consent_at: Set(None),
+        payment_methods: Set(None),
+        created_at: Set(now),
+        last_login_at: Set(None),
+        password_hash: Set(password_hash),
+        ..Default::default()
+    };
+    apply_customer_data(&mut row, data);
+    row
+}
+
+/// What registration tells the visitor: the same in every case, so that it
+/// never reveals whether an email already has an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registered {
+    Created(i32),
+    /// The email already had an account; nothing was changed.
+    AlreadyExists,
+}
+
+pub async fn register(
+    db: &DatabaseConnection,
+    input: &CustomerInput,
+    password: &str,
+    now: NaiveDateTime,
+) -> Result<Registered, AppError> {
+    let mut errors = FieldErrors::default();
+    let data = input.validate_into(&mut errors);
+    let password = errors.check(
+        "password",
+        password_policy(password, input.email.as_deref().unwrap_or_default()),
+    );
+    let (Some(data), Some(password)) = (data, password) else {
+        return Err(AppError::Validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    // Hash before looking the email up: both answers take the same time.
+    let hash = password::hash_async(password).await?;
+    let txn = db.begin().await?;
+    if account_by_email(&txn, &data.email).await?.is_some() {
+        txn.rollback().await?;
+        return Ok(Registered::AlreadyExists);
+    }
+    let id = customer::Entity::insert(new_customer(&data, Some(hash), now))
+        .exec(&txn)
+        .await?
+        .last_insert_id;
+    txn.commit().await?;
+    Ok(Registered::Created(id))
+}
+
+/// Checks email and password; returns the customer id. Unknown email and
+/// wrong password answer alike, in about the same time.
+pub async fn log_in(
+    db: &impl ConnectionTrait,
+    throttle: &LoginThrottle,
+    email: &str,
+    password: &str,
+    now: NaiveDateTime,
+) -> Result<i32, AppError> {
+    let email = email.trim();
+    let delay = throttle.delay(email);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let account = match v::email(email) {
+        Ok(normalised) => account_by_email(db, &normalised).await?,
+        Err(_) => None,
+    };
+    let verified = password::verify_async(
+        password.to_owned(),
+        account
+            .as_ref()
+            .map(|a| a.email.clone())
+            .unwrap_or_default(),
+        account.as_ref().and_then(|a| a.password_hash.clone()),
+    )
+    .await?;
+    let (Some(account), Verified::Yes { needs_rehash }) = (account, verified) else {
+        throttle.record_failure(email);
+        return Err(AppError::InvalidCredentials);
+    };
+    throttle.record_success(email);
+    let id = account.id;
+    let mut row: customer::ActiveModel = account.into();
+    row.last_login_at = Set(Some(now));
+    if needs_rehash {
+        // An imported legacy hash is replaced by PBKDF2 at the first login.
+        row.password_hash = Set(Some(password::hash_async(password.to_owned()).await?));
+    }
+    row.update(db).await?;
+    Ok(id)
+}
+
+pub fn profile_of(c: &customer::Model) -> Profile {
+    Profile {
+        email: c.email.clone(),
+        first_name: c.first_name.clone(),
+        last_name: c.last_name.clone(),
+        gender: c.gender.clone(),
+        phone: c.phone.clone(),
+        phone2: c.phone2.clone(),
+        company_name: c.company_name.clone(),
+        vat_number: c.vat_number.clone(),
+        street: c.street.clone(),
+        house_number: c.house_number.clone(),
+        postcode: c.postcode.clone(),
+        city: c.city.clone(),
+        country: c.country.clone(),
+        delivery_street: c.delivery_street.clone(),
+        delivery_house_number: c.delivery_house_number.clone(),
+        delivery_postcode: c.delivery_postcode.clone(),
+        delivery_city: c.delivery_city.clone(),
+        delivery_country: c.delivery_country.clone(),
+        newsletter: c.newsletter.clone(),
+        newsletter_consent_at: c.newsletter_consent_at,
+        payment_methods: entitled_payment_methods(c.payment_methods.as_deref())
+            .into_iter()
+            .map(|m| m.as_str().to_owned())
+            .collect(),
+        created_at: c.created_at,
+        last_login_at: c.last_login_at,
+    }
+}
+
+/// Saves "Mijn account". The email is changed separately (it needs the
+/// password), so the stored one is kept whatever the form says.
+pub async fn update_profile(
+    db: &impl ConnectionTrait,
+    current: customer::Model,
+    input: &CustomerInput,
+) -> Result<Profile, AppError> {
+    let input = CustomerInput {
+        email: Some(current.email.clone()),
+        ..input.clone()
+    };
+    let data = input.validate()?;
+    let newsletter = newsletter_state(&current.newsletter, data.newsletter);
+    let keep_consent = newsletter == "subscribed";
+    let consent = current.newsletter_consent_at;
+    let mut row: customer::ActiveModel = current.into();
+    apply_customer_data(&mut row, &data);
+    row.newsletter = Set(newsletter.to_owned());
+    row.newsletter_consent_at = Set(if keep_consent { consent } else { None });
+    Ok(profile_of(&row.update(db).await?))
+}
+
+async fn check_password(current: &customer::Model, password: &str) -> Result<(), AppError> {
+    let verified = password::verify_async(
+        password.to_owned(),
+        current.email.clone(),
+        current.password_hash.clone(),
+    )
+    .await?;
+    match verified {
+        Verified::Yes { .. } => Ok(()),
+        Verified::No => Err(field_error("current_password", FieldError::WrongPassword)),
+    }
+}
+
+pub async fn change_password(
+    db: &impl ConnectionTrait,
+    current: customer::Model,
+    current_password: &str,
+    new_password: &str,
+) -> Result<(), AppError> {
+    check_password(&current, current_password).await?;
+    let new_password = password_policy(new_password, &current.email)
+        .map_err(|e| field_error("new_password", e))?;
+    let hash = password::hash_async(new_password).await?;
+    let mut row: customer::ActiveModel = current.into();
+    row.password_hash = Set(Some(hash));
+    row.update(db).await?;
+    Ok(())
+}
+
+pub async fn change_email(
+    db: &DatabaseConnection,
+    current: customer::Model,
+    current_password: &str,
+    new_email: &str,
+) -> Result<String, AppError> {
+    check_password(&current, current_password).await?;
+    let new_email = v::email(new_email).map_err(|e| field_error("new_email", e))?;
+    let txn = db.begin().await?;
+    if account_by_email(&txn, &new_email)
+        .await?
+        .is_some_and(|other| other.id != current.id)
+    {
+        txn.rollback().await?;
+        return Err(field_error("new_email", FieldError::EmailUnavailable));
+    }
+    let mut row: customer::ActiveModel = current.into();
+    row.email = Set(new_email.clone());
+    row.update(&txn).await?;
+    txn.commit().await?;
+    Ok(new_email)
+}
+
+pub async fn order_history(
+    db: &impl ConnectionTrait,
+    customer_id: i32,
+) -> Result<Vec<OrderSummary>, AppError> {
+    let placed = order::Entity::find()
+        .filter(order::Column::CustomerId.eq(customer_id))
+        .order_by_desc(order::Column::PlacedAt)
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = placed.iter().map(|o| o.id).collect();
+    // Summed here rather than with SQL SUM, whose type differs per backend
+    // (DECIMAL on MariaDB).
+    let lines: Vec<(i32, i32)> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        order_line::Entity::find()
+            .select_only()
+            .column(order_line::Column::OrderId)
+            .column(order_line::Column::Quantity)
+            .filter(order_line::Column::OrderId.is_in(ids))
+            .into_tuple()
+            .all(db)
+            .await?
+    };
+    let items = |order_id: i32| {
+        lines
+            .iter()
+            .filter(|(id, _)| *id == order_id)
+            .map(|(_, q)| i64::from(*q))
+            .sum()
+    };
+    Ok(placed
+        .into_iter()
+        .map(|o| OrderSummary {
+            items: items(o.id),
+            token: o.token,
+            placed_at: o.placed_at,
+            status: o.status,
+            total_cents: o.total_cents,
+        })
+        .collect())
+}
+
+/// One of the customer's own orders; any other order is "not found", never
+/// "forbidden" (which would confirm it exists).
+pub async fn own_order(
+    db: &impl ConnectionTrait,
+    customer_id: i32,
+    token: &str,
+) -> Result<crate::shop::models::OrderView, AppError> {
+    let owned = order::Entity::find()
+        .filter(order::Column::Token.eq(token))
+        .filter(order::Column::CustomerId.eq(customer_id))
+        .one(db)
+        .await?
+        .is_some();
+    if !owned {
+        return Err(AppError::NotFound);
+    }
+    orders::by_token(db, token).await
+}
+
+/// "Verwijder mijn account": confirmed with the password, then erased in one
+/// transaction.
+pub async fn delete_account(
+    db: &DatabaseConnection,
+    current: customer::Model,
+    password: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    check_password(&current, password).await?;
+    let txn = db.begin().await?;
+    match erase_customer(&txn, current.id, ErasureReason::OwnRequest, now).await {
+        Ok(_) => Ok(txn.commit().await?),
+        Err(e) => {
+            txn.rollback().await?;
+            Err(e)
+        }
+    }
+}
+
+/// Everything stored about the customer.
+pub async fn export(
+    db: &impl ConnectionTrait,
+    current: &customer::Model,
+    now: NaiveDateTime,
+) -> Result<CustomerExport, AppError> {
+    let mut placed = Vec::new();
+    for summary in order_history(db, current.id).await? {
+        placed.push(orders::by_token(db, &summary.token).await?);
+    }
+    Ok(CustomerExport {
+        format: EXPORT_FORMAT.to_owned(),
+        exported_at: now,
+        profile: profile_of(current),
+        orders: placed,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::newsletter_state;
+
+    #[test]
+    fn newsletter_wishes_wait_for_confirmation() {
+        assert_eq!(newsletter_state("none", true), "pending");
+        assert_eq!(newsletter_state("pending", true), "pending");
+        assert_eq!(newsletter_state("subscribed", true), "subscribed");
+        assert_eq!(newsletter_state("subscribed", false), "none");
+    }
+}

@@ -1,0 +1,88 @@
+//! Erasure and anonymisation: one implementation for "Verwijder mijn
+//! account" (AVG-16), the retention sweep (AVG-14/15) and the CMS.
+
+use crate::error::AppError;
+use crate::ssr::entities::{customer, erasure, order, session};
+use chrono::NaiveDateTime;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+/// What an anonymised order keeps in place of the person.
+pub const ANONYMOUS_NAME: &str = "Geanonimiseerd";
+pub const ANONYMOUS_TEXT: &str = "-";
+
+/// Anonymises every order of a customer: the address snapshot becomes fixed
+/// placeholders and the link to the customer is removed. Articles,
+/// quantities, prices, dates and the delivery country (needed for VAT
+/// reporting) stay. Returns the number of orders changed.
+pub async fn anonymise_orders_of(
+    db: &impl ConnectionTrait,
+    customer_id: i32,
+    now: NaiveDateTime,
+) -> Result<u64, AppError> {
+    let updated = order::Entity::update_many()
+        .col_expr(order::Column::RecipientName, Expr::value(ANONYMOUS_NAME))
+        .col_expr(
+            order::Column::CompanyName,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            order::Column::VatNumber,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(order::Column::Street, Expr::value(ANONYMOUS_TEXT))
+        .col_expr(order::Column::HouseNumber, Expr::value(ANONYMOUS_TEXT))
+        .col_expr(order::Column::Postcode, Expr::value(ANONYMOUS_TEXT))
+        .col_expr(order::Column::City, Expr::value(ANONYMOUS_TEXT))
+        .col_expr(order::Column::CustomerId, Expr::value(Option::<i32>::None))
+        .col_expr(order::Column::AnonymisedAt, Expr::value(Some(now)))
+        .filter(order::Column::CustomerId.eq(customer_id))
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected)
+}
+
+/// Why a customer was erased (kept in the tombstone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErasureReason {
+    OwnRequest,
+    Retention,
+    Staff,
+}
+
+impl ErasureReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OwnRequest => "own_request",
+            Self::Retention => "retention",
+            Self::Staff => "staff",
+        }
+    }
+}
+
+/// Erases a customer: ends their sessions, anonymises their orders, deletes
+/// the customer row (their questions go with it) and writes a tombstone so
+/// that a backup restore re-applies the erasure. Run it inside the caller's
+/// transaction so that it happens entirely or not at all.
+pub async fn erase_customer(
+    db: &impl ConnectionTrait,
+    customer_id: i32,
+    reason: ErasureReason,
+    now: NaiveDateTime,
+) -> Result<u64, AppError> {
+    session::Entity::delete_many()
+        .filter(session::Column::CustomerId.eq(customer_id))
+        .exec(db)
+        .await?;
+    let anonymised = anonymise_orders_of(db, customer_id, now).await?;
+    customer::Entity::delete_by_id(customer_id).exec(db).await?;
+    erasure::Entity::insert(erasure::ActiveModel {
+        customer_id: Set(customer_id),
+        reason: Set(reason.as_str().to_owned()),
+        erased_at: Set(now),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    Ok(anonymised)
+}
