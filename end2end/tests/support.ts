@@ -1,0 +1,154 @@
+// Shared helpers for the shop's browser tests: one place for the hydration
+// wait, the checkout data and the few selectors every test needs.
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/**
+ * Waits until the Leptos app in the page has hydrated.
+ *
+ * Contract with the app (`app/src/lib.rs`): an Effect in `App`, which only
+ * runs in the browser after hydration, sets `data-hydrated="true"` on
+ * <body>. Before that a click is lost and an ActionForm submit turns into a
+ * plain form post, so every JS test waits for this before it touches the
+ * page. A debug build's wasm is several MB, hence the generous timeout.
+ */
+export async function waitForHydration(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(() => document.body?.dataset.hydrated === 'true', undefined, {
+    timeout,
+  });
+}
+
+/** Full page load of `path`, then wait for hydration. */
+export async function visit(page: Page, path: string): Promise<void> {
+  const response = await page.goto(path);
+  expect(response?.status(), `GET ${path}`).toBeLessThan(400);
+  await waitForHydration(page);
+}
+
+/**
+ * Marks the current document so that a test can tell later whether the
+ * browser loaded a new one (a full reload or plain form post) or stayed in
+ * the single-page app.
+ */
+export async function markDocument(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (window as unknown as { __winkelE2E?: boolean }).__winkelE2E = true;
+  });
+}
+
+export async function sameDocument(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as unknown as { __winkelE2E?: boolean }).__winkelE2E === true);
+}
+
+/** The item count in the header's cart link. */
+export function cartCount(page: Page): Locator {
+  return page.getByTestId('cart-count');
+}
+
+/** The product card on the catalogue page with this product name. */
+export function productCard(page: Page, name: string): Locator {
+  return page.locator('li.product-card').filter({
+    has: page.getByRole('heading', { name, exact: true }),
+  });
+}
+
+/** The cart table row of the product with this slug. */
+export function cartLine(page: Page, slug: string): Locator {
+  return page.locator(`tr.cart-line[data-product="${slug}"]`);
+}
+
+/** The `<label class="field">` that holds the checkout input `name`. */
+export function checkoutField(page: Page, name: string): Locator {
+  return page.locator('form.checkout label').filter({ has: page.locator(`[name="${name}"]`) });
+}
+
+/** The message shown next to checkout field `name`. */
+export function fieldMessage(page: Page, name: string): Locator {
+  return page.locator(`span#${name}-error`);
+}
+
+export type CheckoutData = {
+  email: string;
+  first_name: string;
+  last_name: string;
+  gender: '' | 'f' | 'm' | 'x';
+  street: string;
+  house_number: string;
+  postcode: string;
+  city: string;
+  country: 'NL' | 'BE';
+  phone: string;
+  company_name: string;
+  vat_number: string;
+  newsletter: boolean;
+  delivery_method: 'shipping' | 'pickup';
+  payment_method: 'bank_transfer' | 'pay_on_pickup';
+  /** yyyy-mm-dd, or '' for "as soon as possible" */
+  delivery_date: string;
+};
+
+export const validCustomer: CheckoutData = {
+  email: 'jan.jansen@example.nl',
+  first_name: 'Jan',
+  last_name: 'Jansen',
+  gender: 'm',
+  street: 'Keizersgracht',
+  house_number: '123',
+  postcode: '1015 CJ',
+  city: 'Amsterdam',
+  country: 'NL',
+  phone: '06-12345678',
+  company_name: '',
+  vat_number: '',
+  newsletter: false,
+  delivery_method: 'shipping',
+  payment_method: 'bank_transfer',
+  delivery_date: '',
+};
+
+/** Fills the checkout form the way a customer would (works with and without JS). */
+export async function fillCheckout(page: Page, data: CheckoutData): Promise<void> {
+  const form = page.locator('form.checkout');
+  await expect(form).toBeVisible();
+  await form.locator('[name="email"]').fill(data.email);
+  await form.locator('select[name="gender"]').selectOption(data.gender);
+  await form.locator('[name="first_name"]').fill(data.first_name);
+  await form.locator('[name="last_name"]').fill(data.last_name);
+  await form.locator('[name="phone"]').fill(data.phone);
+  await form.locator('[name="company_name"]').fill(data.company_name);
+  await form.locator('[name="vat_number"]').fill(data.vat_number);
+  await form.locator('[name="street"]').fill(data.street);
+  await form.locator('[name="house_number"]').fill(data.house_number);
+  await form.locator('[name="postcode"]').fill(data.postcode);
+  await form.locator('[name="city"]').fill(data.city);
+  await form.locator('select[name="country"]').selectOption(data.country);
+  await form.locator(`input[name="delivery_method"][value="${data.delivery_method}"]`).check();
+  await form.locator('input[name="delivery_date"]').fill(data.delivery_date);
+  await form.locator(`input[name="payment_method"][value="${data.payment_method}"]`).check();
+  await form.locator('input[name="newsletter"]').setChecked(data.newsletter);
+}
+
+export async function submitCheckout(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Bestelling plaatsen' }).click();
+}
+
+/** An order confirmation URL: /orders/ and a 32-hex-digit token. */
+export const ORDER_URL = /\/orders\/([0-9a-f]{32})$/;
+
+/** Formats cents the way the shop shows prices: `€ 1.234,56`. */
+export function euro(cents: number): string {
+  const euros = Math.floor(cents / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  return `€ ${euros},${String(cents % 100).padStart(2, '0')}`;
+}
+
+/** yyyy-mm-dd → dd-mm-yyyy, as the confirmation page shows dates. */
+export function dutchDate(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}-${m}-${y}`;
+}
+
+/** The quantity input of a cart line's "Bijwerken" form. */
+export function lineQuantity(line: Locator): Locator {
+  return line.locator('form.update-line input[name="quantity"]');
+}
