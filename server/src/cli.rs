@@ -26,11 +26,25 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Manage customers.
+    Customers {
+        #[command(subcommand)]
+        command: CustomersCommand,
+    },
     /// Fill the database with data.
     Seed {
         /// A small demo shop: categories, products and their images.
         #[arg(long)]
         demo: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CustomersCommand {
+    /// Import customers from a CSV file (see docs/import-format.md).
+    Import {
+        /// The CSV file, with a header row.
+        file: std::path::PathBuf,
     },
 }
 
@@ -44,6 +58,38 @@ pub async fn run() -> Result<(), CliError> {
             db::migrate(&db).await?;
             eprintln!("database is up to date ({})", migrations::latest_version());
             Ok(())
+        }
+        Command::Customers {
+            command: CustomersCommand::Import { file },
+        } => {
+            let text = std::fs::read(&file)
+                .map_err(|e| CliError::Job(format!("cannot read {}: {e}", file.display())))?;
+            let lines = text
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                .saturating_sub(1) as u64;
+            let db = db::connect(&config.database_url).await?;
+            db::migrate(&db).await?;
+            let report =
+                jobs::import::import_customers(&db, text.as_slice(), app::ssr::now_utc(), lines)
+                    .await?;
+            for (line, reason) in &report.refused {
+                eprintln!("line {line}: {reason}");
+            }
+            eprintln!(
+                "imported {} customers, refused {} lines",
+                report.imported,
+                report.refused.len()
+            );
+            if report.refused.is_empty() {
+                Ok(())
+            } else {
+                Err(CliError::Job(format!(
+                    "{} lines were refused (listed above)",
+                    report.refused.len()
+                )))
+            }
         }
         Command::Seed { demo } => {
             if !demo {

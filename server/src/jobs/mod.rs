@@ -1,5 +1,6 @@
 //! Long-running command-line jobs. Each shows progress on a terminal and
 //! leaves the database consistent when interrupted.
 
+pub mod import;
 pub mod progress;
 pub mod seed;
