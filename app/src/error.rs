@@ -26,6 +26,9 @@ pub enum AppError {
     InvalidCredentials,
     #[error("forbidden")]
     Forbidden,
+    /// A staff member must choose their own password before anything else.
+    #[error("password change required")]
+    PasswordChangeRequired,
     #[error("too many requests; retry after {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     /// Something failed on the server; the details are in the server log
@@ -44,7 +47,7 @@ impl AppError {
             Self::NotFound => 404,
             Self::OutOfStock { .. } | Self::CartEmpty | Self::ProductUnavailable => 409,
             Self::Unauthorized | Self::InvalidCredentials => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::PasswordChangeRequired => 403,
             Self::RateLimited { .. } => 429,
             Self::Internal => 500,
             Self::Request(_) => 400,

@@ -92,6 +92,7 @@ pub fn error_message(error: &AppError) -> String {
         AppError::Unauthorized => "Log eerst in.".into(),
         AppError::InvalidCredentials => "E-mailadres of wachtwoord klopt niet.".into(),
         AppError::Forbidden => "Je hebt geen toegang tot deze functie.".into(),
+        AppError::PasswordChangeRequired => "Kies eerst je eigen wachtwoord.".into(),
         AppError::RateLimited { retry_after_secs } => {
             format!(
                 "Te veel verzoeken. Probeer het over {} minuten opnieuw.",

@@ -9,6 +9,7 @@ compile_error!("features `ssr` and `hydrate` are mutually exclusive");
 
 pub mod account;
 pub mod clock;
+pub mod cms;
 pub mod customer;
 pub mod error;
 pub mod forms;

@@ -26,6 +26,11 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Manage CMS staff accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
     /// Manage customers.
     Customers {
         #[command(subcommand)]
@@ -36,6 +41,19 @@ pub enum Command {
         /// A small demo shop: categories, products and their images.
         #[arg(long)]
         demo: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create the shop owner's CMS account (all rights).
+    Create {
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input (one line), so that it
+        /// never appears in the shell history or the process list.
+        #[arg(long, required = true)]
+        password_stdin: bool,
     },
 }
 
@@ -57,6 +75,41 @@ pub async fn run() -> Result<(), CliError> {
             let db = db::connect(&config.database_url).await?;
             db::migrate(&db).await?;
             eprintln!("database is up to date ({})", migrations::latest_version());
+            Ok(())
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    email,
+                    password_stdin: _,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let db = db::connect(&config.database_url).await?;
+            db::migrate(&db).await?;
+            let id = app::ssr::services::staff::create(
+                &db,
+                &email,
+                password,
+                true,
+                &[],
+                false,
+                app::ssr::now_utc(),
+            )
+            .await
+            .map_err(|e| match e.fields().and_then(|f| f.get("email")) {
+                Some(app::validate::FieldError::EmailUnavailable) => CliError::Job(format!(
+                    "a staff account for {} exists already",
+                    email.trim().to_lowercase()
+                )),
+                _ => CliError::Job(describe(&e)),
+            })?;
+            eprintln!(
+                "created owner account #{id} for {}; log in at /cms/login",
+                email.trim().to_lowercase()
+            );
             Ok(())
         }
         Command::Customers {
@@ -122,14 +175,24 @@ async fn serve(config: &Config) -> Result<(), CliError> {
     });
 
     let addr = options.site_addr;
-    let router = http::router(
-        options,
-        db,
-        ServerConfig {
-            uploads_dir: config.uploads_dir.clone(),
-        },
-        false,
-    );
+    let server_config = ServerConfig {
+        cms_idle: config.cms_idle,
+        ..ServerConfig::new(config.uploads_dir.clone())
+    };
+    let router = http::router(options, db, server_config);
     tracing::info!("Winkel serves on http://{addr}");
     http::serve(router, addr).await
+}
+
+/// An application error as one line for the terminal, field by field.
+fn describe(error: &app::error::AppError) -> String {
+    match error.fields() {
+        Some(fields) => fields
+            .0
+            .iter()
+            .map(|f| format!("{}: {}", f.field, app::i18n::field_message(&f.error)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        None => error.user_message(),
+    }
 }

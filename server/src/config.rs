@@ -15,6 +15,9 @@ pub struct Config {
     pub addr: Option<SocketAddr>,
     /// The runtime Leptos configuration file.
     pub leptos_toml: PathBuf,
+    /// `WINKEL_CMS_IDLE_MINUTES`: a CMS session ends after this much
+    /// inactivity (default 30).
+    pub cms_idle: std::time::Duration,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -33,7 +36,20 @@ impl Config {
                     .map_err(|_| CliError::Config(format!("WINKEL_ADDR is not an address: {a}")))?,
             ),
         };
+        let idle_minutes: u64 = match env("WINKEL_CMS_IDLE_MINUTES") {
+            None => 30,
+            Some(m) => m
+                .parse()
+                .ok()
+                .filter(|m| (1..=24 * 60).contains(m))
+                .ok_or_else(|| {
+                    CliError::Config(format!(
+                        "WINKEL_CMS_IDLE_MINUTES must be 1 to 1440, got {m}"
+                    ))
+                })?,
+        };
         Ok(Self {
+            cms_idle: std::time::Duration::from_secs(idle_minutes * 60),
             database_url: env("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             uploads_dir: env("WINKEL_UPLOADS_DIR")
                 .map_or_else(|| PathBuf::from("data/uploads"), PathBuf::from),

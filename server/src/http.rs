@@ -24,13 +24,13 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer};
 /// Name of the shop's session cookie.
 pub const SESSION_COOKIE: &str = "winkel_session";
 
-/// Builds the whole application. `secure` marks cookies `Secure` (under TLS).
+/// Builds the whole application.
 pub fn router(
     leptos_options: leptos::config::LeptosOptions,
     db: DatabaseConnection,
     config: ServerConfig,
-    secure: bool,
 ) -> Router {
+    let secure = config.secure_cookies;
     let state = AppState {
         leptos_options: leptos_options.clone(),
         db: db.clone(),

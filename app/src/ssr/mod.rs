@@ -7,6 +7,7 @@ pub mod page_cache;
 pub mod password;
 pub mod services;
 pub mod session_store;
+pub mod staff_auth;
 pub mod state;
 
 pub use state::{db, reply, session, AppState};

@@ -15,6 +15,20 @@ use tower_sessions::Session;
 pub struct ServerConfig {
     /// Where product images and other uploads live, outside the database.
     pub uploads_dir: PathBuf,
+    /// Cookies get `Secure` (served over TLS).
+    pub secure_cookies: bool,
+    /// A CMS session ends after this long without activity.
+    pub cms_idle: std::time::Duration,
+}
+
+impl ServerConfig {
+    pub fn new(uploads_dir: PathBuf) -> Self {
+        Self {
+            uploads_dir,
+            secure_cookies: false,
+            cms_idle: std::time::Duration::from_secs(30 * 60),
+        }
+    }
 }
 
 #[derive(Clone, FromRef)]

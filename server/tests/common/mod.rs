@@ -152,10 +152,8 @@ impl TestApp {
         let options = leptos::config::get_configuration(root.to_str())
             .expect("Leptos.toml")
             .leptos_options;
-        let config = app::ssr::state::ServerConfig {
-            uploads_dir: uploads.clone(),
-        };
-        let router = winkel::http::router(options, db.clone(), config, false);
+        let config = app::ssr::state::ServerConfig::new(uploads.clone());
+        let router = winkel::http::router(options, db.clone(), config);
         Some(Self {
             router,
             db,

@@ -3,6 +3,7 @@
 //! Row types that hold a password hash (`customer`, `staff`) are deliberately
 //! not `Serialize`: they cannot be sent to the browser by accident.
 
+pub mod audit_log;
 pub mod category;
 pub mod customer;
 pub mod erasure;
@@ -11,3 +12,5 @@ pub mod order_line;
 pub mod product;
 pub mod session;
 pub mod setting;
+pub mod staff;
+pub mod staff_right;

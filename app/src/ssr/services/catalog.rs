@@ -19,19 +19,26 @@ fn category_view(c: category::Model) -> CategoryView {
     }
 }
 
-/// A LIKE pattern matching `text` anywhere, with `%`, `_` and `\` taken
-/// literally.
-pub fn contains_pattern(text: &str) -> LikeExpr {
+fn escape_like(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len() + 2);
-    escaped.push('%');
     for ch in text.chars() {
         if matches!(ch, '%' | '_' | '\\') {
             escaped.push('\\');
         }
         escaped.push(ch);
     }
-    escaped.push('%');
-    LikeExpr::new(escaped).escape('\\')
+    escaped
+}
+
+/// A LIKE pattern matching values that start with `text` (can use an index).
+pub fn prefix_pattern(text: &str) -> LikeExpr {
+    LikeExpr::new(format!("{}%", escape_like(text))).escape('\\')
+}
+
+/// A LIKE pattern matching `text` anywhere, with `%`, `_` and `\` taken
+/// literally.
+pub fn contains_pattern(text: &str) -> LikeExpr {
+    LikeExpr::new(format!("%{}%", escape_like(text))).escape('\\')
 }
 
 /// Active products, optionally within one category and matching a search in

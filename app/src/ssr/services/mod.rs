@@ -2,8 +2,11 @@
 //! kept apart from the thin server functions that call them.
 
 pub mod accounts;
+pub mod audit;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod cms_customers;
 pub mod orders;
 pub mod privacy;
+pub mod staff;

@@ -1,0 +1,244 @@
+//! CMS server functions. Each one starts with `staff_auth::require(right)`:
+//! the right is checked on the server for every call (AVG-10), and
+//! `server/tests/cms.rs` proves it for every `cms_*` endpoint there is.
+
+use super::models::{AuditEntry, CustomerDetail, CustomerPage, StaffView};
+use super::rules::{Right, StaffMember};
+use crate::customer::CustomerInput;
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::{now_utc, reply, services, staff_auth};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+fn set_cookie(value: &str) {
+    if let (Some(options), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
+        options.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+#[server(endpoint = "cms_login")]
+pub async fn cms_login(email: String, password: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::ssr::state::state()?;
+        let member = services::staff::log_in(
+            &state.db,
+            &state.login_throttle,
+            &email,
+            &password,
+            now_utc(),
+        )
+        .await?;
+        set_cookie(&staff_auth::start(&state, member.id).await?);
+        leptos_axum::redirect("/cms");
+        Ok(())
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "cms_logout")]
+pub async fn cms_logout() -> Result<(), AppError> {
+    let result = async {
+        let state = crate::ssr::state::state()?;
+        let token =
+            use_context::<http::request::Parts>().and_then(|p| staff_auth::token_from(&p.headers));
+        if let Some(token) = token {
+            set_cookie(&staff_auth::end(&state, &token).await?);
+        }
+        leptos_axum::redirect("/cms/login");
+        Ok(())
+    };
+    reply(result.await)
+}
+
+/// The logged-in staff member, or `None`.
+#[server(endpoint = "cms_me")]
+pub async fn cms_me() -> Result<Option<StaffMember>, AppError> {
+    match staff_auth::require_login().await {
+        Ok((_, member)) => Ok(Some(member)),
+        Err(AppError::Unauthorized) => Ok(None),
+        Err(e) => reply(Err(e)),
+    }
+}
+
+/// Needs only a login: a new member must be able to set their password.
+#[server(endpoint = "cms_change_password")]
+pub async fn cms_change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    let result = async {
+        let (state, member) = staff_auth::require_login().await?;
+        services::staff::change_password(&state.db, member.id, &current_password, &new_password)
+            .await?;
+        // Other sessions of this member end; this one starts afresh.
+        staff_auth::end_all(&state.db, member.id).await?;
+        set_cookie(&staff_auth::start(&state, member.id).await?);
+        Ok(())
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "cms_customers")]
+pub async fn cms_customers(
+    query: Option<String>,
+    after: Option<i32>,
+) -> Result<CustomerPage, AppError> {
+    let result = async {
+        let (state, _) = staff_auth::require(Right::CustomersView).await?;
+        services::cms_customers::search(&state.db, query.as_deref().unwrap_or_default(), after)
+            .await
+    };
+    reply(result.await)
+}
+
+/// One customer's data; every view is audited.
+#[server(endpoint = "cms_customer")]
+pub async fn cms_customer(id: i32) -> Result<CustomerDetail, AppError> {
+    let result = async {
+        let (state, member) = staff_auth::require(Right::CustomersView).await?;
+        let detail = services::cms_customers::detail(&state.db, id).await?;
+        services::audit::record(
+            &state.db,
+            member.id,
+            "customer.view",
+            "customer",
+            Some(id),
+            None,
+        )
+        .await?;
+        Ok(detail)
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "cms_update_customer")]
+pub async fn cms_update_customer(
+    id: i32,
+    #[server(flatten)] input: CustomerInput,
+) -> Result<CustomerDetail, AppError> {
+    let result = async {
+        let (state, member) = staff_auth::require(Right::CustomersEdit).await?;
+        let detail = services::cms_customers::update(&state.db, id, &input).await?;
+        services::audit::record(
+            &state.db,
+            member.id,
+            "customer.edit",
+            "customer",
+            Some(id),
+            None,
+        )
+        .await?;
+        Ok(detail)
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "cms_delete_customer")]
+pub async fn cms_delete_customer(id: i32) -> Result<(), AppError> {
+    let result = async {
+        let (state, member) = staff_auth::require(Right::CustomersDelete).await?;
+        let anonymised = services::cms_customers::delete(&state.db, id, now_utc()).await?;
+        let detail = format!("{anonymised} orders anonymised");
+        services::audit::record(
+            &state.db,
+            member.id,
+            "customer.delete",
+            "customer",
+            Some(id),
+            Some(detail),
+        )
+        .await?;
+        leptos_axum::redirect("/cms/customers");
+        Ok(())
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "cms_staff")]
+pub async fn cms_staff() -> Result<Vec<StaffView>, AppError> {
+    let result = async {
+        let (state, _) = staff_auth::require(Right::StaffManage).await?;
+        services::staff::list(&state.db).await
+    };
+    reply(result.await)
+}
+
+/// Creates a staff member with a first password they must change.
+#[server(endpoint = "cms_create_staff")]
+pub async fn cms_create_staff(
+    email: String,
+    password: String,
+    rights: Option<Vec<String>>,
+) -> Result<i32, AppError> {
+    let result = async {
+        let (state, member) = staff_auth::require(Right::StaffManage).await?;
+        let rights = super::rules::parse_rights(rights.iter().flatten().map(String::as_str));
+        let id = services::staff::create(
+            &state.db,
+            &email,
+            &password,
+            false,
+            &rights,
+            true,
+            now_utc(),
+        )
+        .await?;
+        let names: Vec<&str> = rights.iter().map(|r| r.as_str()).collect();
+        services::audit::record(
+            &state.db,
+            member.id,
+            "staff.create",
+            "staff",
+            Some(id),
+            Some(names.join(",")),
+        )
+        .await?;
+        Ok(id)
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "cms_set_rights")]
+pub async fn cms_set_rights(id: i32, rights: Option<Vec<String>>) -> Result<(), AppError> {
+    let result = async {
+        let (state, member) = staff_auth::require(Right::StaffManage).await?;
+        let rights = super::rules::parse_rights(rights.iter().flatten().map(String::as_str));
+        services::staff::set_rights(&state.db, member.id, id, &rights).await
+    };
+    reply(result.await)
+}
+
+/// Locks (all sessions end at once) or unlocks a staff member (AVG-11).
+#[server(endpoint = "cms_set_locked")]
+pub async fn cms_set_locked(id: i32, locked: bool) -> Result<(), AppError> {
+    let result = async {
+        let (state, member) = staff_auth::require(Right::StaffManage).await?;
+        services::staff::set_locked(&state.db, member.id, id, locked, now_utc()).await
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "cms_audit")]
+pub async fn cms_audit(
+    action: Option<String>,
+    entity: Option<String>,
+    entity_id: Option<i32>,
+    before: Option<i64>,
+) -> Result<Vec<AuditEntry>, AppError> {
+    let result = async {
+        let (state, _) = staff_auth::require(Right::AuditView).await?;
+        services::audit::list(
+            &state.db,
+            action.as_deref(),
+            entity.as_deref(),
+            entity_id,
+            before,
+        )
+        .await
+    };
+    reply(result.await)
+}

@@ -1,0 +1,55 @@
+//! CMS types that cross the wire.
+
+use super::rules::Right;
+use crate::account::models::{OrderSummary, Profile};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+/// One line of the customer list. Never a password or its hash (AVG-9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerRow {
+    pub id: i32,
+    pub name: String,
+    pub email: String,
+    pub city: String,
+    pub has_account: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// A page of the customer list; `next_after` continues it (keyset paging).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerPage {
+    pub rows: Vec<CustomerRow>,
+    pub next_after: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerDetail {
+    pub id: i32,
+    pub kind: String,
+    /// "account: yes/no" — the password itself is never shown.
+    pub has_account: bool,
+    pub profile: Profile,
+    pub orders: Vec<OrderSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffView {
+    pub id: i32,
+    pub email: String,
+    pub is_owner: bool,
+    pub rights: Vec<Right>,
+    pub locked: bool,
+    pub last_login_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub staff_email: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i32>,
+    pub detail: Option<String>,
+    pub at: NaiveDateTime,
+}

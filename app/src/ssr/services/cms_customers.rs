@@ -1,0 +1,107 @@
+//! Customers in the CMS (AVG-9): list, search, view, edit, delete. Every
+//! view and change is written to the audit log by the caller's function.
+
+use super::accounts::{self, apply_customer_data};
+use super::privacy::{erase_customer, ErasureReason};
+use crate::cms::models::{CustomerDetail, CustomerPage, CustomerRow};
+use crate::customer::CustomerInput;
+use crate::error::AppError;
+use crate::ssr::entities::customer;
+use chrono::NaiveDateTime;
+use sea_orm::ExprTrait;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+};
+
+pub const PAGE_SIZE: u64 = 50;
+
+/// Newest customers first, 50 a page, continuing after the id `after`
+/// (keyset paging: as fast on page 1,000 as on page 1). A search is a prefix
+/// match on the email (when it holds an `@`) or the last name; both are
+/// indexed, so it stays fast on a million rows.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    query: &str,
+    after: Option<i32>,
+) -> Result<CustomerPage, AppError> {
+    let query = query.trim();
+    let mut select = customer::Entity::find()
+        .order_by_desc(customer::Column::Id)
+        .limit(PAGE_SIZE + 1);
+    if !query.is_empty() {
+        let prefix = super::catalog::prefix_pattern(query);
+        let column = if query.contains('@') {
+            customer::Column::Email
+        } else {
+            customer::Column::LastName
+        };
+        select = select.filter(sea_orm::sea_query::Expr::col(column).like(prefix));
+    }
+    if let Some(after) = after {
+        select = select.filter(customer::Column::Id.lt(after));
+    }
+    let mut rows = select.all(db).await?;
+    let more = rows.len() as u64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    Ok(CustomerPage {
+        next_after: if more {
+            rows.last().map(|r| r.id)
+        } else {
+            None
+        },
+        rows: rows
+            .into_iter()
+            .map(|c| CustomerRow {
+                id: c.id,
+                name: format!("{} {}", c.first_name, c.last_name),
+                email: c.email,
+                city: c.city,
+                has_account: c.password_hash.is_some(),
+                created_at: c.created_at,
+            })
+            .collect(),
+    })
+}
+
+pub async fn detail(db: &impl ConnectionTrait, id: i32) -> Result<CustomerDetail, AppError> {
+    let row = customer::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(CustomerDetail {
+        id: row.id,
+        kind: row.kind.clone(),
+        has_account: row.password_hash.is_some(),
+        profile: accounts::profile_of(&row),
+        orders: accounts::order_history(db, row.id).await?,
+    })
+}
+
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: i32,
+    input: &CustomerInput,
+) -> Result<CustomerDetail, AppError> {
+    let row = customer::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let data = input.validate()?;
+    let mut update: customer::ActiveModel = row.into();
+    apply_customer_data(&mut update, &data);
+    update.update(db).await?;
+    detail(db, id).await
+}
+
+/// Deletes a customer the way "Verwijder mijn account" does.
+pub async fn delete(db: &DatabaseConnection, id: i32, now: NaiveDateTime) -> Result<u64, AppError> {
+    let txn = db.begin().await?;
+    if customer::Entity::find_by_id(id).one(&txn).await?.is_none() {
+        txn.rollback().await?;
+        return Err(AppError::NotFound);
+    }
+    let anonymised = erase_customer(&txn, id, ErasureReason::Staff, now).await?;
+    txn.commit().await?;
+    Ok(anonymised)
+}

@@ -1,0 +1,283 @@
+//! Staff accounts (AVG-10, AVG-11): creation, login, rights, locking.
+
+use super::audit;
+use crate::account::rules::{password_shape, STAFF_MIN_PASSWORD};
+use crate::cms::models::StaffView;
+use crate::cms::rules::{parse_rights, Right};
+use crate::error::AppError;
+use crate::ssr::entities::{staff, staff_right};
+use crate::ssr::login_throttle::LoginThrottle;
+use crate::ssr::password::{self, Verified};
+use crate::ssr::staff_auth;
+use crate::validate::{self as v, FieldError, FieldErrors};
+use chrono::NaiveDateTime;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+
+fn field_error(field: &str, error: FieldError) -> AppError {
+    let mut errors = FieldErrors::default();
+    errors.add(field, error);
+    AppError::Validation(errors)
+}
+
+/// The staff password policy (AVG-11): at least 12 characters, not a
+/// common password, not containing the email's local part.
+pub fn staff_password_policy(password: &str, email: &str) -> Result<String, FieldError> {
+    password_shape(password, email, STAFF_MIN_PASSWORD)?;
+    if password::is_common(password) {
+        return Err(FieldError::PasswordCommon);
+    }
+    Ok(password.to_owned())
+}
+
+/// Creates a staff member. A member created by the owner must choose their
+/// own password at first login; the owner created on the command line not.
+pub async fn create(
+    db: &DatabaseConnection,
+    email: &str,
+    initial_password: &str,
+    is_owner: bool,
+    rights: &[Right],
+    must_change_password: bool,
+    now: NaiveDateTime,
+) -> Result<i32, AppError> {
+    let email = v::email(email).map_err(|e| field_error("email", e))?;
+    let password =
+        staff_password_policy(initial_password, &email).map_err(|e| field_error("password", e))?;
+    let hash = password::hash_async(password).await?;
+    let txn = db.begin().await?;
+    if staff::Entity::find()
+        .filter(staff::Column::Email.eq(&email))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        txn.rollback().await?;
+        return Err(field_error("email", FieldError::EmailUnavailable));
+    }
+    let id = staff::Entity::insert(staff::ActiveModel {
+        email: Set(email),
+        password_hash: Set(hash),
+        is_owner: Set(is_owner),
+        must_change_password: Set(must_change_password),
+        locked_at: Set(None),
+        created_at: Set(now),
+        last_login_at: Set(None),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await?
+    .last_insert_id;
+    write_rights(&txn, id, rights).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+async fn write_rights(
+    db: &impl ConnectionTrait,
+    staff_id: i32,
+    rights: &[Right],
+) -> Result<(), AppError> {
+    staff_right::Entity::delete_many()
+        .filter(staff_right::Column::StaffId.eq(staff_id))
+        .exec(db)
+        .await?;
+    if !rights.is_empty() {
+        let rows = rights.iter().map(|r| staff_right::ActiveModel {
+            staff_id: Set(staff_id),
+            right_name: Set(r.as_str().to_owned()),
+        });
+        staff_right::Entity::insert_many(rows).exec(db).await?;
+    }
+    Ok(())
+}
+
+/// Checks a staff login. Unknown, wrong and locked answer alike.
+pub async fn log_in(
+    db: &impl ConnectionTrait,
+    throttle: &LoginThrottle,
+    email: &str,
+    password: &str,
+    now: NaiveDateTime,
+) -> Result<staff::Model, AppError> {
+    // A separate key space from customers' failures.
+    let key = format!("staff:{}", email.trim());
+    let delay = throttle.delay(&key);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let row = match v::email(email) {
+        Ok(email) => {
+            staff::Entity::find()
+                .filter(staff::Column::Email.eq(email))
+                .one(db)
+                .await?
+        }
+        Err(_) => None,
+    };
+    let verified = password::verify_async(
+        password.to_owned(),
+        String::new(),
+        row.as_ref().map(|r| r.password_hash.clone()),
+    )
+    .await?;
+    match (row, verified) {
+        (Some(row), Verified::Yes { .. }) if row.locked_at.is_none() => {
+            throttle.record_success(&key);
+            let mut update: staff::ActiveModel = row.into();
+            update.last_login_at = Set(Some(now));
+            Ok(update.update(db).await?)
+        }
+        _ => {
+            throttle.record_failure(&key);
+            Err(AppError::InvalidCredentials)
+        }
+    }
+}
+
+pub async fn change_password(
+    db: &impl ConnectionTrait,
+    staff_id: i32,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    let row = staff::Entity::find_by_id(staff_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let verified = password::verify_async(
+        current.to_owned(),
+        String::new(),
+        Some(row.password_hash.clone()),
+    )
+    .await?;
+    if verified == Verified::No {
+        return Err(field_error("current_password", FieldError::WrongPassword));
+    }
+    let new = staff_password_policy(new, &row.email).map_err(|e| field_error("new_password", e))?;
+    if new == current {
+        return Err(field_error("new_password", FieldError::PasswordMismatch));
+    }
+    let hash = password::hash_async(new).await?;
+    let mut update: staff::ActiveModel = row.into();
+    update.password_hash = Set(hash);
+    update.must_change_password = Set(false);
+    update.update(db).await?;
+    Ok(())
+}
+
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<StaffView>, AppError> {
+    let rows = staff::Entity::find()
+        .order_by_asc(staff::Column::Email)
+        .all(db)
+        .await?;
+    let all_rights = staff_right::Entity::find().all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StaffView {
+            rights: parse_rights(
+                all_rights
+                    .iter()
+                    .filter(|x| x.staff_id == r.id)
+                    .map(|x| x.right_name.as_str()),
+            ),
+            id: r.id,
+            email: r.email,
+            is_owner: r.is_owner,
+            locked: r.locked_at.is_some(),
+            last_login_at: r.last_login_at,
+        })
+        .collect())
+}
+
+async fn other_member(
+    db: &impl ConnectionTrait,
+    actor: i32,
+    id: i32,
+) -> Result<staff::Model, AppError> {
+    let row = staff::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // Nobody changes the owner's rights or locks the owner, nor their own.
+    if row.is_owner || row.id == actor {
+        return Err(AppError::Forbidden);
+    }
+    Ok(row)
+}
+
+pub async fn set_rights(
+    db: &DatabaseConnection,
+    actor: i32,
+    id: i32,
+    rights: &[Right],
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    other_member(&txn, actor, id).await?;
+    write_rights(&txn, id, rights).await?;
+    let names: Vec<&str> = rights.iter().map(|r| r.as_str()).collect();
+    audit::record(
+        &txn,
+        actor,
+        "staff.rights",
+        "staff",
+        Some(id),
+        Some(names.join(",")),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Locks (ending every session at once) or unlocks a member.
+pub async fn set_locked(
+    db: &DatabaseConnection,
+    actor: i32,
+    id: i32,
+    locked: bool,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let row = other_member(&txn, actor, id).await?;
+    let mut update: staff::ActiveModel = row.into();
+    update.locked_at = Set(locked.then_some(now));
+    update.update(&txn).await?;
+    if locked {
+        staff_auth::end_all(&txn, id).await?;
+    }
+    audit::record(
+        &txn,
+        actor,
+        if locked { "staff.lock" } else { "staff.unlock" },
+        "staff",
+        Some(id),
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staff_passwords_are_stricter() {
+        assert_eq!(
+            staff_password_policy("elf tekens!", "a@b.nl"),
+            Err(FieldError::PasswordTooShort { min: 12 })
+        );
+        assert_eq!(
+            staff_password_policy("passwordpassword", "a@b.nl"),
+            Err(FieldError::PasswordCommon)
+        );
+        assert_eq!(
+            staff_password_policy("beheerder-marieke", "marieke@b.nl"),
+            Err(FieldError::PasswordContainsEmail)
+        );
+        assert!(staff_password_policy("de winkel gaat om negen uur open", "marieke@b.nl").is_ok());
+    }
+}

@@ -1,0 +1,198 @@
+//! The CMS session: its own cookie (`winkel_cms`, SameSite=Strict), ending
+//! after a configurable idle time (30 minutes by default). The store keeps a
+//! SHA-256 of the cookie token, so a copy of the database holds no live
+//! session. Every request re-checks that the member is not locked (AVG-11):
+//! locking takes effect mid-session.
+
+use super::entities::{session, staff, staff_right};
+use super::state::AppState;
+use super::{now_utc, random_token};
+use crate::cms::rules::{parse_rights, Right, StaffMember};
+use crate::error::AppError;
+use chrono::Duration;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sha2::{Digest, Sha256};
+
+pub const CMS_COOKIE: &str = "winkel_cms";
+
+fn stored_id(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn idle(state: &AppState) -> Duration {
+    Duration::from_std(state.config.cms_idle).unwrap_or_else(|_| Duration::minutes(30))
+}
+
+/// The `Set-Cookie` value for a token (empty token: remove the cookie).
+pub fn cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{CMS_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
+    )
+}
+
+/// The CMS token from a request's `Cookie` headers.
+pub fn token_from(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == CMS_COOKIE && !value.is_empty())
+        .map(|(_, value)| value.to_owned())
+}
+
+/// Starts a session for a staff member; returns the cookie to set.
+pub async fn start(state: &AppState, staff_id: i32) -> Result<String, AppError> {
+    let token = random_token()?;
+    session::Entity::insert(session::ActiveModel {
+        id: Set(stored_id(&token)),
+        data: Set(b"{}".to_vec()),
+        expires_at: Set(now_utc() + idle(state)),
+        customer_id: Set(None),
+        staff_id: Set(Some(staff_id)),
+    })
+    .exec(&state.db)
+    .await?;
+    Ok(cookie(
+        &token,
+        idle(state).num_seconds(),
+        state.config.secure_cookies,
+    ))
+}
+
+/// Ends the session of this token; returns the cookie that removes it.
+pub async fn end(state: &AppState, token: &str) -> Result<String, AppError> {
+    session::Entity::delete_by_id(stored_id(token))
+        .exec(&state.db)
+        .await?;
+    Ok(cookie("", 0, state.config.secure_cookies))
+}
+
+/// Ends every session of a staff member (lock, password change).
+pub async fn end_all(db: &impl ConnectionTrait, staff_id: i32) -> Result<(), AppError> {
+    session::Entity::delete_many()
+        .filter(session::Column::StaffId.eq(staff_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn member(
+    db: &impl ConnectionTrait,
+    row: &staff::Model,
+) -> Result<StaffMember, AppError> {
+    let names: Vec<String> = staff_right::Entity::find()
+        .filter(staff_right::Column::StaffId.eq(row.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.right_name)
+        .collect();
+    Ok(StaffMember {
+        id: row.id,
+        email: row.email.clone(),
+        is_owner: row.is_owner,
+        rights: parse_rights(names.iter().map(String::as_str)),
+        must_change_password: row.must_change_password,
+    })
+}
+
+/// The staff member of this token, if the session is live and the member
+/// not locked; the idle clock restarts.
+pub async fn current(state: &AppState, token: &str) -> Result<Option<StaffMember>, AppError> {
+    let now = now_utc();
+    let Some(row) = session::Entity::find_by_id(stored_id(token))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(staff_id) = row.staff_id else {
+        return Ok(None);
+    };
+    let Some(member_row) = staff::Entity::find_by_id(staff_id).one(&state.db).await? else {
+        return Ok(None);
+    };
+    if member_row.locked_at.is_some() {
+        end_all(&state.db, staff_id).await?;
+        return Ok(None);
+    }
+    let mut touch: session::ActiveModel = row.into();
+    touch.expires_at = Set(now + idle(state));
+    sea_orm::ActiveModelTrait::update(touch, &state.db).await?;
+    Ok(Some(member(&state.db, &member_row).await?))
+}
+
+/// Tells the browser to forget the CMS cookie (on a dead session).
+fn forget_cookie(state: &AppState) {
+    if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(value) = http::HeaderValue::from_str(&cookie("", 0, state.config.secure_cookies))
+        {
+            options.append_header(http::header::SET_COOKIE, value);
+        }
+    }
+}
+
+/// The logged-in staff member of the current request, whatever their rights.
+pub async fn require_login() -> Result<(AppState, StaffMember), AppError> {
+    let state = super::state::state()?;
+    let token = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| token_from(&parts.headers));
+    let Some(token) = token else {
+        return Err(AppError::Unauthorized);
+    };
+    match current(&state, &token).await? {
+        Some(member) => Ok((state, member)),
+        None => {
+            forget_cookie(&state);
+            Err(AppError::Unauthorized)
+        }
+    }
+}
+
+/// The logged-in staff member, who must hold `right` and have chosen their
+/// own password. Every CMS server function starts here.
+pub async fn require(right: Right) -> Result<(AppState, StaffMember), AppError> {
+    let (state, member) = require_login().await?;
+    if member.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    if !member.allows(right) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((state, member))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_cms_cookie_among_others() {
+        let mut headers = http::HeaderMap::new();
+        headers.append(
+            http::header::COOKIE,
+            http::HeaderValue::from_static("winkel_session=abc; winkel_cms=t0k3n"),
+        );
+        assert_eq!(token_from(&headers).as_deref(), Some("t0k3n"));
+        let mut other = http::HeaderMap::new();
+        other.append(
+            http::header::COOKIE,
+            http::HeaderValue::from_static("winkel_cms=; x=y"),
+        );
+        assert_eq!(token_from(&other), None);
+    }
+
+    #[test]
+    fn stored_ids_are_hashes() {
+        assert_eq!(stored_id("abc").len(), 64);
+        assert_ne!(stored_id("abc"), "abc");
+        assert!(cookie("t", 1800, true).contains("HttpOnly; SameSite=Strict; Max-Age=1800; Secure"));
+    }
+}

@@ -1,0 +1,537 @@
+//! The CMS over HTTP, on SQLite and MariaDB: staff login, rights checked on
+//! the server for every CMS function, locking, the audit log.
+
+// A failed expectation in a test is the failure we want to see.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod common;
+
+use app::cms::rules::Right;
+use app::ssr::entities::{audit_log, customer, order};
+use axum::http::StatusCode;
+use common::{Backend, Client, TestApp};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+on_both_databases!(
+    every_cms_function_checks_its_right,
+    staff_login_session_and_first_password,
+    locking_ends_sessions_at_once,
+    customers_are_searched_viewed_edited_and_deleted_with_audit,
+);
+
+const OWNER_PASSWORD: &str = "de winkel gaat om negen open";
+const STAFF_PASSWORD: &str = "eerste wachtwoord van de balie";
+
+/// Endpoints open to any logged-in staff member (or to everyone, to log in).
+const WITHOUT_RIGHT: [&str; 4] = [
+    "/api/cms_login",
+    "/api/cms_logout",
+    "/api/cms_me",
+    "/api/cms_change_password",
+];
+
+/// A value for every parameter name any CMS function takes. A new function
+/// with a new parameter fails the matrix below (400 instead of 403) until
+/// its sample is added here, so it cannot slip through unchecked.
+const SAMPLE_ARGUMENTS: &[(&str, &str)] = &[
+    ("id", "999999"),
+    ("query", ""),
+    ("email", "nieuw@example.nl"),
+    ("password", "een lang genoeg wachtwoord"),
+    ("rights[]", "customers.view"),
+    ("locked", "true"),
+    ("action", ""),
+    ("entity", ""),
+    ("first_name", "Test"),
+];
+
+async fn owner(app: &TestApp) -> Client {
+    app::ssr::services::staff::create(
+        &app.db,
+        "owner@example.nl",
+        OWNER_PASSWORD,
+        true,
+        &[],
+        false,
+        app::ssr::now_utc(),
+    )
+    .await
+    .expect("owner");
+    let mut client = app.client();
+    let res = client
+        .call(
+            "cms_login",
+            &[("email", "owner@example.nl"), ("password", OWNER_PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    client
+}
+
+/// A staff member with exactly these rights, logged in, password chosen.
+async fn staff_with(app: &TestApp, email: &str, rights: &[Right]) -> Client {
+    app::ssr::services::staff::create(
+        &app.db,
+        email,
+        STAFF_PASSWORD,
+        false,
+        rights,
+        false,
+        app::ssr::now_utc(),
+    )
+    .await
+    .expect("staff");
+    let mut client = app.client();
+    let res = client
+        .call(
+            "cms_login",
+            &[("email", email), ("password", STAFF_PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    client
+}
+
+fn cms_endpoints() -> Vec<String> {
+    let mut paths: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .filter(|p| p.starts_with("/api/cms_"))
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+async fn every_cms_function_checks_its_right(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let endpoints = cms_endpoints();
+    assert!(
+        endpoints.len() >= 12,
+        "the CMS functions are registered: {endpoints:?}"
+    );
+    let mut nobody = app.client();
+    let mut powerless = staff_with(&app, "kassa@example.nl", &[]).await;
+    let mut boss = owner(&app).await;
+    for path in &endpoints {
+        if WITHOUT_RIGHT.contains(&path.as_str()) {
+            continue;
+        }
+        let endpoint = path.trim_start_matches("/api/");
+        let anonymous = nobody.call(endpoint, SAMPLE_ARGUMENTS).await;
+        assert_eq!(
+            anonymous.status,
+            StatusCode::UNAUTHORIZED,
+            "{path} without login: {}",
+            anonymous.body
+        );
+        let refused = powerless.call(endpoint, SAMPLE_ARGUMENTS).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{path} without its right: {}",
+            refused.body
+        );
+        let allowed = boss.call(endpoint, SAMPLE_ARGUMENTS).await;
+        assert!(
+            ![
+                StatusCode::UNAUTHORIZED,
+                StatusCode::FORBIDDEN,
+                StatusCode::BAD_REQUEST
+            ]
+            .contains(&allowed.status),
+            "{path} as the owner: {} {}",
+            allowed.status,
+            allowed.body
+        );
+    }
+    // One right opens exactly its own door.
+    let mut viewer = staff_with(&app, "kijker@example.nl", &[Right::CustomersView]).await;
+    assert_eq!(
+        viewer.call("cms_customers", &[]).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        viewer
+            .call("cms_update_customer", SAMPLE_ARGUMENTS)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        viewer.call("cms_staff", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    app.finish().await;
+}
+
+async fn staff_login_session_and_first_password(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let mut boss = owner(&app).await;
+    let cookie = boss.cookie.clone().expect("cms cookie");
+    assert!(cookie.starts_with("winkel_cms="), "{cookie}");
+    let me = boss.call("cms_me", &[]).await.json();
+    assert_eq!(
+        (me["email"].as_str(), me["is_owner"].as_bool()),
+        (Some("owner@example.nl"), Some(true))
+    );
+
+    // The owner creates a member; weak first passwords are refused.
+    let weak = boss
+        .call(
+            "cms_create_staff",
+            &[
+                ("email", "jan@example.nl"),
+                ("password", "kort wachtw"),
+                ("rights[]", "orders.view"),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let created = boss
+        .call(
+            "cms_create_staff",
+            &[
+                ("email", "jan@example.nl"),
+                ("password", STAFF_PASSWORD),
+                ("rights[]", "customers.view"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let twice = boss
+        .call(
+            "cms_create_staff",
+            &[("email", "jan@example.nl"), ("password", STAFF_PASSWORD)],
+        )
+        .await;
+    assert_eq!(twice.json()["Validation"][0]["error"], "EmailUnavailable");
+
+    // The new member must choose their own password before anything else.
+    let mut jan = app.client();
+    assert_eq!(
+        jan.call(
+            "cms_login",
+            &[("email", "jan@example.nl"), ("password", "fout")]
+        )
+        .await
+        .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        jan.call(
+            "cms_login",
+            &[("email", "jan@example.nl"), ("password", STAFF_PASSWORD)]
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let blocked = jan.call("cms_customers", &[]).await;
+    assert_eq!(
+        (blocked.status, blocked.json()),
+        (
+            StatusCode::FORBIDDEN,
+            serde_json::json!("PasswordChangeRequired")
+        )
+    );
+    let same = jan
+        .call(
+            "cms_change_password",
+            &[
+                ("current_password", STAFF_PASSWORD),
+                ("new_password", STAFF_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let changed = jan
+        .call(
+            "cms_change_password",
+            &[
+                ("current_password", STAFF_PASSWORD),
+                ("new_password", "mijn eigen geheime zin"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert_eq!(jan.call("cms_customers", &[]).await.status, StatusCode::OK);
+
+    // The shop's customer cookie is no CMS login, and vice versa.
+    let mut shopper = app.client();
+    shopper
+        .call("add_to_cart", &[("product_id", "1"), ("quantity", "1")])
+        .await;
+    assert_eq!(
+        shopper.call("cms_customers", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    assert_eq!(jan.call("cms_logout", &[]).await.status, StatusCode::OK);
+    assert_eq!(
+        jan.call("cms_customers", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    app.finish().await;
+}
+
+async fn locking_ends_sessions_at_once(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let mut boss = owner(&app).await;
+    let mut laptop = staff_with(&app, "piet@example.nl", &[Right::CustomersView]).await;
+    let mut phone = app.client();
+    phone
+        .call(
+            "cms_login",
+            &[("email", "piet@example.nl"), ("password", STAFF_PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        laptop.call("cms_customers", &[]).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        phone.call("cms_customers", &[]).await.status,
+        StatusCode::OK
+    );
+
+    let staff = boss.call("cms_staff", &[]).await.json();
+    let piet = staff
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["email"] == "piet@example.nl")
+        .unwrap()["id"]
+        .to_string();
+    assert_eq!(
+        boss.call("cms_set_locked", &[("id", &piet), ("locked", "true")])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // Mid-session: the very next request of each device is refused.
+    assert_eq!(
+        laptop.call("cms_customers", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        phone.call("cms_customers", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let relogin = laptop
+        .call(
+            "cms_login",
+            &[("email", "piet@example.nl"), ("password", STAFF_PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        relogin.status,
+        StatusCode::UNAUTHORIZED,
+        "a locked member cannot log in"
+    );
+    // Nobody locks the owner, not even themselves.
+    let me = boss.call("cms_me", &[]).await.json()["id"].to_string();
+    assert_eq!(
+        boss.call("cms_set_locked", &[("id", &me), ("locked", "true")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    assert_eq!(
+        boss.call("cms_set_locked", &[("id", &piet), ("locked", "false")])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let back = laptop
+        .call(
+            "cms_login",
+            &[("email", "piet@example.nl"), ("password", STAFF_PASSWORD)],
+        )
+        .await;
+    assert_eq!(back.status, StatusCode::OK);
+    let audit: Vec<String> = audit_log::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.action)
+        .collect();
+    assert_eq!(audit, vec!["staff.lock", "staff.unlock"]);
+    app.finish().await;
+}
+
+async fn customers_are_searched_viewed_edited_and_deleted_with_audit(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    // 120 guest customers through the real checkout... is slow; insert them.
+    let now = app::ssr::now_utc();
+    let mut rows = Vec::new();
+    for i in 0..120 {
+        let data = app::customer::CustomerInput {
+            email: Some(format!("klant{i:03}@example.nl")),
+            first_name: Some("Klant".into()),
+            last_name: Some(if i == 7 {
+                "Zevenhuizen".into()
+            } else {
+                format!("Achternaam{i:03}")
+            }),
+            street: Some("Straat".into()),
+            house_number: Some("1".into()),
+            postcode: Some("1234 AB".into()),
+            city: Some("Utrecht".into()),
+            country: Some("NL".into()),
+            phone: Some("0612345678".into()),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        rows.push(app::ssr::services::accounts::new_customer(&data, None, now));
+    }
+    customer::Entity::insert_many(rows)
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let mut boss = owner(&app).await;
+
+    let first = boss.call("cms_customers", &[]).await.json();
+    assert_eq!(first["rows"].as_array().map(Vec::len), Some(50));
+    let after = first["next_after"].to_string();
+    let second = boss
+        .call("cms_customers", &[("after", &after)])
+        .await
+        .json();
+    let third = boss
+        .call(
+            "cms_customers",
+            &[("after", &second["next_after"].to_string())],
+        )
+        .await
+        .json();
+    assert_eq!(third["rows"].as_array().map(Vec::len), Some(20));
+    assert!(third["next_after"].is_null());
+    let mut seen: Vec<i64> = [&first, &second, &third]
+        .iter()
+        .flat_map(|p| {
+            p["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_i64().unwrap())
+        })
+        .collect();
+    seen.dedup();
+    assert_eq!(seen.len(), 120, "every customer exactly once");
+    let found = boss
+        .call("cms_customers", &[("query", "Zeven")])
+        .await
+        .json();
+    assert_eq!(found["rows"][0]["email"], "klant007@example.nl");
+    let by_email = boss
+        .call("cms_customers", &[("query", "klant11")])
+        .await
+        .json();
+    assert_eq!(
+        by_email["rows"].as_array().map(Vec::len),
+        Some(0),
+        "a query without @ searches last names"
+    );
+    let by_email = boss
+        .call("cms_customers", &[("query", "klant11@")])
+        .await
+        .json();
+    assert_eq!(by_email["rows"].as_array().map(Vec::len), Some(0));
+    let by_email = boss
+        .call("cms_customers", &[("query", "klant110@example")])
+        .await
+        .json();
+    assert_eq!(by_email["rows"].as_array().map(Vec::len), Some(1));
+
+    let id = found["rows"][0]["id"].to_string();
+    let detail = boss.call("cms_customer", &[("id", &id)]).await;
+    assert_eq!(detail.status, StatusCode::OK);
+    let detail = detail.json();
+    assert_eq!(detail["has_account"], false);
+    assert!(
+        !detail.to_string().contains("password"),
+        "no password or hash reaches the browser"
+    );
+
+    let edited = boss
+        .call(
+            "cms_update_customer",
+            &[
+                ("id", &id),
+                ("email", "k7@example.nl"),
+                ("first_name", "Karel"),
+                ("last_name", "Zevenhuizen"),
+                ("street", "Laan"),
+                ("house_number", "2"),
+                ("postcode", "3511AB"),
+                ("city", "Utrecht"),
+                ("country", "NL"),
+                ("phone", "0612345678"),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+    assert_eq!(edited.json()["profile"]["first_name"], "Karel");
+    let bad = boss
+        .call("cms_update_customer", &[("id", &id), ("email", "kapot")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    assert_eq!(
+        boss.call("cms_delete_customer", &[("id", &id)])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert!(customer::Entity::find_by_id(id.parse::<i32>().unwrap())
+        .one(&app.db)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        boss.call("cms_customer", &[("id", &id)]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(order::Entity::find().count(&app.db).await.unwrap(), 0);
+
+    let audit = boss
+        .call("cms_audit", &[("entity", "customer")])
+        .await
+        .json();
+    let actions: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        vec!["customer.delete", "customer.edit", "customer.view"]
+    );
+    assert_eq!(audit[0]["staff_email"], "owner@example.nl");
+    assert_eq!(audit[0]["entity_id"].to_string(), id);
+    let rows = audit_log::Entity::find()
+        .filter(audit_log::Column::Entity.eq("customer"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    for row in rows {
+        let text = format!("{row:?}");
+        assert!(
+            !text.contains("Karel") && !text.contains("127.0.0.1"),
+            "the audit log holds no personal data: {text}"
+        );
+    }
+    app.finish().await;
+}
