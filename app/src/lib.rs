@@ -25,10 +25,14 @@ pub mod ssr;
 use account::{
     AccountDeletedPage, AccountOrderPage, AccountPage, DeleteAccountPage, LoginPage, RegisterPage,
 };
+use cms::{
+    CmsAuditPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginPage, CmsShell,
+    CmsStaffPage,
+};
 use layout::{Footer, Header, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use shop::{CartChanged, CartPage, CheckoutPage, HomePage, OrderPage, ProductPage};
 
@@ -78,8 +82,13 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Frame() -> impl IntoView {
     provide_context(CartChanged(RwSignal::new(0)));
+    // The CMS has its own navigation; the shop's header is for customers.
+    let location = leptos_router::hooks::use_location();
+    let in_cms = move || location.pathname.get().starts_with("/cms");
     view! {
-            <Header/>
+            <Show when=move || !in_cms()>
+                <Header/>
+            </Show>
             <main>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
@@ -93,6 +102,14 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/account/orders/:token") view=AccountOrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/delete") view=DeleteAccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/deleted") view=AccountDeletedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cms/login") view=CmsLoginPage ssr=SsrMode::Async/>
+                    <ParentRoute path=path!("/cms") view=CmsShell ssr=SsrMode::Async>
+                        <Route path=path!("") view=CmsDashboard/>
+                        <Route path=path!("customers") view=CmsCustomersPage/>
+                        <Route path=path!("customers/:id") view=CmsCustomerPage/>
+                        <Route path=path!("staff") view=CmsStaffPage/>
+                        <Route path=path!("audit") view=CmsAuditPage/>
+                    </ParentRoute>
                 </Routes>
             </main>
             <Footer/>

@@ -70,6 +70,10 @@ pub fn router(
             move || provide_context(fallback_state.clone()), shell
         ))
         .layer(axum::middleware::from_fn(server_fn_status))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cms_gate,
+        ))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -99,6 +103,31 @@ async fn server_fn_status(req: axum::extract::Request, next: Next) -> Response {
         parts.status = status;
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// CMS pages are only rendered for a logged-in staff member: anyone else is
+/// sent to the CMS login, before any CMS code runs (this also works without
+/// JavaScript). The server functions check rights themselves.
+async fn cms_gate(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let is_cms_page = (path == "/cms" || path.starts_with("/cms/")) && path != "/cms/login";
+    if is_cms_page {
+        let member = match app::ssr::staff_auth::token_from(req.headers()) {
+            Some(token) => app::ssr::staff_auth::current(&state, &token)
+                .await
+                .ok()
+                .flatten(),
+            None => None,
+        };
+        if member.is_none() {
+            return Redirect::to("/cms/login").into_response();
+        }
+    }
+    next.run(req).await
 }
 
 /// Header telling whether a page came from the anonymous page cache.

@@ -173,6 +173,13 @@ async fn staff_login_session_and_first_password(backend: Backend) {
     let mut boss = owner(&app).await;
     let cookie = boss.cookie.clone().expect("cms cookie");
     assert!(cookie.starts_with("winkel_cms="), "{cookie}");
+    // CMS pages render only for staff; anyone else goes to the CMS login.
+    let page = boss.get("/cms/customers").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let mut stranger = app.client();
+    let refused = stranger.get("/cms/customers").await;
+    assert_eq!((refused.status, refused.location().as_deref()), (StatusCode::SEE_OTHER, Some("/cms/login")));
+    assert_eq!(stranger.get("/cms/login").await.status, StatusCode::OK);
     let me = boss.call("cms_me", &[]).await.json();
     assert_eq!(
         (me["email"].as_str(), me["is_owner"].as_bool()),

@@ -3,7 +3,9 @@
 //! `server/tests/cms.rs` proves it for every `cms_*` endpoint there is.
 
 use super::models::{AuditEntry, CustomerDetail, CustomerPage, StaffView};
-use super::rules::{Right, StaffMember};
+#[cfg(feature = "ssr")]
+use super::rules::Right;
+use super::rules::StaffMember;
 use crate::customer::CustomerInput;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]

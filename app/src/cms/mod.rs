@@ -1,5 +1,435 @@
 //! The CMS for the shop owner and staff (AVG-9, AVG-10, AVG-11, AVG-13).
+//! What a member may not do is hidden here, and refused on the server.
 
 pub mod api;
 pub mod models;
 pub mod rules;
+pub mod text;
+
+use crate::error::AppError;
+use crate::forms::{field_errors, CustomerFields, Field};
+use crate::i18n::{self, price};
+use crate::shop::ErrorMessage;
+use api::{
+    cms_audit, cms_customer, cms_customers, cms_me, cms_staff, CmsChangePassword, CmsCreateStaff,
+    CmsDeleteCustomer, CmsLogin, CmsLogout, CmsSetLocked, CmsSetRights, CmsUpdateCustomer,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Form, Outlet, Redirect, A};
+use leptos_router::hooks::{use_params_map, use_query_map};
+use models::{CustomerDetail, StaffView};
+use rules::{Right, StaffMember};
+use text::{right_label, text};
+
+fn loading() -> impl IntoView {
+    view! { <p>{i18n::layout().loading}</p> }
+}
+
+fn date(d: chrono::NaiveDateTime) -> String {
+    d.format("%d-%m-%Y %H:%M").to_string()
+}
+
+/// The logged-in member, provided by the CMS frame to every screen.
+fn member() -> Option<StaffMember> {
+    use_context::<StaffMember>()
+}
+
+fn allows(right: Right) -> bool {
+    member().is_some_and(|m| m.allows(right))
+}
+
+#[component]
+pub fn CmsLoginPage() -> impl IntoView {
+    let t = text();
+    let login = ServerAction::<CmsLogin>::new();
+    view! {
+        <Title text=t.login_title/>
+        <section class="cms-login">
+            <h1>{t.login_title}</h1>
+            {move || login.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })}
+            <ActionForm action=login attr:class="cms-login-form">
+                <label class="field">
+                    <span class="label">{t.email}</span>
+                    <input type="email" name="email" required autocomplete="username"/>
+                </label>
+                <label class="field">
+                    <span class="label">{t.password}</span>
+                    <input type="password" name="password" required autocomplete="current-password"/>
+                </label>
+                <button type="submit" class="primary">{t.login}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn FirstPassword() -> impl IntoView {
+    let t = text();
+    let change = ServerAction::<CmsChangePassword>::new();
+    let server = field_errors(change);
+    view! {
+        <h1>{t.first_password_title}</h1>
+        <p>{t.first_password_intro}</p>
+        {move || {
+            change.value().get().map(|r| match r {
+                Ok(()) => view! { <Redirect path="/cms"/> }.into_any(),
+                Err(e) if e.fields().is_none() => view! { <ErrorMessage error=e/> }.into_any(),
+                Err(_) => ().into_any(),
+            })
+        }}
+        <ActionForm action=change attr:class="cms-password" attr:novalidate=true>
+            <Field name="current_password" label=t.current_password kind="password" required=true autocomplete="current-password" server/>
+            <Field name="new_password" label=t.new_password kind="password" required=true autocomplete="new-password" hint=t.staff_password_hint server/>
+            <button type="submit" class="primary">{t.save}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn CmsNav(member: StaffMember) -> impl IntoView {
+    let t = text();
+    let logout = ServerAction::<CmsLogout>::new();
+    view! {
+        <nav class="cms-nav">
+            <strong>{t.title}</strong>
+            <A href="/cms">{t.dashboard}</A>
+            {member.allows(Right::CustomersView).then(|| view! { <A href="/cms/customers">{t.customers}</A> })}
+            {member.allows(Right::StaffManage).then(|| view! { <A href="/cms/staff">{t.staff}</A> })}
+            {member.allows(Right::AuditView).then(|| view! { <A href="/cms/audit">{t.audit}</A> })}
+            <span class="spacer"></span>
+            <span class="cms-user">{member.email.clone()}</span>
+            <ActionForm action=logout attr:class="inline">
+                <button type="submit" class="link">{t.logout}</button>
+            </ActionForm>
+            <A href="/">{t.to_shop}</A>
+        </nav>
+    }
+}
+
+/// The frame of every CMS screen: checks the login, forces the first
+/// password change, and shows the navigation the member's rights allow.
+#[component]
+pub fn CmsShell() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let me = Resource::new(move || location.pathname.get(), |_| cms_me());
+    view! {
+        <Title text=text().title/>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(m)) if m.must_change_password => view! { <FirstPassword/> }.into_any(),
+                    Ok(Some(m)) => {
+                        provide_context(m.clone());
+                        view! {
+                            <CmsNav member=m/>
+                            <div class="cms-body">
+                                <Outlet/>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Ok(None) => view! { <Redirect path="/cms/login"/> }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn CmsDashboard() -> impl IntoView {
+    let t = text();
+    view! {
+        <h1>{t.dashboard}</h1>
+        <p>{t.dashboard_intro}</p>
+    }
+}
+
+#[component]
+pub fn CmsCustomersPage() -> impl IntoView {
+    let t = text();
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let after = move || {
+        query
+            .read()
+            .get("after")
+            .and_then(|a| a.parse::<i32>().ok())
+    };
+    let page = Resource::new(
+        move || (q(), after()),
+        |(q, after)| cms_customers(Some(q), after),
+    );
+    view! {
+        <h1>{t.customers}</h1>
+        <Form method="GET" action="/cms/customers" attr:class="search">
+            <input type="search" name="q" value=q placeholder=t.search_hint aria-label=t.search/>
+            <button type="submit">{t.search}</button>
+        </Form>
+        <Transition fallback=loading>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) => {
+                        let more = p.next_after.map(|n| {
+                            let href = format!("/cms/customers?q={}&after={n}", q());
+                            view! { <A href=href attr:class="more">{t.more}</A> }
+                        });
+                        view! {
+                            <table class="cms-customers">
+                                <thead><tr><th>{t.name}</th><th>{t.email}</th><th>{t.city}</th><th>{t.account}</th><th>{t.added}</th></tr></thead>
+                                <tbody>
+                                    {p.rows.into_iter().map(|c| view! {
+                                        <tr>
+                                            <td><A href=format!("/cms/customers/{}", c.id)>{c.name}</A></td>
+                                            <td>{c.email}</td>
+                                            <td>{c.city}</td>
+                                            <td>{if c.has_account { t.yes } else { t.no }}</td>
+                                            <td>{date(c.created_at)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            {more}
+                        }.into_any()
+                    }
+                    Err(AppError::Forbidden) => view! { <p class="error">{t.not_allowed}</p> }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CustomerView(detail: CustomerDetail) -> impl IntoView {
+    let t = text();
+    let update = ServerAction::<CmsUpdateCustomer>::new();
+    let delete = ServerAction::<CmsDeleteCustomer>::new();
+    let p = detail.profile.clone();
+    view! {
+        <h1>{format!("{} {}", p.first_name, p.last_name)}</h1>
+        <dl class="order-facts">
+            <dt>{t.email}</dt><dd>{p.email.clone()}</dd>
+            <dt>{t.account}</dt><dd>{if detail.has_account { t.yes } else { t.no }}</dd>
+            <dt>{t.added}</dt><dd>{date(p.created_at)}</dd>
+            <dt>{t.last_login}</dt><dd>{p.last_login_at.map(date).unwrap_or_else(|| "—".into())}</dd>
+        </dl>
+        <h2>{t.orders}</h2>
+        {if detail.orders.is_empty() {
+            view! { <p>{t.no_orders}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="order-history">
+                    {detail.orders.iter().map(|o| view! {
+                        <li>{date(o.placed_at)} " · " {price(o.total_cents)} " · " {i18n::order_status_label(&o.status)}</li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        {allows(Right::CustomersEdit).then(|| view! {
+            <h2>{t.edit_customer}</h2>
+            {move || update.value().get().map(|r| match r {
+                Ok(_) => view! { <p class="notice" role="status">{t.saved}</p> }.into_any(),
+                Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+            })}
+            <ActionForm action=update attr:class="cms-customer" attr:novalidate=true>
+                <input type="hidden" name="id" value=detail.id/>
+                <CustomerFields server=field_errors(update) profile=Some(p.clone()) email=true/>
+                <button type="submit">{t.save}</button>
+            </ActionForm>
+        })}
+        {allows(Right::CustomersDelete).then(|| view! {
+            <h2>{t.delete_customer}</h2>
+            <p class="warning">{t.delete_customer_warning}</p>
+            {move || delete.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })}
+            <ActionForm action=delete attr:class="cms-delete-customer">
+                <input type="hidden" name="id" value=detail.id/>
+                <button type="submit" class="danger">{t.delete_customer}</button>
+            </ActionForm>
+        })}
+    }
+}
+
+#[component]
+pub fn CmsCustomerPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i32>().ok())
+            .unwrap_or(0)
+    };
+    let detail = Resource::new(id, cms_customer);
+    view! {
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <CustomerView detail=d/> }.into_any(),
+                    Err(AppError::NotFound) => view! { <crate::layout::NotFound/> }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <p><A href="/cms/customers">{text().customers}</A></p>
+    }
+}
+
+#[component]
+fn RightsBoxes(#[prop(default = Vec::new())] granted: Vec<Right>) -> impl IntoView {
+    view! {
+        <div class="rights">
+            {Right::ALL.into_iter().map(|r| view! {
+                <label class="checkbox">
+                    <input type="checkbox" name="rights[]" value=r.as_str() checked=granted.contains(&r)/>
+                    {right_label(r)}
+                </label>
+            }).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn StaffRow(
+    member: StaffView,
+    set_rights: ServerAction<CmsSetRights>,
+    set_locked: ServerAction<CmsSetLocked>,
+) -> impl IntoView {
+    let t = text();
+    let editable = !member.is_owner && Some(member.id) != self::member().map(|m| m.id);
+    view! {
+        <tr class="staff-row">
+            <td>
+                {member.email.clone()}
+                {member.is_owner.then(|| view! { " (" {t.owner} ")" })}
+                {member.locked.then(|| view! { <strong class="locked">" " {t.locked}</strong> })}
+            </td>
+            <td>
+                {if editable {
+                    view! {
+                        <ActionForm action=set_rights attr:class="staff-rights">
+                            <input type="hidden" name="id" value=member.id/>
+                            <RightsBoxes granted=member.rights.clone()/>
+                            <button type="submit">{t.save}</button>
+                        </ActionForm>
+                    }.into_any()
+                } else {
+                    view! { <span>{if member.is_owner { "alle rechten".to_owned() } else { member.rights.iter().map(|r| right_label(*r)).collect::<Vec<_>>().join(", ") }}</span> }.into_any()
+                }}
+            </td>
+            <td>
+                {editable.then(|| view! {
+                    <ActionForm action=set_locked attr:class="staff-lock">
+                        <input type="hidden" name="id" value=member.id/>
+                        <input type="hidden" name="locked" value=(!member.locked).to_string()/>
+                        <button type="submit" class:danger=!member.locked>{if member.locked { t.unlock } else { t.lock }}</button>
+                    </ActionForm>
+                })}
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+pub fn CmsStaffPage() -> impl IntoView {
+    let t = text();
+    let create = ServerAction::<CmsCreateStaff>::new();
+    let set_rights = ServerAction::<CmsSetRights>::new();
+    let set_locked = ServerAction::<CmsSetLocked>::new();
+    let list = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                set_rights.version().get(),
+                set_locked.version().get(),
+            )
+        },
+        |_| cms_staff(),
+    );
+    let server = field_errors(create);
+    let failure = move || {
+        [set_rights.value().get(), set_locked.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(Result::err)
+            .map(|e| view! { <ErrorMessage error=e/> })
+    };
+    view! {
+        <h1>{t.staff}</h1>
+        {failure}
+        <Transition fallback=loading>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(members) => view! {
+                        <table class="cms-staff">
+                            <thead><tr><th>{t.email}</th><th>{t.rights}</th><th></th></tr></thead>
+                            <tbody>
+                                {members.into_iter().map(|m| view! { <StaffRow member=m set_rights set_locked/> }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+        <h2>{t.new_staff}</h2>
+        <ActionForm action=create attr:class="cms-create-staff" attr:novalidate=true>
+            <Field name="email" label=t.email kind="email" required=true server/>
+            <Field name="password" label=t.password kind="password" required=true autocomplete="new-password" hint=t.staff_password_hint server/>
+            <fieldset>
+                <legend>{t.rights}</legend>
+                <RightsBoxes/>
+            </fieldset>
+            <button type="submit">{t.create}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn CmsAuditPage() -> impl IntoView {
+    let t = text();
+    let query = use_query_map();
+    let entity = move || query.read().get("entity").unwrap_or_default();
+    let action = move || query.read().get("action").unwrap_or_default();
+    let entries = Resource::new(
+        move || (entity(), action()),
+        |(entity, action)| cms_audit(Some(action), Some(entity), None, None),
+    );
+    view! {
+        <h1>{t.audit}</h1>
+        <Form method="GET" action="/cms/audit" attr:class="search">
+            <select name="entity" aria-label=t.record>
+                <option value="">"—"</option>
+                <option value="customer" selected=move || entity() == "customer">{t.customers}</option>
+                <option value="staff" selected=move || entity() == "staff">{t.staff}</option>
+            </select>
+            <input type="text" name="action" value=action placeholder="customer.view" aria-label=t.what/>
+            <button type="submit">{t.search}</button>
+        </Form>
+        <Transition fallback=loading>
+            {move || Suspend::new(async move {
+                match entries.await {
+                    Ok(list) if list.is_empty() => view! { <p>{t.nothing_yet}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <table class="cms-audit">
+                            <thead><tr><th>{t.when}</th><th>{t.who}</th><th>{t.what}</th><th>{t.record}</th><th></th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|e| view! {
+                                    <tr>
+                                        <td>{date(e.at)}</td>
+                                        <td>{e.staff_email}</td>
+                                        <td>{e.action}</td>
+                                        <td>{format!("{} #{}", e.entity, e.entity_id.map(|i| i.to_string()).unwrap_or_default())}</td>
+                                        <td>{e.detail.unwrap_or_default()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
