@@ -374,6 +374,10 @@ pub fn CmsStaffPage() -> impl IntoView {
             })}
         </Transition>
         <h2>{t.new_staff}</h2>
+        {move || create.value().get().map(|r| match r {
+            Ok(_) => view! { <p class="notice" role="status">{t.staff_created}</p> }.into_any(),
+            Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+        })}
         <ActionForm action=create attr:class="cms-create-staff" attr:novalidate=true>
             <Field name="email" label=t.email kind="email" required=true server/>
             <Field name="password" label=t.password kind="password" required=true autocomplete="new-password" hint=t.staff_password_hint server/>
