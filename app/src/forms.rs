@@ -74,6 +74,7 @@ pub fn check_optional_postcode(s: &str) -> Result<(), FieldError> {
 #[component]
 pub fn FieldMessage(
     name: &'static str,
+    #[prop(optional)] scope: &'static str,
     local: RwSignal<Option<FieldError>>,
     server: Signal<Option<FieldErrors>>,
 ) -> impl IntoView {
@@ -84,7 +85,11 @@ pub fn FieldMessage(
             .map(|e| field_message(&e))
     };
     view! {
-        <span class="field-error" id=format!("{name}-error") role="alert">
+        <span
+            class="field-error"
+            id=if scope.is_empty() { format!("{name}-error") } else { format!("{scope}-{name}-error") }
+            role="alert"
+        >
             {message}
         </span>
     }
@@ -104,7 +109,16 @@ pub fn Field(
     /// The value to show initially (a saved profile).
     #[prop(optional, into)]
     value: Option<String>,
+    /// Prefix for the element ids, where one page has two forms with a
+    /// field of the same name.
+    #[prop(optional)]
+    scope: &'static str,
 ) -> impl IntoView {
+    let id = if scope.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{scope}-{name}")
+    };
     let local = RwSignal::new(None::<FieldError>);
     let on_blur = move |ev: leptos::ev::FocusEvent| {
         if let Some(check) = check {
@@ -123,15 +137,15 @@ pub fn Field(
             <input
                 type=kind
                 name=name
-                id=name
+                id=id.clone()
                 required=required
                 autocomplete=autocomplete
-                aria-describedby=format!("{name}-error")
+                aria-describedby=format!("{id}-error")
                 value=value
                 on:blur=on_blur
             />
             {(!hint.is_empty()).then(|| view! { <small class="hint">{hint}</small> })}
-            <FieldMessage name local server/>
+            <FieldMessage name local server scope/>
         </label>
     }
 }

@@ -26,8 +26,8 @@ use account::{
     AccountDeletedPage, AccountOrderPage, AccountPage, DeleteAccountPage, LoginPage, RegisterPage,
 };
 use cms::{
-    CmsAuditPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginPage, CmsShell,
-    CmsStaffPage,
+    CmsAuditPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginPage, CmsOrderPage,
+    CmsOrdersPage, CmsShell, CmsStaffPage,
 };
 use layout::{Footer, Header, NotFound};
 use leptos::prelude::*;
@@ -107,6 +107,8 @@ fn Frame() -> impl IntoView {
                         <Route path=path!("") view=CmsDashboard/>
                         <Route path=path!("customers") view=CmsCustomersPage/>
                         <Route path=path!("customers/:id") view=CmsCustomerPage/>
+                        <Route path=path!("orders") view=CmsOrdersPage/>
+                        <Route path=path!("orders/:id") view=CmsOrderPage/>
                         <Route path=path!("staff") view=CmsStaffPage/>
                         <Route path=path!("audit") view=CmsAuditPage/>
                     </ParentRoute>

@@ -35,6 +35,8 @@ pub enum FieldError {
     WrongPassword,
     /// The email cannot be used for this account (taken, or refused).
     EmailUnavailable,
+    /// An order cannot move from its status to the one asked for.
+    StatusChange,
 }
 
 /// A refused field: its form name and the reason.

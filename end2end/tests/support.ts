@@ -152,3 +152,116 @@ export function dutchDate(iso: string): string {
 export function lineQuantity(line: Locator): Locator {
   return line.locator('form.update-line input[name="quantity"]');
 }
+
+// ---------------------------------------------------------------------------
+// Customer accounts (account.spec.ts)
+// ---------------------------------------------------------------------------
+
+/** A password that passes the policy (8–128 characters, not common, no email). */
+export const ACCOUNT_PASSWORD = 'vier koeien in de wei';
+
+/**
+ * An email address no other test (or earlier run against the same database)
+ * uses: `prefix.<time><random>@example.nl`.
+ */
+export function uniqueEmail(prefix: string): string {
+  const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  return `${prefix}.${suffix}@example.nl`;
+}
+
+export type AccountData = {
+  email: string;
+  password: string;
+  first_name: string;
+  last_name: string;
+  gender: '' | 'f' | 'm' | 'x';
+  phone: string;
+  street: string;
+  house_number: string;
+  postcode: string;
+  city: string;
+  country: 'NL' | 'BE';
+  newsletter: boolean;
+};
+
+/** A valid registration for `email` (by default the shared test password). */
+export function newAccount(email: string, overrides: Partial<AccountData> = {}): AccountData {
+  return {
+    email,
+    password: ACCOUNT_PASSWORD,
+    first_name: 'Anna',
+    last_name: 'de Vries',
+    gender: 'f',
+    phone: '06-87654321',
+    street: 'Oudegracht',
+    house_number: '42',
+    postcode: '3511 AB',
+    city: 'Utrecht',
+    country: 'NL',
+    newsletter: false,
+    ...overrides,
+  };
+}
+
+/** The header's account link: "Inloggen", or "Mijn account (Voornaam)". */
+export function accountLink(page: Page): Locator {
+  return page.locator('header a.account-link');
+}
+
+/** Fills `/account/register` (works with and without JS); does not submit. */
+export async function fillRegistration(page: Page, data: AccountData): Promise<void> {
+  const form = page.locator('form.register');
+  await expect(form).toBeVisible();
+  await form.locator('[name="email"]').fill(data.email);
+  await form.locator('select[name="gender"]').selectOption(data.gender);
+  await form.locator('[name="first_name"]').fill(data.first_name);
+  await form.locator('[name="last_name"]').fill(data.last_name);
+  await form.locator('[name="phone"]').fill(data.phone);
+  await form.locator('[name="street"]').fill(data.street);
+  await form.locator('[name="house_number"]').fill(data.house_number);
+  await form.locator('[name="postcode"]').fill(data.postcode);
+  await form.locator('[name="city"]').fill(data.city);
+  await form.locator('select[name="country"]').selectOption(data.country);
+  await form.locator('input[name="newsletter"]').setChecked(data.newsletter);
+  await form.locator('input[name="password"]').fill(data.password);
+}
+
+/**
+ * Registers through `/account/register` and waits for the login page that
+ * follows. With `js` the page is first hydrated, so the form is submitted by
+ * the app; without, it is a plain form post.
+ */
+export async function register(page: Page, data: AccountData, { js = true } = {}): Promise<void> {
+  if (js) await visit(page, '/account/register');
+  else await page.goto('/account/register');
+  await fillRegistration(page, data);
+  await page.getByRole('button', { name: 'Account aanmaken' }).click();
+  await expect(page).toHaveURL(/\/account\/login\?registered=1$/, { timeout: 15_000 });
+  await expect(page.getByRole('status')).toContainText('Je kunt nu inloggen');
+}
+
+/** Fills and submits the form on the login page that is open now. */
+export async function submitLogin(page: Page, email: string, password: string): Promise<void> {
+  const form = page.locator('form.login');
+  await expect(form).toBeVisible();
+  await form.locator('input[name="email"]').fill(email);
+  await form.locator('input[name="password"]').fill(password);
+  await form.getByRole('button', { name: 'Inloggen' }).click();
+}
+
+/** Opens the login page (hydrated with `js`) and logs in; expects success. */
+export async function logIn(page: Page, email: string, password: string, { js = true } = {}): Promise<void> {
+  if (js) await visit(page, '/account/login');
+  else await page.goto('/account/login');
+  await submitLogin(page, email, password);
+  await expect(page).toHaveURL(/\/account$/, { timeout: 15_000 });
+  await expect(page.locator('p.greeting')).toContainText(`(${email})`);
+}
+
+/** The generic answer to a failed login (unknown email and wrong password alike). */
+export const LOGIN_FAILED = 'E-mailadres of wachtwoord klopt niet.';
+
+/** The form-level error on the login page. */
+export function loginError(page: Page): Locator {
+  return page.locator('p.error[role="alert"]');
+}

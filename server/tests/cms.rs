@@ -17,6 +17,7 @@ on_both_databases!(
     staff_login_session_and_first_password,
     locking_ends_sessions_at_once,
     customers_are_searched_viewed_edited_and_deleted_with_audit,
+    orders_move_through_their_life_cycle,
 );
 
 const OWNER_PASSWORD: &str = "de winkel gaat om negen open";
@@ -43,6 +44,7 @@ const SAMPLE_ARGUMENTS: &[(&str, &str)] = &[
     ("action", ""),
     ("entity", ""),
     ("first_name", "Test"),
+    ("status", "paid"),
 ];
 
 async fn owner(app: &TestApp) -> Client {
@@ -178,7 +180,10 @@ async fn staff_login_session_and_first_password(backend: Backend) {
     assert_eq!(page.status, StatusCode::OK);
     let mut stranger = app.client();
     let refused = stranger.get("/cms/customers").await;
-    assert_eq!((refused.status, refused.location().as_deref()), (StatusCode::SEE_OTHER, Some("/cms/login")));
+    assert_eq!(
+        (refused.status, refused.location().as_deref()),
+        (StatusCode::SEE_OTHER, Some("/cms/login"))
+    );
     assert_eq!(stranger.get("/cms/login").await.status, StatusCode::OK);
     let me = boss.call("cms_me", &[]).await.json();
     assert_eq!(
@@ -540,5 +545,127 @@ async fn customers_are_searched_viewed_edited_and_deleted_with_audit(backend: Ba
             "the audit log holds no personal data: {text}"
         );
     }
+    app.finish().await;
+}
+
+async fn orders_move_through_their_life_cycle(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let mut shopper = app.client();
+    let pot = shopper
+        .call("get_product", &[("slug", "theepot-gietijzer")])
+        .await
+        .json();
+    let (pot_id, stock_before) = (pot["id"].to_string(), pot["stock"].as_i64().unwrap());
+    shopper
+        .call("add_to_cart", &[("product_id", &pot_id), ("quantity", "3")])
+        .await;
+    let form = [
+        ("email", "k@example.nl"),
+        ("first_name", "K"),
+        ("last_name", "L"),
+        ("street", "S"),
+        ("house_number", "1"),
+        ("postcode", "1234AB"),
+        ("city", "C"),
+        ("country", "NL"),
+        ("phone", "0612345678"),
+        ("payment_method", "bank_transfer"),
+    ];
+    assert_eq!(
+        shopper.call("place_order", &form).await.status,
+        StatusCode::OK
+    );
+    let mut boss = owner(&app).await;
+
+    let list = boss.call("cms_orders", &[("status", "new")]).await.json();
+    assert_eq!(list["rows"].as_array().map(Vec::len), Some(1));
+    let id = list["rows"][0]["id"].to_string();
+    assert_eq!(
+        boss.call("cms_orders", &[("status", "paid")]).await.json()["rows"]
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+    let today = app::ssr::now_utc().date();
+    let in_range = boss
+        .call(
+            "cms_orders",
+            &[("from", &today.to_string()), ("to", &today.to_string())],
+        )
+        .await
+        .json();
+    assert_eq!(in_range["rows"].as_array().map(Vec::len), Some(1));
+    let bad_date = boss.call("cms_orders", &[("from", "gisteren")]).await;
+    assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let detail = boss.call("cms_order", &[("id", &id)]).await.json();
+    assert_eq!(
+        detail["next_statuses"],
+        serde_json::json!(["paid", "cancelled"])
+    );
+    let skip = boss
+        .call(
+            "cms_set_order_status",
+            &[("id", &id), ("status", "shipped")],
+        )
+        .await;
+    assert_eq!(skip.json()["Validation"][0]["error"], "StatusChange");
+    let paid = boss
+        .call("cms_set_order_status", &[("id", &id), ("status", "paid")])
+        .await
+        .json();
+    assert_eq!(paid["order"]["status"], "paid");
+    let pot_now = |c: serde_json::Value| c["stock"].as_i64().unwrap();
+    assert_eq!(
+        pot_now(
+            shopper
+                .call("get_product", &[("slug", "theepot-gietijzer")])
+                .await
+                .json()
+        ),
+        stock_before - 3
+    );
+    let cancelled = boss
+        .call(
+            "cms_set_order_status",
+            &[("id", &id), ("status", "cancelled")],
+        )
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
+    assert_eq!(
+        pot_now(
+            shopper
+                .call("get_product", &[("slug", "theepot-gietijzer")])
+                .await
+                .json()
+        ),
+        stock_before,
+        "stock returned"
+    );
+    let again = boss
+        .call(
+            "cms_set_order_status",
+            &[("id", &id), ("status", "cancelled")],
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "stock is returned once only"
+    );
+    let actions: Vec<String> = audit_log::Entity::find()
+        .filter(audit_log::Column::Entity.eq("order"))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| format!("{}:{}", a.action, a.detail.unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        actions,
+        vec!["order.view:", "order.status:paid", "order.status:cancelled"]
+    );
     app.finish().await;
 }

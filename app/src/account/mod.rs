@@ -178,7 +178,7 @@ fn AccountOverview(profile: Profile) -> impl IntoView {
             <Saved action=change_email message=t.email_changed/>
             <ActionForm action=change_email attr:class="change-email" attr:novalidate=true>
                 <Field name="new_email" label=t.new_email kind="email" required=true check=check_email autocomplete="email" server=field_errors(change_email)/>
-                <Field name="current_password" label=t.current_password kind="password" required=true autocomplete="current-password" server=field_errors(change_email)/>
+                <Field name="current_password" label=t.current_password kind="password" required=true autocomplete="current-password" scope="email" server=field_errors(change_email)/>
                 <button type="submit">{t.save}</button>
             </ActionForm>
         </section>

@@ -11,8 +11,9 @@ use crate::forms::{field_errors, CustomerFields, Field};
 use crate::i18n::{self, price};
 use crate::shop::ErrorMessage;
 use api::{
-    cms_audit, cms_customer, cms_customers, cms_me, cms_staff, CmsChangePassword, CmsCreateStaff,
-    CmsDeleteCustomer, CmsLogin, CmsLogout, CmsSetLocked, CmsSetRights, CmsUpdateCustomer,
+    cms_audit, cms_customer, cms_customers, cms_me, cms_order, cms_orders, cms_staff,
+    CmsChangePassword, CmsCreateStaff, CmsDeleteCustomer, CmsLogin, CmsLogout, CmsSetLocked,
+    CmsSetOrderStatus, CmsSetRights, CmsUpdateCustomer,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -95,6 +96,7 @@ fn CmsNav(member: StaffMember) -> impl IntoView {
             <strong>{t.title}</strong>
             <A href="/cms">{t.dashboard}</A>
             {member.allows(Right::CustomersView).then(|| view! { <A href="/cms/customers">{t.customers}</A> })}
+            {member.allows(Right::OrdersView).then(|| view! { <A href="/cms/orders">{t.orders}</A> })}
             {member.allows(Right::StaffManage).then(|| view! { <A href="/cms/staff">{t.staff}</A> })}
             {member.allows(Right::AuditView).then(|| view! { <A href="/cms/audit">{t.audit}</A> })}
             <span class="spacer"></span>
@@ -435,5 +437,114 @@ pub fn CmsAuditPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+#[component]
+pub fn CmsOrdersPage() -> impl IntoView {
+    let t = text();
+    let query = use_query_map();
+    let param = move |name: &'static str| move || query.read().get(name).unwrap_or_default();
+    let (status, from, to) = (param("status"), param("from"), param("to"));
+    let before = move || {
+        query
+            .read()
+            .get("before")
+            .and_then(|b| b.parse::<i32>().ok())
+    };
+    let page = Resource::new(
+        move || (status(), from(), to(), before()),
+        |(s, f, t, b)| cms_orders(Some(s), Some(f), Some(t), b),
+    );
+    view! {
+        <h1>{t.orders}</h1>
+        <Form method="GET" action="/cms/orders" attr:class="search order-filters">
+            <select name="status" aria-label=t.status>
+                <option value="">{t.all_statuses}</option>
+                {rules::ORDER_STATUSES.into_iter().map(|s| view! {
+                    <option value=s selected=move || status() == s>{i18n::order_status_label(s)}</option>
+                }).collect_view()}
+            </select>
+            <input type="date" name="from" value=from aria-label=t.from/>
+            <input type="date" name="to" value=to aria-label=t.to/>
+            <button type="submit">{t.search}</button>
+        </Form>
+        <Transition fallback=loading>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) => {
+                        let more = p.next_before.map(|n| {
+                            let href = format!("/cms/orders?status={}&from={}&to={}&before={n}", status(), from(), to());
+                            view! { <A href=href attr:class="more">{t.more}</A> }
+                        });
+                        view! {
+                            <table class="cms-orders">
+                                <thead><tr><th>{t.when}</th><th>{t.name}</th><th>{t.status}</th><th>{crate::shop::text::text().total}</th></tr></thead>
+                                <tbody>
+                                    {p.rows.into_iter().map(|o| view! {
+                                        <tr>
+                                            <td><A href=format!("/cms/orders/{}", o.id)>{date(o.placed_at)}</A></td>
+                                            <td>{o.recipient_name}</td>
+                                            <td>{i18n::order_status_label(&o.status)}</td>
+                                            <td>{price(o.total_cents)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            {more}
+                        }.into_any()
+                    }
+                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn CmsOrderPage() -> impl IntoView {
+    let t = text();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i32>().ok())
+            .unwrap_or(0)
+    };
+    let change = ServerAction::<CmsSetOrderStatus>::new();
+    let order = Resource::new(
+        move || (id(), change.version().get()),
+        |(id, _)| cms_order(id),
+    );
+    let can_edit = allows(Right::OrdersEdit);
+    view! {
+        {move || change.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })}
+        <Transition fallback=loading>
+            {move || Suspend::new(async move {
+                match order.await {
+                    Ok(o) => view! {
+                        {can_edit.then(|| view! {
+                            <div class="status-actions">
+                                {o.next_statuses.clone().into_iter().map(|s| view! {
+                                    <ActionForm action=change attr:class="inline">
+                                        <input type="hidden" name="id" value=o.id/>
+                                        <input type="hidden" name="status" value=s.clone()/>
+                                        <button type="submit" class:danger=s == "cancelled">
+                                            {t.mark_as} " " {i18n::order_status_label(&s)}
+                                        </button>
+                                    </ActionForm>
+                                }).collect_view()}
+                            </div>
+                        })}
+                        {o.anonymised.then(|| view! { <p class="notice">{t.anonymised}</p> })}
+                        <crate::shop::OrderSummary order=o.order/>
+                    }.into_any(),
+                    Err(AppError::NotFound) => view! { <crate::layout::NotFound/> }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+        <p><A href="/cms/orders">{t.orders}</A></p>
     }
 }

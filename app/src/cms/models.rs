@@ -53,3 +53,29 @@ pub struct AuditEntry {
     pub detail: Option<String>,
     pub at: NaiveDateTime,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRow {
+    pub id: i32,
+    pub token: String,
+    pub placed_at: NaiveDateTime,
+    pub status: String,
+    pub total_cents: i64,
+    pub recipient_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderPage {
+    pub rows: Vec<OrderRow>,
+    pub next_before: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffOrderView {
+    pub id: i32,
+    pub customer_id: Option<i32>,
+    pub anonymised: bool,
+    pub order: crate::shop::models::OrderView,
+    /// The statuses staff may move it to next.
+    pub next_statuses: Vec<String>,
+}

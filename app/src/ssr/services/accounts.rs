@@ -228,7 +228,12 @@ pub async fn update_profile(
     Ok(profile_of(&row.update(db).await?))
 }
 
-async fn check_password(current: &customer::Model, password: &str) -> Result<(), AppError> {
+/// Confirms the customer's password; a mismatch is reported on `field`.
+async fn check_password(
+    current: &customer::Model,
+    password: &str,
+    field: &str,
+) -> Result<(), AppError> {
     let verified = password::verify_async(
         password.to_owned(),
         current.email.clone(),
@@ -237,7 +242,7 @@ async fn check_password(current: &customer::Model, password: &str) -> Result<(),
     .await?;
     match verified {
         Verified::Yes { .. } => Ok(()),
-        Verified::No => Err(field_error("current_password", FieldError::WrongPassword)),
+        Verified::No => Err(field_error(field, FieldError::WrongPassword)),
     }
 }
 
@@ -247,7 +252,7 @@ pub async fn change_password(
     current_password: &str,
     new_password: &str,
 ) -> Result<(), AppError> {
-    check_password(&current, current_password).await?;
+    check_password(&current, current_password, "current_password").await?;
     let new_password = password_policy(new_password, &current.email)
         .map_err(|e| field_error("new_password", e))?;
     let hash = password::hash_async(new_password).await?;
@@ -263,7 +268,7 @@ pub async fn change_email(
     current_password: &str,
     new_email: &str,
 ) -> Result<String, AppError> {
-    check_password(&current, current_password).await?;
+    check_password(&current, current_password, "current_password").await?;
     let new_email = v::email(new_email).map_err(|e| field_error("new_email", e))?;
     let txn = db.begin().await?;
     if account_by_email(&txn, &new_email)
@@ -350,7 +355,7 @@ pub async fn delete_account(
     password: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    check_password(&current, password).await?;
+    check_password(&current, password, "password").await?;
     let txn = db.begin().await?;
     match erase_customer(&txn, current.id, ErasureReason::OwnRequest, now).await {
         Ok(_) => Ok(txn.commit().await?),

@@ -7,6 +7,7 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod cms_customers;
+pub mod cms_orders;
 pub mod orders;
 pub mod privacy;
 pub mod staff;

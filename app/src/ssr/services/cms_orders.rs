@@ -1,0 +1,145 @@
+//! Orders in the CMS: list with filters, detail, status changes. A
+//! cancellation returns the stock, in the same transaction.
+
+use super::orders;
+use crate::cms::models::{OrderPage, OrderRow, StaffOrderView};
+use crate::cms::rules::{can_change_status, next_statuses, ORDER_STATUSES};
+use crate::error::AppError;
+use crate::ssr::entities::{order, order_line, product};
+use crate::validate::{FieldError, FieldErrors};
+use chrono::NaiveDate;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+
+pub const PAGE_SIZE: u64 = 50;
+
+fn invalid(field: &str, error: FieldError) -> AppError {
+    let mut errors = FieldErrors::default();
+    errors.add(field, error);
+    AppError::Validation(errors)
+}
+
+fn parse_day(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| invalid(field, FieldError::Date)),
+    }
+}
+
+/// Newest first, 50 a page, optionally of one status and a date range
+/// (inclusive days, UTC).
+pub async fn list(
+    db: &impl ConnectionTrait,
+    status: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    before: Option<i32>,
+) -> Result<OrderPage, AppError> {
+    let mut select = order::Entity::find()
+        .order_by_desc(order::Column::Id)
+        .limit(PAGE_SIZE + 1);
+    if let Some(status) = status.map(str::trim).filter(|s| !s.is_empty()) {
+        if !ORDER_STATUSES.contains(&status) {
+            return Err(invalid("status", FieldError::Required));
+        }
+        select = select.filter(order::Column::Status.eq(status));
+    }
+    if let Some(from) = parse_day("from", from)? {
+        select = select.filter(order::Column::PlacedAt.gte(from.and_hms_opt(0, 0, 0)));
+    }
+    if let Some(to) = parse_day("to", to)? {
+        let end = to.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0));
+        select = select.filter(order::Column::PlacedAt.lt(end));
+    }
+    if let Some(before) = before {
+        select = select.filter(order::Column::Id.lt(before));
+    }
+    let mut rows = select.all(db).await?;
+    let more = rows.len() as u64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    Ok(OrderPage {
+        next_before: if more {
+            rows.last().map(|o| o.id)
+        } else {
+            None
+        },
+        rows: rows
+            .into_iter()
+            .map(|o| OrderRow {
+                id: o.id,
+                token: o.token,
+                placed_at: o.placed_at,
+                status: o.status,
+                total_cents: o.total_cents,
+                recipient_name: o.recipient_name,
+            })
+            .collect(),
+    })
+}
+
+pub async fn detail(db: &impl ConnectionTrait, id: i32) -> Result<StaffOrderView, AppError> {
+    let row = order::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(StaffOrderView {
+        id: row.id,
+        customer_id: row.customer_id,
+        anonymised: row.anonymised_at.is_some(),
+        next_statuses: next_statuses(&row.status)
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        order: orders::by_token(db, &row.token).await?,
+    })
+}
+
+/// Moves an order on in its life cycle; cancelling puts its articles back
+/// in stock. Refuses any other change with a field message.
+pub async fn set_status(
+    db: &DatabaseConnection,
+    id: i32,
+    status: &str,
+) -> Result<StaffOrderView, AppError> {
+    let txn = db.begin().await?;
+    let Some(row) = order::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+    else {
+        txn.rollback().await?;
+        return Err(AppError::NotFound);
+    };
+    if !can_change_status(&row.status, status) {
+        txn.rollback().await?;
+        return Err(invalid("status", FieldError::StatusChange));
+    }
+    if status == "cancelled" {
+        let lines = order_line::Entity::find()
+            .filter(order_line::Column::OrderId.eq(id))
+            .all(&txn)
+            .await?;
+        for line in lines {
+            if let Some(product_id) = line.product_id {
+                product::Entity::update_many()
+                    .col_expr(
+                        product::Column::Stock,
+                        ExprTrait::add(Expr::col(product::Column::Stock), line.quantity),
+                    )
+                    .filter(product::Column::Id.eq(product_id))
+                    .exec(&txn)
+                    .await?;
+            }
+        }
+    }
+    let mut update: order::ActiveModel = row.into();
+    update.status = Set(status.to_owned());
+    update.update(&txn).await?;
+    txn.commit().await?;
+    detail(db, id).await
+}
