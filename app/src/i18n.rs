@@ -70,6 +70,7 @@ pub fn field_message(error: &FieldError) -> String {
         }
         FieldError::PasswordMismatch => "De twee wachtwoorden zijn niet gelijk.".into(),
         FieldError::WrongPassword => "Je huidige wachtwoord klopt niet.".into(),
+        FieldError::Number { min, max } => format!("Vul een heel getal van {min} tot {max} in."),
         FieldError::StatusChange => "Deze statuswijziging is niet mogelijk.".into(),
         FieldError::EmailUnavailable => {
             "Dit e-mailadres kan niet voor je account worden gebruikt.".into()

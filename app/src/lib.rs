@@ -27,7 +27,7 @@ use account::{
 };
 use cms::{
     CmsAuditPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginPage, CmsOrderPage,
-    CmsOrdersPage, CmsShell, CmsStaffPage,
+    CmsOrdersPage, CmsSettingsPage, CmsShell, CmsStaffPage,
 };
 use layout::{Footer, Header, NotFound};
 use leptos::prelude::*;
@@ -111,6 +111,7 @@ fn Frame() -> impl IntoView {
                         <Route path=path!("orders/:id") view=CmsOrderPage/>
                         <Route path=path!("staff") view=CmsStaffPage/>
                         <Route path=path!("audit") view=CmsAuditPage/>
+                        <Route path=path!("settings") view=CmsSettingsPage/>
                     </ParentRoute>
                 </Routes>
             </main>

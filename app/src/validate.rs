@@ -37,6 +37,11 @@ pub enum FieldError {
     EmailUnavailable,
     /// An order cannot move from its status to the one asked for.
     StatusChange,
+    /// A whole number in a range.
+    Number {
+        min: u32,
+        max: u32,
+    },
 }
 
 /// A refused field: its form name and the reason.

@@ -177,6 +177,7 @@ async fn serve(config: &Config) -> Result<(), CliError> {
     let addr = options.site_addr;
     let server_config = ServerConfig {
         cms_idle: config.cms_idle,
+        database_url: config.database_url.clone(),
         ..ServerConfig::new(config.uploads_dir.clone())
     };
     let router = http::router(options, db, server_config);

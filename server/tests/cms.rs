@@ -18,6 +18,7 @@ on_both_databases!(
     locking_ends_sessions_at_once,
     customers_are_searched_viewed_edited_and_deleted_with_audit,
     orders_move_through_their_life_cycle,
+    settings_show_the_database_login_masked_and_audit_reveals,
 );
 
 const OWNER_PASSWORD: &str = "de winkel gaat om negen open";
@@ -45,6 +46,10 @@ const SAMPLE_ARGUMENTS: &[(&str, &str)] = &[
     ("entity", ""),
     ("first_name", "Test"),
     ("status", "paid"),
+    ("shop_name", "Winkel"),
+    ("contact_email", ""),
+    ("retention_years", "7"),
+    ("backups_keep", "7"),
 ];
 
 async fn owner(app: &TestApp) -> Client {
@@ -666,6 +671,90 @@ async fn orders_move_through_their_life_cycle(backend: Backend) {
     assert_eq!(
         actions,
         vec!["order.view:", "order.status:paid", "order.status:cancelled"]
+    );
+    app.finish().await;
+}
+
+async fn settings_show_the_database_login_masked_and_audit_reveals(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let mut boss = owner(&app).await;
+    let mut viewer = staff_with(&app, "boekhouder@example.nl", &[Right::SettingsView]).await;
+
+    let view = viewer.call("cms_settings", &[]).await;
+    assert_eq!(view.status, StatusCode::OK, "{}", view.body);
+    let view = view.json();
+    assert_eq!(
+        (
+            view["settings"]["retention_years"].as_i64(),
+            view["settings"]["backups_keep"].as_i64()
+        ),
+        (Some(7), Some(7))
+    );
+    assert_eq!(view["database"]["host"], "db.example:3306");
+    assert_eq!(view["database"]["user"], "shop");
+    assert!(
+        !view.to_string().contains("test-secret"),
+        "the password is masked"
+    );
+    assert_eq!(view["can_edit"], false);
+
+    let revealed = viewer
+        .call("cms_reveal_database_password", &[])
+        .await
+        .json();
+    assert_eq!(revealed["database"]["password"], "test-secret");
+    let reveals = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("settings.reveal"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(reveals, 1, "every reveal is audited");
+
+    let form = [
+        ("shop_name", "De Hoek"),
+        ("contact_email", "info@dehoek.nl"),
+        ("retention_years", "5"),
+        ("backups_keep", "10"),
+    ];
+    assert_eq!(
+        viewer.call("cms_save_settings", &form).await.status,
+        StatusCode::FORBIDDEN,
+        "only the owner edits"
+    );
+    let saved = boss.call("cms_save_settings", &form).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert_eq!(saved.json()["settings"]["retention_years"], 5);
+    let bad = boss
+        .call(
+            "cms_save_settings",
+            &[
+                ("shop_name", ""),
+                ("contact_email", "x"),
+                ("retention_years", "0"),
+                ("backups_keep", "veel"),
+            ],
+        )
+        .await;
+    let fields: Vec<String> = bad.json()["Validation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            "shop_name",
+            "contact_email",
+            "retention_years",
+            "backups_keep"
+        ]
+    );
+    assert_eq!(
+        viewer.call("cms_settings", &[]).await.json()["settings"]["shop_name"],
+        "De Hoek"
     );
     app.finish().await;
 }

@@ -3,7 +3,7 @@
 //! `server/tests/cms.rs` proves it for every `cms_*` endpoint there is.
 
 use super::models::{
-    AuditEntry, CustomerDetail, CustomerPage, OrderPage, StaffOrderView, StaffView,
+    AuditEntry, CustomerDetail, CustomerPage, OrderPage, SettingsView, StaffOrderView, StaffView,
 };
 #[cfg(feature = "ssr")]
 use super::rules::Right;
@@ -298,6 +298,87 @@ pub async fn cms_set_order_status(id: i32, status: String) -> Result<StaffOrderV
         // Stock may have come back: the catalogue pages change.
         crate::ssr::state::clear_page_cache();
         Ok(order)
+    };
+    reply(result.await)
+}
+
+/// The settings and the database login, its password masked (AVG-13).
+#[server(endpoint = "cms_settings")]
+pub async fn cms_settings() -> Result<SettingsView, AppError> {
+    let result = async {
+        let (state, member) = staff_auth::require(Right::SettingsView).await?;
+        Ok(SettingsView {
+            settings: services::settings::load(&state.db).await?,
+            database: super::rules::database_login(&state.config.database_url, false),
+            can_edit: member.is_owner,
+        })
+    };
+    reply(result.await)
+}
+
+/// Shows the database password; every reveal is written to the audit log.
+#[server(endpoint = "cms_reveal_database_password")]
+pub async fn cms_reveal_database_password() -> Result<SettingsView, AppError> {
+    let result = async {
+        let (state, member) = staff_auth::require(Right::SettingsView).await?;
+        services::audit::record(
+            &state.db,
+            member.id,
+            "settings.reveal",
+            "settings",
+            None,
+            None,
+        )
+        .await?;
+        Ok(SettingsView {
+            settings: services::settings::load(&state.db).await?,
+            database: super::rules::database_login(&state.config.database_url, true),
+            can_edit: member.is_owner,
+        })
+    };
+    reply(result.await)
+}
+
+/// Saves the settings: the owner only (the terms decide when personal data
+/// is erased).
+#[server(endpoint = "cms_save_settings")]
+pub async fn cms_save_settings(
+    shop_name: String,
+    contact_email: String,
+    retention_years: String,
+    backups_keep: String,
+) -> Result<SettingsView, AppError> {
+    let result = async {
+        let (state, member) = staff_auth::require(Right::SettingsView).await?;
+        if !member.is_owner {
+            return Err(AppError::Forbidden);
+        }
+        let settings = services::settings::save(
+            &state.db,
+            &shop_name,
+            &contact_email,
+            &retention_years,
+            &backups_keep,
+        )
+        .await?;
+        let detail = format!(
+            "retention {} years, {} backups",
+            settings.retention_years, settings.backups_keep
+        );
+        services::audit::record(
+            &state.db,
+            member.id,
+            "settings.edit",
+            "settings",
+            None,
+            Some(detail),
+        )
+        .await?;
+        Ok(SettingsView {
+            settings,
+            database: super::rules::database_login(&state.config.database_url, false),
+            can_edit: true,
+        })
     };
     reply(result.await)
 }

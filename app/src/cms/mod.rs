@@ -11,9 +11,10 @@ use crate::forms::{field_errors, CustomerFields, Field};
 use crate::i18n::{self, price};
 use crate::shop::ErrorMessage;
 use api::{
-    cms_audit, cms_customer, cms_customers, cms_me, cms_order, cms_orders, cms_staff,
-    CmsChangePassword, CmsCreateStaff, CmsDeleteCustomer, CmsLogin, CmsLogout, CmsSetLocked,
-    CmsSetOrderStatus, CmsSetRights, CmsUpdateCustomer,
+    cms_audit, cms_customer, cms_customers, cms_me, cms_order, cms_orders, cms_settings, cms_staff,
+    CmsChangePassword, CmsCreateStaff, CmsDeleteCustomer, CmsLogin, CmsLogout,
+    CmsRevealDatabasePassword, CmsSaveSettings, CmsSetLocked, CmsSetOrderStatus, CmsSetRights,
+    CmsUpdateCustomer,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -99,6 +100,7 @@ fn CmsNav(member: StaffMember) -> impl IntoView {
             {member.allows(Right::OrdersView).then(|| view! { <A href="/cms/orders">{t.orders}</A> })}
             {member.allows(Right::StaffManage).then(|| view! { <A href="/cms/staff">{t.staff}</A> })}
             {member.allows(Right::AuditView).then(|| view! { <A href="/cms/audit">{t.audit}</A> })}
+            {member.allows(Right::SettingsView).then(|| view! { <A href="/cms/settings">{t.settings}</A> })}
             <span class="spacer"></span>
             <span class="cms-user">{member.email.clone()}</span>
             <ActionForm action=logout attr:class="inline">
@@ -546,5 +548,72 @@ pub fn CmsOrderPage() -> impl IntoView {
             })}
         </Transition>
         <p><A href="/cms/orders">{t.orders}</A></p>
+    }
+}
+
+#[component]
+fn SettingsScreen(view: models::SettingsView) -> impl IntoView {
+    let t = text();
+    let save = ServerAction::<CmsSaveSettings>::new();
+    let reveal = ServerAction::<CmsRevealDatabasePassword>::new();
+    let server = field_errors(save);
+    let initial = view.database.password.clone();
+    let password = move || {
+        reveal
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|v| v.database.password)
+            .unwrap_or_else(|| initial.clone())
+    };
+    let s = view.settings.clone();
+    let db = view.database.clone();
+    view! {
+        <h1>{t.settings}</h1>
+        <section>
+            <h2>{t.shop_settings}</h2>
+            {move || save.value().get().map(|r| match r {
+                Ok(_) => view! { <p class="notice" role="status">{t.saved}</p> }.into_any(),
+                Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+            })}
+            <ActionForm action=save attr:class="cms-settings" attr:novalidate=true>
+                <fieldset disabled=!view.can_edit>
+                    <Field name="shop_name" label=t.shop_name required=true value=s.shop_name.clone() server/>
+                    <Field name="contact_email" label=t.contact_email kind="email" value=s.contact_email.clone() server/>
+                    <Field name="retention_years" label=t.retention_years kind="number" required=true hint=t.retention_hint value=s.retention_years.to_string() server/>
+                    <Field name="backups_keep" label=t.backups_keep kind="number" required=true value=s.backups_keep.to_string() server/>
+                </fieldset>
+                {view.can_edit.then(|| view! { <button type="submit">{t.save}</button> })}
+            </ActionForm>
+        </section>
+        <section>
+            <h2>{t.database_login}</h2>
+            <dl class="order-facts database-login">
+                <dt>{t.backend}</dt><dd>{db.backend.clone()}</dd>
+                <dt>{t.host}</dt><dd>{db.host.clone()}</dd>
+                <dt>{t.database}</dt><dd>{db.database.clone()}</dd>
+                <dt>{t.user}</dt><dd>{db.user.clone()}</dd>
+                <dt>{t.password}</dt><dd class="db-password">{password}</dd>
+            </dl>
+            <ActionForm action=reveal attr:class="inline reveal-password">
+                <button type="submit" class="link">{t.reveal}</button>
+            </ActionForm>
+            <p class="hint">{t.reveal_hint}</p>
+        </section>
+    }
+}
+
+#[component]
+pub fn CmsSettingsPage() -> impl IntoView {
+    let settings = Resource::new(|| (), |_| cms_settings());
+    view! {
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Ok(v) => view! { <SettingsScreen view=v/> }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

@@ -79,3 +79,33 @@ pub struct StaffOrderView {
     /// The statuses staff may move it to next.
     pub next_statuses: Vec<String>,
 }
+
+/// The shop's settings as the CMS shows and edits them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopSettings {
+    pub shop_name: String,
+    pub contact_email: String,
+    /// AVG-14: customers and their orders are erased / anonymised after
+    /// this many years.
+    pub retention_years: u32,
+    /// AVG-20: how many nightly backups are kept.
+    pub backups_keep: u32,
+}
+
+/// The database login (AVG-13), the password masked until revealed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatabaseLogin {
+    pub backend: String,
+    pub host: String,
+    pub database: String,
+    pub user: String,
+    pub password: String,
+    pub password_revealed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub settings: ShopSettings,
+    pub database: DatabaseLogin,
+    pub can_edit: bool,
+}

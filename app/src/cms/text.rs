@@ -55,6 +55,20 @@ pub struct CmsText {
     pub nothing_yet: &'static str,
     pub dashboard_intro: &'static str,
     pub not_allowed: &'static str,
+    pub settings: &'static str,
+    pub shop_settings: &'static str,
+    pub shop_name: &'static str,
+    pub contact_email: &'static str,
+    pub retention_years: &'static str,
+    pub retention_hint: &'static str,
+    pub backups_keep: &'static str,
+    pub database_login: &'static str,
+    pub backend: &'static str,
+    pub host: &'static str,
+    pub database: &'static str,
+    pub user: &'static str,
+    pub reveal: &'static str,
+    pub reveal_hint: &'static str,
 }
 
 pub const NL: CmsText = CmsText {
@@ -112,6 +126,20 @@ pub const NL: CmsText = CmsText {
     nothing_yet: "Nog niets.",
     dashboard_intro: "Welkom in het beheer. Bestellingen, catalogus, pagina's, instellingen, de bewaartermijn en back-ups volgen hier.",
     not_allowed: "Je hebt geen recht om dit te zien.",
+    settings: "Instellingen",
+    shop_settings: "Winkel",
+    shop_name: "Naam van de winkel",
+    contact_email: "Contactadres",
+    retention_years: "Bewaartermijn (jaren)",
+    retention_hint: "Klanten zonder activiteit worden na deze termijn verwijderd en hun bestellingen geanonimiseerd.",
+    backups_keep: "Aantal back-ups dat bewaard blijft",
+    database_login: "Databaselogin",
+    backend: "Soort",
+    host: "Server",
+    database: "Database",
+    user: "Gebruiker",
+    reveal: "Wachtwoord tonen",
+    reveal_hint: "Elke keer dat het wachtwoord wordt getoond, komt in het logboek.",
 };
 
 pub fn text() -> &'static CmsText {

@@ -19,6 +19,8 @@ pub struct ServerConfig {
     pub secure_cookies: bool,
     /// A CMS session ends after this long without activity.
     pub cms_idle: std::time::Duration,
+    /// The database URL, shown (masked) in the CMS settings (AVG-13).
+    pub database_url: String,
 }
 
 impl ServerConfig {
@@ -27,6 +29,7 @@ impl ServerConfig {
             uploads_dir,
             secure_cookies: false,
             cms_idle: std::time::Duration::from_secs(30 * 60),
+            database_url: String::new(),
         }
     }
 }

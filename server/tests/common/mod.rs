@@ -152,7 +152,11 @@ impl TestApp {
         let options = leptos::config::get_configuration(root.to_str())
             .expect("Leptos.toml")
             .leptos_options;
-        let config = app::ssr::state::ServerConfig::new(uploads.clone());
+        let config = app::ssr::state::ServerConfig {
+            // What the settings screen shows (never a real secret in tests).
+            database_url: "mysql://shop:test-secret@db.example:3306/winkel_shop".into(),
+            ..app::ssr::state::ServerConfig::new(uploads.clone())
+        };
         let router = winkel::http::router(options, db.clone(), config);
         Some(Self {
             router,

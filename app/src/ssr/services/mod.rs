@@ -10,4 +10,5 @@ pub mod cms_customers;
 pub mod cms_orders;
 pub mod orders;
 pub mod privacy;
+pub mod settings;
 pub mod staff;
