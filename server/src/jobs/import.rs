@@ -298,7 +298,7 @@ mod tests {
     fn bad_lines_say_why() {
         let now = NaiveDateTime::default();
         let mut bad_postcode = good();
-        bad_postcode[6] = ("postcode", "ABC");
+        bad_postcode[5] = ("postcode", "ABC");
         assert!(row_of(&line(&bad_postcode), now)
             .unwrap_err()
             .starts_with("postcode:"));

@@ -271,7 +271,7 @@ mod tests {
             Err(FieldError::PasswordTooShort { min: 12 })
         );
         assert_eq!(
-            staff_password_policy("passwordpassword", "a@b.nl"),
+            staff_password_policy("1qaz2wsx3edc", "a@b.nl"),
             Err(FieldError::PasswordCommon)
         );
         assert_eq!(
