@@ -3,7 +3,8 @@
 //! `server/tests/cms.rs` proves it for every `cms_*` endpoint there is.
 
 use super::models::{
-    AuditEntry, CustomerDetail, CustomerPage, OrderPage, SettingsView, StaffOrderView, StaffView,
+    AuditEntry, CustomerDetail, CustomerPage, Dashboard, OrderPage, SettingsView, StaffOrderView,
+    StaffView,
 };
 #[cfg(feature = "ssr")]
 use super::rules::Right;
@@ -379,6 +380,16 @@ pub async fn cms_save_settings(
             database: super::rules::database_login(&state.config.database_url, false),
             can_edit: true,
         })
+    };
+    reply(result.await)
+}
+
+/// Counts only, no personal data: open to every staff member.
+#[server(endpoint = "cms_dashboard")]
+pub async fn cms_dashboard() -> Result<Dashboard, AppError> {
+    let result = async {
+        let (state, _) = staff_auth::require_member().await?;
+        services::dashboard::load(&state.db, now_utc()).await
     };
     reply(result.await)
 }

@@ -11,10 +11,10 @@ use crate::forms::{field_errors, CustomerFields, Field};
 use crate::i18n::{self, price};
 use crate::shop::ErrorMessage;
 use api::{
-    cms_audit, cms_customer, cms_customers, cms_me, cms_order, cms_orders, cms_settings, cms_staff,
-    CmsChangePassword, CmsCreateStaff, CmsDeleteCustomer, CmsLogin, CmsLogout,
-    CmsRevealDatabasePassword, CmsSaveSettings, CmsSetLocked, CmsSetOrderStatus, CmsSetRights,
-    CmsUpdateCustomer,
+    cms_audit, cms_customer, cms_customers, cms_dashboard, cms_me, cms_order, cms_orders,
+    cms_settings, cms_staff, CmsChangePassword, CmsCreateStaff, CmsDeleteCustomer, CmsLogin,
+    CmsLogout, CmsRevealDatabasePassword, CmsSaveSettings, CmsSetLocked, CmsSetOrderStatus,
+    CmsSetRights, CmsUpdateCustomer,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -142,11 +142,49 @@ pub fn CmsShell() -> impl IntoView {
 }
 
 #[component]
-pub fn CmsDashboard() -> impl IntoView {
+fn JobLine(label: &'static str, status: Option<models::JobStatus>) -> impl IntoView {
     let t = text();
     view! {
+        <dt>{label}</dt>
+        <dd>
+            {match status {
+                None => t.not_yet.to_owned(),
+                Some(s) => format!(
+                    "{} — {}{}",
+                    s.finished_at.map(date).unwrap_or_else(|| t.running.to_owned()),
+                    if s.ok { "" } else { "MISLUKT: " },
+                    s.summary
+                ),
+            }}
+        </dd>
+    }
+}
+
+#[component]
+pub fn CmsDashboard() -> impl IntoView {
+    let t = text();
+    let dashboard = Resource::new(|| (), |_| cms_dashboard());
+    view! {
         <h1>{t.dashboard}</h1>
-        <p>{t.dashboard_intro}</p>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match dashboard.await {
+                    Ok(d) => view! {
+                        <dl class="order-facts dashboard">
+                            <dt>{t.orders_today}</dt>
+                            <dd class="orders-today">{d.orders_today} " (" {price(d.revenue_today_cents)} ")"</dd>
+                            <dt>{t.orders_to_handle}</dt>
+                            <dd>{d.orders_new}</dd>
+                            <dt>{t.open_questions}</dt>
+                            <dd>{d.open_questions}</dd>
+                            <JobLine label=t.last_retention status=d.last_retention/>
+                            <JobLine label=t.last_backup status=d.last_backup/>
+                        </dl>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -109,3 +109,20 @@ pub struct SettingsView {
     pub database: DatabaseLogin,
     pub can_edit: bool,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobStatus {
+    pub finished_at: Option<NaiveDateTime>,
+    pub ok: bool,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub orders_today: u64,
+    pub revenue_today_cents: i64,
+    pub orders_new: u64,
+    pub open_questions: u64,
+    pub last_retention: Option<JobStatus>,
+    pub last_backup: Option<JobStatus>,
+}

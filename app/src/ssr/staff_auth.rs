@@ -156,6 +156,16 @@ pub async fn require_login() -> Result<(AppState, StaffMember), AppError> {
     }
 }
 
+/// Any logged-in staff member who has chosen their own password (screens
+/// without personal data, such as the dashboard).
+pub async fn require_member() -> Result<(AppState, StaffMember), AppError> {
+    let (state, member) = require_login().await?;
+    if member.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok((state, member))
+}
+
 /// The logged-in staff member, who must hold `right` and have chosen their
 /// own password. Every CMS server function starts here.
 pub async fn require(right: Right) -> Result<(AppState, StaffMember), AppError> {

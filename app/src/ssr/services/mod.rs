@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod cms_customers;
 pub mod cms_orders;
+pub mod dashboard;
 pub mod orders;
 pub mod privacy;
 pub mod settings;

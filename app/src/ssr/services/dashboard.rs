@@ -1,0 +1,51 @@
+//! The CMS dashboard: today's orders, open work, the last privacy jobs.
+
+use crate::clock::{amsterdam_offset_hours, shop_today};
+use crate::cms::models::{Dashboard, JobStatus};
+use crate::error::AppError;
+use crate::ssr::entities::{job_run, order, question};
+use chrono::{Duration, NaiveDateTime};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+
+async fn last_run(db: &impl ConnectionTrait, job: &str) -> Result<Option<JobStatus>, AppError> {
+    let run = job_run::Entity::find()
+        .filter(job_run::Column::Job.eq(job))
+        .order_by_desc(job_run::Column::StartedAt)
+        .one(db)
+        .await?;
+    Ok(run.map(|r| JobStatus {
+        finished_at: r.finished_at,
+        ok: r.error.is_none() && r.finished_at.is_some(),
+        summary: r.error.or(r.detail).unwrap_or_else(|| {
+            format!("{} verwijderd, {} geanonimiseerd", r.deleted, r.anonymised)
+        }),
+    }))
+}
+
+pub async fn load(db: &impl ConnectionTrait, now: NaiveDateTime) -> Result<Dashboard, AppError> {
+    // "Today" is the shop's day in Amsterdam, stored times are UTC.
+    let local_midnight = shop_today(now).and_hms_opt(0, 0, 0).unwrap_or(now);
+    let start = local_midnight - Duration::hours(amsterdam_offset_hours(now));
+    let today = order::Entity::find()
+        .filter(order::Column::PlacedAt.gte(start))
+        .all(db)
+        .await?;
+    Ok(Dashboard {
+        orders_today: today.len() as u64,
+        revenue_today_cents: today
+            .iter()
+            .filter(|o| o.status != "cancelled")
+            .map(|o| o.total_cents)
+            .sum(),
+        orders_new: order::Entity::find()
+            .filter(order::Column::Status.eq("new"))
+            .count(db)
+            .await?,
+        open_questions: question::Entity::find()
+            .filter(question::Column::Status.eq("open"))
+            .count(db)
+            .await?,
+        last_retention: last_run(db, "retention").await?,
+        last_backup: last_run(db, "backup").await?,
+    })
+}
