@@ -71,6 +71,17 @@ pub fn field_message(error: &FieldError) -> String {
         FieldError::PasswordMismatch => "De twee wachtwoorden zijn niet gelijk.".into(),
         FieldError::WrongPassword => "Je huidige wachtwoord klopt niet.".into(),
         FieldError::Number { min, max } => format!("Vul een heel getal van {min} tot {max} in."),
+        FieldError::Slug => {
+            "Alleen kleine letters, cijfers en streepjes, bijvoorbeeld plaid-wol.".into()
+        }
+        FieldError::SlugTaken => "Deze naam in de URL is al in gebruik.".into(),
+        FieldError::Price => "Vul een bedrag in euro's in, bijvoorbeeld 12,95.".into(),
+        FieldError::VatRate => "Kies 21%, 9% of 0% btw.".into(),
+        FieldError::CategoryNotEmpty => {
+            "Deze categorie heeft nog artikelen; verplaats of verwijder die eerst.".into()
+        }
+        FieldError::ImageType => "Kies een foto in PNG-, JPEG- of WebP-formaat.".into(),
+        FieldError::ImageTooLarge => "Een foto mag hoogstens 2 MB zijn.".into(),
         FieldError::StatusChange => "Deze statuswijziging is niet mogelijk.".into(),
         FieldError::EmailUnavailable => {
             "Dit e-mailadres kan niet voor je account worden gebruikt.".into()

@@ -26,8 +26,8 @@ use account::{
     AccountDeletedPage, AccountOrderPage, AccountPage, DeleteAccountPage, LoginPage, RegisterPage,
 };
 use cms::{
-    CmsAuditPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginPage, CmsOrderPage,
-    CmsOrdersPage, CmsSettingsPage, CmsShell, CmsStaffPage,
+    CmsAuditPage, CmsCatalogPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginPage,
+    CmsOrderPage, CmsOrdersPage, CmsProductPage, CmsSettingsPage, CmsShell, CmsStaffPage,
 };
 use layout::{Footer, Header, NotFound};
 use leptos::prelude::*;
@@ -112,6 +112,8 @@ fn Frame() -> impl IntoView {
                         <Route path=path!("staff") view=CmsStaffPage/>
                         <Route path=path!("audit") view=CmsAuditPage/>
                         <Route path=path!("settings") view=CmsSettingsPage/>
+                        <Route path=path!("catalog") view=CmsCatalogPage/>
+                        <Route path=path!("catalog/products/:id") view=CmsProductPage/>
                     </ParentRoute>
                 </Routes>
             </main>

@@ -42,6 +42,13 @@ pub enum FieldError {
         min: u32,
         max: u32,
     },
+    Slug,
+    SlugTaken,
+    Price,
+    VatRate,
+    CategoryNotEmpty,
+    ImageType,
+    ImageTooLarge,
 }
 
 /// A refused field: its form name and the reason.
@@ -290,6 +297,46 @@ pub fn checkbox(value: Option<&str>) -> bool {
     matches!(value.map(str::trim), Some(v) if !v.is_empty() && v != "false" && v != "off" && v != "0")
 }
 
+/// A URL-safe slug: lower case, ASCII letters and digits joined by dashes.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for ch in text.chars() {
+        let ch = match ch {
+            'à' | 'á' | 'ä' | 'â' => 'a',
+            'è' | 'é' | 'ë' | 'ê' => 'e',
+            'ï' | 'í' | 'ì' | 'î' => 'i',
+            'ö' | 'ó' | 'ò' | 'ô' => 'o',
+            'ü' | 'ú' | 'ù' | 'û' => 'u',
+            'ç' => 'c',
+            c => c.to_ascii_lowercase(),
+        };
+        if ch.is_ascii_alphanumeric() {
+            slug.push(ch);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_owned()
+}
+
+/// A slug as typed: lower-case letters, digits and single dashes.
+pub fn slug(value: &str) -> Result<String, FieldError> {
+    let value = value.trim();
+    let valid = !value.is_empty()
+        && value.len() <= 170
+        && value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !value.starts_with('-')
+        && !value.ends_with('-')
+        && !value.contains("--");
+    if valid {
+        Ok(value.to_owned())
+    } else {
+        Err(FieldError::Slug)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,6 +411,17 @@ mod tests {
             "XX",
         ] {
             assert_eq!(vat_number(Some(bad)), Err(FieldError::VatNumber), "{bad}");
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Koffie & thee"), "koffie-thee");
+        assert_eq!(slugify("Crème brûlée 20 cm"), "creme-brulee-20-cm");
+        assert_eq!(slugify("  Plaid wol  "), "plaid-wol");
+        assert_eq!(slug("plaid-wol"), Ok("plaid-wol".into()));
+        for bad in ["Plaid", "plaid wol", "-x", "x--y", "", "<script>"] {
+            assert_eq!(slug(bad), Err(FieldError::Slug), "{bad}");
         }
     }
 

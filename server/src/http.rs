@@ -53,6 +53,15 @@ pub fn router(
     Router::new()
         .route("/healthz", get(healthz))
         .route("/account/export", get(export_account))
+        .route(
+            "/cms/products/{id}/image",
+            axum::routing::post(upload_product_image)
+                // A little above the 2 MB limit, so that a slightly larger
+                // picture gets our clear message rather than a bare 413.
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    app::cms::rules::MAX_IMAGE_BYTES + 1024 * 1024,
+                )),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -212,6 +221,61 @@ async fn export_account(State(state): State<AppState>, session: Session) -> Resp
         }
         Err(e) => error_response(&e),
     }
+}
+
+/// A product picture from the CMS (a plain multipart form post, works
+/// without JavaScript). Needs the `catalog.edit` right; answers with a
+/// redirect back to the product, carrying the outcome.
+async fn upload_product_image(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i32>,
+    headers: axum::http::HeaderMap,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    use app::cms::rules::Right;
+    let member = match app::ssr::staff_auth::token_from(&headers) {
+        Some(token) => app::ssr::staff_auth::current(&state, &token)
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    let Some(member) = member else {
+        return Redirect::to("/cms/login").into_response();
+    };
+    if member.must_change_password || !member.allows(Right::CatalogEdit) {
+        return error_response(&AppError::Forbidden);
+    }
+    let mut image = None;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("image") {
+            image = field.bytes().await.ok();
+            break;
+        }
+    }
+    let outcome = match image {
+        None => "missing",
+        Some(bytes) => match app::ssr::services::cms_catalog::set_image(
+            &state.db,
+            &state.config.uploads_dir,
+            id,
+            &bytes,
+        )
+        .await
+        {
+            Ok(_) => {
+                state.page_cache.clear();
+                "ok"
+            }
+            Err(AppError::NotFound) => return error_response(&AppError::NotFound),
+            Err(AppError::Validation(errors)) => match errors.get("image") {
+                Some(app::validate::FieldError::ImageTooLarge) => "too-large",
+                _ => "type",
+            },
+            Err(e) => return error_response(&e),
+        },
+    };
+    Redirect::to(&format!("/cms/catalog/products/{id}?upload={outcome}")).into_response()
 }
 
 fn error_response(error: &AppError) -> Response {

@@ -19,6 +19,7 @@ on_both_databases!(
     customers_are_searched_viewed_edited_and_deleted_with_audit,
     orders_move_through_their_life_cycle,
     settings_show_the_database_login_masked_and_audit_reveals,
+    catalogue_is_edited_and_pictures_are_checked,
 );
 
 const OWNER_PASSWORD: &str = "de winkel gaat om negen open";
@@ -52,6 +53,13 @@ const SAMPLE_ARGUMENTS: &[(&str, &str)] = &[
     ("contact_email", ""),
     ("retention_years", "7"),
     ("backups_keep", "7"),
+    ("name", "Nieuw"),
+    ("slug", ""),
+    ("position", "1"),
+    ("category_id", "1"),
+    ("price", "1,00"),
+    ("vat_rate", "21"),
+    ("stock", "1"),
 ];
 
 async fn owner(app: &TestApp) -> Client {
@@ -767,6 +775,193 @@ async fn settings_show_the_database_login_masked_and_audit_reveals(backend: Back
     assert_eq!(
         viewer.call("cms_settings", &[]).await.json()["settings"]["shop_name"],
         "De Hoek"
+    );
+    app.finish().await;
+}
+
+async fn catalogue_is_edited_and_pictures_are_checked(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let mut editor = staff_with(&app, "inkoop@example.nl", &[Right::CatalogEdit]).await;
+    let catalog = editor.call("cms_catalog", &[]).await.json();
+    let keuken = catalog["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["slug"] == "keuken")
+        .unwrap()["id"]
+        .to_string();
+
+    let bad = editor
+        .call(
+            "cms_save_product",
+            &[
+                ("category_id", "999"),
+                ("name", ""),
+                ("slug", "theepot-gietijzer"),
+                ("price", "twaalf"),
+                ("vat_rate", "19"),
+                ("stock", "-1"),
+            ],
+        )
+        .await;
+    let fields: Vec<String> = bad.json()["Validation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        fields,
+        vec!["name", "category_id", "slug", "price", "vat_rate", "stock"]
+    );
+
+    let form = [
+        ("category_id", keuken.as_str()),
+        ("name", "Broodplank Eiken"),
+        ("slug", ""),
+        ("description", "Groot."),
+        ("price", "€ 34,50"),
+        ("vat_rate", "21"),
+        ("stock", "4"),
+        ("active", "on"),
+    ];
+    let created = editor.call("cms_save_product", &form).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let id = created.json().to_string();
+    let mut shopper = app.client();
+    let shown = shopper
+        .call("get_product", &[("slug", "broodplank-eiken")])
+        .await
+        .json();
+    assert_eq!(
+        (shown["price_cents"].as_i64(), shown["stock"].as_i64()),
+        (Some(3450), Some(4))
+    );
+    assert!(
+        shopper.get("/").await.body.contains("Broodplank Eiken"),
+        "the catalogue shows it at once"
+    );
+
+    // Hidden products leave the shop.
+    let mut hidden = form.to_vec();
+    hidden.retain(|(k, _)| *k != "active");
+    hidden.push(("id", &id));
+    assert_eq!(
+        editor.call("cms_save_product", &hidden).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        shopper
+            .call("get_product", &[("slug", "broodplank-eiken")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Pictures: checked by content and size, stored in the uploads folder.
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    let ok = editor
+        .upload(&format!("/cms/products/{id}/image"), "image", &png)
+        .await;
+    assert_eq!(
+        (ok.status, ok.location().unwrap_or_default()),
+        (
+            StatusCode::SEE_OTHER,
+            format!("/cms/catalog/products/{id}?upload=ok")
+        )
+    );
+    let stored = editor.call("cms_catalog", &[]).await.json()["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"].to_string() == id)
+        .unwrap()["image"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let file = app.uploads.join(stored.trim_start_matches("/uploads/"));
+    assert_eq!(
+        std::fs::read(&file).expect("stored in the uploads folder"),
+        png
+    );
+    let svg = editor
+        .upload(
+            &format!("/cms/products/{id}/image"),
+            "image",
+            b"<svg onload=alert(1)>",
+        )
+        .await;
+    assert!(svg.location().unwrap_or_default().ends_with("upload=type"));
+    let big = vec![0xFFu8, 0xD8, 0xFF]
+        .into_iter()
+        .chain(std::iter::repeat_n(0u8, 2 * 1024 * 1024))
+        .collect::<Vec<u8>>();
+    assert!(editor
+        .upload(&format!("/cms/products/{id}/image"), "image", &big)
+        .await
+        .location()
+        .unwrap_or_default()
+        .ends_with("upload=too-large"));
+    let mut clerk = staff_with(&app, "kassa@example.nl", &[Right::OrdersView]).await;
+    assert_eq!(
+        clerk
+            .upload(&format!("/cms/products/{id}/image"), "image", &png)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let mut stranger = app.client();
+    assert_eq!(
+        stranger
+            .upload(&format!("/cms/products/{id}/image"), "image", &png)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Categories: a category with products cannot be deleted.
+    let refused = editor.call("cms_delete_category", &[("id", &keuken)]).await;
+    assert_eq!(refused.json()["Validation"][0]["error"], "CategoryNotEmpty");
+    assert_eq!(
+        editor
+            .call(
+                "cms_save_category",
+                &[("name", "Tuin"), ("slug", ""), ("position", "5")]
+            )
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let tuin = editor.call("cms_catalog", &[]).await.json()["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["slug"] == "tuin")
+        .unwrap()["id"]
+        .to_string();
+    assert_eq!(
+        editor
+            .call("cms_delete_category", &[("id", &tuin)])
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    assert_eq!(
+        editor
+            .call("cms_delete_product", &[("id", &id)])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        editor
+            .call("cms_delete_product", &[("id", &id)])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
     );
     app.finish().await;
 }

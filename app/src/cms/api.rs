@@ -6,6 +6,7 @@ use super::models::{
     AuditEntry, CustomerDetail, CustomerPage, Dashboard, OrderPage, SettingsView, StaffOrderView,
     StaffView,
 };
+use super::models::{CatalogAdmin, ProductInput};
 #[cfg(feature = "ssr")]
 use super::rules::Right;
 use super::rules::StaffMember;
@@ -390,6 +391,72 @@ pub async fn cms_dashboard() -> Result<Dashboard, AppError> {
     let result = async {
         let (state, _) = staff_auth::require_member().await?;
         services::dashboard::load(&state.db, now_utc()).await
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "cms_catalog")]
+pub async fn cms_catalog() -> Result<CatalogAdmin, AppError> {
+    let result = async {
+        let (state, _) = staff_auth::require(Right::CatalogEdit).await?;
+        services::cms_catalog::admin(&state.db).await
+    };
+    reply(result.await)
+}
+
+/// Creates (no `id`) or updates a product.
+#[server(endpoint = "cms_save_product")]
+pub async fn cms_save_product(
+    id: Option<i32>,
+    #[server(flatten)] input: ProductInput,
+) -> Result<i32, AppError> {
+    let result = async {
+        let (state, _) = staff_auth::require(Right::CatalogEdit).await?;
+        let saved = services::cms_catalog::save_product(&state.db, id, &input, now_utc()).await?;
+        crate::ssr::state::clear_page_cache();
+        if id.is_none() {
+            leptos_axum::redirect(&format!("/cms/catalog/products/{}", saved.id));
+        }
+        Ok(saved.id)
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "cms_delete_product")]
+pub async fn cms_delete_product(id: i32) -> Result<(), AppError> {
+    let result = async {
+        let (state, _) = staff_auth::require(Right::CatalogEdit).await?;
+        services::cms_catalog::delete_product(&state.db, id).await?;
+        crate::ssr::state::clear_page_cache();
+        leptos_axum::redirect("/cms/catalog");
+        Ok(())
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "cms_save_category")]
+pub async fn cms_save_category(
+    id: Option<i32>,
+    name: String,
+    slug: String,
+    position: String,
+) -> Result<(), AppError> {
+    let result = async {
+        let (state, _) = staff_auth::require(Right::CatalogEdit).await?;
+        services::cms_catalog::save_category(&state.db, id, &name, &slug, &position).await?;
+        crate::ssr::state::clear_page_cache();
+        Ok(())
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "cms_delete_category")]
+pub async fn cms_delete_category(id: i32) -> Result<(), AppError> {
+    let result = async {
+        let (state, _) = staff_auth::require(Right::CatalogEdit).await?;
+        services::cms_catalog::delete_category(&state.db, id).await?;
+        crate::ssr::state::clear_page_cache();
+        Ok(())
     };
     reply(result.await)
 }

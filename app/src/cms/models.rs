@@ -126,3 +126,48 @@ pub struct Dashboard {
     pub last_retention: Option<JobStatus>,
     pub last_backup: Option<JobStatus>,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogProduct {
+    pub id: i32,
+    pub category_id: i32,
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub price_cents: i64,
+    pub vat_rate_bp: i32,
+    pub stock: i32,
+    pub image: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogCategory {
+    pub id: i32,
+    pub name: String,
+    pub slug: String,
+    pub position: i32,
+    pub products: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogAdmin {
+    pub categories: Vec<CatalogCategory>,
+    pub products: Vec<CatalogProduct>,
+}
+
+/// The product form as posted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProductInput {
+    pub category_id: Option<String>,
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub description: Option<String>,
+    /// Euros as typed: "12,95" or "12.95".
+    pub price: Option<String>,
+    /// Percent: "21", "9" or "0".
+    pub vat_rate: Option<String>,
+    pub stock: Option<String>,
+    pub active: Option<String>,
+}

@@ -6,6 +6,7 @@ use super::progress::bar;
 use crate::error::CliError;
 use app::ssr::entities::{category, product};
 use app::ssr::now_utc;
+use app::validate::slugify;
 use sea_orm::{
     ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait,
 };
@@ -214,28 +215,6 @@ const DEMO: [DemoCategory; 4] = [
     },
 ];
 
-/// A URL-safe slug: lower case, ASCII letters and digits joined by dashes.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    for ch in text.chars() {
-        let ch = match ch {
-            'à' | 'á' | 'ä' | 'â' => 'a',
-            'è' | 'é' | 'ë' | 'ê' => 'e',
-            'ï' | 'í' | 'ì' | 'î' => 'i',
-            'ö' | 'ó' | 'ò' | 'ô' => 'o',
-            'ü' | 'ú' | 'ù' | 'û' => 'u',
-            'ç' => 'c',
-            c => c.to_ascii_lowercase(),
-        };
-        if ch.is_ascii_alphanumeric() {
-            slug.push(ch);
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    slug.trim_end_matches('-').to_owned()
-}
-
 fn escape_xml(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -305,13 +284,6 @@ pub async fn demo(db: &DatabaseConnection, uploads_dir: &Path) -> Result<(), Cli
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs() {
-        assert_eq!(slugify("Koffie & thee"), "koffie-thee");
-        assert_eq!(slugify("Crème brûlée 20 cm"), "creme-brulee-20-cm");
-        assert_eq!(slugify("  Plaid wol  "), "plaid-wol");
-    }
 
     #[test]
     fn demo_has_24_products_in_4_categories_with_unique_slugs() {

@@ -263,6 +263,28 @@ impl Client {
         self.send(req.expect("request")).await
     }
 
+    /// A file upload as a browser sends a multipart form.
+    pub async fn upload(&mut self, path: &str, field: &str, bytes: &[u8]) -> Response {
+        let boundary = "winkeltestboundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"x\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = self
+            .with_cookie(
+                Request::post(path)
+                    .header(
+                        header::CONTENT_TYPE,
+                        format!("multipart/form-data; boundary={boundary}"),
+                    )
+                    .header(header::ACCEPT, "text/html"),
+            )
+            .body(Body::from(body));
+        self.send(req.expect("request")).await
+    }
+
     /// A plain HTML form post, as a browser without JavaScript sends it.
     pub async fn post_form(
         &mut self,

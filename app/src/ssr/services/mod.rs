@@ -6,6 +6,7 @@ pub mod audit;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod cms_catalog;
 pub mod cms_customers;
 pub mod cms_orders;
 pub mod dashboard;

@@ -1,0 +1,298 @@
+//! The catalogue in the CMS: products and categories, product pictures.
+
+use crate::cms::models::{CatalogAdmin, CatalogCategory, CatalogProduct, ProductInput};
+use crate::cms::rules::{image_extension, parse_price, MAX_IMAGE_BYTES, VAT_RATES_BP};
+use crate::error::AppError;
+use crate::ssr::entities::{category, product};
+use crate::ssr::random_token;
+use crate::validate::{self as v, FieldError, FieldErrors};
+use chrono::NaiveDateTime;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder,
+};
+use std::path::Path;
+
+fn product_view(p: product::Model) -> CatalogProduct {
+    CatalogProduct {
+        id: p.id,
+        category_id: p.category_id,
+        name: p.name,
+        slug: p.slug,
+        description: p.description,
+        price_cents: p.price_cents,
+        vat_rate_bp: p.vat_rate_bp,
+        stock: p.stock,
+        image: p.image,
+        active: p.active,
+    }
+}
+
+pub async fn admin(db: &impl ConnectionTrait) -> Result<CatalogAdmin, AppError> {
+    let categories = category::Entity::find()
+        .order_by_asc(category::Column::Position)
+        .all(db)
+        .await?;
+    let products = product::Entity::find()
+        .order_by_asc(product::Column::Name)
+        .all(db)
+        .await?;
+    Ok(CatalogAdmin {
+        categories: categories
+            .into_iter()
+            .map(|c| CatalogCategory {
+                products: products.iter().filter(|p| p.category_id == c.id).count() as u64,
+                id: c.id,
+                name: c.name,
+                slug: c.slug,
+                position: c.position,
+            })
+            .collect(),
+        products: products.into_iter().map(product_view).collect(),
+    })
+}
+
+fn text(value: &Option<String>) -> &str {
+    value.as_deref().unwrap_or_default()
+}
+
+/// Creates (`id` None) or updates a product after checking every field.
+pub async fn save_product(
+    db: &impl ConnectionTrait,
+    id: Option<i32>,
+    input: &ProductInput,
+    now: NaiveDateTime,
+) -> Result<CatalogProduct, AppError> {
+    let mut errors = FieldErrors::default();
+    let name = errors.check("name", v::required_text(text(&input.name), 150));
+    let category_id = text(&input.category_id).trim().parse::<i32>().ok();
+    let category_ok = match category_id {
+        Some(cid) => category::Entity::find_by_id(cid).one(db).await?.is_some(),
+        None => false,
+    };
+    if !category_ok {
+        errors.add("category_id", FieldError::Required);
+    }
+    let slug_text = match text(&input.slug).trim() {
+        "" => name.as_deref().map(v::slugify).unwrap_or_default(),
+        typed => typed.to_owned(),
+    };
+    let slug = errors.check("slug", v::slug(&slug_text));
+    if let Some(slug) = &slug {
+        let taken = product::Entity::find()
+            .filter(product::Column::Slug.eq(slug))
+            .one(db)
+            .await?;
+        if taken.is_some_and(|p| Some(p.id) != id) {
+            errors.add("slug", FieldError::SlugTaken);
+        }
+    }
+    let description = errors.check(
+        "description",
+        v::optional_text(input.description.as_deref(), 5000),
+    );
+    let price = errors.check(
+        "price",
+        parse_price(text(&input.price)).ok_or(FieldError::Price),
+    );
+    let vat = errors.check(
+        "vat_rate",
+        text(&input.vat_rate)
+            .trim()
+            .trim_end_matches('%')
+            .parse::<i32>()
+            .ok()
+            .map(|p| p * 100)
+            .filter(|bp| VAT_RATES_BP.contains(bp))
+            .ok_or(FieldError::VatRate),
+    );
+    let stock = errors.check(
+        "stock",
+        text(&input.stock)
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|s| (0..=1_000_000).contains(s))
+            .ok_or(FieldError::Number {
+                min: 0,
+                max: 1_000_000,
+            }),
+    );
+    let (
+        Some(name),
+        Some(category_id),
+        Some(slug),
+        Some(description),
+        Some(price),
+        Some(vat),
+        Some(stock),
+    ) = (name, category_id, slug, description, price, vat, stock)
+    else {
+        return Err(AppError::Validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let mut row = match id {
+        Some(id) => product::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .into(),
+        None => product::ActiveModel {
+            image: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    };
+    row.category_id = Set(category_id);
+    row.name = Set(name);
+    row.slug = Set(slug);
+    row.description = Set(description.unwrap_or_default());
+    row.price_cents = Set(price);
+    row.vat_rate_bp = Set(vat);
+    row.stock = Set(stock);
+    row.active = Set(v::checkbox(input.active.as_deref()));
+    let saved = match id {
+        Some(_) => row.update(db).await?,
+        None => row.insert(db).await?,
+    };
+    Ok(product_view(saved))
+}
+
+/// Deletes a product; order lines keep their own copy of name and price.
+pub async fn delete_product(db: &impl ConnectionTrait, id: i32) -> Result<(), AppError> {
+    let deleted = product::Entity::delete_by_id(id).exec(db).await?;
+    if deleted.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+pub async fn save_category(
+    db: &impl ConnectionTrait,
+    id: Option<i32>,
+    name: &str,
+    slug: &str,
+    position: &str,
+) -> Result<(), AppError> {
+    let mut errors = FieldErrors::default();
+    let name = errors.check("name", v::required_text(name, 100));
+    let slug_text = if slug.trim().is_empty() {
+        name.as_deref().map(v::slugify).unwrap_or_default()
+    } else {
+        slug.trim().to_owned()
+    };
+    let slug = errors.check("slug", v::slug(&slug_text));
+    if let Some(slug) = &slug {
+        let taken = category::Entity::find()
+            .filter(category::Column::Slug.eq(slug))
+            .one(db)
+            .await?;
+        if taken.is_some_and(|c| Some(c.id) != id) {
+            errors.add("slug", FieldError::SlugTaken);
+        }
+    }
+    let position = match position.trim() {
+        "" => Some(0),
+        p => errors.check(
+            "position",
+            p.parse::<i32>()
+                .ok()
+                .filter(|p| (0..=1000).contains(p))
+                .ok_or(FieldError::Number { min: 0, max: 1000 }),
+        ),
+    };
+    let (Some(name), Some(slug), Some(position)) = (name, slug, position) else {
+        return Err(AppError::Validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let mut row: category::ActiveModel = match id {
+        Some(id) => category::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .into(),
+        None => <category::ActiveModel as Default>::default(),
+    };
+    row.name = Set(name);
+    row.slug = Set(slug);
+    row.position = Set(position);
+    match id {
+        Some(_) => row.update(db).await?,
+        None => row.insert(db).await?,
+    };
+    Ok(())
+}
+
+/// Deletes an empty category; one with products is refused.
+pub async fn delete_category(db: &impl ConnectionTrait, id: i32) -> Result<(), AppError> {
+    if product::Entity::find()
+        .filter(product::Column::CategoryId.eq(id))
+        .count(db)
+        .await?
+        > 0
+    {
+        let mut errors = FieldErrors::default();
+        errors.add("id", FieldError::CategoryNotEmpty);
+        return Err(AppError::Validation(errors));
+    }
+    let deleted = category::Entity::delete_by_id(id).exec(db).await?;
+    if deleted.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Stores a product picture in the uploads folder (never in the database)
+/// after checking its type by content and its size; replaces the old one.
+pub async fn set_image(
+    db: &impl ConnectionTrait,
+    uploads_dir: &Path,
+    id: i32,
+    bytes: &[u8],
+) -> Result<String, AppError> {
+    let invalid = |error| {
+        let mut errors = FieldErrors::default();
+        errors.add("image", error);
+        AppError::Validation(errors)
+    };
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err(invalid(FieldError::ImageTooLarge));
+    }
+    let extension = image_extension(bytes).ok_or_else(|| invalid(FieldError::ImageType))?;
+    let row = product::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let token = random_token()?;
+    let file = format!("{}-{}.{extension}", row.slug, &token[..8]);
+    let dir = uploads_dir.join("products");
+    tokio::fs::create_dir_all(&dir).await.map_err(|e| {
+        tracing::error!(error = %e, "cannot create the uploads folder");
+        AppError::Internal
+    })?;
+    tokio::fs::write(dir.join(&file), bytes)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "cannot store an upload");
+            AppError::Internal
+        })?;
+    let old = row.image.clone();
+    let url = format!("/uploads/products/{file}");
+    let mut update: product::ActiveModel = row.into();
+    update.image = Set(Some(url.clone()));
+    update.update(db).await?;
+    // Only our own files are ever removed.
+    if let Some(old_name) = old
+        .as_deref()
+        .and_then(|o| o.strip_prefix("/uploads/products/"))
+    {
+        if !old_name.contains('/') && !old_name.contains("..") {
+            let _ = tokio::fs::remove_file(dir.join(old_name)).await;
+        }
+    }
+    Ok(url)
+}
