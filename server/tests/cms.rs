@@ -876,7 +876,7 @@ async fn catalogue_is_edited_and_pictures_are_checked(backend: Backend) {
         .as_array()
         .unwrap()
         .iter()
-        .find(|p| p["id"].to_string() == id)
+        .find(|p| p["id"].as_i64().map(|i| i.to_string()).as_deref() == Some(id.as_str()))
         .unwrap()["image"]
         .as_str()
         .unwrap()
