@@ -49,6 +49,11 @@ pub fn Footer() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <p>{layout().footer}</p>
+            <p>
+                <A href="/privacy">"Privacyverklaring"</A>
+                " · "
+                <A href="/over-ons">"Over ons"</A>
+            </p>
         </footer>
     }
 }

@@ -10,6 +10,7 @@ compile_error!("features `ssr` and `hydrate` are mutually exclusive");
 pub mod account;
 pub mod clock;
 pub mod cms;
+pub mod content;
 pub mod customer;
 pub mod error;
 pub mod forms;
@@ -27,8 +28,10 @@ use account::{
 };
 use cms::{
     CmsAuditPage, CmsCatalogPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginPage,
-    CmsOrderPage, CmsOrdersPage, CmsProductPage, CmsSettingsPage, CmsShell, CmsStaffPage,
+    CmsOrderPage, CmsOrdersPage, CmsPagePage, CmsPagesPage, CmsProductPage, CmsSettingsPage,
+    CmsShell, CmsStaffPage,
 };
+use content::{ContentPage, PrivacyPage};
 use layout::{Footer, Header, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -102,6 +105,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/account/orders/:token") view=AccountOrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/delete") view=DeleteAccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/deleted") view=AccountDeletedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
                     <Route path=path!("/cms/login") view=CmsLoginPage ssr=SsrMode::Async/>
                     <ParentRoute path=path!("/cms") view=CmsShell ssr=SsrMode::Async>
                         <Route path=path!("") view=CmsDashboard/>
@@ -114,7 +118,12 @@ fn Frame() -> impl IntoView {
                         <Route path=path!("settings") view=CmsSettingsPage/>
                         <Route path=path!("catalog") view=CmsCatalogPage/>
                         <Route path=path!("catalog/products/:id") view=CmsProductPage/>
+                        <Route path=path!("pages") view=CmsPagesPage/>
+                        <Route path=path!("pages/:id") view=CmsPagePage/>
                     </ParentRoute>
+                    // Content pages written in the CMS; their slugs never
+                    // take a path above (see `content::RESERVED_SLUGS`).
+                    <Route path=path!("/:slug") view=ContentPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

@@ -20,6 +20,7 @@ on_both_databases!(
     orders_move_through_their_life_cycle,
     settings_show_the_database_login_masked_and_audit_reveals,
     catalogue_is_edited_and_pictures_are_checked,
+    content_pages_are_sanitised_and_the_privacy_statement_is_live,
 );
 
 const OWNER_PASSWORD: &str = "de winkel gaat om negen open";
@@ -60,6 +61,9 @@ const SAMPLE_ARGUMENTS: &[(&str, &str)] = &[
     ("price", "1,00"),
     ("vat_rate", "21"),
     ("stock", "1"),
+    ("title", "Titel"),
+    ("body_markdown", ""),
+    ("published", "on"),
 ];
 
 async fn owner(app: &TestApp) -> Client {
@@ -962,6 +966,106 @@ async fn catalogue_is_edited_and_pictures_are_checked(backend: Backend) {
             .await
             .status,
         StatusCode::NOT_FOUND
+    );
+    app.finish().await;
+}
+
+async fn content_pages_are_sanitised_and_the_privacy_statement_is_live(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let mut writer = staff_with(&app, "redactie@example.nl", &[Right::PagesEdit]).await;
+    let mut visitor = app.client();
+    let about = visitor.get("/over-ons").await;
+    assert_eq!(about.status, StatusCode::OK);
+    assert!(
+        about.body.contains("<strong>eerlijke spullen</strong>"),
+        "the seeded page renders its Markdown"
+    );
+
+    let attack = "# Levering\n\nWij leveren snel.\n\n<script>alert('xss')</script>\n\n[klik](javascript:alert(1)) <img src=x onerror=alert(2)>";
+    let created = writer
+        .call(
+            "cms_save_page",
+            &[
+                ("slug", ""),
+                ("title", "Levering & retour"),
+                ("body_markdown", attack),
+                ("published", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let page = visitor.get("/levering-retour").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Wij leveren snel."));
+    assert!(
+        !page.body.contains("<script>alert") && !page.body.contains("<img src=x"),
+        "raw HTML is never passed through"
+    );
+    assert!(!page.body.contains("href=\"javascript:"), "no script links");
+
+    for reserved in ["cart", "cms", "privacy", "over-ons"] {
+        let res = writer
+            .call(
+                "cms_save_page",
+                &[("slug", reserved), ("title", "X"), ("body_markdown", "")],
+            )
+            .await;
+        assert_eq!(
+            res.json()["Validation"][0]["error"],
+            "SlugTaken",
+            "{reserved}"
+        );
+    }
+    let id = created.json().to_string();
+    assert_eq!(
+        writer
+            .call(
+                "cms_save_page",
+                &[
+                    ("id", &id),
+                    ("slug", "levering-retour"),
+                    ("title", "Levering"),
+                    ("body_markdown", "x")
+                ]
+            )
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        visitor.get("/levering-retour").await.status,
+        StatusCode::NOT_FOUND,
+        "unpublished pages are not shown"
+    );
+    assert_eq!(
+        visitor.get("/bestaat-niet").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The privacy statement follows the live settings.
+    let privacy = visitor.get("/privacy").await;
+    assert!(
+        privacy.body.contains("7 jaar") && privacy.body.contains("laatste 7"),
+        "defaults in the statement"
+    );
+    let mut boss = owner(&app).await;
+    let form = [
+        ("shop_name", "De Hoek"),
+        ("contact_email", ""),
+        ("retention_years", "3"),
+        ("backups_keep", "5"),
+    ];
+    assert_eq!(
+        boss.call("cms_save_settings", &form).await.status,
+        StatusCode::OK
+    );
+    let privacy = visitor.get("/privacy").await;
+    assert!(
+        privacy.body.contains("3 jaar")
+            && privacy.body.contains("laatste 5")
+            && privacy.body.contains("De Hoek")
     );
     app.finish().await;
 }

@@ -4,7 +4,7 @@
 
 use super::progress::bar;
 use crate::error::CliError;
-use app::ssr::entities::{category, product};
+use app::ssr::entities::{category, page, product};
 use app::ssr::now_utc;
 use app::validate::slugify;
 use sea_orm::{
@@ -221,6 +221,11 @@ fn escape_xml(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
+const ABOUT: &str =
+    "Winkel is een kleine zaak met **eerlijke spullen** voor keuken, huis en verzorging.\n\n\
+Wij bewaren alleen wat nodig is om je bestelling te leveren. Lees er alles over in onze \
+[privacyverklaring](/privacy).\n";
+
 /// A small product picture: a coloured card with the product's name.
 fn product_svg(name: &str, colour: &str) -> String {
     let initial = name.chars().next().unwrap_or('W');
@@ -275,6 +280,16 @@ pub async fn demo(db: &DatabaseConnection, uploads_dir: &Path) -> Result<(), Cli
             progress.inc(1);
         }
     }
+    page::Entity::insert(page::ActiveModel {
+        slug: Set("over-ons".into()),
+        title: Set("Over ons".into()),
+        body_markdown: Set(ABOUT.into()),
+        published: Set(true),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await?;
     txn.commit().await?;
     progress.finish();
     eprintln!("seeded {} categories and {total} products", DEMO.len());

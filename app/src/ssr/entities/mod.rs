@@ -10,6 +10,7 @@ pub mod erasure;
 pub mod job_run;
 pub mod order;
 pub mod order_line;
+pub mod page;
 pub mod product;
 pub mod question;
 pub mod session;

@@ -11,6 +11,7 @@ pub mod cms_customers;
 pub mod cms_orders;
 pub mod dashboard;
 pub mod orders;
+pub mod pages;
 pub mod privacy;
 pub mod settings;
 pub mod staff;
