@@ -20,7 +20,7 @@ pub fn Header() -> impl IntoView {
         Suspend::new(async move {
             match me.await {
                 Ok(Some(name)) => view! { <A href="/account" attr:class="account-link">{crate::account::text::text().account_title} " (" {name} ")"</A> }.into_any(),
-                _ => view! { <A href="/account/login" attr:class="account-link">{crate::account::text::text().login_link}</A> }.into_any(),
+                _ => view! { <A href="/login" attr:class="account-link">{crate::account::text::text().login_link}</A> }.into_any(),
             }
         })
     };

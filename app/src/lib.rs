@@ -24,7 +24,8 @@ pub mod validate;
 pub mod ssr;
 
 use account::{
-    AccountDeletedPage, AccountOrderPage, AccountPage, DeleteAccountPage, LoginPage, RegisterPage,
+    AccountDeletedPage, AccountOrderPage, AccountPage, DeleteAccountPage, LoginPage, LogoutPage,
+    RegisterPage,
 };
 use cms::{
     CmsAuditPage, CmsCatalogPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginPage,
@@ -100,8 +101,9 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async/>
                     <Route path=path!("/orders/:token") view=OrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/login") view=LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/register") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/logout") view=LogoutPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/orders/:token") view=AccountOrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/delete") view=DeleteAccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/deleted") view=AccountDeletedPage ssr=SsrMode::Async/>

@@ -187,7 +187,7 @@ test('register, edit Mijn account, order, export and delete the account (JS)', a
   await expect(page.locator('.order-token')).toHaveCount(0);
 
   // … and the old credentials no longer work.
-  await visit(page, '/account/login');
+  await visit(page, '/login');
   await submitLogin(page, account.email, account.password);
   await expect(loginError(page)).toHaveText(LOGIN_FAILED);
   await expect(page).toHaveURL(/\/account\/login$/);
@@ -207,7 +207,7 @@ test('a wrong password and an unknown email get the same message (JS)', async ({
   await expect(page).toHaveURL(/\/account\/login/);
   await expect(accountLink(page)).toHaveText('Inloggen');
 
-  await visit(page, '/account/login');
+  await visit(page, '/login');
   await submitLogin(page, uniqueEmail('niemand'), account.password);
   await expect(loginError(page)).toHaveText(LOGIN_FAILED);
   await expect(page).toHaveURL(/\/account\/login/);
@@ -217,7 +217,7 @@ test('a wrong password and an unknown email get the same message (JS)', async ({
   await register(page, { ...account, first_name: 'Indringer' });
 
   // The real owner still gets in, with the name she registered first.
-  await visit(page, '/account/login');
+  await visit(page, '/login');
   await submitLogin(page, account.email, account.password);
   await expect(page).toHaveURL(/\/account$/, { timeout: 15_000 });
   await expect(accountLink(page)).toHaveText('Mijn account (Bram)');
@@ -292,7 +292,7 @@ test('change the password, then only the new one works (JS)', async ({ page }) =
   await expect(accountLink(page)).toHaveText('Inloggen');
 
   // The old password is refused, the new one works.
-  await visit(page, '/account/login');
+  await visit(page, '/login');
   await submitLogin(page, account.email, account.password);
   await expect(loginError(page)).toHaveText(LOGIN_FAILED);
   await logIn(page, account.email, newPassword);
@@ -358,7 +358,7 @@ test('the account pages hydrate without console errors', async ({ page }) => {
   page.on('pageerror', (error) => problems.push(`pageerror on ${page.url()}: ${error.message}`));
 
   const account = newAccount(uniqueEmail('gijs'), { first_name: 'Gijs', gender: 'm' });
-  for (const path of ['/account/login', '/account/register', '/account']) {
+  for (const path of ['/login', '/register', '/account']) {
     await visit(page, path);
     await page.waitForLoadState('networkidle');
   }

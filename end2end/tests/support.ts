@@ -208,7 +208,7 @@ export function accountLink(page: Page): Locator {
   return page.locator('header a.account-link');
 }
 
-/** Fills `/account/register` (works with and without JS); does not submit. */
+/** Fills `/register` (works with and without JS); does not submit. */
 export async function fillRegistration(page: Page, data: AccountData): Promise<void> {
   const form = page.locator('form.register');
   await expect(form).toBeVisible();
@@ -227,13 +227,13 @@ export async function fillRegistration(page: Page, data: AccountData): Promise<v
 }
 
 /**
- * Registers through `/account/register` and waits for the login page that
+ * Registers through `/register` and waits for the login page that
  * follows. With `js` the page is first hydrated, so the form is submitted by
  * the app; without, it is a plain form post.
  */
 export async function register(page: Page, data: AccountData, { js = true } = {}): Promise<void> {
-  if (js) await visit(page, '/account/register');
-  else await page.goto('/account/register');
+  if (js) await visit(page, '/register');
+  else await page.goto('/register');
   await fillRegistration(page, data);
   await page.getByRole('button', { name: 'Account aanmaken' }).click();
   await expect(page).toHaveURL(/\/account\/login\?registered=1$/, { timeout: 15_000 });
@@ -251,8 +251,8 @@ export async function submitLogin(page: Page, email: string, password: string): 
 
 /** Opens the login page (hydrated with `js`) and logs in; expects success. */
 export async function logIn(page: Page, email: string, password: string, { js = true } = {}): Promise<void> {
-  if (js) await visit(page, '/account/login');
-  else await page.goto('/account/login');
+  if (js) await visit(page, '/login');
+  else await page.goto('/login');
   await submitLogin(page, email, password);
   await expect(page).toHaveURL(/\/account$/, { timeout: 15_000 });
   await expect(page.locator('p.greeting')).toContainText(`(${email})`);

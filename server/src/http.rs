@@ -202,7 +202,7 @@ async fn anonymous_page_cache(
 async fn export_account(State(state): State<AppState>, session: Session) -> Response {
     let customer = match app::ssr::auth::require_customer(&state.db, &session).await {
         Ok(c) => c,
-        Err(AppError::Unauthorized) => return Redirect::to("/account/login").into_response(),
+        Err(AppError::Unauthorized) => return Redirect::to("/login").into_response(),
         Err(e) => return error_response(&e),
     };
     match app::ssr::services::accounts::export(&state.db, &customer, app::ssr::now_utc()).await {

@@ -28,7 +28,7 @@ pub async fn register(
 ) -> Result<(), AppError> {
     let result = async {
         accounts::register(&db()?, &input, &password, now_utc()).await?;
-        leptos_axum::redirect("/account/login?registered=1");
+        leptos_axum::redirect("/login?registered=1");
         Ok(())
     };
     reply(result.await)

@@ -31,7 +31,7 @@ fn PleaseLogIn() -> impl IntoView {
     view! {
         <p class="notice">{t.please_log_in}</p>
         <p>
-            <A href="/account/login">{t.login_link}</A>
+            <A href="/login">{t.login_link}</A>
         </p>
     }
 }
@@ -59,7 +59,7 @@ pub fn LoginPage() -> impl IntoView {
             <button type="submit" class="primary">{t.login_button}</button>
         </ActionForm>
         <p>
-            <A href="/account/register">{t.no_account_yet}</A>
+            <A href="/register">{t.no_account_yet}</A>
         </p>
     }
 }
@@ -287,5 +287,20 @@ pub fn AccountDeletedPage() -> impl IntoView {
         <h1>{t.deleted_title}</h1>
         <p>{t.deleted_body}</p>
         <A href="/">{crate::shop::text::text().back_to_shop}</A>
+    }
+}
+
+/// `/logout`: a button, not a link, so that no GET ever ends a session
+/// (a stray link or prefetch must not log anyone out).
+#[component]
+pub fn LogoutPage() -> impl IntoView {
+    let t = text();
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <Title text=t.logout/>
+        <h1>{t.logout}</h1>
+        <ActionForm action=logout attr:class="logout">
+            <button type="submit" class="primary">{t.logout}</button>
+        </ActionForm>
     }
 }
