@@ -1,0 +1,329 @@
+# shellcheck shell=bash disable=SC2034 # its variables are used by the scripts that source it
+# Shared helpers for ./winkel, bench/run.sh and .ci/run. Source it; it sets
+# no shell options itself. Progress goes to stderr, one "==>" line per step.
+#
+# Every ensure_* function installs what is missing (crates.io, npm, Debian's
+# apt) and returns quickly when it is already there. Nothing is downloaded
+# from anywhere else: no prebuilt binaries, no browser downloads.
+
+WINKEL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Versions of the build tools. wasm-bindgen's is read from Cargo.toml.
+CARGO_LEPTOS_VERSION=0.3.10
+BINARYEN_VERSION=132 # npm package binaryen@132 (scripts/tools/package.json)
+# cargo-leptos builds debug with this flag; tests use it too, so that both
+# share one set of compiled dependencies.
+ERASE_RUSTFLAGS="--cfg erase_components"
+
+# MariaDB credentials the test and bench commands create for themselves.
+MARIADB_USER=winkel
+MARIADB_PASSWORD=winkel
+
+# ---------------------------------------------------------------- messages
+
+if [ -t 2 ]; then
+  _bold=$'\033[1m' _red=$'\033[31m' _yellow=$'\033[33m' _off=$'\033[0m'
+else
+  _bold='' _red='' _yellow='' _off=''
+fi
+
+log() { printf '%s==> %s%s\n' "$_bold" "$*" "$_off" >&2; }
+warn() { printf '%swinkel: warning: %s%s\n' "$_yellow" "$*" "$_off" >&2; }
+die() {
+  printf '%swinkel: error: %s%s\n' "$_red" "$*" "$_off" >&2
+  exit 1
+}
+have() { command -v "$1" >/dev/null 2>&1; }
+is_ci() { [ "${CI:-}" = true ]; }
+
+# "1m05s" from a number of seconds.
+fmt_duration() {
+  local s=$1
+  if [ "$s" -ge 60 ]; then printf '%dm%02ds' $((s / 60)) $((s % 60)); else printf '%ds' "$s"; fi
+}
+
+# Runs a command as root (directly, or through sudo).
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif have sudo; then
+    sudo "$@"
+  else
+    die "this step needs root (or sudo): $*"
+  fi
+}
+
+# ---------------------------------------------------------------- apt
+
+_apt_updated=
+apt_install() {
+  have apt-get || die "apt-get not found: install $* with your system's package manager"
+  if [ -z "$_apt_updated" ]; then
+    log "apt-get update"
+    as_root apt-get update -qq >&2 || return 1
+    _apt_updated=1
+  fi
+  log "apt-get install $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+# ensure_cmd COMMAND DEBIAN-PACKAGE
+ensure_cmd() {
+  have "$1" || apt_install "$2" || return 1
+  have "$1" || die "$1 is still missing after installing $2"
+}
+
+# ---------------------------------------------------------------- paths
+
+# Cargo's target directory (honours CARGO_TARGET_DIR and cargo config).
+winkel_target_dir() {
+  if [ -z "${_winkel_target_dir:-}" ]; then
+    _winkel_target_dir=$(cd "$WINKEL_ROOT" && cargo metadata --no-deps --format-version 1 2>/dev/null |
+      grep -o '"target_directory":"[^"]*"' | head -n 1 | sed 's/^"target_directory":"//; s/"$//')
+    [ -n "$_winkel_target_dir" ] || _winkel_target_dir=${CARGO_TARGET_DIR:-$WINKEL_ROOT/target}
+    case $_winkel_target_dir in /*) ;; *) _winkel_target_dir=$WINKEL_ROOT/$_winkel_target_dir ;; esac
+  fi
+  printf '%s\n' "$_winkel_target_dir"
+}
+
+# The release binary: cargo-leptos builds it into <target-dir>/release.
+winkel_bin() { printf '%s/release/winkel\n' "$(winkel_target_dir)"; }
+
+# The site (pkg/, assets): `site-root` of Leptos.toml, relative to the repo
+# root. It stays in the repository even when CARGO_TARGET_DIR points
+# elsewhere (cargo-leptos only moves the wasm build, <target-dir>/front).
+winkel_site_dir() {
+  local root
+  root=$(sed -n 's/^site-root *= *"\(.*\)".*/\1/p' "$WINKEL_ROOT/Leptos.toml" | tail -n 1)
+  root=${root:-target/site}
+  case $root in /*) printf '%s\n' "$root" ;; *) printf '%s/%s\n' "$WINKEL_ROOT" "$root" ;; esac
+}
+
+# The version of wasm-bindgen pinned in Cargo.toml (`wasm-bindgen = "=X"`).
+wasm_bindgen_version() {
+  sed -nE 's/^wasm-bindgen *= *"=?([0-9][0-9A-Za-z.+-]*)".*/\1/p' "$WINKEL_ROOT/Cargo.toml" | head -n 1
+}
+
+# ---------------------------------------------------------------- toolchain
+
+ensure_rust() {
+  have cargo || die "cargo not found: install Rust with rustup, then run this again"
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    log "rustup target add wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown >&2 || return 1
+  fi
+}
+
+ensure_rust_lints() {
+  cargo fmt --version >/dev/null 2>&1 || { log "rustup component add rustfmt" && rustup component add rustfmt >&2; } || return 1
+  cargo clippy --version >/dev/null 2>&1 || { log "rustup component add clippy" && rustup component add clippy >&2; } || return 1
+}
+
+ensure_cargo_leptos() {
+  if have cargo-leptos && [ "$(cargo-leptos --version 2>/dev/null)" = "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
+    return 0
+  fi
+  log "cargo install cargo-leptos@$CARGO_LEPTOS_VERSION (12-24 minutes on 2 cores, once per machine)"
+  # --locked: newer dependency versions need a newer rustc. no_downloads:
+  # cargo-leptos never fetches binaries; it uses the tools on PATH.
+  cargo install "cargo-leptos@$CARGO_LEPTOS_VERSION" --locked --features no_downloads >&2
+}
+
+ensure_wasm_bindgen() {
+  local want
+  want=$(wasm_bindgen_version)
+  [ -n "$want" ] || die "no pinned wasm-bindgen (wasm-bindgen = \"=X.Y.Z\") in Cargo.toml"
+  if have wasm-bindgen && [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $want" ]; then
+    return 0
+  fi
+  log "cargo install wasm-bindgen-cli $want (about 3 minutes; must match the crate in Cargo.toml)"
+  # Not --locked: its lock file names a dependency the registry no longer serves.
+  cargo install wasm-bindgen-cli --version "$want" --force >&2
+}
+
+ensure_node() {
+  if ! have node || ! have npm; then
+    apt_install nodejs npm || return 1
+  fi
+}
+
+# `npm ci` (or `npm install` without a lock file) in DIR when its
+# node_modules is missing or older than the lock file.
+npm_install_if_needed() {
+  local dir=$1
+  if [ -d "$dir/node_modules" ] &&
+    { [ ! -f "$dir/package-lock.json" ] || [ ! "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; }; then
+    return 0
+  fi
+  if [ -f "$dir/package-lock.json" ]; then
+    log "npm ci in ${dir#"$WINKEL_ROOT"/}"
+    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >&2)
+  else
+    log "npm install in ${dir#"$WINKEL_ROOT"/}"
+    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund >&2)
+  fi
+}
+
+# wasm-opt from the npm package binaryen@132, first on PATH. Debian's
+# binaryen (108) optimises without complaint but breaks hydration, so a
+# /usr/bin/wasm-opt must never be the one cargo-leptos finds.
+ensure_binaryen() {
+  local tools=$WINKEL_ROOT/scripts/tools
+  ensure_node || return 1
+  npm_install_if_needed "$tools" || return 1
+  case ":$PATH:" in
+    *":$tools/node_modules/.bin:"*) ;;
+    *) export PATH="$tools/node_modules/.bin:$PATH" ;;
+  esac
+  local found version
+  found=$(command -v wasm-opt) || die "wasm-opt missing after npm ci in scripts/tools"
+  version=$(wasm-opt --version 2>/dev/null)
+  case $version in
+    *"version $BINARYEN_VERSION "* | *"version $BINARYEN_VERSION") ;;
+    *) die "wasm-opt at $found is '$version', expected binaryen $BINARYEN_VERSION" ;;
+  esac
+}
+
+# Everything `cargo leptos build --release` needs.
+ensure_build_tools() {
+  ensure_rust && ensure_cargo_leptos && ensure_wasm_bindgen && ensure_binaryen
+}
+
+ensure_chromium() {
+  local chromium=${WINKEL_E2E_CHROMIUM:-/usr/bin/chromium}
+  [ -x "$chromium" ] && return 0
+  [ "$chromium" = /usr/bin/chromium ] || die "WINKEL_E2E_CHROMIUM=$chromium is not an executable"
+  apt_install chromium || return 1
+  [ -x /usr/bin/chromium ] || die "chromium is still missing after apt-get install chromium"
+}
+
+# ---------------------------------------------------------------- build
+
+# The release server and site: <target-dir>/release/winkel and
+# <site-root>/pkg/winkel.{js,wasm,css}. Incremental: seconds when nothing
+# changed.
+build_release() {
+  ensure_build_tools || return 1
+  log "cargo leptos build --release (first time about 10 minutes on 2 cores)"
+  (cd "$WINKEL_ROOT" && cargo leptos build --release) || return 1
+  [ -x "$(winkel_bin)" ] || die "the release build wrote no $(winkel_bin)"
+  [ -f "$(winkel_site_dir)/pkg/winkel.wasm" ] || die "the release build wrote no $(winkel_site_dir)/pkg/winkel.wasm"
+}
+
+# ---------------------------------------------------------------- MariaDB
+
+mariadb_ping() { as_root mariadb-admin --connect-timeout=2 ping >/dev/null 2>&1; }
+
+# Starts the local MariaDB server unless it already answers; installs
+# mariadb-server when missing. Waits at most 60 s.
+ensure_mariadb() {
+  if have mariadb-admin && mariadb_ping; then
+    return 0
+  fi
+  if [ ! -x /usr/sbin/mariadbd ] || ! have mariadb; then
+    apt_install mariadb-server mariadb-client || return 1
+    mariadb_ping && return 0 # the package may have started it
+  fi
+  log "starting MariaDB"
+  if [ ! -d /var/lib/mysql/mysql ]; then
+    as_root mariadb-install-db --user=mysql --datadir=/var/lib/mysql >&2 || return 1
+  fi
+  as_root install -d -m 0755 -o mysql -g mysql /run/mysqld || return 1
+  as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql || return 1
+  for _ in $(seq 1 60); do
+    mariadb_ping && return 0
+    sleep 1
+  done
+  warn "MariaDB did not answer within 60 s (see /var/log/mysql/error.log)"
+  return 1
+}
+
+# Runs SQL (stdin, or -e '...') as MariaDB's root over the unix socket.
+# shellcheck disable=SC2120
+mariadb_root_sql() { as_root mariadb --protocol=socket -uroot "$@"; }
+
+# User winkel/winkel (from 127.0.0.1 and localhost) with every right on the
+# test databases (winkel_test_*, created and dropped by the Rust tests) and
+# on winkel_bench.
+mariadb_setup_user() {
+  local host
+  {
+    for host in 127.0.0.1 localhost; do
+      printf "CREATE USER IF NOT EXISTS '%s'@'%s' IDENTIFIED BY '%s';\n" "$MARIADB_USER" "$host" "$MARIADB_PASSWORD"
+      printf "ALTER USER '%s'@'%s' IDENTIFIED BY '%s';\n" "$MARIADB_USER" "$host" "$MARIADB_PASSWORD"
+      printf "GRANT ALL ON \`winkel\\\\_test%%\`.* TO '%s'@'%s';\n" "$MARIADB_USER" "$host"
+      printf "GRANT ALL ON \`winkel\\\\_bench\`.* TO '%s'@'%s';\n" "$MARIADB_USER" "$host"
+    done
+  } | mariadb_root_sql --batch || return 1
+  mariadb --protocol=tcp -h127.0.0.1 -P3306 -u"$MARIADB_USER" -p"$MARIADB_PASSWORD" -e 'SELECT 1' >/dev/null ||
+    { warn "cannot log in to MariaDB on 127.0.0.1:3306 as $MARIADB_USER"; return 1; }
+}
+
+# A database URL without its password, for messages.
+redact_url() { printf '%s\n' "$1" | sed 's|://\([^:@/]*\):[^@/]*@|://\1:***@|'; }
+
+# URL of a database on the local MariaDB, as the winkel user.
+mariadb_url() { printf 'mysql://%s:%s@127.0.0.1:3306/%s\n' "$MARIADB_USER" "$MARIADB_PASSWORD" "$1"; }
+
+# ---------------------------------------------------------------- server
+
+# port_in_use PORT: something listens on 127.0.0.1:PORT.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# free_port FIRST: FIRST, or the next of the 20 ports after it that is free.
+free_port() {
+  local port
+  for port in $(seq "$1" $(($1 + 20))); do
+    port_in_use "$port" || {
+      printf '%s\n' "$port"
+      return 0
+    }
+  done
+  warn "ports $1-$(($1 + 20)) on 127.0.0.1 are all in use"
+  return 1
+}
+
+# wait_healthy ADDR PID SECONDS: until GET /healthz answers 200, while PID lives.
+wait_healthy() {
+  local addr=$1 pid=$2 seconds=${3:-60}
+  for _ in $(seq 1 $((seconds * 4))); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    curl -fsS -o /dev/null --max-time 2 "http://$addr/healthz" 2>/dev/null && return 0
+    sleep 0.25
+  done
+  return 1
+}
+
+# start_server LOG ADDR: `winkel serve` from the release build in the
+# background, on ADDR, with the caller's DATABASE_URL and
+# WINKEL_UPLOADS_DIR. Sets WINKEL_SERVER_PID. Fails (showing the log) when
+# the address is taken or the server does not become healthy in 60 s.
+start_server() {
+  local log=$1 addr=$2
+  if port_in_use "${addr##*:}"; then
+    warn "something already listens on $addr; stop it first"
+    return 1
+  fi
+  (cd "$WINKEL_ROOT" && WINKEL_ADDR=$addr exec "$(winkel_bin)" serve) >"$log" 2>&1 &
+  WINKEL_SERVER_PID=$!
+  if ! wait_healthy "$addr" "$WINKEL_SERVER_PID" 60; then
+    warn "winkel serve on $addr did not become healthy; last lines of $log:"
+    tail -n 40 "$log" >&2
+    stop_server
+    return 1
+  fi
+}
+
+# Stops the server started by start_server (TERM, then KILL after 10 s).
+stop_server() {
+  local pid=${WINKEL_SERVER_PID:-}
+  [ -n "$pid" ] || return 0
+  WINKEL_SERVER_PID=
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 40); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.25
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
