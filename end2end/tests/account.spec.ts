@@ -190,7 +190,7 @@ test('register, edit Mijn account, order, export and delete the account (JS)', a
   await visit(page, '/login');
   await submitLogin(page, account.email, account.password);
   await expect(loginError(page)).toHaveText(LOGIN_FAILED);
-  await expect(page).toHaveURL(/\/account\/login$/);
+  await expect(page).toHaveURL(/\/login$/);
   await expect(accountLink(page)).toHaveText('Inloggen');
 });
 
@@ -204,13 +204,13 @@ test('a wrong password and an unknown email get the same message (JS)', async ({
 
   await submitLogin(page, account.email, 'niet mijn wachtwoord');
   await expect(loginError(page)).toHaveText(LOGIN_FAILED);
-  await expect(page).toHaveURL(/\/account\/login/);
+  await expect(page).toHaveURL(/\/login/);
   await expect(accountLink(page)).toHaveText('Inloggen');
 
   await visit(page, '/login');
   await submitLogin(page, uniqueEmail('niemand'), account.password);
   await expect(loginError(page)).toHaveText(LOGIN_FAILED);
-  await expect(page).toHaveURL(/\/account\/login/);
+  await expect(page).toHaveURL(/\/login/);
   await expect(accountLink(page)).toHaveText('Inloggen');
 
   // Registering the same address again answers exactly like the first time.
@@ -236,15 +236,15 @@ test.describe('without JavaScript', () => {
     await page.goto('/');
     await expect(accountLink(page)).toHaveText('Inloggen');
     await accountLink(page).click();
-    await expect(page).toHaveURL(/\/account\/login$/);
+    await expect(page).toHaveURL(/\/login$/);
     await page.getByRole('link', { name: /Maak er een aan/ }).click();
-    await expect(page).toHaveURL(/\/account\/register$/);
+    await expect(page).toHaveURL(/\/register$/);
 
     await register(page, account, { js: false });
 
     // A wrong password answers on the login page, after the redirect back.
     await submitLogin(page, account.email, 'niet mijn wachtwoord');
-    await expect(page).toHaveURL(/\/account\/login/);
+    await expect(page).toHaveURL(/\/login/);
     await expect(loginError(page)).toHaveText(LOGIN_FAILED);
 
     await logIn(page, account.email, account.password, { js: false });
