@@ -236,7 +236,7 @@ export async function register(page: Page, data: AccountData, { js = true } = {}
   else await page.goto('/register');
   await fillRegistration(page, data);
   await page.getByRole('button', { name: 'Account aanmaken' }).click();
-  await expect(page).toHaveURL(/\/account\/login\?registered=1$/, { timeout: 15_000 });
+  await expect(page).toHaveURL(/\/login\?registered=1$/, { timeout: 15_000 });
   await expect(page.getByRole('status')).toContainText('Je kunt nu inloggen');
 }
 
@@ -264,4 +264,70 @@ export const LOGIN_FAILED = 'E-mailadres of wachtwoord klopt niet.';
 /** The form-level error on the login page. */
 export function loginError(page: Page): Locator {
   return page.locator('p.error[role="alert"]');
+}
+
+// ---------------------------------------------------------------------------
+// The CMS (cms.spec.ts)
+// ---------------------------------------------------------------------------
+
+/**
+ * The owner's CMS login. The test command creates this account before the
+ * suite runs (`winkel admin create --email … --password-stdin`).
+ */
+export const OWNER = {
+  email: process.env.WINKEL_E2E_OWNER_EMAIL ?? 'owner@example.nl',
+  password: process.env.WINKEL_E2E_OWNER_PASSWORD ?? 'de winkel gaat om negen open',
+};
+
+/** A first password the owner hands out: passes the staff policy (AVG-11). */
+export const STAFF_FIRST_PASSWORD = 'tijdelijk wachtwoord voor de balie';
+
+/** What the CMS shows when a member lacks the right for a screen. */
+export const CMS_FORBIDDEN = 'Je hebt geen toegang tot deze functie.';
+
+/** The CMS navigation bar (only rendered for a logged-in member). */
+export function cmsNav(page: Page): Locator {
+  return page.locator('nav.cms-nav');
+}
+
+/**
+ * Opens `/cms/login` (hydrated with `js`) and submits the CMS login form.
+ * Does not check where it lands: a new member gets the password screen.
+ */
+export async function cmsLogIn(page: Page, email: string, password: string, { js = true } = {}): Promise<void> {
+  if (js) await visit(page, '/cms/login');
+  else await page.goto('/cms/login');
+  const form = page.locator('form.cms-login-form');
+  await expect(form).toBeVisible();
+  await form.locator('input[name="email"]').fill(email);
+  await form.locator('input[name="password"]').fill(password);
+  await form.getByRole('button', { name: 'Inloggen' }).click();
+}
+
+/** Logs the owner into the CMS and waits for the dashboard. */
+export async function cmsLogInAsOwner(page: Page): Promise<void> {
+  await cmsLogIn(page, OWNER.email, OWNER.password);
+  await expect(page).toHaveURL(/\/cms$/, { timeout: 15_000 });
+  await expect(cmsNav(page)).toContainText(OWNER.email);
+}
+
+/**
+ * With JS: buys `quantity` of the product `slug` as a guest through the
+ * product page and the checkout; returns the order's token.
+ */
+export async function placeGuestOrder(
+  page: Page,
+  slug: string,
+  customer: CheckoutData,
+  quantity = 1,
+): Promise<string> {
+  await visit(page, `/products/${slug}`);
+  await page.locator('form.add-to-cart input[name="quantity"]').fill(String(quantity));
+  await page.locator('form.add-to-cart').getByRole('button', { name: 'In winkelwagen' }).click();
+  await expect(cartCount(page)).not.toHaveText('0');
+  await visit(page, '/checkout');
+  await fillCheckout(page, customer);
+  await submitCheckout(page);
+  await expect(page).toHaveURL(ORDER_URL, { timeout: 15_000 });
+  return page.url().match(ORDER_URL)![1];
 }

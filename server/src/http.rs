@@ -17,7 +17,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
@@ -72,6 +72,12 @@ pub fn router(
             },
         )
         .nest_service("/uploads", ServeDir::new(&config.uploads_dir))
+        // Named explicitly: a single-segment file would otherwise be taken
+        // by the content-page route `/{slug}`.
+        .route_service(
+            "/favicon.svg",
+            ServeFile::new(std::path::Path::new(&*leptos_options.site_root).join("favicon.svg")),
+        )
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,

@@ -72,15 +72,25 @@ fn FirstPassword() -> impl IntoView {
     let t = text();
     let change = ServerAction::<CmsChangePassword>::new();
     let server = field_errors(change);
+    // Once the password is changed, the frame asks the server again who is
+    // logged in and shows the CMS (the path does not change, so it must be
+    // told).
+    if let Some(StaffChanged(changed)) = use_context::<StaffChanged>() {
+        Effect::watch(
+            move || change.value().get(),
+            move |result, _, _| {
+                if matches!(result, Some(Ok(()))) {
+                    changed.update(|n| *n += 1);
+                }
+            },
+            false,
+        );
+    }
     view! {
         <h1>{t.first_password_title}</h1>
         <p>{t.first_password_intro}</p>
         {move || {
-            change.value().get().map(|r| match r {
-                Ok(()) => view! { <Redirect path="/cms"/> }.into_any(),
-                Err(e) if e.fields().is_none() => view! { <ErrorMessage error=e/> }.into_any(),
-                Err(_) => ().into_any(),
-            })
+            change.value().get().and_then(Result::err).filter(|e| e.fields().is_none()).map(|e| view! { <ErrorMessage error=e/> })
         }}
         <ActionForm action=change attr:class="cms-password" attr:novalidate=true>
             <Field name="current_password" label=t.current_password kind="password" required=true autocomplete="current-password" server/>
@@ -117,10 +127,19 @@ fn CmsNav(member: StaffMember) -> impl IntoView {
 
 /// The frame of every CMS screen: checks the login, forces the first
 /// password change, and shows the navigation the member's rights allow.
+/// Bumped when the logged-in member's state changed without navigation.
+#[derive(Clone, Copy)]
+struct StaffChanged(RwSignal<usize>);
+
 #[component]
 pub fn CmsShell() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
-    let me = Resource::new(move || location.pathname.get(), |_| cms_me());
+    let changed = RwSignal::new(0usize);
+    provide_context(StaffChanged(changed));
+    let me = Resource::new(
+        move || (location.pathname.get(), changed.get()),
+        |_| cms_me(),
+    );
     view! {
         <Title text=text().title/>
         <Suspense fallback=loading>
