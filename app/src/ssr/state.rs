@@ -78,16 +78,14 @@ pub async fn session() -> Result<Session, AppError> {
 /// the error in the URL, so its status must stay a redirect.
 pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(error) = &result {
-        // A server function called by a plain form post (not a page render,
-        // which also accepts HTML and should carry the error's status).
-        let plain_form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
-            parts.uri.path().starts_with("/api/")
-                && parts
-                    .headers
-                    .get(http::header::ACCEPT)
-                    .and_then(|accept| accept.to_str().ok())
-                    .is_some_and(|a| a.contains("text/html"))
-        });
+        // A plain HTML form post is answered with a redirect back to the
+        // form, so its status must stay a redirect. Page renders keep 200
+        // too: they show the error as a page ("log in first"); records that
+        // do not exist answer 404 through `NotFound`.
+        let plain_form_post = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.headers.get(http::header::ACCEPT).cloned())
+            .and_then(|accept| accept.to_str().ok().map(|a| a.contains("text/html")))
+            .unwrap_or(false);
         if !plain_form_post {
             if let (Some(options), Ok(status)) = (
                 use_context::<leptos_axum::ResponseOptions>(),
