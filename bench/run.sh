@@ -49,15 +49,9 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/winkel-bench.XXXXXX")
 trap 'stop_server; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
-# A private copy of the release site, served through LEPTOS_SITE_ROOT, so
-# that a debug build writing target/site during the run (cargo leptos watch)
-# changes nothing here. A release build's js is minified to one line.
-cp -a "$(winkel_site_dir)" "$tmp/site"
+# A private copy of the release site (see snapshot_release_site).
 SITE=$tmp/site
-[ -f "$SITE/pkg/winkel.js" ] || die "no $SITE/pkg/winkel.js: build the release first"
-if [ "$(wc -l <"$SITE/pkg/winkel.js")" -gt 20 ]; then
-  die "target/site holds a debug build (its winkel.js is not minified); run without --no-build, and not during cargo leptos watch"
-fi
+snapshot_release_site "$SITE" || die "no release site to benchmark"
 export LEPTOS_SITE_ROOT=$SITE
 
 log "MariaDB: a fresh database $DATABASE"

@@ -210,6 +210,24 @@ build_release() {
   [ -f "$(winkel_site_dir)/pkg/winkel.wasm" ] || die "the release build wrote no $(winkel_site_dir)/pkg/winkel.wasm"
 }
 
+# snapshot_release_site DEST: a private copy of the release site, for a
+# server started with LEPTOS_SITE_ROOT=DEST, so that a debug build writing
+# target/site meanwhile (cargo leptos watch) cannot change what it serves.
+# Refuses a debug site: a release build's winkel.js is minified to one line.
+snapshot_release_site() {
+  local dest=$1
+  rm -rf "$dest"
+  cp -a "$(winkel_site_dir)" "$dest" || return 1
+  if [ ! -f "$dest/pkg/winkel.js" ] || [ ! -f "$dest/pkg/winkel.wasm" ]; then
+    warn "no pkg/winkel.js and pkg/winkel.wasm in $(winkel_site_dir): build the release first"
+    return 1
+  fi
+  if [ "$(wc -l <"$dest/pkg/winkel.js")" -gt 20 ]; then
+    warn "$(winkel_site_dir) holds a debug build (its winkel.js is not minified): was cargo leptos watch running?"
+    return 1
+  fi
+}
+
 # ---------------------------------------------------------------- MariaDB
 
 mariadb_ping() { as_root mariadb-admin --connect-timeout=2 ping >/dev/null 2>&1; }
