@@ -59,6 +59,13 @@ impl AppError {
         crate::i18n::error_message(self)
     }
 
+    /// A validation error of one field.
+    pub fn field(field: &str, error: crate::validate::FieldError) -> Self {
+        let mut errors = FieldErrors::default();
+        errors.add(field, error);
+        Self::Validation(errors)
+    }
+
     /// The field errors, if this is a validation error.
     pub fn fields(&self) -> Option<&FieldErrors> {
         match self {

@@ -131,13 +131,7 @@ async fn cms_gate(
     let path = req.uri().path();
     let is_cms_page = (path == "/cms" || path.starts_with("/cms/")) && path != "/cms/login";
     if is_cms_page {
-        let member = match app::ssr::staff_auth::token_from(req.headers()) {
-            Some(token) => app::ssr::staff_auth::current(&state, &token)
-                .await
-                .ok()
-                .flatten(),
-            None => None,
-        };
+        let member = app::ssr::staff_auth::from_headers(&state, req.headers()).await;
         if member.is_none() {
             return Redirect::to("/cms/login").into_response();
         }
@@ -239,13 +233,7 @@ async fn upload_product_image(
     mut form: axum::extract::Multipart,
 ) -> Response {
     use app::cms::rules::Right;
-    let member = match app::ssr::staff_auth::token_from(&headers) {
-        Some(token) => app::ssr::staff_auth::current(&state, &token)
-            .await
-            .ok()
-            .flatten(),
-        None => None,
-    };
+    let member = app::ssr::staff_auth::from_headers(&state, &headers).await;
     let Some(member) = member else {
         return Redirect::to("/cms/login").into_response();
     };

@@ -129,6 +129,15 @@ pub async fn current(state: &AppState, token: &str) -> Result<Option<StaffMember
     Ok(Some(member(&state.db, &member_row).await?))
 }
 
+/// The live staff member of a request's headers, if any (a store error
+/// counts as no login).
+pub async fn from_headers(state: &AppState, headers: &http::HeaderMap) -> Option<StaffMember> {
+    match token_from(headers) {
+        Some(token) => current(state, &token).await.ok().flatten(),
+        None => None,
+    }
+}
+
 /// Tells the browser to forget the CMS cookie (on a dead session).
 fn forget_cookie(state: &AppState) {
     if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {

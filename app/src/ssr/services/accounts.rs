@@ -18,12 +18,6 @@ use sea_orm::{
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
-fn field_error(field: &str, error: FieldError) -> AppError {
-    let mut errors = FieldErrors::default();
-    errors.add(field, error);
-    AppError::Validation(errors)
-}
-
 /// The account holding this email, if any. Emails of accounts are unique
 /// (guest records may share one).
 pub async fn account_by_email(
@@ -242,7 +236,7 @@ async fn check_password(
     .await?;
     match verified {
         Verified::Yes { .. } => Ok(()),
-        Verified::No => Err(field_error(field, FieldError::WrongPassword)),
+        Verified::No => Err(AppError::field(field, FieldError::WrongPassword)),
     }
 }
 
@@ -254,7 +248,7 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     check_password(&current, current_password, "current_password").await?;
     let new_password = password_policy(new_password, &current.email)
-        .map_err(|e| field_error("new_password", e))?;
+        .map_err(|e| AppError::field("new_password", e))?;
     let hash = password::hash_async(new_password).await?;
     let mut row: customer::ActiveModel = current.into();
     row.password_hash = Set(Some(hash));
@@ -269,14 +263,14 @@ pub async fn change_email(
     new_email: &str,
 ) -> Result<String, AppError> {
     check_password(&current, current_password, "current_password").await?;
-    let new_email = v::email(new_email).map_err(|e| field_error("new_email", e))?;
+    let new_email = v::email(new_email).map_err(|e| AppError::field("new_email", e))?;
     let txn = db.begin().await?;
     if account_by_email(&txn, &new_email)
         .await?
         .is_some_and(|other| other.id != current.id)
     {
         txn.rollback().await?;
-        return Err(field_error("new_email", FieldError::EmailUnavailable));
+        return Err(AppError::field("new_email", FieldError::EmailUnavailable));
     }
     let mut row: customer::ActiveModel = current.into();
     row.email = Set(new_email.clone());

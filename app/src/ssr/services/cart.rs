@@ -4,7 +4,7 @@ use crate::error::AppError;
 use crate::shop::models::{CartLineView, CartView};
 use crate::shop::rules::{self, CartItem};
 use crate::ssr::entities::product;
-use crate::validate::{FieldError, FieldErrors};
+use crate::validate::FieldError;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use tower_sessions::Session;
 
@@ -60,11 +60,7 @@ pub async fn view(db: &impl ConnectionTrait, cart: &[CartItem]) -> Result<CartVi
 }
 
 fn parse_quantity(raw: &str, allow_zero: bool) -> Result<i32, AppError> {
-    let invalid = || {
-        let mut errors = FieldErrors::default();
-        errors.add("quantity", FieldError::Quantity);
-        AppError::Validation(errors)
-    };
+    let invalid = || AppError::field("quantity", FieldError::Quantity);
     let value: i32 = raw.trim().parse().map_err(|_| invalid())?;
     if allow_zero && value == 0 {
         return Ok(0);

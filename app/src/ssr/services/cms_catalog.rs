@@ -235,9 +235,7 @@ pub async fn delete_category(db: &impl ConnectionTrait, id: i32) -> Result<(), A
         .await?
         > 0
     {
-        let mut errors = FieldErrors::default();
-        errors.add("id", FieldError::CategoryNotEmpty);
-        return Err(AppError::Validation(errors));
+        return Err(AppError::field("id", FieldError::CategoryNotEmpty));
     }
     let deleted = category::Entity::delete_by_id(id).exec(db).await?;
     if deleted.rows_affected == 0 {
@@ -254,11 +252,7 @@ pub async fn set_image(
     id: i32,
     bytes: &[u8],
 ) -> Result<String, AppError> {
-    let invalid = |error| {
-        let mut errors = FieldErrors::default();
-        errors.add("image", error);
-        AppError::Validation(errors)
-    };
+    let invalid = |error| AppError::field("image", error);
     if bytes.len() > MAX_IMAGE_BYTES {
         return Err(invalid(FieldError::ImageTooLarge));
     }

@@ -6,7 +6,7 @@ use crate::cms::models::{OrderPage, OrderRow, StaffOrderView};
 use crate::cms::rules::{can_change_status, next_statuses, ORDER_STATUSES};
 use crate::error::AppError;
 use crate::ssr::entities::{order, order_line, product};
-use crate::validate::{FieldError, FieldErrors};
+use crate::validate::FieldError;
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -16,18 +16,12 @@ use sea_orm::{
 
 pub const PAGE_SIZE: u64 = 50;
 
-fn invalid(field: &str, error: FieldError) -> AppError {
-    let mut errors = FieldErrors::default();
-    errors.add(field, error);
-    AppError::Validation(errors)
-}
-
 fn parse_day(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
             .map(Some)
-            .map_err(|_| invalid(field, FieldError::Date)),
+            .map_err(|_| AppError::field(field, FieldError::Date)),
     }
 }
 
@@ -45,7 +39,7 @@ pub async fn list(
         .limit(PAGE_SIZE + 1);
     if let Some(status) = status.map(str::trim).filter(|s| !s.is_empty()) {
         if !ORDER_STATUSES.contains(&status) {
-            return Err(invalid("status", FieldError::Required));
+            return Err(AppError::field("status", FieldError::Required));
         }
         select = select.filter(order::Column::Status.eq(status));
     }
@@ -117,7 +111,7 @@ pub async fn set_status(
     };
     if !can_change_status(&row.status, status) {
         txn.rollback().await?;
-        return Err(invalid("status", FieldError::StatusChange));
+        return Err(AppError::field("status", FieldError::StatusChange));
     }
     if status == "cancelled" {
         let lines = order_line::Entity::find()

@@ -9,18 +9,12 @@ use crate::ssr::entities::{staff, staff_right};
 use crate::ssr::login_throttle::LoginThrottle;
 use crate::ssr::password::{self, Verified};
 use crate::ssr::staff_auth;
-use crate::validate::{self as v, FieldError, FieldErrors};
+use crate::validate::{self as v, FieldError};
 use chrono::NaiveDateTime;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
-
-fn field_error(field: &str, error: FieldError) -> AppError {
-    let mut errors = FieldErrors::default();
-    errors.add(field, error);
-    AppError::Validation(errors)
-}
 
 /// The staff password policy (AVG-11): at least 12 characters, not a
 /// common password, not containing the email's local part.
@@ -43,9 +37,9 @@ pub async fn create(
     must_change_password: bool,
     now: NaiveDateTime,
 ) -> Result<i32, AppError> {
-    let email = v::email(email).map_err(|e| field_error("email", e))?;
-    let password =
-        staff_password_policy(initial_password, &email).map_err(|e| field_error("password", e))?;
+    let email = v::email(email).map_err(|e| AppError::field("email", e))?;
+    let password = staff_password_policy(initial_password, &email)
+        .map_err(|e| AppError::field("password", e))?;
     let hash = password::hash_async(password).await?;
     let txn = db.begin().await?;
     if staff::Entity::find()
@@ -55,7 +49,7 @@ pub async fn create(
         .is_some()
     {
         txn.rollback().await?;
-        return Err(field_error("email", FieldError::EmailUnavailable));
+        return Err(AppError::field("email", FieldError::EmailUnavailable));
     }
     let id = staff::Entity::insert(staff::ActiveModel {
         email: Set(email),
@@ -154,11 +148,18 @@ pub async fn change_password(
     )
     .await?;
     if verified == Verified::No {
-        return Err(field_error("current_password", FieldError::WrongPassword));
+        return Err(AppError::field(
+            "current_password",
+            FieldError::WrongPassword,
+        ));
     }
-    let new = staff_password_policy(new, &row.email).map_err(|e| field_error("new_password", e))?;
+    let new =
+        staff_password_policy(new, &row.email).map_err(|e| AppError::field("new_password", e))?;
     if new == current {
-        return Err(field_error("new_password", FieldError::PasswordMismatch));
+        return Err(AppError::field(
+            "new_password",
+            FieldError::PasswordMismatch,
+        ));
     }
     let hash = password::hash_async(new).await?;
     let mut update: staff::ActiveModel = row.into();
