@@ -3,7 +3,7 @@
 //! Sunday of October 01:00 UTC (the EU rule since 1996). Computed here rather
 //! than pulling a time-zone database into the build.
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 
 fn last_sunday(year: i32, month: u32) -> Option<NaiveDate> {
     let first_of_next = if month == 12 {
@@ -34,6 +34,30 @@ pub fn amsterdam_local(utc: NaiveDateTime) -> NaiveDateTime {
 /// The shop's calendar date at a UTC instant.
 pub fn shop_today(utc: NaiveDateTime) -> NaiveDate {
     amsterdam_local(utc).date()
+}
+
+/// The UTC instant of an Amsterdam wall-clock time. In the hour the clocks
+/// go back (which happens twice) the first, summer-time instant is taken; a
+/// time skipped in spring is taken as if the clocks had not moved yet.
+pub fn amsterdam_to_utc(local: NaiveDateTime) -> NaiveDateTime {
+    let summer = local - Duration::hours(2);
+    if amsterdam_offset_hours(summer) == 2 {
+        summer
+    } else {
+        local - Duration::hours(1)
+    }
+}
+
+/// The most recent moment, at or before `now` (UTC), at which the
+/// Amsterdam clock showed `at`: when a nightly job was last due.
+pub fn last_due(now: NaiveDateTime, at: NaiveTime) -> NaiveDateTime {
+    let local = amsterdam_local(now);
+    let today = amsterdam_to_utc(local.date().and_time(at));
+    if today <= now {
+        today
+    } else {
+        amsterdam_to_utc((local.date() - Duration::days(1)).and_time(at))
+    }
 }
 
 /// Whether a date is a Sunday (no deliveries).
@@ -79,6 +103,52 @@ mod tests {
         assert_eq!(
             shop_today(at(2026, 7, 1, 22, 0)),
             NaiveDate::from_ymd_opt(2026, 7, 2).expect("date")
+        );
+    }
+
+    #[test]
+    fn local_times_convert_to_utc_in_both_seasons() {
+        assert_eq!(
+            amsterdam_to_utc(at(2026, 1, 15, 3, 0)),
+            at(2026, 1, 15, 2, 0)
+        );
+        assert_eq!(
+            amsterdam_to_utc(at(2026, 7, 15, 3, 0)),
+            at(2026, 7, 15, 1, 0)
+        );
+        // Midnight on the night of each switch.
+        assert_eq!(
+            amsterdam_to_utc(at(2026, 3, 29, 0, 0)),
+            at(2026, 3, 28, 23, 0)
+        );
+        assert_eq!(
+            amsterdam_to_utc(at(2026, 10, 25, 0, 0)),
+            at(2026, 10, 24, 22, 0)
+        );
+        // Round trip away from the switches.
+        let utc = at(2026, 5, 5, 17, 45);
+        assert_eq!(amsterdam_to_utc(amsterdam_local(utc)), utc);
+    }
+
+    #[test]
+    fn a_nightly_job_is_due_at_its_local_time() {
+        let three = NaiveTime::from_hms_opt(3, 0, 0).expect("time");
+        // 29 Nov 2026, 02:59 local (01:59 UTC): last due was the night before.
+        assert_eq!(
+            last_due(at(2026, 11, 29, 1, 59), three),
+            at(2026, 11, 28, 2, 0)
+        );
+        // 03:00 local exactly: due now.
+        assert_eq!(
+            last_due(at(2026, 11, 29, 2, 0), three),
+            at(2026, 11, 29, 2, 0)
+        );
+        // Summer: 03:00 local is 01:00 UTC.
+        assert_eq!(last_due(at(2026, 7, 1, 12, 0), three), at(2026, 7, 1, 1, 0));
+        // Shortly after local midnight (UTC still the day before).
+        assert_eq!(
+            last_due(at(2026, 11, 28, 23, 30), three),
+            at(2026, 11, 28, 2, 0)
         );
     }
 }

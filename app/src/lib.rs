@@ -17,6 +17,7 @@ pub mod forms;
 pub mod i18n;
 pub mod layout;
 pub mod money;
+pub mod privacy;
 pub mod shop;
 pub mod validate;
 

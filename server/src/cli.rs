@@ -1,5 +1,5 @@
-//! The command line: `winkel serve` (default), `winkel migrate`,
-//! `winkel seed --demo`.
+//! The command line: `winkel serve` (default), `winkel migrate`, `winkel
+//! seed`, `winkel admin`, `winkel customers`, `winkel retention`.
 
 use crate::config::Config;
 use crate::error::CliError;
@@ -41,6 +41,34 @@ pub enum Command {
         /// A small demo shop: categories, products and their images.
         #[arg(long)]
         demo: bool,
+        /// Made-up customers, spread over the last 12 years.
+        #[arg(long, requires = "orders")]
+        customers: Option<u64>,
+        /// Orders of those customers.
+        #[arg(long, requires = "customers")]
+        orders: Option<u64>,
+    },
+    /// The retention sweep (AVG-14/15): delete and anonymise what is past
+    /// the term set in the CMS.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Run the sweep now (the server also runs it nightly).
+    Run {
+        /// Report what would be deleted and anonymised; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Sweep as if today were this date (YYYY-MM-DD).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<chrono::NaiveDate>,
+        /// Print the report as JSON on standard output, with the ids.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -144,15 +172,37 @@ pub async fn run() -> Result<(), CliError> {
                 )))
             }
         }
-        Command::Seed { demo } => {
-            if !demo {
+        Command::Seed {
+            demo,
+            customers,
+            orders,
+        } => {
+            if !demo && customers.is_none() {
                 return Err(CliError::Config(
-                    "say what to seed: winkel seed --demo".into(),
+                    "say what to seed: winkel seed --demo, or --customers N --orders M".into(),
                 ));
             }
             let db = db::connect(&config.database_url).await?;
             db::migrate(&db).await?;
-            jobs::seed::demo(&db, &config.uploads_dir).await
+            if demo {
+                jobs::seed::demo(&db, &config.uploads_dir).await?;
+            }
+            if let (Some(customers), Some(orders)) = (customers, orders) {
+                jobs::population::population(&db, customers, orders).await?;
+            }
+            Ok(())
+        }
+        Command::Retention {
+            command:
+                RetentionCommand::Run {
+                    dry_run,
+                    as_of,
+                    json,
+                },
+        } => {
+            let db = db::connect(&config.database_url).await?;
+            db::migrate(&db).await?;
+            jobs::retention::run_cli(&db, dry_run, as_of, json).await
         }
     }
 }
@@ -173,6 +223,15 @@ async fn serve(config: &Config) -> Result<(), CliError> {
             }
         }
     });
+
+    if config.scheduler {
+        jobs::scheduler::spawn(
+            db.clone(),
+            vec![jobs::retention::nightly(config.retention_at)],
+        );
+    } else {
+        tracing::info!("WINKEL_SCHEDULER=off: nightly jobs run elsewhere");
+    }
 
     let addr = options.site_addr;
     let server_config = ServerConfig {

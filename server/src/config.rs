@@ -1,6 +1,7 @@
 //! Configuration from the environment (and `.env`).
 
 use crate::error::CliError;
+use chrono::NaiveTime;
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,12 @@ pub struct Config {
     /// `WINKEL_CMS_IDLE_MINUTES`: a CMS session ends after this much
     /// inactivity (default 30).
     pub cms_idle: std::time::Duration,
+    /// `WINKEL_SCHEDULER=off` keeps this instance from running nightly jobs
+    /// (another instance, or cron with `winkel retention run`, does).
+    pub scheduler: bool,
+    /// `WINKEL_RETENTION_AT`: Amsterdam local time of the nightly retention
+    /// sweep (default 03:00).
+    pub retention_at: NaiveTime,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -25,6 +32,13 @@ fn env(name: &str) -> Option<String> {
         .ok()
         .map(|v| v.trim().to_owned())
         .filter(|v| !v.is_empty())
+}
+
+/// A local time of day `HH:MM` from the environment.
+fn local_time(name: &str, default: &str) -> Result<NaiveTime, CliError> {
+    let value = env(name).unwrap_or_else(|| default.to_owned());
+    NaiveTime::parse_from_str(&value, "%H:%M")
+        .map_err(|_| CliError::Config(format!("{name} must be a time like 03:00, got {value}")))
 }
 
 impl Config {
@@ -48,7 +62,18 @@ impl Config {
                     ))
                 })?,
         };
+        let scheduler = match env("WINKEL_SCHEDULER").as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(other) => {
+                return Err(CliError::Config(format!(
+                    "WINKEL_SCHEDULER must be on or off, got {other}"
+                )))
+            }
+        };
         Ok(Self {
+            scheduler,
+            retention_at: local_time("WINKEL_RETENTION_AT", "03:00")?,
             cms_idle: std::time::Duration::from_secs(idle_minutes * 60),
             database_url: env("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             uploads_dir: env("WINKEL_UPLOADS_DIR")

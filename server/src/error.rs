@@ -18,4 +18,8 @@ pub enum CliError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Job(String),
+    /// A failure of the shop's own code; database errors are logged in
+    /// full before they become this.
+    #[error("{0}")]
+    App(#[from] app::error::AppError),
 }

@@ -2,5 +2,8 @@
 //! leaves the database consistent when interrupted.
 
 pub mod import;
+pub mod population;
 pub mod progress;
+pub mod retention;
+pub mod scheduler;
 pub mod seed;

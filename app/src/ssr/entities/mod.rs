@@ -7,6 +7,7 @@ pub mod audit_log;
 pub mod category;
 pub mod customer;
 pub mod erasure;
+pub mod job_lease;
 pub mod job_run;
 pub mod order;
 pub mod order_line;

@@ -1,0 +1,5 @@
+//! AVG-14/15: how long personal data is kept, as plain rules shared by the
+//! retention sweep (server), its dry-run preview in the CMS and the tests.
+
+pub mod models;
+pub mod rules;

@@ -1,0 +1,383 @@
+//! The retention sweep (AVG-14, AVG-15): deletes customers and anonymises
+//! orders once the term T (settings, default 7 years) has passed.
+//!
+//! The rules, with the edge cases decided so that no personal data outlives
+//! T and no order younger than T loses what delivery and invoicing need
+//! (also in docs/operations.md):
+//! 1. A customer without an account is deleted when their date added is
+//!    more than T ago; one with an account when their last login is (an
+//!    account that never logged in counts from its date added).
+//! 2. Decision: a customer who has an order placed, or a booking made or
+//!    starting, less than T ago is kept whatever rule 1 says: deleting them
+//!    would anonymise an order that is still being delivered or invoiced.
+//!    Their data then lives at most T after that order.
+//! 3. Deleting a customer erases them exactly like "Verwijder mijn account"
+//!    (`privacy::erase_customers`): sessions ended, all their orders
+//!    anonymised, tombstone written, in the same transaction.
+//! 4. Orders of customers without an account placed more than T ago are
+//!    anonymised, and so are orders that lost their customer some other way
+//!    (decision: an orphan order past T has nobody left to keep it for).
+//! 5. Orders of an account holder stay linked while the account is in use
+//!    (the customer sees them under "Mijn account"); they are anonymised
+//!    when the account is deleted under rule 1.
+//!
+//! The work is done in batches of [`BATCH`] rows, each batch one
+//! transaction, so an interrupted sweep leaves every batch either done or
+//! untouched and the next run picks up the rest. A dry run walks the same
+//! batches with the same queries without writing.
+
+use super::privacy::{anonymise_orders, erase_customers, ErasureReason};
+use crate::error::AppError;
+use crate::privacy::models::RetentionReport;
+use crate::privacy::rules::retention_cutoff;
+use crate::ssr::entities::{customer, order};
+use chrono::{NaiveDate, NaiveDateTime};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, TransactionOptions,
+    TransactionTrait,
+};
+use std::collections::HashSet;
+
+/// Rows per transaction: small enough that a batch holds its locks for
+/// milliseconds, large enough that the statements' overhead does not count.
+pub const BATCH: u64 = 1000;
+
+/// Whether the sweep writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    DryRun,
+    Apply,
+}
+
+/// What to sweep: everything stamped before `cutoff` is past the term.
+#[derive(Debug, Clone, Copy)]
+pub struct Sweep {
+    pub cutoff: NaiveDateTime,
+    pub mode: Mode,
+    /// Collect the ids of what is deleted and anonymised (for `--json`).
+    pub with_ids: bool,
+    /// The time written as `anonymised_at` and in the tombstones.
+    pub now: NaiveDateTime,
+}
+
+/// How far a sweep has come, for a progress bar.
+pub trait Progress {
+    /// The rows the sweep will look at: orders (step 1) plus customers (2).
+    fn start(&mut self, total: u64);
+    fn advance(&mut self, rows: u64);
+}
+
+/// No progress display.
+impl Progress for () {
+    fn start(&mut self, _total: u64) {}
+    fn advance(&mut self, _rows: u64) {}
+}
+
+/// Customers past the term (rules 1 and 2).
+fn stale_customer(cutoff: NaiveDateTime) -> Condition {
+    let recent_order = Query::select()
+        .expr(Expr::val(1))
+        .from(order::Entity)
+        .and_where(
+            Expr::col((order::Entity, order::Column::CustomerId))
+                .equals((customer::Entity, customer::Column::Id)),
+        )
+        .and_where(Expr::col((order::Entity, order::Column::PlacedAt)).gte(cutoff))
+        .to_owned();
+    let bookings = Alias::new("bookings");
+    let recent_booking = Query::select()
+        .expr(Expr::val(1))
+        .from(bookings.clone())
+        .and_where(
+            Expr::col((bookings.clone(), Alias::new("customer_id")))
+                .equals((customer::Entity, customer::Column::Id)),
+        )
+        .and_where(
+            Expr::col((bookings.clone(), Alias::new("created_at")))
+                .gte(cutoff)
+                .or(Expr::col((bookings, Alias::new("starts_at"))).gte(cutoff)),
+        )
+        .to_owned();
+    let last_seen = Func::coalesce([
+        Expr::col((customer::Entity, customer::Column::LastLoginAt)),
+        Expr::col((customer::Entity, customer::Column::CreatedAt)),
+    ]);
+    Condition::all()
+        .add(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(customer::Column::PasswordHash.is_null())
+                        .add(customer::Column::CreatedAt.lt(cutoff)),
+                )
+                .add(
+                    Condition::all()
+                        .add(customer::Column::PasswordHash.is_not_null())
+                        .add(Expr::expr(last_seen).lt(cutoff)),
+                ),
+        )
+        .add(Expr::exists(recent_order).not())
+        .add(Expr::exists(recent_booking).not())
+}
+
+/// Orders past the term that belong to no account holder (rule 4).
+fn stale_guest_order(cutoff: NaiveDateTime) -> Condition {
+    Condition::all()
+        .add(order::Column::PlacedAt.lt(cutoff))
+        .add(order::Column::AnonymisedAt.is_null())
+        .add(Expr::col((customer::Entity, customer::Column::PasswordHash)).is_null())
+}
+
+fn guest_orders_query(cutoff: NaiveDateTime) -> sea_orm::Select<order::Entity> {
+    order::Entity::find()
+        .join(JoinType::LeftJoin, order::Relation::Customer.def())
+        .filter(stale_guest_order(cutoff))
+}
+
+/// The same selection counted, for the progress bar and the CMS preview.
+pub async fn count(
+    db: &impl ConnectionTrait,
+    cutoff: NaiveDateTime,
+) -> Result<(u64, u64), AppError> {
+    let customers = customer::Entity::find()
+        .filter(stale_customer(cutoff))
+        .count(db)
+        .await?;
+    let orders = guest_orders_query(cutoff).count(db).await?;
+    Ok((customers, orders))
+}
+
+/// What the sweep would delete and anonymise, counted in the database (the
+/// CMS preview; a dry run gives the same numbers row by row): the guest
+/// orders past the term plus the orders of the customers to delete that are
+/// not among those.
+pub async fn count_affected(
+    db: &impl ConnectionTrait,
+    cutoff: NaiveDateTime,
+) -> Result<(u64, u64), AppError> {
+    let (customers, guest_orders) = count(db, cutoff).await?;
+    let stale_ids = Query::select()
+        .column(customer::Column::Id)
+        .from(customer::Entity)
+        .cond_where(stale_customer(cutoff))
+        .to_owned();
+    let their_orders = order::Entity::find()
+        .join(JoinType::InnerJoin, order::Relation::Customer.def())
+        .filter(order::Column::CustomerId.in_subquery(stale_ids))
+        .filter(
+            Condition::any()
+                .add(order::Column::PlacedAt.gte(cutoff))
+                .add(customer::Column::PasswordHash.is_not_null()),
+        )
+        .count(db)
+        .await?;
+    Ok((customers, guest_orders + their_orders))
+}
+
+/// A batch's transaction. Writing: IMMEDIATE on SQLite, so the batch queues
+/// behind a checkout instead of failing on a lock upgrade.
+async fn begin_batch(
+    db: &DatabaseConnection,
+    mode: Mode,
+) -> Result<sea_orm::DatabaseTransaction, AppError> {
+    let sqlite_transaction_mode = match mode {
+        Mode::Apply => Some(sea_orm::SqliteTransactionMode::Immediate),
+        Mode::DryRun => None,
+    };
+    Ok(db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode,
+            ..Default::default()
+        })
+        .await?)
+}
+
+/// Locks the selected rows on MySQL until the batch commits, so a login or
+/// order arriving meanwhile either lands before (and is seen) or waits.
+/// SQLite has one writer at a time already (the IMMEDIATE transaction).
+fn locked<S: QuerySelect>(select: S, backend: DbBackend, mode: Mode) -> S {
+    if backend == DbBackend::Sqlite || mode == Mode::DryRun {
+        select
+    } else {
+        select.lock_exclusive()
+    }
+}
+
+/// The sweep as of the shop's day `as_of`, with the term from the settings.
+pub async fn run_as_of(
+    db: &DatabaseConnection,
+    as_of: NaiveDate,
+    mode: Mode,
+    with_ids: bool,
+    now: NaiveDateTime,
+    progress: &mut (dyn Progress + Send),
+) -> Result<RetentionReport, AppError> {
+    let years = super::settings::load(db).await?.retention_years;
+    let sweep = Sweep {
+        cutoff: retention_cutoff(as_of, years),
+        mode,
+        with_ids,
+        now,
+    };
+    let report = run(db, sweep, progress).await?;
+    Ok(RetentionReport {
+        as_of: Some(as_of),
+        retention_years: years,
+        ..report
+    })
+}
+
+/// What a sweep today would do (counts only): the CMS settings preview.
+pub async fn preview(
+    db: &impl ConnectionTrait,
+    now: NaiveDateTime,
+) -> Result<RetentionReport, AppError> {
+    let as_of = crate::clock::shop_today(now);
+    let years = super::settings::load(db).await?.retention_years;
+    let cutoff = retention_cutoff(as_of, years);
+    let (customers, orders) = count_affected(db, cutoff).await?;
+    Ok(RetentionReport {
+        dry_run: true,
+        as_of: Some(as_of),
+        retention_years: years,
+        cutoff: Some(cutoff),
+        customers_deleted: customers,
+        orders_anonymised: orders,
+        ..Default::default()
+    })
+}
+
+/// Runs the sweep: first the guest orders past the term (rule 4), then the
+/// customers past it (rules 1-3). Returns what was (or would be) done.
+pub async fn run(
+    db: &DatabaseConnection,
+    sweep: Sweep,
+    progress: &mut (dyn Progress + Send),
+) -> Result<RetentionReport, AppError> {
+    let (customers_total, orders_total) = count(db, sweep.cutoff).await?;
+    progress.start(customers_total + orders_total);
+    let mut report = RetentionReport {
+        dry_run: sweep.mode == Mode::DryRun,
+        cutoff: Some(sweep.cutoff),
+        ..Default::default()
+    };
+    anonymise_guest_orders(db, sweep, &mut report, progress).await?;
+    delete_customers(db, sweep, &mut report, progress).await?;
+    Ok(report)
+}
+
+async fn anonymise_guest_orders(
+    db: &DatabaseConnection,
+    sweep: Sweep,
+    report: &mut RetentionReport,
+    progress: &mut (dyn Progress + Send),
+) -> Result<(), AppError> {
+    let backend = db.get_database_backend();
+    let mut after = 0;
+    loop {
+        let txn = begin_batch(db, sweep.mode).await?;
+        let ids: Vec<i32> = locked(
+            guest_orders_query(sweep.cutoff)
+                .select_only()
+                .column(order::Column::Id)
+                .filter(order::Column::Id.gt(after))
+                .order_by_asc(order::Column::Id)
+                .limit(BATCH),
+            backend,
+            sweep.mode,
+        )
+        .into_tuple()
+        .all(&txn)
+        .await?;
+        let Some(&last) = ids.last() else {
+            return Ok(());
+        };
+        after = last;
+        let done = match sweep.mode {
+            Mode::DryRun => ids.len() as u64,
+            Mode::Apply => {
+                let which = Condition::all().add(order::Column::Id.is_in(ids.iter().copied()));
+                anonymise_orders(&txn, which, sweep.now).await?
+            }
+        };
+        txn.commit().await?;
+        report.orders_anonymised += done;
+        if sweep.with_ids {
+            report.order_ids.extend(&ids);
+        }
+        progress.advance(ids.len() as u64);
+    }
+}
+
+async fn delete_customers(
+    db: &DatabaseConnection,
+    sweep: Sweep,
+    report: &mut RetentionReport,
+    progress: &mut (dyn Progress + Send),
+) -> Result<(), AppError> {
+    let backend = db.get_database_backend();
+    let mut after = 0;
+    loop {
+        let txn = begin_batch(db, sweep.mode).await?;
+        // (id, 1 for a customer without an account)
+        let customers: Vec<(i32, i64)> = locked(
+            customer::Entity::find()
+                .select_only()
+                .column(customer::Column::Id)
+                .expr(Expr::col(customer::Column::PasswordHash).is_null())
+                .filter(customer::Column::Id.gt(after))
+                .filter(stale_customer(sweep.cutoff))
+                .order_by_asc(customer::Column::Id)
+                .limit(BATCH),
+            backend,
+            sweep.mode,
+        )
+        .into_tuple()
+        .all(&txn)
+        .await?;
+        let Some(&(last, _)) = customers.last() else {
+            return Ok(());
+        };
+        after = last;
+        let ids: Vec<i32> = customers.iter().map(|(id, _)| *id).collect();
+        // Their orders that step 1 did not take already: in a dry run step 1
+        // wrote nothing, so its guest orders past the term are left out here
+        // to count each order once, exactly as the real run does.
+        let orders: Vec<(i32, Option<i32>, NaiveDateTime)> = order::Entity::find()
+            .select_only()
+            .columns([
+                order::Column::Id,
+                order::Column::CustomerId,
+                order::Column::PlacedAt,
+            ])
+            .filter(order::Column::CustomerId.is_in(ids.iter().copied()))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let guests: HashSet<i32> = customers
+            .iter()
+            .filter(|(_, guest)| *guest != 0)
+            .map(|(id, _)| *id)
+            .collect();
+        let is_guest = |id: Option<i32>| id.is_some_and(|id| guests.contains(&id));
+        let order_ids: Vec<i32> = orders
+            .iter()
+            .filter(|(_, customer, placed)| !(is_guest(*customer) && *placed < sweep.cutoff))
+            .map(|(id, _, _)| *id)
+            .collect();
+        let anonymised = match sweep.mode {
+            Mode::DryRun => order_ids.len() as u64,
+            Mode::Apply => erase_customers(&txn, &ids, ErasureReason::Retention, sweep.now).await?,
+        };
+        txn.commit().await?;
+        report.customers_deleted += ids.len() as u64;
+        report.orders_anonymised += anonymised;
+        if sweep.with_ids {
+            report.customer_ids.extend(&ids);
+            report.order_ids.extend(order_ids);
+        }
+        progress.advance(ids.len() as u64);
+    }
+}

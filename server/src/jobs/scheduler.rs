@@ -1,0 +1,142 @@
+//! The nightly scheduler inside `winkel serve`: each job runs once a night at
+//! its Amsterdam local time, a missed night (the server was down) is caught
+//! up as soon as the server runs again, and with several instances on one
+//! database exactly one of them runs it (the lease in `job_leases`).
+//!
+//! A night counts as done once a run that started after the due time has
+//! finished, successfully or not: a failing job is shown on the dashboard
+//! and retried the next night rather than every minute. A run killed
+//! half-way never finishes, so it is run again once its lease expires.
+
+use app::ssr::services::jobs::{self, RunOutcome};
+use app::ssr::{now_utc, random_token};
+use chrono::{Duration, NaiveDateTime, NaiveTime};
+use sea_orm::DatabaseConnection;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+pub type JobFuture = Pin<Box<dyn Future<Output = Result<RunOutcome, String>> + Send>>;
+
+/// A job and the local time it is due every night.
+#[derive(Clone)]
+pub struct NightlyJob {
+    pub name: &'static str,
+    pub at: NaiveTime,
+    /// Does the work; gets the database and the run's start time.
+    pub run: Arc<dyn Fn(DatabaseConnection, NaiveDateTime) -> JobFuture + Send + Sync>,
+}
+
+/// How long a lease lasts without renewal. The holder renews it every
+/// third of this, so a killed instance blocks the job for at most this long.
+pub const LEASE_TTL: Duration = Duration::minutes(5);
+
+/// How often the scheduler looks whether a job is due.
+const TICK: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// What one look at a job came to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Tick {
+    /// This night's run exists already.
+    Done,
+    /// Another instance holds the lease.
+    Busy,
+    /// We ran it.
+    Ran(Result<RunOutcome, String>),
+}
+
+/// An id for this process in the lease table: nothing about the machine.
+pub fn holder_id() -> String {
+    let token = random_token().unwrap_or_default();
+    format!("{}-{}", std::process::id(), &token[..token.len().min(8)])
+}
+
+/// Runs `job` if its latest due time has passed without a finished run and
+/// this process gets the lease.
+pub async fn run_if_due(
+    db: &DatabaseConnection,
+    job: &NightlyJob,
+    holder: &str,
+    now: NaiveDateTime,
+) -> Result<Tick, app::error::AppError> {
+    let due = app::clock::last_due(now, job.at);
+    if jobs::finished_since(db, job.name, due).await?.is_some() {
+        return Ok(Tick::Done);
+    }
+    if !jobs::try_lease(db, job.name, holder, now, LEASE_TTL).await? {
+        return Ok(Tick::Busy);
+    }
+    // Another instance may have finished the run between our first look and
+    // taking the lease: look again now that nobody else can start one.
+    if jobs::finished_since(db, job.name, due).await?.is_some() {
+        jobs::release_lease(db, job.name, holder, now_utc()).await?;
+        return Ok(Tick::Done);
+    }
+    let result = run_holding_lease(db, job, holder, now).await;
+    jobs::release_lease(db, job.name, holder, now_utc()).await?;
+    Ok(Tick::Ran(result?))
+}
+
+/// Records the run and keeps the lease renewed while the job works.
+async fn run_holding_lease(
+    db: &DatabaseConnection,
+    job: &NightlyJob,
+    holder: &str,
+    now: NaiveDateTime,
+) -> Result<Result<RunOutcome, String>, app::error::AppError> {
+    let run_id = jobs::start_run(db, job.name, now).await?;
+    let renewer = {
+        let (db, name, holder) = (db.clone(), job.name, holder.to_owned());
+        tokio::spawn(async move {
+            let every = (LEASE_TTL / 3).to_std().unwrap_or(TICK);
+            loop {
+                tokio::time::sleep(every).await;
+                match jobs::try_lease(&db, name, &holder, now_utc(), LEASE_TTL).await {
+                    Ok(true) => {}
+                    Ok(false) => tracing::warn!(job = name, "lost the job lease while running"),
+                    Err(error) => {
+                        tracing::warn!(job = name, %error, "renewing the job lease failed")
+                    }
+                }
+            }
+        })
+    };
+    let result = (job.run)(db.clone(), now).await;
+    renewer.abort();
+    jobs::finish_run(
+        db,
+        run_id,
+        result.as_ref().map_err(String::as_str),
+        now_utc(),
+    )
+    .await?;
+    Ok(result)
+}
+
+/// Starts the scheduler: looks at every job now and then once a minute.
+pub fn spawn(db: DatabaseConnection, jobs: Vec<NightlyJob>) -> tokio::task::JoinHandle<()> {
+    let holder = holder_id();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            for job in &jobs {
+                match run_if_due(&db, job, &holder, now_utc()).await {
+                    Ok(Tick::Ran(Ok(outcome))) => tracing::info!(
+                        job = job.name,
+                        deleted = outcome.deleted,
+                        anonymised = outcome.anonymised,
+                        detail = outcome.detail.as_deref().unwrap_or(""),
+                        "nightly job done"
+                    ),
+                    Ok(Tick::Ran(Err(error))) => {
+                        tracing::error!(job = job.name, %error, "nightly job failed")
+                    }
+                    Ok(Tick::Done | Tick::Busy) => {}
+                    Err(error) => tracing::warn!(job = job.name, %error, "scheduler check failed"),
+                }
+            }
+        }
+    })
+}
