@@ -262,7 +262,7 @@ mariadb_root_sql() { as_root mariadb --protocol=socket -uroot "$@"; }
 
 # User winkel/winkel (from 127.0.0.1 and localhost) with every right on the
 # test databases (winkel_test_*, created and dropped by the Rust tests) and
-# on winkel_bench.
+# on the benchmarks' databases (winkel_bench*).
 mariadb_setup_user() {
   local host
   {
@@ -270,7 +270,7 @@ mariadb_setup_user() {
       printf "CREATE USER IF NOT EXISTS '%s'@'%s' IDENTIFIED BY '%s';\n" "$MARIADB_USER" "$host" "$MARIADB_PASSWORD"
       printf "ALTER USER '%s'@'%s' IDENTIFIED BY '%s';\n" "$MARIADB_USER" "$host" "$MARIADB_PASSWORD"
       printf "GRANT ALL ON \`winkel\\\\_test%%\`.* TO '%s'@'%s';\n" "$MARIADB_USER" "$host"
-      printf "GRANT ALL ON \`winkel\\\\_bench\`.* TO '%s'@'%s';\n" "$MARIADB_USER" "$host"
+      printf "GRANT ALL ON \`winkel\\\\_bench%%\`.* TO '%s'@'%s';\n" "$MARIADB_USER" "$host"
     done
   } | mariadb_root_sql --batch || return 1
   mariadb --protocol=tcp -h127.0.0.1 -P3306 -u"$MARIADB_USER" -p"$MARIADB_PASSWORD" -e 'SELECT 1' >/dev/null ||

@@ -319,6 +319,17 @@ pub async fn cms_settings() -> Result<SettingsView, AppError> {
     reply(result.await)
 }
 
+/// What a retention sweep today would delete and anonymise (AVG-14/15): the
+/// dry run, shown on the settings screen next to the term.
+#[server(endpoint = "cms_retention_preview")]
+pub async fn cms_retention_preview() -> Result<crate::privacy::models::RetentionReport, AppError> {
+    let result = async {
+        let (state, _member) = staff_auth::require(Right::SettingsView).await?;
+        services::retention::preview(&state.db, now_utc()).await
+    };
+    reply(result.await)
+}
+
 /// Shows the database password; every reveal is written to the audit log.
 #[server(endpoint = "cms_reveal_database_password")]
 pub async fn cms_reveal_database_password() -> Result<SettingsView, AppError> {

@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::forms::{field_errors, CustomerFields, Field};
 use crate::i18n::{self, price};
 use crate::shop::ErrorMessage;
+use api::cms_retention_preview;
 use api::{
     cms_audit, cms_customer, cms_customers, cms_dashboard, cms_me, cms_order, cms_orders,
     cms_settings, cms_staff, CmsChangePassword, CmsCreateStaff, CmsDeleteCustomer, CmsLogin,
@@ -647,6 +648,7 @@ fn SettingsScreen(view: models::SettingsView) -> impl IntoView {
                 {view.can_edit.then(|| view! { <button type="submit">{t.save}</button> })}
             </ActionForm>
         </section>
+        <RetentionPreview refresh=save.version()/>
         <section>
             <h2>{t.database_login}</h2>
             <dl class="order-facts database-login">
@@ -660,6 +662,33 @@ fn SettingsScreen(view: models::SettingsView) -> impl IntoView {
                 <button type="submit" class="link">{t.reveal}</button>
             </ActionForm>
             <p class="hint">{t.reveal_hint}</p>
+        </section>
+    }
+}
+
+/// The dry run of today's retention sweep, refreshed when the term changes.
+#[component]
+fn RetentionPreview(refresh: RwSignal<usize>) -> impl IntoView {
+    let t = text();
+    let preview = Resource::new(move || refresh.get(), |_| cms_retention_preview());
+    view! {
+        <section class="retention-preview">
+            <h2>{t.retention_preview}</h2>
+            <Transition fallback=loading>
+                {move || Suspend::new(async move {
+                    match preview.await {
+                        Ok(r) => view! {
+                            <p class="retention-summary">{(t.retention_preview_line)(
+                                r.customers_deleted,
+                                r.orders_anonymised,
+                                r.retention_years,
+                            )}</p>
+                            <p class="hint">{t.retention_preview_hint}</p>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                    }
+                })}
+            </Transition>
         </section>
     }
 }

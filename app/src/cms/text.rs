@@ -96,6 +96,10 @@ pub struct CmsText {
     pub retention_years: &'static str,
     pub retention_hint: &'static str,
     pub backups_keep: &'static str,
+    pub retention_preview: &'static str,
+    /// (customers deleted, orders anonymised, term in years)
+    pub retention_preview_line: fn(u64, u64, u32) -> String,
+    pub retention_preview_hint: &'static str,
     pub database_login: &'static str,
     pub backend: &'static str,
     pub host: &'static str,
@@ -201,6 +205,13 @@ pub const NL: CmsText = CmsText {
     retention_years: "Bewaartermijn (jaren)",
     retention_hint: "Klanten zonder activiteit worden na deze termijn verwijderd en hun bestellingen geanonimiseerd.",
     backups_keep: "Aantal back-ups dat bewaard blijft",
+    retention_preview: "Opschoning van vannacht (voorbeeld)",
+    retention_preview_line: |customers, orders, years| {
+        format!(
+            "Met een bewaartermijn van {years} jaar worden vandaag {customers} klanten verwijderd en {orders} bestellingen geanonimiseerd."
+        )
+    },
+    retention_preview_hint: "Een proefrun: er is niets gewijzigd. De opschoning draait elke nacht; zie de laatste run op het dashboard.",
     database_login: "Databaselogin",
     backend: "Soort",
     host: "Server",

@@ -3,12 +3,12 @@
 //! `app::ssr::services::retention`.
 
 use super::progress::bar;
-use super::scheduler::{holder_id, JobFuture, NightlyJob, LEASE_TTL};
+use super::scheduler::{holder_id, record_run, JobFuture, Lease, NightlyJob};
 use crate::error::CliError;
 use app::privacy::models::RetentionReport;
 use app::ssr::now_utc;
-use app::ssr::services::jobs::{self, RunOutcome};
-use app::ssr::services::retention::{self, Mode, Progress};
+use app::ssr::services::jobs::RunOutcome;
+use app::ssr::services::retention::{self, Mode, Options, Progress};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use indicatif::ProgressBar;
 use sea_orm::DatabaseConnection;
@@ -27,6 +27,20 @@ impl Progress for Bar {
         if let Some(bar) = &self.0 {
             bar.inc(rows);
         }
+    }
+}
+
+/// `WINKEL_RETENTION_BATCH`: rows per transaction (default 1,000). Smaller
+/// batches hold locks for less time; larger ones finish sooner.
+fn options(mode: Mode) -> Options {
+    let batch = std::env::var("WINKEL_RETENTION_BATCH")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|b| (1..=100_000).contains(b))
+        .unwrap_or(retention::BATCH);
+    Options {
+        batch,
+        ..Options::new(mode)
     }
 }
 
@@ -50,24 +64,44 @@ pub async fn run_cli(
     let as_of = as_of.unwrap_or_else(|| app::clock::shop_today(now));
     let mut progress = Bar(None);
     let report = if dry_run {
-        retention::run_as_of(db, as_of, Mode::DryRun, json, now, &mut progress).await?
+        retention::run_as_of(
+            db,
+            as_of,
+            Options {
+                with_ids: json,
+                ..options(Mode::DryRun)
+            },
+            now,
+            &mut progress,
+        )
+        .await?
     } else {
-        let holder = holder_id();
-        if !jobs::try_lease(db, JOB, &holder, now, LEASE_TTL).await? {
-            return Err(CliError::Job(
-                "the retention sweep is running elsewhere (a server's nightly run); try again later"
-                    .into(),
-            ));
-        }
-        let run_id = jobs::start_run(db, JOB, now).await?;
-        let result = retention::run_as_of(db, as_of, Mode::Apply, json, now, &mut progress).await;
-        let recorded = match &result {
-            Ok(report) => jobs::finish_run(db, run_id, Ok(&outcome(report)), now_utc()).await,
-            Err(error) => jobs::finish_run(db, run_id, Err(&error.to_string()), now_utc()).await,
+        let Some(lease) = Lease::take(db, JOB, &holder_id(), now).await? else {
+            return Err(CliError::Job(busy_message(db).await));
         };
-        jobs::release_lease(db, JOB, &holder, now_utc()).await?;
-        recorded?;
-        result?
+        let mut report = None;
+        let work = async {
+            let result = retention::run_as_of(
+                db,
+                as_of,
+                Options {
+                    with_ids: json,
+                    ..options(Mode::Apply)
+                },
+                now,
+                &mut progress,
+            )
+            .await;
+            let recorded = result.as_ref().map(outcome).map_err(|e| e.to_string());
+            report = result.ok();
+            recorded
+        };
+        let recorded = record_run(db, JOB, now, work).await;
+        lease.release().await?;
+        if let Err(error) = recorded? {
+            return Err(CliError::Job(format!("the sweep failed: {error}")));
+        }
+        report.unwrap_or_default()
     };
     if let Some(bar) = progress.0 {
         bar.finish();
@@ -105,6 +139,24 @@ pub async fn run_cli(
     Ok(())
 }
 
+/// Who holds the lease, and until when: a killed run's lease runs out by
+/// itself (at most 5 minutes).
+async fn busy_message(db: &DatabaseConnection) -> String {
+    use app::ssr::entities::job_lease;
+    use sea_orm::EntityTrait;
+    let until = job_lease::Entity::find_by_id(JOB.to_owned())
+        .one(db)
+        .await
+        .ok()
+        .flatten()
+        .map(|l| format!(" until {} UTC", l.expires_at.format("%H:%M:%S")))
+        .unwrap_or_default();
+    format!(
+        "the retention sweep is running elsewhere (a server's nightly run, or a run that was \
+         killed: its lease holds{until}); try again later"
+    )
+}
+
 /// The nightly sweep for the scheduler: as of the shop's day it starts on.
 pub fn nightly(at: NaiveTime) -> NightlyJob {
     NightlyJob {
@@ -113,7 +165,7 @@ pub fn nightly(at: NaiveTime) -> NightlyJob {
         run: Arc::new(|db: DatabaseConnection, now: NaiveDateTime| -> JobFuture {
             Box::pin(async move {
                 let as_of = app::clock::shop_today(now);
-                retention::run_as_of(&db, as_of, Mode::Apply, false, now, &mut ())
+                retention::run_as_of(&db, as_of, options(Mode::Apply), now, &mut ())
                     .await
                     .map(|report| outcome(&report))
                     .map_err(|e| e.to_string())

@@ -51,6 +51,56 @@ pub fn holder_id() -> String {
     format!("{}-{}", std::process::id(), &token[..token.len().min(8)])
 }
 
+/// A lease held on a job, renewed in the background until released. Used by
+/// the scheduler and by the command line, so that a long manual run keeps
+/// the nightly run away for as long as it works.
+pub struct Lease {
+    db: DatabaseConnection,
+    job: &'static str,
+    holder: String,
+    renewer: tokio::task::JoinHandle<()>,
+}
+
+impl Lease {
+    /// Takes the lease on `job`, or `None` when another holder has it.
+    pub async fn take(
+        db: &DatabaseConnection,
+        job: &'static str,
+        holder: &str,
+        now: NaiveDateTime,
+    ) -> Result<Option<Lease>, app::error::AppError> {
+        if !jobs::try_lease(db, job, holder, now, LEASE_TTL).await? {
+            return Ok(None);
+        }
+        let renewer = {
+            let (db, holder) = (db.clone(), holder.to_owned());
+            tokio::spawn(async move {
+                let every = (LEASE_TTL / 3).to_std().unwrap_or(TICK);
+                loop {
+                    tokio::time::sleep(every).await;
+                    match jobs::try_lease(&db, job, &holder, now_utc(), LEASE_TTL).await {
+                        Ok(true) => {}
+                        Ok(false) => tracing::warn!(job, "lost the job lease while running"),
+                        Err(error) => tracing::warn!(job, %error, "renewing the job lease failed"),
+                    }
+                }
+            })
+        };
+        Ok(Some(Lease {
+            db: db.clone(),
+            job,
+            holder: holder.to_owned(),
+            renewer,
+        }))
+    }
+
+    /// Stops renewing and frees the lease for the next night.
+    pub async fn release(self) -> Result<(), app::error::AppError> {
+        self.renewer.abort();
+        jobs::release_lease(&self.db, self.job, &self.holder, now_utc()).await
+    }
+}
+
 /// Runs `job` if its latest due time has passed without a finished run and
 /// this process gets the lease.
 pub async fn run_if_due(
@@ -63,46 +113,29 @@ pub async fn run_if_due(
     if jobs::finished_since(db, job.name, due).await?.is_some() {
         return Ok(Tick::Done);
     }
-    if !jobs::try_lease(db, job.name, holder, now, LEASE_TTL).await? {
+    let Some(lease) = Lease::take(db, job.name, holder, now).await? else {
         return Ok(Tick::Busy);
-    }
+    };
     // Another instance may have finished the run between our first look and
     // taking the lease: look again now that nobody else can start one.
     if jobs::finished_since(db, job.name, due).await?.is_some() {
-        jobs::release_lease(db, job.name, holder, now_utc()).await?;
+        lease.release().await?;
         return Ok(Tick::Done);
     }
-    let result = run_holding_lease(db, job, holder, now).await;
-    jobs::release_lease(db, job.name, holder, now_utc()).await?;
+    let result = record_run(db, job.name, now, (job.run)(db.clone(), now)).await;
+    lease.release().await?;
     Ok(Tick::Ran(result?))
 }
 
-/// Records the run and keeps the lease renewed while the job works.
-async fn run_holding_lease(
+/// Runs a job's work, recording its start and its end in `job_runs`.
+pub async fn record_run(
     db: &DatabaseConnection,
-    job: &NightlyJob,
-    holder: &str,
+    job: &str,
     now: NaiveDateTime,
+    work: impl Future<Output = Result<RunOutcome, String>>,
 ) -> Result<Result<RunOutcome, String>, app::error::AppError> {
-    let run_id = jobs::start_run(db, job.name, now).await?;
-    let renewer = {
-        let (db, name, holder) = (db.clone(), job.name, holder.to_owned());
-        tokio::spawn(async move {
-            let every = (LEASE_TTL / 3).to_std().unwrap_or(TICK);
-            loop {
-                tokio::time::sleep(every).await;
-                match jobs::try_lease(&db, name, &holder, now_utc(), LEASE_TTL).await {
-                    Ok(true) => {}
-                    Ok(false) => tracing::warn!(job = name, "lost the job lease while running"),
-                    Err(error) => {
-                        tracing::warn!(job = name, %error, "renewing the job lease failed")
-                    }
-                }
-            }
-        })
-    };
-    let result = (job.run)(db.clone(), now).await;
-    renewer.abort();
+    let run_id = jobs::start_run(db, job, now).await?;
+    let result = work.await;
     jobs::finish_run(
         db,
         run_id,

@@ -39,6 +39,7 @@ pub async fn database(backend: Backend) -> Option<TestDb> {
             Some(TestDb {
                 db,
                 backend,
+                url,
                 cleanup: Cleanup::File(path),
             })
         }
@@ -68,13 +69,13 @@ pub async fn database(backend: Backend) -> Option<TestDb> {
                 .execute_unprepared(&format!("CREATE DATABASE `{name}`"))
                 .await
                 .expect("create test database");
-            let db = winkel::db::connect(&format!("{server}/{name}"))
-                .await
-                .expect("open MariaDB");
+            let url = format!("{server}/{name}");
+            let db = winkel::db::connect(&url).await.expect("open MariaDB");
             winkel::db::migrate(&db).await.expect("migrate MariaDB");
             Some(TestDb {
                 db,
                 backend,
+                url,
                 cleanup: Cleanup::Database { admin, name },
             })
         }
@@ -92,10 +93,16 @@ enum Cleanup {
 pub struct TestDb {
     pub db: DatabaseConnection,
     pub backend: Backend,
+    /// For a second connection or a `winkel` process on the same database.
+    url: String,
     cleanup: Cleanup,
 }
 
 impl TestDb {
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
     pub async fn drop_database(self) {
         let _ = self.db.close().await;
         match self.cleanup {
@@ -304,13 +311,14 @@ impl Client {
     }
 }
 
-/// A hung test fails instead of stalling the whole suite.
+/// A hung test fails instead of stalling the whole suite. Generous: on 2
+/// cores under load a test that hashes passwords can take most of a minute.
 pub async fn within_a_minute(test: impl std::future::Future<Output = ()>) {
-    if tokio::time::timeout(std::time::Duration::from_secs(60), test)
+    if tokio::time::timeout(std::time::Duration::from_secs(120), test)
         .await
         .is_err()
     {
-        panic!("test did not finish within 60 s");
+        panic!("test did not finish within 120 s");
     }
 }
 

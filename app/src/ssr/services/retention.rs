@@ -21,7 +21,7 @@
 //!    (the customer sees them under "Mijn account"); they are anonymised
 //!    when the account is deleted under rule 1.
 //!
-//! The work is done in batches of [`BATCH`] rows, each batch one
+//! The work is done in batches (default [`BATCH`] rows), each batch one
 //! transaction, so an interrupted sweep leaves every batch either done or
 //! untouched and the next run picks up the rest. A dry run walks the same
 //! batches with the same queries without writing.
@@ -51,13 +51,31 @@ pub enum Mode {
     Apply,
 }
 
+/// How to sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub mode: Mode,
+    /// Collect the ids of what is deleted and anonymised (for `--json`).
+    pub with_ids: bool,
+    /// Rows per transaction.
+    pub batch: u64,
+}
+
+impl Options {
+    pub fn new(mode: Mode) -> Self {
+        Self {
+            mode,
+            with_ids: false,
+            batch: BATCH,
+        }
+    }
+}
+
 /// What to sweep: everything stamped before `cutoff` is past the term.
 #[derive(Debug, Clone, Copy)]
 pub struct Sweep {
     pub cutoff: NaiveDateTime,
-    pub mode: Mode,
-    /// Collect the ids of what is deleted and anonymised (for `--json`).
-    pub with_ids: bool,
+    pub options: Options,
     /// The time written as `anonymised_at` and in the tombstones.
     pub now: NaiveDateTime,
 }
@@ -209,16 +227,14 @@ fn locked<S: QuerySelect>(select: S, backend: DbBackend, mode: Mode) -> S {
 pub async fn run_as_of(
     db: &DatabaseConnection,
     as_of: NaiveDate,
-    mode: Mode,
-    with_ids: bool,
+    options: Options,
     now: NaiveDateTime,
     progress: &mut (dyn Progress + Send),
 ) -> Result<RetentionReport, AppError> {
     let years = super::settings::load(db).await?.retention_years;
     let sweep = Sweep {
         cutoff: retention_cutoff(as_of, years),
-        mode,
-        with_ids,
+        options,
         now,
     };
     let report = run(db, sweep, progress).await?;
@@ -259,7 +275,7 @@ pub async fn run(
     let (customers_total, orders_total) = count(db, sweep.cutoff).await?;
     progress.start(customers_total + orders_total);
     let mut report = RetentionReport {
-        dry_run: sweep.mode == Mode::DryRun,
+        dry_run: sweep.options.mode == Mode::DryRun,
         cutoff: Some(sweep.cutoff),
         ..Default::default()
     };
@@ -277,16 +293,16 @@ async fn anonymise_guest_orders(
     let backend = db.get_database_backend();
     let mut after = 0;
     loop {
-        let txn = begin_batch(db, sweep.mode).await?;
+        let txn = begin_batch(db, sweep.options.mode).await?;
         let ids: Vec<i32> = locked(
             guest_orders_query(sweep.cutoff)
                 .select_only()
                 .column(order::Column::Id)
                 .filter(order::Column::Id.gt(after))
                 .order_by_asc(order::Column::Id)
-                .limit(BATCH),
+                .limit(Ord::max(sweep.options.batch, 1)),
             backend,
-            sweep.mode,
+            sweep.options.mode,
         )
         .into_tuple()
         .all(&txn)
@@ -295,7 +311,7 @@ async fn anonymise_guest_orders(
             return Ok(());
         };
         after = last;
-        let done = match sweep.mode {
+        let done = match sweep.options.mode {
             Mode::DryRun => ids.len() as u64,
             Mode::Apply => {
                 let which = Condition::all().add(order::Column::Id.is_in(ids.iter().copied()));
@@ -304,7 +320,7 @@ async fn anonymise_guest_orders(
         };
         txn.commit().await?;
         report.orders_anonymised += done;
-        if sweep.with_ids {
+        if sweep.options.with_ids {
             report.order_ids.extend(&ids);
         }
         progress.advance(ids.len() as u64);
@@ -320,7 +336,7 @@ async fn delete_customers(
     let backend = db.get_database_backend();
     let mut after = 0;
     loop {
-        let txn = begin_batch(db, sweep.mode).await?;
+        let txn = begin_batch(db, sweep.options.mode).await?;
         // (id, 1 for a customer without an account)
         let customers: Vec<(i32, i64)> = locked(
             customer::Entity::find()
@@ -330,9 +346,9 @@ async fn delete_customers(
                 .filter(customer::Column::Id.gt(after))
                 .filter(stale_customer(sweep.cutoff))
                 .order_by_asc(customer::Column::Id)
-                .limit(BATCH),
+                .limit(Ord::max(sweep.options.batch, 1)),
             backend,
-            sweep.mode,
+            sweep.options.mode,
         )
         .into_tuple()
         .all(&txn)
@@ -367,14 +383,14 @@ async fn delete_customers(
             .filter(|(_, customer, placed)| !(is_guest(*customer) && *placed < sweep.cutoff))
             .map(|(id, _, _)| *id)
             .collect();
-        let anonymised = match sweep.mode {
+        let anonymised = match sweep.options.mode {
             Mode::DryRun => order_ids.len() as u64,
             Mode::Apply => erase_customers(&txn, &ids, ErasureReason::Retention, sweep.now).await?,
         };
         txn.commit().await?;
         report.customers_deleted += ids.len() as u64;
         report.orders_anonymised += anonymised;
-        if sweep.with_ids {
+        if sweep.options.with_ids {
             report.customer_ids.extend(&ids);
             report.order_ids.extend(order_ids);
         }
