@@ -12,6 +12,7 @@ use app::ssr::services::retention::{self, Mode, Options, Progress};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use indicatif::ProgressBar;
 use sea_orm::DatabaseConnection;
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 /// The job's name in `job_runs` and `job_leases`.
@@ -20,6 +21,9 @@ pub const JOB: &str = "retention";
 struct Bar(Option<ProgressBar>);
 
 impl Progress for Bar {
+    fn wants_total(&self) -> bool {
+        std::io::stderr().is_terminal()
+    }
     fn start(&mut self, total: u64) {
         self.0 = Some(bar(total, "retention"));
     }

@@ -82,6 +82,9 @@ pub struct Sweep {
 
 /// How far a sweep has come, for a progress bar.
 pub trait Progress {
+    /// Whether a total is shown: counting first costs about one more pass
+    /// over the tables, worth it only when someone watches.
+    fn wants_total(&self) -> bool;
     /// The rows the sweep will look at: orders (step 1) plus customers (2).
     fn start(&mut self, total: u64);
     fn advance(&mut self, rows: u64);
@@ -89,6 +92,9 @@ pub trait Progress {
 
 /// No progress display.
 impl Progress for () {
+    fn wants_total(&self) -> bool {
+        false
+    }
     fn start(&mut self, _total: u64) {}
     fn advance(&mut self, _rows: u64) {}
 }
@@ -272,8 +278,10 @@ pub async fn run(
     sweep: Sweep,
     progress: &mut (dyn Progress + Send),
 ) -> Result<RetentionReport, AppError> {
-    let (customers_total, orders_total) = count(db, sweep.cutoff).await?;
-    progress.start(customers_total + orders_total);
+    if progress.wants_total() {
+        let (customers, orders) = count(db, sweep.cutoff).await?;
+        progress.start(customers + orders);
+    }
     let mut report = RetentionReport {
         dry_run: sweep.options.mode == Mode::DryRun,
         cutoff: Some(sweep.cutoff),
