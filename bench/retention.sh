@@ -14,7 +14,7 @@
 # Options: --strict (exit 1 when a goal is missed), --no-build, --keep (keep
 # the databases), --reuse (reuse winkel_bench_seed when it has N customers).
 # Environment: WINKEL_BENCH_CUSTOMERS, WINKEL_BENCH_ORDERS,
-# WINKEL_BENCH_AS_OF (default today).
+# WINKEL_BENCH_AS_OF (default today), WINKEL_BENCH_SEED_DB (winkel_bench_seed).
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -37,7 +37,7 @@ ORDERS=${WINKEL_BENCH_ORDERS:-3000000}
 AS_OF=${WINKEL_BENCH_AS_OF:-$(date +%F)}
 GOAL_RATIO=1.5
 GOAL_RSS_MB=200
-SEED_DB=winkel_bench_seed
+SEED_DB=${WINKEL_BENCH_SEED_DB:-winkel_bench_seed}
 SWEEP_DB=winkel_bench_sweep
 SQL_DB=winkel_bench_sql
 TABLES="categories products bookable_items customers orders order_lines bookings settings erasures"
