@@ -427,7 +427,145 @@ async fn newer_schemas_are_refused(backend: Backend) {
     store.drop_database().await;
 }
 
+/// The scheduler's nightly backup runs once a night on one instance, is
+/// recorded with its name, size and "verified", and the CMS dashboard and
+/// settings screen show it.
+async fn nightly_backup_is_recorded_and_shown(backend: Backend) {
+    use winkel::jobs::scheduler::{run_if_due, Tick};
+    let Some(app) = common::TestApp::start(backend).await else {
+        return;
+    };
+    let config = config(&app.uploads);
+    let job = backup::nightly(
+        chrono::NaiveTime::from_hms_opt(4, 0, 0).unwrap(),
+        config.clone(),
+    );
+    // 05:00 in Amsterdam (winter): the night's run is due.
+    let now = NaiveDateTime::parse_from_str("2026-11-29 04:00:00", "%Y-%m-%d %H:%M:%S").unwrap();
+    let tick = run_if_due(&app.db, &job, "test-a", now).await.unwrap();
+    let Tick::Ran(Ok(outcome)) = tick else {
+        panic!("the backup did not run: {tick:?}");
+    };
+    let listed = backup::list(&config.dir).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].name, "20261129T040000Z.winkel-backup.zst");
+    let detail = outcome.detail.unwrap();
+    assert!(
+        detail.starts_with(&listed[0].name) && detail.ends_with("geverifieerd"),
+        "{detail}"
+    );
+    // Done for tonight, on this and on any other instance.
+    let again = run_if_due(&app.db, &job, "test-b", now + Duration::minutes(5))
+        .await
+        .unwrap();
+    assert_eq!(again, Tick::Done);
+    assert_eq!(backup::list(&config.dir).unwrap().len(), 1);
+
+    app::ssr::services::staff::create(
+        &app.db,
+        "owner@example.nl",
+        "een lang en sterk wachtwoord",
+        true,
+        &[],
+        false,
+        app::ssr::now_utc(),
+    )
+    .await
+    .unwrap();
+    let mut owner = app.client();
+    let login = owner
+        .call(
+            "cms_login",
+            &[
+                ("email", "owner@example.nl"),
+                ("password", "een lang en sterk wachtwoord"),
+            ],
+        )
+        .await;
+    assert_eq!(login.status, axum::http::StatusCode::OK, "{}", login.body);
+    let status = owner.call("cms_backup_status", &[]).await.json();
+    assert_eq!(status["keep"], 7);
+    assert_eq!(status["last"]["ok"], true);
+    assert_eq!(status["last"]["summary"], detail.as_str());
+    let dashboard = owner.call("cms_dashboard", &[]).await.json();
+    assert_eq!(dashboard["last_backup"]["summary"], detail.as_str());
+    // Someone outside the CMS sees nothing of it.
+    let anonymous = app.client().call("cms_backup_status", &[]).await;
+    assert_ne!(anonymous.status, axum::http::StatusCode::OK);
+
+    let _ = std::fs::remove_dir_all(&config.dir);
+    app.finish().await;
+}
+
+/// A backup from an older schema is restored at its version, migrated up,
+/// and the erasures made since are replayed on the migrated database.
+async fn older_backups_are_migrated_up(backend: Backend) {
+    use migrations::{Migrator, MigratorTrait};
+    let Some(old) = database(backend).await else {
+        return;
+    };
+    Migrator::down(&old.db, Some(1)).await.unwrap();
+    old.db
+        .execute_unprepared(
+            "INSERT INTO categories (id, name, slug, position) VALUES (7, 'Oud', 'oud', 1)",
+        )
+        .await
+        .unwrap();
+    old.db
+        .execute_unprepared(
+            "INSERT INTO customers (id, first_name, last_name, email, phone, street, house_number, \
+             postcode, city, country, created_at) VALUES (1, 'Oud', 'Klant', 'oud@example.nl', \
+             '0612345678', 'Straat', '1', '1234 AB', 'Utrecht', 'NL', '2026-01-01 10:00:00')",
+        )
+        .await
+        .unwrap();
+    let uploads = temp_dir("uploads");
+    let config = config(&uploads);
+    let created = backup::create(&old.db, &config, 7, app::ssr::now_utc(), false)
+        .await
+        .unwrap();
+    let all = Migrator::migrations();
+    assert_eq!(
+        created.manifest.migration_version,
+        all[all.len() - 2].name(),
+        "the backup carries the database's own version"
+    );
+    assert!(!created.manifest.tables.iter().any(|t| t.name == "erasures"));
+
+    let Some((store, shop_uploads)) = shop(backend).await else {
+        return;
+    };
+    let db = &store.db;
+    app::ssr::services::privacy::erase_customers(
+        db,
+        &[1],
+        app::ssr::services::privacy::ErasureReason::OwnRequest,
+        app::ssr::now_utc() + Duration::seconds(2),
+    )
+    .await
+    .unwrap();
+    let report = backup::restore(db, &created.path, &[], &options(&shop_uploads, true))
+        .await
+        .unwrap();
+    assert_eq!(report.erased_again, 1);
+    assert_eq!(count(db, "SELECT COUNT(*) FROM categories").await, 1);
+    assert_eq!(count(db, "SELECT COUNT(*) FROM customers").await, 0);
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM erasures WHERE customer_id = 1").await,
+        1
+    );
+    let applied = backup::applied_migrations(db).await.unwrap();
+    assert_eq!(applied.last(), Some(&migrations::latest_version()));
+
+    old.drop_database().await;
+    let _ = std::fs::remove_dir_all(&config.dir);
+    let _ = std::fs::remove_dir_all(&shop_uploads);
+    store.drop_database().await;
+}
+
 on_both_databases!(
+    older_backups_are_migrated_up,
+    nightly_backup_is_recorded_and_shown,
     round_trip,
     damaged_files_change_nothing,
     rotation_keeps_the_configured_count,

@@ -378,7 +378,6 @@ async fn dump(
     show_progress: bool,
 ) -> Result<Manifest, BackupError> {
     let created_at = format_datetime(now);
-    let migration_version = migrations::latest_version();
     // One snapshot for every table: REPEATABLE READ (InnoDB's consistent
     // read) on MariaDB; on SQLite a read transaction sees one snapshot of
     // the WAL from its first read on.
@@ -392,6 +391,11 @@ async fn dump(
         }
         _ => db.begin().await?,
     };
+    // The version of the database itself (it may lag behind this binary).
+    let migration_version = super::applied_migrations(&txn)
+        .await?
+        .pop()
+        .unwrap_or_else(migrations::latest_version);
     let tables = schema(&txn).await?;
     let backend = txn.get_database_backend();
     let mut total = 0u64;

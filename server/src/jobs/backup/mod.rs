@@ -210,6 +210,28 @@ pub async fn all_tables(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr>
     Ok(tables)
 }
 
+/// The migrations applied to `db`, oldest first (none on an empty one).
+pub async fn applied_migrations(db: &impl ConnectionTrait) -> Result<Vec<String>, BackupError> {
+    if !all_tables(db)
+        .await?
+        .iter()
+        .any(|t| t == "seaql_migrations")
+    {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT version FROM seaql_migrations ORDER BY version",
+        ))
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| r.try_get_by_index::<String>(0).ok())
+        .collect())
+}
+
 /// The tables a backup carries, parents before children, with their
 /// columns and primary keys from the catalog.
 pub async fn schema(db: &impl ConnectionTrait) -> Result<Vec<TableDef>, BackupError> {

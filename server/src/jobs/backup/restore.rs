@@ -19,7 +19,7 @@
 
 use super::format::{Cell, Column, Manifest, NOT_BACKED_UP};
 use super::read::{self, Event};
-use super::{all_tables, quote, schema, BackupError};
+use super::{all_tables, applied_migrations, quote, schema, BackupError};
 use crate::jobs::progress::bar;
 use app::ssr::entities::{customer, erasure};
 use app::ssr::services::privacy::{self, ErasureReason};
@@ -123,27 +123,6 @@ async fn has_data(db: &impl ConnectionTrait) -> Result<bool, BackupError> {
     Ok(false)
 }
 
-async fn applied_migrations(db: &impl ConnectionTrait) -> Result<Vec<String>, BackupError> {
-    if !all_tables(db)
-        .await?
-        .iter()
-        .any(|t| t == "seaql_migrations")
-    {
-        return Ok(Vec::new());
-    }
-    let backend = db.get_database_backend();
-    let rows = db
-        .query_all_raw(Statement::from_string(
-            backend,
-            "SELECT version FROM seaql_migrations ORDER BY version",
-        ))
-        .await?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| r.try_get_by_index::<String>(0).ok())
-        .collect())
-}
-
 /// Position of the backup's version among the migrations this binary
 /// knows; a version it does not know is newer (refused).
 pub fn version_index(version: &str) -> Result<usize, BackupError> {
@@ -209,8 +188,17 @@ pub async fn restore(
         created_at.format("%Y%m%dT%H%M%S")
     ));
     let _ = std::fs::remove_dir_all(&staging);
-    let loaded = load(target, path, &manifest, &staging, tombstones, options).await;
-    let report = match loaded {
+    // The replay needs the schema this binary knows (`erase_customers`):
+    // inside the load's transaction when the backup has that version,
+    // otherwise in a second transaction once migrated up.
+    let latest = version + 1 == Migrator::migrations().len();
+    let (now, later) = if latest {
+        (tombstones, BTreeSet::new())
+    } else {
+        (BTreeSet::new(), tombstones)
+    };
+    let loaded = load(target, path, &manifest, &staging, now, options).await;
+    let mut report = match loaded {
         Ok(report) => report,
         Err(error) => {
             let _ = std::fs::remove_dir_all(&staging);
@@ -220,6 +208,13 @@ pub async fn restore(
     crate::db::migrate(target)
         .await
         .map_err(|e| BackupError::Refused(e.to_string()))?;
+    if !later.is_empty() {
+        let txn = target.begin().await?;
+        let (erased_again, written) = replay(&txn, later).await?;
+        txn.commit().await?;
+        report.erased_again = erased_again;
+        report.tombstones = written;
+    }
     place_uploads(&staging, &options.uploads_dir)?;
     Ok(report)
 }
