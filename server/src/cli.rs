@@ -296,9 +296,12 @@ async fn backup(config: &Config, command: BackupCommand) -> Result<(), CliError>
         }
         BackupCommand::Verify { name } => {
             let path = settings.resolve(&name);
-            let manifest = tokio::task::spawn_blocking(move || backup::read::verify_file(&path))
-                .await
-                .map_err(|e| CliError::Job(e.to_string()))??;
+            let identity = settings.age_identity.clone();
+            let manifest = tokio::task::spawn_blocking(move || {
+                backup::read::verify_file(&path, identity.as_deref())
+            })
+            .await
+            .map_err(|e| CliError::Job(e.to_string()))??;
             let rows: u64 = manifest.tables.iter().map(|t| t.rows).sum();
             eprintln!(
                 "{name}: verified: {} tables, {rows} rows, {} files, schema {}, taken {} UTC",
@@ -339,6 +342,7 @@ async fn backup(config: &Config, command: BackupCommand) -> Result<(), CliError>
             let options = backup::RestoreOptions {
                 yes,
                 uploads_dir: config.uploads_dir.clone(),
+                age_identity: settings.age_identity.clone(),
                 show_progress: true,
             };
             let report = backup::restore(&target, &path, &sources, &options).await?;

@@ -31,6 +31,10 @@ pub struct Config {
     /// `WINKEL_BACKUP_AT`: Amsterdam local time of the nightly backup
     /// (default 04:00, after the retention sweep).
     pub backup_at: NaiveTime,
+    /// `WINKEL_BACKUP_AGE_RECIPIENT` and `WINKEL_BACKUP_AGE_IDENTITY`: see
+    /// [`crate::jobs::backup::BackupConfig`].
+    pub backup_age_recipient: Option<String>,
+    pub backup_age_identity: Option<PathBuf>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -81,6 +85,8 @@ impl Config {
             scheduler,
             retention_at: local_time("WINKEL_RETENTION_AT", "03:00")?,
             backup_at: local_time("WINKEL_BACKUP_AT", "04:00")?,
+            backup_age_recipient: env("WINKEL_BACKUP_AGE_RECIPIENT"),
+            backup_age_identity: env("WINKEL_BACKUP_AGE_IDENTITY").map(PathBuf::from),
             backup_dir: env("WINKEL_BACKUP_DIR")
                 .map_or_else(|| PathBuf::from("data/backups"), PathBuf::from),
             cms_idle: std::time::Duration::from_secs(idle_minutes * 60),
@@ -103,6 +109,8 @@ impl Config {
             dir: self.backup_dir.clone(),
             uploads_dir: self.uploads_dir.clone(),
             public_dirs: vec![site_root],
+            age_recipient: self.backup_age_recipient.clone(),
+            age_identity: self.backup_age_identity.clone(),
         }
     }
 

@@ -58,6 +58,8 @@ fn config(uploads: &Path) -> BackupConfig {
         dir: temp_dir("backups"),
         uploads_dir: uploads.to_path_buf(),
         public_dirs: vec![],
+        age_recipient: None,
+        age_identity: None,
     }
 }
 
@@ -91,6 +93,7 @@ fn options(uploads: &Path, yes: bool) -> RestoreOptions {
     RestoreOptions {
         yes,
         uploads_dir: uploads.to_path_buf(),
+        age_identity: None,
         show_progress: false,
     }
 }
@@ -139,7 +142,10 @@ async fn round_trip(backend: Backend) {
             size: created.size
         }]
     );
-    assert_eq!(read::verify_file(&created.path).unwrap(), created.manifest);
+    assert_eq!(
+        read::verify_file(&created.path, None).unwrap(),
+        created.manifest
+    );
 
     // Wipe: change and remove data, then restore over it.
     db.execute_unprepared("DELETE FROM order_lines")
@@ -236,7 +242,7 @@ async fn damaged_files_change_nothing(backend: Backend) {
     std::fs::write(&empty, b"").unwrap();
 
     for bad in [&truncated, &corrupt, &empty] {
-        let verified = read::verify_file(bad);
+        let verified = read::verify_file(bad, None);
         assert!(verified.is_err(), "{} verifies", bad.display());
         let error = backup::restore(db, bad, &[], &options(&uploads, true))
             .await
@@ -417,7 +423,7 @@ async fn newer_schemas_are_refused(backend: Backend) {
             .replace(&migrations::latest_version(), "m29990101_000001_future");
     let future = config.dir.join("future.winkel-backup.zst");
     std::fs::write(&future, zstd::encode_all(text.as_bytes(), 3).unwrap()).unwrap();
-    assert!(read::verify_file(&future).is_ok());
+    assert!(read::verify_file(&future, None).is_ok());
     let error = backup::restore(db, &future, &[], &options(&uploads, true))
         .await
         .unwrap_err();
@@ -563,7 +569,92 @@ async fn older_backups_are_migrated_up(backend: Backend) {
     store.drop_database().await;
 }
 
+/// With a recipient configured, backups are encrypted with age: unreadable
+/// without the identity, restorable with it, refused with another one.
+async fn encrypted_backups_need_the_identity(backend: Backend) {
+    use age::secrecy::ExposeSecret;
+    let Some((store, uploads)) = shop(backend).await else {
+        return;
+    };
+    let db = &store.db;
+    let key = age::x25519::Identity::generate();
+    let keys = temp_dir("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    let identity = keys.join("backup.key");
+    std::fs::write(&identity, format!("{}\n", key.to_string().expose_secret())).unwrap();
+    let other = keys.join("other.key");
+    std::fs::write(
+        &other,
+        format!(
+            "{}\n",
+            age::x25519::Identity::generate()
+                .to_string()
+                .expose_secret()
+        ),
+    )
+    .unwrap();
+    let mut config = config(&uploads);
+    config.age_recipient = Some(key.to_public().to_string());
+
+    // The server holds only the public key: written, header checked.
+    let blind = backup::create(db, &config, 7, app::ssr::now_utc(), false)
+        .await
+        .unwrap();
+    assert!(
+        blind.name.ends_with(".winkel-backup.zst.age"),
+        "{}",
+        blind.name
+    );
+    assert!(!blind.verified);
+    assert!(blind.summary().contains("niet te verifiëren"));
+    let bytes = std::fs::read(&blind.path).unwrap();
+    assert!(bytes.starts_with(b"age-encryption.org/v1"));
+    assert!(!String::from_utf8_lossy(&bytes).contains("customers"));
+
+    // With the identity at hand the backup is verified completely.
+    config.age_identity = Some(identity.clone());
+    let created = backup::create(
+        db,
+        &config,
+        7,
+        app::ssr::now_utc() + Duration::seconds(1),
+        false,
+    )
+    .await
+    .unwrap();
+    assert!(created.verified);
+    assert_eq!(backup::list(&config.dir).unwrap().len(), 2);
+
+    let error = read::verify_file(&created.path, None).unwrap_err();
+    assert!(
+        error.to_string().contains("WINKEL_BACKUP_AGE_IDENTITY"),
+        "{error}"
+    );
+    let error = read::verify_file(&created.path, Some(&other)).unwrap_err();
+    assert!(error.to_string().contains("another key"), "{error}");
+    assert_eq!(
+        read::verify_file(&blind.path, Some(&identity)).unwrap(),
+        blind.manifest
+    );
+
+    let before = contents(db).await;
+    let empty = database(backend).await.unwrap();
+    let mut with_key = options(&temp_dir("uploads_restored"), false);
+    with_key.age_identity = Some(identity.clone());
+    backup::restore(&empty.db, &created.path, &[], &with_key)
+        .await
+        .unwrap();
+    assert_eq!(contents(&empty.db).await, before);
+
+    empty.drop_database().await;
+    let _ = std::fs::remove_dir_all(&keys);
+    let _ = std::fs::remove_dir_all(&config.dir);
+    let _ = std::fs::remove_dir_all(&uploads);
+    store.drop_database().await;
+}
+
 on_both_databases!(
+    encrypted_backups_need_the_identity,
     older_backups_are_migrated_up,
     nightly_backup_is_recorded_and_shown,
     round_trip,
@@ -625,7 +716,7 @@ async fn sqlite_backup_restores_into_mariadb() {
 /// Every row of a backup per table, times cut to whole seconds.
 fn rows_of(path: &Path) -> BTreeMap<String, Vec<Vec<format::Cell>>> {
     use chrono::Timelike;
-    let mut reader = read::open(path, true).unwrap();
+    let mut reader = read::open(path, None, true).unwrap();
     let mut tables: BTreeMap<String, Vec<Vec<format::Cell>>> = BTreeMap::new();
     let mut current = String::new();
     while let Some(event) = reader.next_event().unwrap() {

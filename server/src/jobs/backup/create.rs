@@ -3,8 +3,8 @@
 //! fsync, verify, rename, rotate.
 
 use super::format::{
-    backup_name, format_datetime, hex_sha256, Cell, FileSummary, Kind, Manifest, Record, TableDef,
-    TableSummary, FORMAT, TEMP_PREFIX,
+    backup_name_for, format_datetime, hex_sha256, Cell, FileSummary, Kind, Manifest, Record,
+    TableDef, TableSummary, ENCRYPTED_SUFFIX, FORMAT, TEMP_PREFIX,
 };
 use super::{human_size, quote, read, schema, BackupConfig, BackupError, JOB};
 use crate::error::CliError;
@@ -39,6 +39,9 @@ pub struct Created {
     pub path: PathBuf,
     pub size: u64,
     pub manifest: Manifest,
+    /// Read back and every checksum checked. An encrypted backup is only
+    /// when the identity is at hand; otherwise only its age header is.
+    pub verified: bool,
     /// Older backups removed by rotation.
     pub removed: Vec<String>,
 }
@@ -46,7 +49,16 @@ pub struct Created {
 impl Created {
     /// The one line for `job_runs.detail`: name, size, verified.
     pub fn summary(&self) -> String {
-        format!("{}, {}, geverifieerd", self.name, human_size(self.size))
+        format!(
+            "{}, {}, {}",
+            self.name,
+            human_size(self.size),
+            if self.verified {
+                "geverifieerd"
+            } else {
+                "versleuteld, niet te verifiëren zonder sleutel"
+            }
+        )
     }
 }
 
@@ -88,9 +100,11 @@ fn io(path: &Path, what: &str, e: std::io::Error) -> BackupError {
     BackupError::Io(format!("cannot {what} {}: {e}", path.display()))
 }
 
-/// The compressing writer: runs on a blocking thread, ends with fsync.
+/// The compressing (and, with a recipient, encrypting) writer: runs on a
+/// blocking thread, ends with fsync.
 fn spawn_writer(
     path: PathBuf,
+    recipient: Option<age::x25519::Recipient>,
     mut rx: mpsc::Receiver<Vec<u8>>,
 ) -> Result<tokio::task::JoinHandle<Result<u64, BackupError>>, BackupError> {
     // 0600: the file holds personal data.
@@ -102,19 +116,34 @@ fn spawn_writer(
         .map_err(|e| io(&path, "create", e))?;
     Ok(tokio::task::spawn_blocking(move || {
         let fail = |e: std::io::Error| io(&path, "write", e);
-        let mut encoder = zstd::Encoder::new(std::io::BufWriter::new(file), LEVEL).map_err(fail)?;
-        encoder.include_checksum(true).map_err(fail)?;
-        while let Some(chunk) = rx.blocking_recv() {
-            encoder.write_all(&chunk).map_err(fail)?;
-        }
-        let file = encoder
-            .finish()
-            .map_err(fail)?
-            .into_inner()
-            .map_err(|e| fail(e.into_error()))?;
+        let out = std::io::BufWriter::new(file);
+        let out = match recipient {
+            None => compress(out, &mut rx).map_err(fail)?,
+            Some(recipient) => {
+                let encryptor = age::Encryptor::with_recipients(std::iter::once(
+                    &recipient as &dyn age::Recipient,
+                ))
+                .map_err(|e| BackupError::Io(format!("cannot encrypt the backup: {e}")))?;
+                let sealed = encryptor.wrap_output(out).map_err(fail)?;
+                compress(sealed, &mut rx)
+                    .map_err(fail)?
+                    .finish()
+                    .map_err(fail)?
+            }
+        };
+        let file = out.into_inner().map_err(|e| fail(e.into_error()))?;
         file.sync_all().map_err(fail)?;
         Ok(file.metadata().map_err(fail)?.len())
     }))
+}
+
+fn compress<W: Write>(out: W, rx: &mut mpsc::Receiver<Vec<u8>>) -> std::io::Result<W> {
+    let mut encoder = zstd::Encoder::new(out, LEVEL)?;
+    encoder.include_checksum(true)?;
+    while let Some(chunk) = rx.blocking_recv() {
+        encoder.write_all(&chunk)?;
+    }
+    encoder.finish()
 }
 
 fn cell(row: &QueryResult, i: usize, kind: Kind) -> Result<Cell, DbErr> {
@@ -305,14 +334,25 @@ pub async fn create(
     show_progress: bool,
 ) -> Result<Created, BackupError> {
     config.check_location()?;
+    let recipient = config.recipient()?;
     prepare_folder(&config.dir)?;
+    let encrypted = recipient.is_some();
+    let taken = |n: &String| {
+        // The same second, encrypted or not, gets the next number.
+        let plain = n.strip_suffix(ENCRYPTED_SUFFIX).unwrap_or(n);
+        config.dir.join(plain).exists()
+            || config
+                .dir
+                .join(format!("{plain}{ENCRYPTED_SUFFIX}"))
+                .exists()
+    };
     let name = (1..)
-        .map(|n| backup_name(now, n))
-        .find(|n| !config.dir.join(n).exists())
-        .unwrap_or_else(|| backup_name(now, 1));
+        .map(|n| backup_name_for(now, n, encrypted))
+        .find(|n| !taken(n))
+        .unwrap_or_else(|| backup_name_for(now, 1, encrypted));
     let temp = config.dir.join(format!("{TEMP_PREFIX}{name}"));
-    let result = write_backup(db, config, &temp, now, show_progress).await;
-    let (size, manifest) = match result {
+    let result = write_backup(db, config, recipient, &temp, now, show_progress).await;
+    let (size, manifest, verified) = match result {
         Ok(done) => done,
         Err(error) => {
             let _ = std::fs::remove_file(&temp);
@@ -331,6 +371,7 @@ pub async fn create(
         path,
         size,
         manifest,
+        verified,
         removed,
     })
 }
@@ -338,12 +379,14 @@ pub async fn create(
 async fn write_backup(
     db: &DatabaseConnection,
     config: &BackupConfig,
+    recipient: Option<age::x25519::Recipient>,
     temp: &Path,
     now: NaiveDateTime,
     show_progress: bool,
-) -> Result<(u64, Manifest), BackupError> {
+) -> Result<(u64, Manifest, bool), BackupError> {
+    let encrypted = recipient.is_some();
     let (tx, rx) = mpsc::channel(4);
-    let writer = spawn_writer(temp.to_path_buf(), rx)?;
+    let writer = spawn_writer(temp.to_path_buf(), recipient, rx)?;
     let mut sink = Sink {
         buf: Vec::with_capacity(CHUNK + 64 * 1024),
         tx,
@@ -357,17 +400,28 @@ async fn write_backup(
     let manifest = dumped?;
     flushed?;
     let size = written?;
+    if encrypted && config.age_identity.is_none() {
+        // Without the identity (kept off the server) only the age header
+        // can be read back.
+        let file = std::fs::File::open(temp).map_err(|e| io(temp, "open", e))?;
+        age::Decryptor::new_buffered(std::io::BufReader::new(file)).map_err(|e| {
+            BackupError::corrupt(format!("its encryption header is unreadable: {e}"))
+        })?;
+        return Ok((size, manifest, false));
+    }
     // Read it all back before it may count as a backup.
     let path = temp.to_path_buf();
-    let verified = tokio::task::spawn_blocking(move || read::verify_file(&path))
-        .await
-        .map_err(|e| BackupError::Io(format!("verifying failed: {e}")))??;
+    let identity = config.age_identity.clone();
+    let verified =
+        tokio::task::spawn_blocking(move || read::verify_file(&path, identity.as_deref()))
+            .await
+            .map_err(|e| BackupError::Io(format!("verifying failed: {e}")))??;
     if verified != manifest {
         return Err(BackupError::corrupt(
             "the written file reads back differently".into(),
         ));
     }
-    Ok((size, manifest))
+    Ok((size, manifest, true))
 }
 
 async fn dump(
@@ -517,11 +571,16 @@ pub async fn run_cli(db: &DatabaseConnection, config: &BackupConfig) -> Result<(
     let created = result?;
     let rows: u64 = created.manifest.tables.iter().map(|t| t.rows).sum();
     eprintln!(
-        "backup {} ({}, {} rows, {} files) written and verified",
+        "backup {} ({}, {} rows, {} files) written and {}",
         created.name,
         human_size(created.size),
         rows,
-        created.manifest.files.len()
+        created.manifest.files.len(),
+        if created.verified {
+            "verified"
+        } else {
+            "encrypted (not verified: WINKEL_BACKUP_AGE_IDENTITY is not set)"
+        }
     );
     for name in &created.removed {
         eprintln!("removed the old backup {name}");

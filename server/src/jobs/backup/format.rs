@@ -36,6 +36,9 @@ pub const FORMAT: u32 = 1;
 /// What every backup's name ends with (after its UTC timestamp).
 pub const SUFFIX: &str = ".winkel-backup.zst";
 
+/// Appended to the name of a backup encrypted with age.
+pub const ENCRYPTED_SUFFIX: &str = ".age";
+
 /// A file being written carries this prefix until it is complete and
 /// verified, so that it never counts as a backup.
 pub const TEMP_PREFIX: &str = ".tmp-";
@@ -250,10 +253,27 @@ pub fn backup_name(at: NaiveDateTime, n: u32) -> String {
     }
 }
 
+/// [`backup_name`], with `.age` when the file is encrypted.
+pub fn backup_name_for(at: NaiveDateTime, n: u32, encrypted: bool) -> String {
+    let name = backup_name(at, n);
+    if encrypted {
+        format!("{name}{ENCRYPTED_SUFFIX}")
+    } else {
+        name
+    }
+}
+
+/// A backup's name without its suffixes.
+fn stem(name: &str) -> Option<&str> {
+    name.strip_suffix(ENCRYPTED_SUFFIX)
+        .unwrap_or(name)
+        .strip_suffix(SUFFIX)
+}
+
 /// The time a backup name says it was taken, or `None` for any other file
 /// (temporary files, stray files) in the backup folder.
 pub fn parse_name(name: &str) -> Option<NaiveDateTime> {
-    let rest = name.strip_suffix(SUFFIX)?;
+    let rest = stem(name)?;
     let stamp = rest.get(..16)?;
     let tail = &rest[16..];
     let tail_ok = tail.is_empty()
@@ -269,8 +289,7 @@ pub fn parse_name(name: &str) -> Option<NaiveDateTime> {
 /// Sort key of a backup name: its time, then its same-second number.
 fn age_key(name: &str) -> Option<(NaiveDateTime, u32)> {
     let at = parse_name(name)?;
-    let n = name
-        .strip_suffix(SUFFIX)
+    let n = stem(name)
         .and_then(|r| r.get(16..))
         .and_then(|t| t.strip_prefix('-'))
         .and_then(|n| n.parse().ok())
@@ -347,6 +366,9 @@ mod tests {
         let second = backup_name(at("2026-11-29 02:15:00"), 2);
         assert_eq!(second, "20261129T021500Z-2.winkel-backup.zst");
         assert_eq!(parse_name(&second), Some(at("2026-11-29 02:15:00")));
+        let encrypted = backup_name_for(at("2026-11-29 02:15:00"), 1, true);
+        assert_eq!(encrypted, "20261129T021500Z.winkel-backup.zst.age");
+        assert_eq!(parse_name(&encrypted), Some(at("2026-11-29 02:15:00")));
         for other in [
             ".tmp-20261129T021500Z.winkel-backup.zst",
             "20261129T021500Z.winkel-backup.zst.part",

@@ -70,6 +70,13 @@ pub struct BackupConfig {
     /// Folders served to the web (the site root): the backup folder may not
     /// lie inside them.
     pub public_dirs: Vec<PathBuf>,
+    /// `WINKEL_BACKUP_AGE_RECIPIENT`: encrypt backups to this age X25519
+    /// recipient (`age1…`). The server needs only this public key.
+    pub age_recipient: Option<String>,
+    /// `WINKEL_BACKUP_AGE_IDENTITY`: the age identity file that decrypts
+    /// them, for verify and restore. Kept off the server where possible;
+    /// when present at `create`, the new backup is verified completely.
+    pub age_identity: Option<PathBuf>,
 }
 
 /// An absolute, normalised form of a path that may not exist yet.
@@ -103,6 +110,20 @@ impl BackupConfig {
             }
         }
         Ok(())
+    }
+
+    /// The recipient to encrypt to, checked.
+    pub fn recipient(&self) -> Result<Option<age::x25519::Recipient>, BackupError> {
+        self.age_recipient
+            .as_deref()
+            .map(|r| {
+                r.parse::<age::x25519::Recipient>().map_err(|e| {
+                    BackupError::Refused(format!(
+                        "WINKEL_BACKUP_AGE_RECIPIENT is not an age recipient (age1…): {e}"
+                    ))
+                })
+            })
+            .transpose()
     }
 
     /// A backup by name in the folder, or a path given as it is.

@@ -37,19 +37,68 @@ pub struct BackupReader<R: BufRead> {
     manifest: Option<Manifest>,
 }
 
-/// Opens a backup file for reading through its zstd stream.
+/// What an age-encrypted file starts with.
+const AGE_MAGIC: &[u8] = b"age-encryption.org/";
+
+type Plain = BufReader<zstd::Decoder<'static, BufReader<Box<dyn Read + Send>>>>;
+
+/// Opens a backup file for reading through its zstd stream, decrypting it
+/// first with the identity file when it is encrypted with age.
 pub fn open(
     path: &Path,
+    identity: Option<&Path>,
     decode_rows: bool,
-) -> Result<BackupReader<BufReader<zstd::Decoder<'static, BufReader<std::fs::File>>>>, BackupError>
-{
-    let file = std::fs::File::open(path)
-        .map_err(|e| BackupError::Io(format!("cannot open {}: {e}", path.display())))?;
-    let decoder = zstd::Decoder::new(file).map_err(|e| BackupError::corrupt(e.to_string()))?;
+) -> Result<BackupReader<Plain>, BackupError> {
+    let mut file = BufReader::new(
+        std::fs::File::open(path)
+            .map_err(|e| BackupError::Io(format!("cannot open {}: {e}", path.display())))?,
+    );
+    let encrypted = file
+        .fill_buf()
+        .map(|start| start.starts_with(AGE_MAGIC))
+        .unwrap_or(false);
+    let input: Box<dyn Read + Send> = if encrypted {
+        Box::new(decrypt(file, identity)?)
+    } else {
+        Box::new(file)
+    };
+    let decoder = zstd::Decoder::new(input).map_err(|e| BackupError::corrupt(e.to_string()))?;
     Ok(BackupReader::new(
         BufReader::with_capacity(1 << 20, decoder),
         decode_rows,
     ))
+}
+
+fn decrypt(
+    file: BufReader<std::fs::File>,
+    identity: Option<&Path>,
+) -> Result<age::stream::StreamReader<BufReader<std::fs::File>>, BackupError> {
+    let Some(identity) = identity else {
+        return Err(BackupError::Refused(
+            "the backup is encrypted; set WINKEL_BACKUP_AGE_IDENTITY to the age identity file"
+                .into(),
+        ));
+    };
+    let identities = age::IdentityFile::from_file(identity.display().to_string())
+        .map_err(|e| {
+            BackupError::Refused(format!(
+                "cannot read the age identity file {}: {e}",
+                identity.display()
+            ))
+        })?
+        .into_identities()
+        .map_err(|e| BackupError::Refused(format!("the age identity file is unusable: {e}")))?;
+    let decryptor = age::Decryptor::new_buffered(file)
+        .map_err(|e| BackupError::corrupt(format!("its encryption header is unreadable: {e}")))?;
+    decryptor
+        .decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
+        .map_err(|e| match e {
+            age::DecryptError::NoMatchingKeys => BackupError::Refused(
+                "the backup is encrypted to another key than WINKEL_BACKUP_AGE_IDENTITY holds"
+                    .into(),
+            ),
+            other => BackupError::corrupt(format!("it cannot be decrypted: {other}")),
+        })
 }
 
 fn read_error(e: std::io::Error) -> BackupError {
@@ -236,8 +285,8 @@ impl<R: BufRead> BackupReader<R> {
 }
 
 /// Reads the whole file and checks every sum; returns its manifest.
-pub fn verify_file(path: &Path) -> Result<Manifest, BackupError> {
-    let mut reader = open(path, false)?;
+pub fn verify_file(path: &Path, identity: Option<&Path>) -> Result<Manifest, BackupError> {
+    let mut reader = open(path, identity, false)?;
     while reader.next_event()?.is_some() {}
     reader.manifest().cloned().ok_or(BackupError::Truncated)
 }

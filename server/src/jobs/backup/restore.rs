@@ -52,6 +52,8 @@ pub struct RestoreOptions {
     pub yes: bool,
     /// Where the backup's uploads go.
     pub uploads_dir: PathBuf,
+    /// The age identity file, for an encrypted backup.
+    pub age_identity: Option<PathBuf>,
     pub show_progress: bool,
 }
 
@@ -146,9 +148,11 @@ pub async fn restore(
     options: &RestoreOptions,
 ) -> Result<RestoreReport, BackupError> {
     let checked = path.to_path_buf();
-    let manifest = tokio::task::spawn_blocking(move || read::verify_file(&checked))
-        .await
-        .map_err(|e| BackupError::Io(format!("reading the backup failed: {e}")))??;
+    let identity = options.age_identity.clone();
+    let manifest =
+        tokio::task::spawn_blocking(move || read::verify_file(&checked, identity.as_deref()))
+            .await
+            .map_err(|e| BackupError::Io(format!("reading the backup failed: {e}")))??;
     let version = version_index(&manifest.migration_version)?;
     let applied = applied_migrations(target).await?;
     if let Some(unknown) = applied.iter().find(|v| version_index(v).is_err()) {
@@ -247,10 +251,11 @@ enum Load {
 /// batches.
 fn spawn_reader(
     path: PathBuf,
+    identity: Option<PathBuf>,
     tx: mpsc::Sender<Load>,
 ) -> tokio::task::JoinHandle<Result<(), BackupError>> {
     tokio::task::spawn_blocking(move || {
-        let mut reader = read::open(&path, true)?;
+        let mut reader = read::open(&path, identity.as_deref(), true)?;
         let mut batch: Vec<Vec<Cell>> = Vec::new();
         let mut per_insert = MAX_ROWS_PER_INSERT;
         let stopped = || BackupError::Io("the restore stopped".into());
@@ -378,7 +383,7 @@ async fn load_in(
         ProgressBar::hidden()
     };
     let (tx, mut rx) = mpsc::channel(8);
-    let reader = spawn_reader(path.to_path_buf(), tx);
+    let reader = spawn_reader(path.to_path_buf(), options.age_identity.clone(), tx);
     let mut current: Option<(String, Vec<Column>)> = None;
     let mut files = 0usize;
     let mut loading: Result<(), BackupError> = Ok(());
