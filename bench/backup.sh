@@ -62,7 +62,7 @@ fresh_db() {
 }
 client() { mariadb --protocol=tcp -h127.0.0.1 -P3306 -u"$MARIADB_USER" -p"$MARIADB_PASSWORD" "$@"; }
 
-export WINKEL_UPLOADS_DIR=$work/uploads WINKEL_BACKUP_DIR=$work/backups WINKEL_SCHEDULER=off
+export WINKEL_UPLOADS_DIR=$work/seed-uploads WINKEL_BACKUP_DIR=$work/backups WINKEL_SCHEDULER=off
 DATABASE_URL=$(mariadb_url "$SOURCE")
 export DATABASE_URL
 
@@ -76,8 +76,9 @@ if [ "$reseed" = 1 ] || [ "$have_customers" != "$CUSTOMERS" ]; then
 else
   log "reusing $SOURCE ($CUSTOMERS customers)"
 fi
-# The demo pictures of the seed: the same uploads for every run.
-"$BIN" seed --demo >/dev/null 2>&1 || true
+# mariadb-dump carries no files: our backups are timed with an empty
+# uploads folder, so both hold the database only.
+export WINKEL_UPLOADS_DIR=$work/uploads
 
 # timed NAME COMMAND...: runs under /usr/bin/time -v; sets SECONDS_<NAME>
 # and PEAK_KB_<NAME>.
