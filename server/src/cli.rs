@@ -48,6 +48,11 @@ pub enum Command {
         #[arg(long, requires = "customers")]
         orders: Option<u64>,
     },
+    /// Backups of the database and the uploads (AVG-20).
+    Backup {
+        #[command(subcommand)]
+        command: BackupCommand,
+    },
     /// The retention sweep (AVG-14/15): delete and anonymise what is past
     /// the term set in the CMS.
     Retention {
@@ -69,6 +74,32 @@ pub enum RetentionCommand {
         /// Print the report as JSON on standard output, with the ids.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// Take a backup now, verify it and remove the oldest beyond the kept
+    /// count (the server also takes one nightly).
+    Create,
+    /// The backups in WINKEL_BACKUP_DIR, oldest first: name, size.
+    List,
+    /// Read a backup completely and check every checksum.
+    Verify {
+        /// A name from `winkel backup list`, or a path.
+        name: String,
+    },
+    /// Restore a backup into an empty database, or over this one with --yes.
+    /// Erasures made after the backup are applied again.
+    Restore {
+        /// A name from `winkel backup list`, or a path.
+        name: String,
+        /// Restore into this database instead of DATABASE_URL.
+        #[arg(long, value_name = "DATABASE_URL")]
+        into: Option<String>,
+        /// Replace the data of a database that is not empty.
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -192,6 +223,7 @@ pub async fn run() -> Result<(), CliError> {
             }
             Ok(())
         }
+        Command::Backup { command } => backup(&config, command).await,
         Command::Retention {
             command:
                 RetentionCommand::Run {
@@ -227,7 +259,10 @@ async fn serve(config: &Config) -> Result<(), CliError> {
     if config.scheduler {
         jobs::scheduler::spawn(
             db.clone(),
-            vec![jobs::retention::nightly(config.retention_at)],
+            vec![
+                jobs::retention::nightly(config.retention_at),
+                jobs::backup::nightly(config.backup_at, config.backup()),
+            ],
         );
     } else {
         tracing::info!("WINKEL_SCHEDULER=off: nightly jobs run elsewhere");
@@ -242,6 +277,87 @@ async fn serve(config: &Config) -> Result<(), CliError> {
     let router = http::router(options, db, server_config);
     tracing::info!("Winkel serves on http://{addr}");
     http::serve(router, addr).await
+}
+
+async fn backup(config: &Config, command: BackupCommand) -> Result<(), CliError> {
+    use jobs::backup;
+    let settings = config.backup();
+    match command {
+        BackupCommand::Create => {
+            let db = db::connect(&config.database_url).await?;
+            db::migrate(&db).await?;
+            backup::create_cli(&db, &settings).await
+        }
+        BackupCommand::List => {
+            for listed in backup::list(&settings.dir)? {
+                println!("{}\t{}", listed.name, backup::human_size(listed.size));
+            }
+            Ok(())
+        }
+        BackupCommand::Verify { name } => {
+            let path = settings.resolve(&name);
+            let identity = settings.age_identity.clone();
+            let manifest = tokio::task::spawn_blocking(move || {
+                backup::read::verify_file(&path, identity.as_deref())
+            })
+            .await
+            .map_err(|e| CliError::Job(e.to_string()))??;
+            let rows: u64 = manifest.tables.iter().map(|t| t.rows).sum();
+            eprintln!(
+                "{name}: verified: {} tables, {rows} rows, {} files, schema {}, taken {} UTC",
+                manifest.tables.len(),
+                manifest.files.len(),
+                manifest.migration_version,
+                manifest.created_at
+            );
+            Ok(())
+        }
+        BackupCommand::Restore { name, into, yes } => {
+            let path = settings.resolve(&name);
+            if !path.is_file() {
+                return Err(CliError::Job(format!(
+                    "no backup {name} (see winkel backup list)"
+                )));
+            }
+            // Restoring --into another database: the erasures of the shop's
+            // own database (DATABASE_URL) must survive there too, so it is
+            // read when reachable. Unreachable, only the target's and the
+            // backup's own tombstones count, and we say so.
+            let (target, sources) = match &into {
+                Some(url) => {
+                    let target = db::connect(url).await?;
+                    let sources = match db::connect(&config.database_url).await {
+                        Ok(source) => vec![source],
+                        Err(error) => {
+                            eprintln!(
+                                "warning: DATABASE_URL is unreachable ({error}); erasures made there after the backup are not replayed"
+                            );
+                            Vec::new()
+                        }
+                    };
+                    (target, sources)
+                }
+                None => (db::connect(&config.database_url).await?, Vec::new()),
+            };
+            let options = backup::RestoreOptions {
+                yes,
+                uploads_dir: config.uploads_dir.clone(),
+                age_identity: settings.age_identity.clone(),
+                show_progress: true,
+            };
+            let report = backup::restore(&target, &path, &sources, &options).await?;
+            eprintln!(
+                "restored {name}: {} rows, {} files (schema {}, migrated to {}); {} customers erased again, {} erasures kept",
+                report.rows,
+                report.files,
+                report.migration_version,
+                migrations::latest_version(),
+                report.erased_again,
+                report.tombstones
+            );
+            Ok(())
+        }
+    }
 }
 
 /// An application error as one line for the terminal, field by field.

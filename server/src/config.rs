@@ -25,6 +25,16 @@ pub struct Config {
     /// `WINKEL_RETENTION_AT`: Amsterdam local time of the nightly retention
     /// sweep (default 03:00).
     pub retention_at: NaiveTime,
+    /// `WINKEL_BACKUP_DIR`: where backups go (default `data/backups`);
+    /// never inside the site root or the uploads folder.
+    pub backup_dir: PathBuf,
+    /// `WINKEL_BACKUP_AT`: Amsterdam local time of the nightly backup
+    /// (default 04:00, after the retention sweep).
+    pub backup_at: NaiveTime,
+    /// `WINKEL_BACKUP_AGE_RECIPIENT` and `WINKEL_BACKUP_AGE_IDENTITY`: see
+    /// [`crate::jobs::backup::BackupConfig`].
+    pub backup_age_recipient: Option<String>,
+    pub backup_age_identity: Option<PathBuf>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -74,6 +84,11 @@ impl Config {
         Ok(Self {
             scheduler,
             retention_at: local_time("WINKEL_RETENTION_AT", "03:00")?,
+            backup_at: local_time("WINKEL_BACKUP_AT", "04:00")?,
+            backup_age_recipient: env("WINKEL_BACKUP_AGE_RECIPIENT"),
+            backup_age_identity: env("WINKEL_BACKUP_AGE_IDENTITY").map(PathBuf::from),
+            backup_dir: env("WINKEL_BACKUP_DIR")
+                .map_or_else(|| PathBuf::from("data/backups"), PathBuf::from),
             cms_idle: std::time::Duration::from_secs(idle_minutes * 60),
             database_url: env("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             uploads_dir: env("WINKEL_UPLOADS_DIR")
@@ -82,6 +97,21 @@ impl Config {
             leptos_toml: env("WINKEL_LEPTOS_TOML")
                 .map_or_else(|| PathBuf::from("Leptos.toml"), PathBuf::from),
         })
+    }
+
+    /// The backup folder and what a backup takes along.
+    pub fn backup(&self) -> crate::jobs::backup::BackupConfig {
+        let site_root = self
+            .leptos_options()
+            .map(|o| PathBuf::from(o.site_root.as_ref()))
+            .unwrap_or_else(|_| PathBuf::from("target/site"));
+        crate::jobs::backup::BackupConfig {
+            dir: self.backup_dir.clone(),
+            uploads_dir: self.uploads_dir.clone(),
+            public_dirs: vec![site_root],
+            age_recipient: self.backup_age_recipient.clone(),
+            age_identity: self.backup_age_identity.clone(),
+        }
     }
 
     /// Leptos options: Leptos.toml when present (the deployed binary), with

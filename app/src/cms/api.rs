@@ -398,6 +398,19 @@ pub async fn cms_save_settings(
 }
 
 /// Counts only, no personal data: open to every staff member.
+/// The backup section of the settings screen (AVG-20).
+#[server(endpoint = "cms_backup_status")]
+pub async fn cms_backup_status() -> Result<super::models::BackupStatus, AppError> {
+    let result = async {
+        let (state, _) = staff_auth::require(Right::SettingsView).await?;
+        Ok(super::models::BackupStatus {
+            last: services::dashboard::last_run(&state.db, "backup").await?,
+            keep: services::settings::load(&state.db).await?.backups_keep,
+        })
+    };
+    reply(result.await)
+}
+
 #[server(endpoint = "cms_dashboard")]
 pub async fn cms_dashboard() -> Result<Dashboard, AppError> {
     let result = async {

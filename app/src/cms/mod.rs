@@ -663,6 +663,33 @@ fn SettingsScreen(view: models::SettingsView) -> impl IntoView {
             </ActionForm>
             <p class="hint">{t.reveal_hint}</p>
         </section>
+        <BackupSection/>
+    }
+}
+
+/// AVG-20: the last backup (name, size, verified or why it failed) and how
+/// many are kept; its own request, so that it stands apart from the form.
+#[component]
+fn BackupSection() -> impl IntoView {
+    let t = text();
+    let status = Resource::new(|| (), |_| api::cms_backup_status());
+    view! {
+        <section class="backup-status">
+            <h2>{t.backups}</h2>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    match status.await {
+                        Ok(s) => view! {
+                            <dl class="order-facts">
+                                <JobLine label=t.last_backup status=s.last/>
+                                <dt>{t.backups_kept}</dt><dd>{s.keep}</dd>
+                            </dl>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 

@@ -117,6 +117,14 @@ pub struct JobStatus {
     pub summary: String,
 }
 
+/// AVG-20 on the settings screen: the last backup (its summary holds the
+/// name, size and whether it verified) and how many are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupStatus {
+    pub last: Option<JobStatus>,
+    pub keep: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub orders_today: u64,

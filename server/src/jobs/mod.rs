@@ -1,6 +1,7 @@
 //! Long-running command-line jobs. Each shows progress on a terminal and
 //! leaves the database consistent when interrupted.
 
+pub mod backup;
 pub mod import;
 pub mod population;
 pub mod progress;

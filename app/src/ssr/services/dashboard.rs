@@ -7,7 +7,8 @@ use crate::ssr::entities::{job_run, order, question};
 use chrono::{Duration, NaiveDateTime};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
-async fn last_run(db: &impl ConnectionTrait, job: &str) -> Result<Option<JobStatus>, AppError> {
+/// The latest run of a job, finished or not.
+pub async fn last_run(db: &impl ConnectionTrait, job: &str) -> Result<Option<JobStatus>, AppError> {
     let run = job_run::Entity::find()
         .filter(job_run::Column::Job.eq(job))
         .order_by_desc(job_run::Column::StartedAt)
