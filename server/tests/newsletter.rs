@@ -23,6 +23,7 @@ on_both_databases!(
     unsubscribe_by_page_and_by_one_click,
     known_and_unknown_addresses_get_the_same_answer,
     unconfirmed_subscriptions_are_removed_after_a_week,
+    the_newsletter_box_of_an_account_asks_for_confirmation,
 );
 
 /// The link after `marker` in a mail (8bit text, one link per line).
@@ -461,5 +462,73 @@ async fn unconfirmed_subscriptions_are_removed_after_a_week(backend: Backend) {
             .unwrap(),
         newsletter::Purged::default()
     );
+    app.finish().await;
+}
+
+async fn the_newsletter_box_of_an_account_asks_for_confirmation(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let mut client = app.client();
+    let person = [
+        ("email", "fenna@example.nl"),
+        ("first_name", "Fenna"),
+        ("last_name", "Visser"),
+        ("street", "Lindengracht"),
+        ("house_number", "77"),
+        ("postcode", "1015KK"),
+        ("city", "Amsterdam"),
+        ("country", "NL"),
+        ("phone", "020-5551234"),
+    ];
+    let mut form = person.to_vec();
+    form.extend([("password", "vier koeien in de wei"), ("newsletter", "on")]);
+    let res = client.call("register", &form).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(
+        subscriber(&app, "fenna@example.nl")
+            .await
+            .unwrap()
+            .newsletter,
+        "pending"
+    );
+    assert_eq!(app.mails().len(), 1, "the confirmation mail");
+    // Registering the same address again sends nothing (and says the same).
+    let again = client.call("register", &form).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(app.mails().len(), 1);
+
+    let login = client
+        .call(
+            "login",
+            &[
+                ("email", "fenna@example.nl"),
+                ("password", "vier koeien in de wei"),
+            ],
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    // Unticked: no subscription, no mail; ticked again: a new confirmation.
+    let off = client.call("update_profile", &person).await;
+    assert_eq!(off.status, StatusCode::OK, "{}", off.body);
+    assert_eq!(off.json()["newsletter"], "none");
+    let mut on = person.to_vec();
+    on.push(("newsletter", "on"));
+    let res = client.call("update_profile", &on).await;
+    assert_eq!(res.json()["newsletter"], "pending");
+    let mails = app.mails();
+    assert_eq!(mails.len(), 2);
+    let confirm = link(&mails[1], "https://winkel.example/newsletter/confirm?t=");
+    let res = client
+        .call("newsletter_confirm", &[("token", &token(&confirm))])
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let fenna = subscriber(&app, "fenna@example.nl").await.unwrap();
+    assert_eq!(fenna.newsletter, "subscribed");
+    assert!(fenna.newsletter_consent_at.is_some());
+    // Saving the profile again keeps the subscription and sends nothing.
+    let res = client.call("update_profile", &on).await;
+    assert_eq!(res.json()["newsletter"], "subscribed");
+    assert_eq!(app.mails().len(), 2);
     app.finish().await;
 }

@@ -238,11 +238,54 @@ pub async fn subscribe(
         }
     };
     txn.commit().await?;
+    send_confirmation(db, mailer, secret, public_url, &subscriber, now).await
+}
+
+/// Mails the confirmation link (with an unsubscribe link) to a customer
+/// whose wish is pending: after the newsletter form, registration or
+/// "Mijn account".
+pub async fn send_confirmation(
+    db: &impl ConnectionTrait,
+    mailer: &Mailer,
+    secret: &[u8],
+    public_url: &str,
+    customer: &customer::Model,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
     let shop_name = super::settings::load(db).await?.shop_name;
-    let links = links(secret, public_url, &subscriber, now)?;
+    let links = links(secret, public_url, customer, now)?;
     mailer
-        .send(&confirmation_mail(&shop_name, &subscriber, &links))
+        .send(&confirmation_mail(&shop_name, customer, &links))
         .await
+}
+
+/// Sends the confirmation mail when a customer's own form (registration,
+/// "Mijn account") has just made their newsletter wish pending.
+pub async fn confirm_new_wish(
+    state: &crate::ssr::AppState,
+    customer_id: i32,
+    was: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let Some(customer) = customer::Entity::find_by_id(customer_id)
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(());
+    };
+    if customer.newsletter != "pending" || was == "pending" {
+        return Ok(());
+    }
+    let secret = link_secret(&state.db, state.config.link_secret.as_deref()).await?;
+    send_confirmation(
+        &state.db,
+        &state.config.mailer,
+        &secret,
+        &state.config.public_url,
+        &customer,
+        now,
+    )
+    .await
 }
 
 /// The confirmation link was followed: subscribed, with the moment of
