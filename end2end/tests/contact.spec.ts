@@ -29,8 +29,8 @@ const MSG = {
   required: 'Dit veld is verplicht.',
   email: 'Vul een geldig e-mailadres in',
   requested: 'we hebben je een e-mail gestuurd',
-  confirmed: 'Je aanmelding is bevestigd.',
-  unsubscribed: 'Je bent afgemeld.',
+  confirmed: 'Je aanmelding is bevestigd. Welkom!',
+  unsubscribed: 'Je bent afgemeld. Je ontvangt onze nieuwsbrief niet meer.',
   answered: 'Het antwoord is verstuurd.',
 };
 
@@ -153,6 +153,7 @@ test.describe('without JavaScript', () => {
     await page.goto(linkIn(mail, '/newsletter/unsubscribe?t='));
     await page.getByRole('button', { name: 'Afmelden' }).click();
     await expect(page).toHaveURL(/\/newsletter\?unsubscribed=1$/);
+    await expect(page.getByRole('status')).toHaveText(MSG.unsubscribed);
   });
 });
 
@@ -232,8 +233,19 @@ test('XSS payloads in every public form and in CMS content render as text and ne
   await guard(shopper, dialogs);
   await guard(owner, dialogs);
 
-  // Contact form.
+  // The detector works: a payload the page did render as HTML is caught.
   await visit(shopper, '/contact');
+  await shopper.evaluate((html) => {
+    const probe = document.createElement('div');
+    probe.innerHTML = html;
+    document.body.appendChild(probe);
+  }, XSS.img);
+  await expect.poll(() => dialogs.length).toBe(1);
+  expect(await shopper.evaluate(() => (window as unknown as { __xss: number }).__xss)).toBe(1);
+  dialogs.length = 0;
+  await visit(shopper, '/contact');
+
+  // Contact form.
   await fillContact(shopper, {
     first_name: XSS.script,
     last_name: XSS.img,

@@ -180,6 +180,9 @@ async fn serve(config: &Config) -> Result<(), CliError> {
         Some(dir) => tracing::info!("no WINKEL_SMTP_URL: mail is written to {}", dir.display()),
         None => tracing::info!("mail goes out over SMTP"),
     }
+    if config.public_url.is_none() {
+        tracing::warn!("WINKEL_PUBLIC_URL is not set: links in mails point to http://{addr}");
+    }
     let server_config = ServerConfig {
         cms_idle: config.cms_idle,
         database_url: config.database_url.clone(),
