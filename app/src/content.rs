@@ -10,9 +10,20 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 /// Paths the shop itself uses; no page may take them.
-pub const RESERVED_SLUGS: [&str; 11] = [
-    "products", "cart", "checkout", "orders", "account", "cms", "api", "uploads", "pkg", "healthz",
+pub const RESERVED_SLUGS: [&str; 13] = [
+    "products",
+    "cart",
+    "checkout",
+    "orders",
+    "account",
+    "cms",
+    "api",
+    "uploads",
+    "pkg",
+    "healthz",
     "privacy",
+    "contact",
+    "newsletter",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

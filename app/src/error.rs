@@ -31,6 +31,14 @@ pub enum AppError {
     PasswordChangeRequired,
     #[error("too many requests; retry after {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
+    /// A mail could not be sent (the mail server refused or is down);
+    /// logged on the server, told to the user plainly.
+    #[error("mail could not be sent")]
+    MailFailed,
+    /// A signed link (newsletter confirmation, unsubscribe) was altered or
+    /// has expired.
+    #[error("invalid or expired link")]
+    InvalidLink,
     /// Something failed on the server; the details are in the server log
     /// only, never sent to the browser.
     #[error("internal error")]
@@ -49,6 +57,8 @@ impl AppError {
             Self::Unauthorized | Self::InvalidCredentials => 401,
             Self::Forbidden | Self::PasswordChangeRequired => 403,
             Self::RateLimited { .. } => 429,
+            Self::MailFailed => 503,
+            Self::InvalidLink => 400,
             Self::Internal => 500,
             Self::Request(_) => 400,
         }

@@ -112,6 +112,12 @@ pub fn error_message(error: &AppError) -> String {
                 retry_after_secs.div_ceil(60)
             )
         }
+        AppError::MailFailed => {
+            "De e-mail kon nu niet worden verstuurd. Probeer het later opnieuw.".into()
+        }
+        AppError::InvalidLink => {
+            "Deze link klopt niet of is verlopen. Vraag zo nodig een nieuwe aan.".into()
+        }
         AppError::Internal => "Er ging iets mis aan onze kant. Probeer het later opnieuw.".into(),
         AppError::Request(_) => "Het verzoek kon niet worden verwerkt. Probeer het opnieuw.".into(),
     }

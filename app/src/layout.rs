@@ -53,6 +53,10 @@ pub fn Footer() -> impl IntoView {
                 <A href="/privacy">"Privacyverklaring"</A>
                 " · "
                 <A href="/over-ons">"Over ons"</A>
+                " · "
+                <A href="/contact">{crate::contact::text::text().footer_link}</A>
+                " · "
+                <A href="/newsletter">{crate::newsletter::text::text().footer_link}</A>
             </p>
         </footer>
     }

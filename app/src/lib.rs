@@ -10,6 +10,7 @@ compile_error!("features `ssr` and `hydrate` are mutually exclusive");
 pub mod account;
 pub mod clock;
 pub mod cms;
+pub mod contact;
 pub mod content;
 pub mod customer;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod i18n;
 pub mod layout;
 pub mod money;
 pub mod privacy;
+pub mod newsletter;
 pub mod shop;
 pub mod validate;
 
@@ -28,17 +30,20 @@ use account::{
     AccountDeletedPage, AccountOrderPage, AccountPage, DeleteAccountPage, LoginPage, LogoutPage,
     RegisterPage,
 };
+use cms::questions::{CmsQuestionPage, CmsQuestionsPage};
 use cms::{
     CmsAuditPage, CmsCatalogPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginPage,
     CmsOrderPage, CmsOrdersPage, CmsPagePage, CmsPagesPage, CmsProductPage, CmsSettingsPage,
     CmsShell, CmsStaffPage,
 };
+use contact::ContactPage;
 use content::{ContentPage, PrivacyPage};
 use layout::{Footer, Header, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
+use newsletter::{NewsletterConfirmPage, NewsletterPage, NewsletterUnsubscribePage};
 use shop::{CartChanged, CartPage, CheckoutPage, HomePage, OrderPage, ProductPage};
 
 /// The HTML document around the app, rendered on the server.
@@ -109,6 +114,10 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/account/delete") view=DeleteAccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/deleted") view=AccountDeletedPage ssr=SsrMode::Async/>
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/contact") view=ContactPage ssr=SsrMode::Async/>
+                    <Route path=path!("/newsletter") view=NewsletterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/newsletter/confirm") view=NewsletterConfirmPage ssr=SsrMode::Async/>
+                    <Route path=path!("/newsletter/unsubscribe") view=NewsletterUnsubscribePage ssr=SsrMode::Async/>
                     <Route path=path!("/cms/login") view=CmsLoginPage ssr=SsrMode::Async/>
                     <ParentRoute path=path!("/cms") view=CmsShell ssr=SsrMode::Async>
                         <Route path=path!("") view=CmsDashboard/>
@@ -116,6 +125,8 @@ fn Frame() -> impl IntoView {
                         <Route path=path!("customers/:id") view=CmsCustomerPage/>
                         <Route path=path!("orders") view=CmsOrdersPage/>
                         <Route path=path!("orders/:id") view=CmsOrderPage/>
+                        <Route path=path!("questions") view=CmsQuestionsPage/>
+                        <Route path=path!("questions/:id") view=CmsQuestionPage/>
                         <Route path=path!("staff") view=CmsStaffPage/>
                         <Route path=path!("audit") view=CmsAuditPage/>
                         <Route path=path!("settings") view=CmsSettingsPage/>

@@ -269,9 +269,23 @@ async fn serve(config: &Config) -> Result<(), CliError> {
     }
 
     let addr = options.site_addr;
+    let mailer = config.mailer()?;
+    match mailer.folder_path() {
+        Some(dir) => tracing::info!("no WINKEL_SMTP_URL: mail is written to {}", dir.display()),
+        None => tracing::info!("mail goes out over SMTP"),
+    }
+    if config.public_url.is_none() {
+        tracing::warn!("WINKEL_PUBLIC_URL is not set: links in mails point to http://{addr}");
+    }
     let server_config = ServerConfig {
         cms_idle: config.cms_idle,
         database_url: config.database_url.clone(),
+        mailer: std::sync::Arc::new(mailer),
+        public_url: config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}")),
+        link_secret: config.secret.clone(),
         ..ServerConfig::new(config.uploads_dir.clone())
     };
     let router = http::router(options, db, server_config);

@@ -35,6 +35,16 @@ pub struct Config {
     /// [`crate::jobs::backup::BackupConfig`].
     pub backup_age_recipient: Option<String>,
     pub backup_age_identity: Option<PathBuf>,
+    /// `WINKEL_SMTP_URL`: mail goes out over SMTP when set.
+    pub smtp_url: Option<String>,
+    /// `WINKEL_MAIL_FROM`: the sender of the shop's mail.
+    pub mail_from: String,
+    /// `WINKEL_MAIL_DIR`: without SMTP, mails are written here as `.eml`.
+    pub mail_dir: PathBuf,
+    /// `WINKEL_PUBLIC_URL`: the shop's address in links in mails.
+    pub public_url: Option<String>,
+    /// `WINKEL_SECRET`: the key of signed links (newsletter).
+    pub secret: Option<String>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -96,6 +106,31 @@ impl Config {
             addr,
             leptos_toml: env("WINKEL_LEPTOS_TOML")
                 .map_or_else(|| PathBuf::from("Leptos.toml"), PathBuf::from),
+            smtp_url: env("WINKEL_SMTP_URL"),
+            mail_from: env("WINKEL_MAIL_FROM")
+                .unwrap_or_else(|| app::ssr::mailer::DEFAULT_FROM.to_owned()),
+            mail_dir: env("WINKEL_MAIL_DIR")
+                .map_or_else(|| PathBuf::from("data/mail"), PathBuf::from),
+            public_url: match env("WINKEL_PUBLIC_URL") {
+                None => None,
+                Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                    Some(url.trim_end_matches('/').to_owned())
+                }
+                Some(url) => {
+                    return Err(CliError::Config(format!(
+                        "WINKEL_PUBLIC_URL must start with http:// or https://, got {url}"
+                    )))
+                }
+            },
+            secret: match env("WINKEL_SECRET") {
+                Some(s) if s.len() < 32 => {
+                    return Err(CliError::Config(
+                        "WINKEL_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)"
+                            .into(),
+                    ))
+                }
+                other => other,
+            },
         })
     }
 
@@ -112,6 +147,16 @@ impl Config {
             age_recipient: self.backup_age_recipient.clone(),
             age_identity: self.backup_age_identity.clone(),
         }
+    }
+
+    /// The mailer of this configuration: SMTP, or the mail folder.
+    pub fn mailer(&self) -> Result<app::ssr::mailer::Mailer, CliError> {
+        app::ssr::mailer::Mailer::new(
+            self.smtp_url.as_deref(),
+            &self.mail_from,
+            self.mail_dir.clone(),
+        )
+        .map_err(|e| CliError::Config(e.to_string()))
     }
 
     /// Leptos options: Leptos.toml when present (the deployed binary), with

@@ -53,6 +53,12 @@ pub fn router(
     Router::new()
         .route("/healthz", get(healthz))
         .route("/account/export", get(export_account))
+        // RFC 8058 one-click unsubscribe: mail clients POST to the link of
+        // the `List-Unsubscribe` header. Its GET is the page with a button.
+        .route(
+            "/newsletter/unsubscribe",
+            axum::routing::post(one_click_unsubscribe),
+        )
         .route(
             "/cms/products/{id}/image",
             axum::routing::post(upload_product_image)
@@ -270,6 +276,33 @@ async fn upload_product_image(
         },
     };
     Redirect::to(&format!("/cms/catalog/products/{id}?upload={outcome}")).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct UnsubscribeQuery {
+    t: Option<String>,
+}
+
+/// The one-click unsubscribe of RFC 8058: the signed token in the URL is
+/// the authorisation; the body (`List-Unsubscribe=One-Click`) is ignored.
+async fn one_click_unsubscribe(
+    State(state): State<AppState>,
+    axum::extract::Query(query): axum::extract::Query<UnsubscribeQuery>,
+) -> Response {
+    let token = query.t.unwrap_or_default();
+    let outcome = async {
+        let secret = app::ssr::services::newsletter::link_secret(
+            &state.db,
+            state.config.link_secret.as_deref(),
+        )
+        .await?;
+        app::ssr::services::newsletter::unsubscribe(&state.db, &secret, &token, app::ssr::now_utc())
+            .await
+    };
+    match outcome.await {
+        Ok(()) => (StatusCode::OK, app::newsletter::text::text().unsubscribed).into_response(),
+        Err(e) => error_response(&e),
+    }
 }
 
 fn error_response(error: &AppError) -> Response {

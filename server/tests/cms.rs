@@ -64,6 +64,7 @@ const SAMPLE_ARGUMENTS: &[(&str, &str)] = &[
     ("title", "Titel"),
     ("body_markdown", ""),
     ("published", "on"),
+    ("answer", "Bedankt voor je vraag."),
 ];
 
 async fn owner(app: &TestApp) -> Client {

@@ -27,7 +27,15 @@ pub async fn register(
     password: String,
 ) -> Result<(), AppError> {
     let result = async {
-        accounts::register(&db()?, &input, &password, now_utc()).await?;
+        let state = state::state()?;
+        let registered = accounts::register(&state.db, &input, &password, now_utc()).await?;
+        // Double opt-in: a new account that asked for the newsletter gets
+        // the confirmation mail (an existing one gets nothing: the answer
+        // must not differ).
+        if let accounts::Registered::Created(id) = registered {
+            crate::ssr::services::newsletter::confirm_new_wish(&state, id, "none", now_utc())
+                .await?;
+        }
         leptos_axum::redirect("/login?registered=1");
         Ok(())
     };
@@ -75,9 +83,13 @@ pub async fn get_profile() -> Result<Profile, AppError> {
 #[server(endpoint = "update_profile")]
 pub async fn update_profile(#[server(flatten)] input: CustomerInput) -> Result<Profile, AppError> {
     let result = async {
-        let db = db()?;
-        let customer = auth::require_customer(&db, &session().await?).await?;
-        accounts::update_profile(&db, customer, &input).await
+        let state = state::state()?;
+        let customer = auth::require_customer(&state.db, &session().await?).await?;
+        let (id, was) = (customer.id, customer.newsletter.clone());
+        let profile = accounts::update_profile(&state.db, customer, &input).await?;
+        // Ticking the newsletter box asks for it; the mail confirms it.
+        crate::ssr::services::newsletter::confirm_new_wish(&state, id, &was, now_utc()).await?;
+        Ok(profile)
     };
     reply(result.await)
 }

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod models;
+pub mod questions;
 pub mod rules;
 pub mod text;
 
@@ -111,6 +112,7 @@ fn CmsNav(member: StaffMember) -> impl IntoView {
             <A href="/cms">{t.dashboard}</A>
             {member.allows(Right::CustomersView).then(|| view! { <A href="/cms/customers">{t.customers}</A> })}
             {member.allows(Right::OrdersView).then(|| view! { <A href="/cms/orders">{t.orders}</A> })}
+            {member.allows(Right::CustomersView).then(|| view! { <A href="/cms/questions">{questions::QUESTIONS_NL.title}</A> })}
             {member.allows(Right::CatalogEdit).then(|| view! { <A href="/cms/catalog">{t.catalog}</A> })}
             {member.allows(Right::PagesEdit).then(|| view! { <A href="/cms/pages">{t.pages}</A> })}
             {member.allows(Right::StaffManage).then(|| view! { <A href="/cms/staff">{t.staff}</A> })}

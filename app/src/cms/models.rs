@@ -179,3 +179,43 @@ pub struct ProductInput {
     pub stock: Option<String>,
     pub active: Option<String>,
 }
+
+/// One line of the question list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionRow {
+    pub id: i32,
+    pub created_at: NaiveDateTime,
+    /// "open", "answered" or "closed".
+    pub status: String,
+    pub name: String,
+    /// The start of the question.
+    pub excerpt: String,
+}
+
+/// A page of questions, newest first; `next_before` continues it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionPage {
+    pub rows: Vec<QuestionRow>,
+    pub next_before: Option<i32>,
+}
+
+/// A question with its asker's contact data (the fields the contact form
+/// asks), for answering it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionDetail {
+    pub id: i32,
+    pub status: String,
+    pub body: String,
+    pub answer: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub answered_at: Option<NaiveDateTime>,
+    pub can_answer: bool,
+    pub can_close: bool,
+    pub customer_id: i32,
+    /// "customer" or "prospect".
+    pub customer_kind: String,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub company_name: Option<String>,
+}

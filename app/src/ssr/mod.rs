@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod entities;
 pub mod login_throttle;
+pub mod mailer;
 pub mod markdown;
 pub mod page_cache;
 pub mod password;

@@ -1,6 +1,7 @@
 //! Application state, provided to every server function as context.
 
 use super::login_throttle::LoginThrottle;
+use super::mailer::Mailer;
 use super::page_cache::PageCache;
 use crate::error::AppError;
 use axum::extract::FromRef;
@@ -21,6 +22,15 @@ pub struct ServerConfig {
     pub cms_idle: std::time::Duration,
     /// The database URL, shown (masked) in the CMS settings (AVG-13).
     pub database_url: String,
+    /// Sends (or, without SMTP, writes) the shop's mail.
+    pub mailer: Arc<Mailer>,
+    /// The shop's address as visitors reach it (`WINKEL_PUBLIC_URL`), for
+    /// the links in mails. Never taken from a request's `Host` header: a
+    /// forged header must not put someone else's site in our mail.
+    pub public_url: String,
+    /// `WINKEL_SECRET`: the key of signed links. Without it, one is
+    /// generated once and kept in the settings table.
+    pub link_secret: Option<String>,
 }
 
 impl ServerConfig {
@@ -30,6 +40,9 @@ impl ServerConfig {
             secure_cookies: false,
             cms_idle: std::time::Duration::from_secs(30 * 60),
             database_url: String::new(),
+            mailer: Arc::new(Mailer::folder(PathBuf::from("data/mail"))),
+            public_url: "http://127.0.0.1:3000".into(),
+            link_secret: None,
         }
     }
 }

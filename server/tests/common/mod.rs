@@ -126,6 +126,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub store: TestDb,
     pub uploads: PathBuf,
+    /// The mail folder: no SMTP in tests, every mail is a file here.
+    pub mail_dir: PathBuf,
 }
 
 pub struct Response {
@@ -159,9 +161,12 @@ impl TestApp {
         let options = leptos::config::get_configuration(root.to_str())
             .expect("Leptos.toml")
             .leptos_options;
+        let mail_dir = std::env::temp_dir().join(unique("winkel_mail"));
         let config = app::ssr::state::ServerConfig {
             // What the settings screen shows (never a real secret in tests).
             database_url: "mysql://shop:test-secret@db.example:3306/winkel_shop".into(),
+            mailer: std::sync::Arc::new(app::ssr::mailer::Mailer::folder(mail_dir.clone())),
+            public_url: "https://winkel.example".into(),
             ..app::ssr::state::ServerConfig::new(uploads.clone())
         };
         let router = winkel::http::router(options, db.clone(), config);
@@ -170,7 +175,20 @@ impl TestApp {
             db,
             store,
             uploads,
+            mail_dir,
         })
+    }
+
+    /// The mails sent so far, oldest first, as their raw text.
+    pub fn mails(&self) -> Vec<String> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.mail_dir)
+            .map(|dir| dir.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+            .collect()
     }
 
     pub fn client(&self) -> Client {
@@ -182,6 +200,7 @@ impl TestApp {
 
     pub async fn finish(self) {
         let _ = std::fs::remove_dir_all(&self.uploads);
+        let _ = std::fs::remove_dir_all(&self.mail_dir);
         self.store.drop_database().await;
     }
 }

@@ -1,0 +1,21 @@
+//! Contact server functions: thin, the work is in `ssr::services::questions`.
+
+use super::rules::ContactInput;
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::{auth, db, now_utc, reply, services::questions, session};
+use leptos::prelude::*;
+
+/// Stores a question (AVG-3): a visitor's as a prospect with their contact
+/// data, a logged-in customer's on their own record.
+#[server(endpoint = "send_question")]
+pub async fn send_question(#[server(flatten)] input: ContactInput) -> Result<(), AppError> {
+    let result = async {
+        let db = db()?;
+        let customer = auth::current_customer(&db, &session().await?).await?;
+        questions::ask(&db, customer.as_ref(), &input, now_utc()).await?;
+        leptos_axum::redirect("/contact?sent=1");
+        Ok(())
+    };
+    reply(result.await)
+}

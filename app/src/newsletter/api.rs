@@ -1,0 +1,84 @@
+//! Newsletter server functions: thin, the work is in
+//! `ssr::services::newsletter`.
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::{now_utc, reply, services::newsletter, state};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+async fn secret(state: &crate::ssr::AppState) -> Result<Vec<u8>, AppError> {
+    newsletter::link_secret(&state.db, state.config.link_secret.as_deref()).await
+}
+
+/// Subscribes (double opt-in). The answer is the same whether the address
+/// is known or not.
+#[server(endpoint = "newsletter_subscribe")]
+pub async fn newsletter_subscribe(
+    email: String,
+    first_name: Option<String>,
+) -> Result<(), AppError> {
+    let result = async {
+        let state = state::state()?;
+        newsletter::subscribe(
+            &state.db,
+            &state.config.mailer,
+            &secret(&state).await?,
+            &state.config.public_url,
+            &email,
+            first_name.as_deref(),
+            now_utc(),
+        )
+        .await?;
+        leptos_axum::redirect("/newsletter?requested=1");
+        Ok(())
+    };
+    reply(result.await)
+}
+
+/// Whether a link is intact and unexpired, before its button is shown.
+/// `purpose`: "confirm" or "unsubscribe".
+#[server(endpoint = "newsletter_check_link")]
+pub async fn newsletter_check_link(token: String, purpose: String) -> Result<(), AppError> {
+    use crate::newsletter::rules::LinkPurpose;
+    let result = async {
+        let state = state::state()?;
+        let purpose = match purpose.as_str() {
+            "confirm" => LinkPurpose::Confirm,
+            "unsubscribe" => LinkPurpose::Unsubscribe,
+            _ => return Err(AppError::InvalidLink),
+        };
+        newsletter::verify(
+            &state.db,
+            &secret(&state).await?,
+            purpose,
+            &token,
+            now_utc(),
+        )
+        .await?;
+        Ok(())
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "newsletter_confirm")]
+pub async fn newsletter_confirm(token: String) -> Result<(), AppError> {
+    let result = async {
+        let state = state::state()?;
+        newsletter::confirm(&state.db, &secret(&state).await?, &token, now_utc()).await?;
+        leptos_axum::redirect("/newsletter?confirmed=1");
+        Ok(())
+    };
+    reply(result.await)
+}
+
+#[server(endpoint = "newsletter_unsubscribe")]
+pub async fn newsletter_unsubscribe(token: String) -> Result<(), AppError> {
+    let result = async {
+        let state = state::state()?;
+        newsletter::unsubscribe(&state.db, &secret(&state).await?, &token, now_utc()).await?;
+        leptos_axum::redirect("/newsletter?unsubscribed=1");
+        Ok(())
+    };
+    reply(result.await)
+}

@@ -1,0 +1,256 @@
+//! Outgoing mail: answers to questions, newsletter confirmations. Over SMTP
+//! when `WINKEL_SMTP_URL` is set; otherwise every mail is written as an
+//! `.eml` file to a folder (`WINKEL_MAIL_DIR`), which development and the
+//! tests read instead of a mailbox.
+//!
+//! Logs name the kind of mail and the outcome, never the recipient's
+//! address or anything else personal (AVG-8 covers the logs too).
+
+use crate::error::AppError;
+use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
+use lettre::message::{Body, Mailbox};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::PathBuf;
+
+/// Where mail goes.
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Folder(PathBuf),
+}
+
+pub struct Mailer {
+    from: Mailbox,
+    transport: Transport,
+}
+
+impl std::fmt::Debug for Mailer {
+    /// Never prints the SMTP credentials.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let transport = match &self.transport {
+            Transport::Smtp(_) => "smtp".to_owned(),
+            Transport::Folder(dir) => format!("folder {}", dir.display()),
+        };
+        f.debug_struct("Mailer")
+            .field("from", &self.from.to_string())
+            .field("transport", &transport)
+            .finish()
+    }
+}
+
+/// One mail to send: plain text, to one recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    /// What kind of mail this is, for the log ("question.answer").
+    pub kind: &'static str,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// A one-click unsubscribe URL (RFC 2369 `List-Unsubscribe` and RFC 8058
+    /// `List-Unsubscribe-Post`), for newsletter mail.
+    pub unsubscribe_url: Option<String>,
+}
+
+/// Why the mailer could not be set up from the configuration.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MailerConfigError {
+    #[error("WINKEL_MAIL_FROM is not a mail address: {0}")]
+    From(String),
+    #[error("WINKEL_SMTP_URL is not a usable SMTP URL ({0}); expected e.g. smtps://user:pass@host or smtp://user:pass@host:587?tls=required")]
+    SmtpUrl(String),
+}
+
+/// The body as 8bit text when every line fits the 998 bytes RFC 5322
+/// allows: the text, and its links, stay readable in the raw mail (lettre
+/// would base64 any line over 76 characters, and a signed link is longer).
+fn eight_bit(text: &str) -> Option<Body> {
+    let crlf = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\n', "\r\n");
+    let fits = crlf.split("\r\n").all(|line| line.len() <= 998);
+    (fits && !crlf.contains('\0'))
+        .then(|| Body::dangerous_pre_encoded(crlf.into_bytes(), ContentTransferEncoding::EightBit))
+}
+
+pub const DEFAULT_FROM: &str = "Winkel <winkel@localhost>";
+
+impl Mailer {
+    /// `smtp_url` set: SMTP; otherwise the folder `mail_dir`.
+    pub fn new(
+        smtp_url: Option<&str>,
+        from: &str,
+        mail_dir: PathBuf,
+    ) -> Result<Self, MailerConfigError> {
+        let from: Mailbox = from
+            .parse()
+            .map_err(|_| MailerConfigError::From(from.to_owned()))?;
+        let transport = match smtp_url {
+            Some(url) => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    // The lettre error names the part that is wrong; it does
+                    // not repeat the password.
+                    .map_err(|e| MailerConfigError::SmtpUrl(e.to_string()))?
+                    .timeout(Some(std::time::Duration::from_secs(20)))
+                    .build(),
+            ),
+            None => Transport::Folder(mail_dir),
+        };
+        Ok(Self { from, transport })
+    }
+
+    /// Mail written to `dir` (development, tests).
+    pub fn folder(dir: PathBuf) -> Self {
+        Self {
+            from: Mailbox::new(
+                Some("Winkel".into()),
+                lettre::Address::new("winkel", "localhost")
+                    .unwrap_or_else(|_| unreachable!("a valid literal address")),
+            ),
+            transport: Transport::Folder(dir),
+        }
+    }
+
+    /// The folder mails are written to, when there is no SMTP server.
+    pub fn folder_path(&self) -> Option<&std::path::Path> {
+        match &self.transport {
+            Transport::Folder(dir) => Some(dir),
+            Transport::Smtp(_) => None,
+        }
+    }
+
+    fn message(&self, mail: &Mail) -> Result<Message, AppError> {
+        let to: Mailbox = mail.to.parse().map_err(|_| {
+            tracing::warn!(
+                kind = mail.kind,
+                "mail not sent: the recipient address is invalid"
+            );
+            AppError::MailFailed
+        })?;
+        let mut builder = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(mail.subject.clone())
+            .header(ContentType::TEXT_PLAIN);
+        if let Some(url) = &mail.unsubscribe_url {
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        let body = eight_bit(&mail.body).unwrap_or_else(|| Body::new(mail.body.clone()));
+        builder.body(body).map_err(|error| {
+            tracing::error!(kind = mail.kind, %error, "mail could not be built");
+            AppError::MailFailed
+        })
+    }
+
+    /// Sends one mail. A failure is logged (without the address) and comes
+    /// back as `AppError::MailFailed`, which tells the user plainly.
+    pub async fn send(&self, mail: &Mail) -> Result<(), AppError> {
+        let message = self.message(mail)?;
+        match &self.transport {
+            Transport::Smtp(smtp) => match smtp.send(message).await {
+                Ok(_) => {
+                    tracing::info!(kind = mail.kind, "mail sent");
+                    Ok(())
+                }
+                Err(error) => {
+                    tracing::error!(kind = mail.kind, %error, "sending mail failed");
+                    Err(AppError::MailFailed)
+                }
+            },
+            Transport::Folder(dir) => {
+                let name = format!(
+                    "{}-{}.eml",
+                    chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f"),
+                    crate::ssr::random_token()?
+                );
+                let written = async {
+                    tokio::fs::create_dir_all(dir).await?;
+                    tokio::fs::write(dir.join(&name), message.formatted()).await
+                };
+                match written.await {
+                    Ok(()) => {
+                        tracing::info!(kind = mail.kind, file = %name, "mail written to the mail folder");
+                        Ok(())
+                    }
+                    Err(error) => {
+                        tracing::error!(kind = mail.kind, %error, "writing mail to the mail folder failed");
+                        Err(AppError::MailFailed)
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smtp_urls_and_senders_are_checked_at_start() {
+        let dir = std::env::temp_dir();
+        assert!(Mailer::new(
+            Some("smtps://u:p@mail.example.nl"),
+            DEFAULT_FROM,
+            dir.clone()
+        )
+        .is_ok());
+        assert!(matches!(
+            Mailer::new(Some("http://mail.example.nl"), DEFAULT_FROM, dir.clone()),
+            Err(MailerConfigError::SmtpUrl(_))
+        ));
+        assert!(matches!(
+            Mailer::new(None, "geen adres", dir.clone()),
+            Err(MailerConfigError::From(_))
+        ));
+        let debug = format!(
+            "{:?}",
+            Mailer::new(Some("smtps://u:geheim@mail.example.nl"), DEFAULT_FROM, dir)
+                .map_err(|e| e.to_string())
+        );
+        assert!(!debug.contains("geheim"), "{debug}");
+    }
+
+    #[tokio::test]
+    async fn without_smtp_mail_lands_in_the_folder_with_unsubscribe_headers() {
+        let dir = std::env::temp_dir().join(format!("winkel_mailer_{}", std::process::id()));
+        let mailer = Mailer::new(None, DEFAULT_FROM, dir.clone()).map_err(|e| e.to_string());
+        let Ok(mailer) = mailer else {
+            panic!("mailer: {mailer:?}");
+        };
+        let mail = Mail {
+            kind: "test",
+            to: "an@example.nl".into(),
+            subject: "Hallo".into(),
+            body: "Tekst".into(),
+            unsubscribe_url: Some("https://winkel.example/newsletter/unsubscribe?t=x".into()),
+        };
+        assert_eq!(mailer.send(&mail).await, Ok(()));
+        let files: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        assert_eq!(files.len(), 1);
+        let text = std::fs::read_to_string(&files[0]).unwrap_or_default();
+        assert!(text.contains("Content-Transfer-Encoding: 8bit"), "{text}");
+        assert!(text.contains("\r\nTekst"), "{text}");
+        assert!(text.contains("To: an@example.nl"), "{text}");
+        assert!(
+            text.contains("List-Unsubscribe: <https://winkel.example/newsletter/unsubscribe?t=x>"),
+            "{text}"
+        );
+        assert!(text.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+        let _ = std::fs::remove_dir_all(&dir);
+        let bad = Mail {
+            to: "geen adres".into(),
+            ..mail
+        };
+        assert_eq!(mailer.send(&bad).await, Err(AppError::MailFailed));
+    }
+}

@@ -1,0 +1,256 @@
+//! Questions from the contact form (AVG-2, AVG-3): stored with their
+//! asker, listed, answered (by mail) and closed in the CMS. The CMS server
+//! functions write the audit log.
+
+use crate::cms::models::{QuestionDetail, QuestionPage, QuestionRow};
+use crate::contact::rules::{can_answer, can_close, ContactInput, ANSWER_MAX, QUESTION_STATUSES};
+use crate::error::AppError;
+use crate::ssr::entities::{customer, question};
+use crate::ssr::mailer::{Mail, Mailer};
+use crate::validate::{self as v, FieldError};
+use chrono::NaiveDateTime;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+
+pub const PAGE_SIZE: u64 = 50;
+
+/// A prospect (AVG-1: a prospective customer) holding only what the form
+/// asked. The address columns are required by the schema for customers
+/// who order; a prospect's stay empty.
+fn new_prospect(
+    data: &crate::contact::rules::ContactData,
+    now: NaiveDateTime,
+) -> customer::ActiveModel {
+    customer::ActiveModel {
+        kind: Set("prospect".into()),
+        first_name: Set(data.first_name.clone()),
+        last_name: Set(data.last_name.clone()),
+        gender: Set(None),
+        email: Set(data.email.clone()),
+        phone: Set(data.phone.clone().unwrap_or_default()),
+        phone2: Set(None),
+        company_name: Set(data.company_name.clone()),
+        vat_number: Set(None),
+        street: Set(String::new()),
+        house_number: Set(String::new()),
+        postcode: Set(String::new()),
+        city: Set(String::new()),
+        country: Set(String::new()),
+        delivery_street: Set(None),
+        delivery_house_number: Set(None),
+        delivery_postcode: Set(None),
+        delivery_city: Set(None),
+        delivery_country: Set(None),
+        newsletter: Set("none".into()),
+        newsletter_consent_at: Set(None),
+        payment_methods: Set(None),
+        created_at: Set(now),
+        last_login_at: Set(None),
+        password_hash: Set(None),
+        ..Default::default()
+    }
+}
+
+/// Stores a question. A logged-in customer's goes on their own record; a
+/// visitor becomes a new prospect, in the same transaction as the question
+/// (never a prospect without a question). A visitor is not matched to an
+/// existing record by email: whoever types an address must not add to, or
+/// change, someone else's data.
+pub async fn ask(
+    db: &DatabaseConnection,
+    logged_in: Option<&customer::Model>,
+    input: &ContactInput,
+    now: NaiveDateTime,
+) -> Result<i32, AppError> {
+    let (customer_id, body, prospect) = match logged_in {
+        Some(c) => (Some(c.id), input.validate_question()?, None),
+        None => {
+            let data = input.validate()?;
+            (None, data.question.clone(), Some(data))
+        }
+    };
+    let txn = db.begin().await?;
+    let customer_id = match (customer_id, prospect) {
+        (Some(id), _) => id,
+        (None, Some(data)) => {
+            customer::Entity::insert(new_prospect(&data, now))
+                .exec(&txn)
+                .await?
+                .last_insert_id
+        }
+        (None, None) => return Err(AppError::Internal),
+    };
+    let id = question::Entity::insert(question::ActiveModel {
+        customer_id: Set(customer_id),
+        body: Set(body),
+        status: Set("open".into()),
+        answer: Set(None),
+        created_at: Set(now),
+        answered_at: Set(None),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await?
+    .last_insert_id;
+    txn.commit().await?;
+    Ok(id)
+}
+
+fn excerpt(body: &str) -> String {
+    let mut short: String = body.chars().take(80).collect();
+    if body.chars().count() > 80 {
+        short.push('…');
+    }
+    short
+}
+
+/// Newest first, 50 a page, continuing before the id `before` (keyset
+/// paging); `status` one of open / answered / closed, anything else: all.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    status: Option<&str>,
+    before: Option<i32>,
+) -> Result<QuestionPage, AppError> {
+    let mut select = question::Entity::find()
+        .order_by_desc(question::Column::Id)
+        .limit(PAGE_SIZE + 1);
+    if let Some(status) = status.filter(|s| QUESTION_STATUSES.contains(s)) {
+        select = select.filter(question::Column::Status.eq(status));
+    }
+    if let Some(before) = before {
+        select = select.filter(question::Column::Id.lt(before));
+    }
+    let mut rows = select.all(db).await?;
+    let more = rows.len() as u64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    let ids: Vec<i32> = rows.iter().map(|q| q.customer_id).collect();
+    let askers = customer::Entity::find()
+        .filter(customer::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    Ok(QuestionPage {
+        next_before: if more {
+            rows.last().map(|q| q.id)
+        } else {
+            None
+        },
+        rows: rows
+            .into_iter()
+            .map(|q| {
+                let asker = askers.iter().find(|c| c.id == q.customer_id);
+                QuestionRow {
+                    id: q.id,
+                    created_at: q.created_at,
+                    status: q.status,
+                    name: asker
+                        .map_or_else(String::new, |c| format!("{} {}", c.first_name, c.last_name)),
+                    excerpt: excerpt(&q.body),
+                }
+            })
+            .collect(),
+    })
+}
+
+async fn find(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<(question::Model, customer::Model), AppError> {
+    let q = question::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let c = customer::Entity::find_by_id(q.customer_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((q, c))
+}
+
+fn detail_of(q: question::Model, c: customer::Model) -> QuestionDetail {
+    QuestionDetail {
+        id: q.id,
+        status: q.status.clone(),
+        body: q.body,
+        answer: q.answer,
+        created_at: q.created_at,
+        answered_at: q.answered_at,
+        can_answer: can_answer(&q.status),
+        can_close: can_close(&q.status),
+        customer_id: c.id,
+        customer_kind: c.kind,
+        name: format!("{} {}", c.first_name, c.last_name),
+        email: c.email,
+        phone: Some(c.phone).filter(|p| !p.is_empty()),
+        company_name: c.company_name,
+    }
+}
+
+/// One question with its asker's contact data.
+pub async fn detail(db: &impl ConnectionTrait, id: i32) -> Result<QuestionDetail, AppError> {
+    let (q, c) = find(db, id).await?;
+    Ok(detail_of(q, c))
+}
+
+/// The mail that carries an answer: plain text, the question quoted.
+fn answer_mail(shop_name: &str, asker: &customer::Model, question: &str, answer: &str) -> Mail {
+    let quoted: String = question.lines().map(|l| format!("> {l}\n")).collect();
+    Mail {
+        kind: "question.answer",
+        to: asker.email.clone(),
+        subject: format!("Antwoord op je vraag aan {shop_name}"),
+        body: format!(
+            "Beste {},\n\n{answer}\n\nJe vraag was:\n{quoted}\nMet vriendelijke groet,\n{shop_name}\n",
+            asker.first_name
+        ),
+        unsubscribe_url: None,
+    }
+}
+
+/// Mails the answer to the asker, then stores it. The mail goes first: if
+/// it cannot be sent, the question stays open and staff are told, instead
+/// of it looking answered. No transaction is held open while the mail
+/// server is talked to (that would block every other write on SQLite); the
+/// store is conditional on the question still being open.
+pub async fn answer(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    id: i32,
+    answer: &str,
+    now: NaiveDateTime,
+) -> Result<QuestionDetail, AppError> {
+    let answer = v::required_text(answer, ANSWER_MAX).map_err(|e| AppError::field("answer", e))?;
+    let (q, c) = find(db, id).await?;
+    if !can_answer(&q.status) {
+        return Err(AppError::field("answer", FieldError::StatusChange));
+    }
+    let shop_name = super::settings::load(db).await?.shop_name;
+    mailer
+        .send(&answer_mail(&shop_name, &c, &q.body, &answer))
+        .await?;
+    question::Entity::update_many()
+        .col_expr(question::Column::Status, Expr::value("answered"))
+        .col_expr(question::Column::Answer, Expr::value(Some(answer)))
+        .col_expr(question::Column::AnsweredAt, Expr::value(Some(now)))
+        .filter(question::Column::Id.eq(id))
+        .filter(question::Column::Status.eq("open"))
+        .exec(db)
+        .await?;
+    detail(db, id).await
+}
+
+/// Closes a question (answered, or needing no answer).
+pub async fn close(db: &DatabaseConnection, id: i32) -> Result<QuestionDetail, AppError> {
+    let txn = db.begin().await?;
+    let (q, c) = find(&txn, id).await?;
+    if !can_close(&q.status) {
+        return Err(AppError::field("status", FieldError::StatusChange));
+    }
+    let mut row: question::ActiveModel = q.into();
+    row.status = Set("closed".into());
+    let q = row.update(&txn).await?;
+    txn.commit().await?;
+    Ok(detail_of(q, c))
+}
