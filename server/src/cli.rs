@@ -178,6 +178,9 @@ async fn serve(config: &Config) -> Result<(), CliError> {
     let server_config = ServerConfig {
         cms_idle: config.cms_idle,
         database_url: config.database_url.clone(),
+        form_limit: config.form_limit,
+        form_window: config.form_window,
+        trust_proxy: config.trust_proxy,
         ..ServerConfig::new(config.uploads_dir.clone())
     };
     let router = http::router(options, db, server_config);

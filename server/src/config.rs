@@ -18,6 +18,13 @@ pub struct Config {
     /// `WINKEL_CMS_IDLE_MINUTES`: a CMS session ends after this much
     /// inactivity (default 30).
     pub cms_idle: std::time::Duration,
+    /// `WINKEL_FORM_LIMIT` forms of one kind per visitor (default 10) per
+    /// `WINKEL_FORM_WINDOW_MINUTES` (default 10): AVG-19.
+    pub form_limit: usize,
+    pub form_window: std::time::Duration,
+    /// `WINKEL_TRUST_PROXY=true`: behind a reverse proxy that appends the
+    /// client address to `X-Forwarded-For`.
+    pub trust_proxy: bool,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -25,6 +32,24 @@ fn env(name: &str) -> Option<String> {
         .ok()
         .map(|v| v.trim().to_owned())
         .filter(|v| !v.is_empty())
+}
+
+/// A whole number from the environment, within `range`.
+fn number(name: &str, default: u64, range: std::ops::RangeInclusive<u64>) -> Result<u64, CliError> {
+    match env(name) {
+        None => Ok(default),
+        Some(text) => text
+            .parse()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| {
+                CliError::Config(format!(
+                    "{name} must be {} to {}, got {text}",
+                    range.start(),
+                    range.end()
+                ))
+            }),
+    }
 }
 
 impl Config {
@@ -48,7 +73,21 @@ impl Config {
                     ))
                 })?,
         };
+        let form_limit = number("WINKEL_FORM_LIMIT", 10, 1..=10_000)?;
+        let form_window_minutes = number("WINKEL_FORM_WINDOW_MINUTES", 10, 1..=24 * 60)?;
+        let trust_proxy = match env("WINKEL_TRUST_PROXY").as_deref() {
+            None | Some("false" | "0") => false,
+            Some("true" | "1") => true,
+            Some(other) => {
+                return Err(CliError::Config(format!(
+                    "WINKEL_TRUST_PROXY must be true or false, got {other}"
+                )))
+            }
+        };
         Ok(Self {
+            form_limit: usize::try_from(form_limit).unwrap_or(usize::MAX),
+            form_window: std::time::Duration::from_secs(form_window_minutes * 60),
+            trust_proxy,
             cms_idle: std::time::Duration::from_secs(idle_minutes * 60),
             database_url: env("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             uploads_dir: env("WINKEL_UPLOADS_DIR")

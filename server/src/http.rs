@@ -31,12 +31,26 @@ pub fn router(
     config: ServerConfig,
 ) -> Router {
     let secure = config.secure_cookies;
+    let form_secret = config.form_secret.unwrap_or_else(|| {
+        let mut secret = [0u8; 32];
+        if getrandom::fill(&mut secret).is_err() {
+            // No randomness: forms still work, only the secret is weaker.
+            tracing::error!("no randomness for the form secret");
+            secret = app::ssr::form_guard::fallback_secret();
+        }
+        secret
+    });
     let state = AppState {
         leptos_options: leptos_options.clone(),
         db: db.clone(),
         config: Arc::new(config.clone()),
         page_cache: Arc::new(PageCache::default()),
         login_throttle: Arc::new(LoginThrottle::default()),
+        form_limiter: Arc::new(app::ssr::form_limit::FormLimiter::new(
+            config.form_limit,
+            config.form_window,
+        )),
+        form_secret,
     };
     let routes = generate_route_list(App);
 
@@ -49,6 +63,11 @@ pub fn router(
 
     let page_state = state.clone();
     let fallback_state = state.clone();
+    let header_policy = crate::security::HeaderPolicy {
+        tls: secure,
+        // The same test `AutoReload` makes to render its script.
+        dev_reload: std::env::var("LEPTOS_WATCH").is_ok(),
+    };
 
     Router::new()
         .route("/healthz", get(healthz))
@@ -65,7 +84,10 @@ pub fn router(
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(page_state.clone()),
+            move || {
+                provide_context(page_state.clone());
+                app::ssr::csp::provide_request_nonce();
+            },
             {
                 let options = leptos_options.clone();
                 move || shell(options.clone())
@@ -82,7 +104,11 @@ pub fn router(
             AppState,
             _,
         >(
-            move || provide_context(fallback_state.clone()), shell
+            move || {
+                provide_context(fallback_state.clone());
+                app::ssr::csp::provide_request_nonce();
+            },
+            shell,
         ))
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(axum::middleware::from_fn_with_state(
@@ -93,6 +119,13 @@ pub fn router(
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             anonymous_page_cache,
+        ))
+        .layer(axum::middleware::from_fn(
+            crate::security::same_origin_writes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            header_policy,
+            crate::security::security_headers,
         ))
         .with_state(state)
 }
@@ -165,8 +198,12 @@ async fn anonymous_page_cache(
         .uri()
         .path_and_query()
         .map_or_else(|| path.to_owned(), |pq| pq.as_str().to_owned());
+    let nonce = req
+        .extensions()
+        .get::<app::ssr::csp::CspNonce>()
+        .map(|n| n.0.clone());
     if let Some(page) = state.page_cache.get(&key) {
-        let mut res = Response::new(Body::from(page.body));
+        let mut res = Response::new(Body::from(page.body_with_nonce(nonce.as_deref())));
         res.headers_mut()
             .insert(header::CONTENT_TYPE, page.content_type);
         res.headers_mut()
@@ -187,7 +224,9 @@ async fn anonymous_page_cache(
             let Ok(bytes) = axum::body::to_bytes(body, 4 * 1024 * 1024).await else {
                 return Response::from_parts(parts, Body::empty());
             };
-            state.page_cache.put(key, content_type, bytes.clone());
+            state
+                .page_cache
+                .put(key, content_type, bytes.clone(), nonce);
             parts
                 .headers
                 .insert(CACHE_HEADER, HeaderValue::from_static("miss"));
@@ -302,9 +341,14 @@ pub async fn serve(
         .tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // The peer address reaches the form limit (as a salted hash, never
+    // stored: AVG-8).
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 

@@ -8,3 +8,4 @@ pub mod error;
 pub mod http;
 pub mod jobs;
 pub mod logging;
+pub mod security;

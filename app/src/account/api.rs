@@ -3,9 +3,12 @@
 use super::models::{OrderSummary, Profile};
 use crate::customer::CustomerInput;
 use crate::error::AppError;
+use crate::forms::GuardFields;
 use crate::shop::models::OrderView;
 #[cfg(feature = "ssr")]
 use crate::ssr::{auth, db, now_utc, reply, services::accounts, session, state};
+#[cfg(feature = "ssr")]
+use crate::ssr::{form_guard, form_limit::FormKind};
 use leptos::prelude::*;
 
 /// Who is logged in, for the header: the first name, or nothing.
@@ -25,8 +28,10 @@ pub async fn whoami() -> Result<Option<String>, AppError> {
 pub async fn register(
     #[server(flatten)] input: CustomerInput,
     password: String,
+    #[server(flatten)] guard: GuardFields,
 ) -> Result<(), AppError> {
     let result = async {
+        form_guard::check(FormKind::Register, &guard).await?;
         accounts::register(&db()?, &input, &password, now_utc()).await?;
         leptos_axum::redirect("/login?registered=1");
         Ok(())
@@ -35,8 +40,13 @@ pub async fn register(
 }
 
 #[server(endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(
+    email: String,
+    password: String,
+    #[server(flatten)] guard: GuardFields,
+) -> Result<(), AppError> {
     let result = async {
+        form_guard::check(FormKind::Login, &guard).await?;
         let state = state::state()?;
         let id = accounts::log_in(
             &state.db,

@@ -28,8 +28,13 @@ fn set_cookie(value: &str) {
 }
 
 #[server(endpoint = "cms_login")]
-pub async fn cms_login(email: String, password: String) -> Result<(), AppError> {
+pub async fn cms_login(
+    email: String,
+    password: String,
+    #[server(flatten)] guard: crate::forms::GuardFields,
+) -> Result<(), AppError> {
     let result = async {
+        crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::CmsLogin, &guard).await?;
         let state = crate::ssr::state::state()?;
         let member = services::staff::log_in(
             &state.db,

@@ -7,7 +7,7 @@ pub mod rules;
 pub mod text;
 
 use crate::error::AppError;
-use crate::forms::{field_errors, CustomerFields, Field};
+use crate::forms::{field_errors, CustomerFields, Field, FormGuard};
 use crate::i18n::{self, price};
 use crate::shop::ErrorMessage;
 use api::{
@@ -53,6 +53,7 @@ pub fn CmsLoginPage() -> impl IntoView {
             <h1>{t.login_title}</h1>
             {move || login.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })}
             <ActionForm action=login attr:class="cms-login-form">
+                <FormGuard/>
                 <label class="field">
                     <span class="label">{t.email}</span>
                     <input type="email" name="email" required autocomplete="username"/>

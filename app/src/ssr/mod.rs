@@ -1,7 +1,10 @@
 //! Server-only parts: state, database entities, services, sessions.
 
 pub mod auth;
+pub mod csp;
 pub mod entities;
+pub mod form_guard;
+pub mod form_limit;
 pub mod login_throttle;
 pub mod markdown;
 pub mod page_cache;

@@ -1,5 +1,6 @@
 //! Application state, provided to every server function as context.
 
+use super::form_limit::FormLimiter;
 use super::login_throttle::LoginThrottle;
 use super::page_cache::PageCache;
 use crate::error::AppError;
@@ -21,6 +22,16 @@ pub struct ServerConfig {
     pub cms_idle: std::time::Duration,
     /// The database URL, shown (masked) in the CMS settings (AVG-13).
     pub database_url: String,
+    /// AVG-19: at most this many forms of one kind per visitor ...
+    pub form_limit: usize,
+    /// ... within this window.
+    pub form_window: std::time::Duration,
+    /// Behind a reverse proxy: take the client address from the last
+    /// `X-Forwarded-For` entry (only for the form limit's salted key).
+    pub trust_proxy: bool,
+    /// Signs the start time of public forms (honeypot); random per process
+    /// unless set (tests sign their own forms with a known one).
+    pub form_secret: Option<[u8; 32]>,
 }
 
 impl ServerConfig {
@@ -30,6 +41,10 @@ impl ServerConfig {
             secure_cookies: false,
             cms_idle: std::time::Duration::from_secs(30 * 60),
             database_url: String::new(),
+            form_limit: 10,
+            form_window: std::time::Duration::from_secs(10 * 60),
+            trust_proxy: false,
+            form_secret: None,
         }
     }
 }
@@ -41,6 +56,9 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     pub page_cache: Arc<PageCache>,
     pub login_throttle: Arc<LoginThrottle>,
+    pub form_limiter: Arc<FormLimiter>,
+    /// The key of `ssr::form_guard`'s form tokens.
+    pub form_secret: [u8; 32],
 }
 
 /// The shop's database, from the state in context.
