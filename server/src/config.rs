@@ -25,6 +25,9 @@ pub struct Config {
     /// `WINKEL_TRUST_PROXY=true`: behind a reverse proxy that appends the
     /// client address to `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// `WINKEL_METRICS_TOKEN`: the bearer token of `GET /metrics` (AVG-18);
+    /// unset, the endpoint answers 404.
+    pub metrics_token: Option<String>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -88,6 +91,7 @@ impl Config {
             form_limit: usize::try_from(form_limit).unwrap_or(usize::MAX),
             form_window: std::time::Duration::from_secs(form_window_minutes * 60),
             trust_proxy,
+            metrics_token: env("WINKEL_METRICS_TOKEN"),
             cms_idle: std::time::Duration::from_secs(idle_minutes * 60),
             database_url: env("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             uploads_dir: env("WINKEL_UPLOADS_DIR")

@@ -30,6 +30,21 @@ pub fn router(
     db: DatabaseConnection,
     config: ServerConfig,
 ) -> Router {
+    router_and_state(leptos_options, db, config).0
+}
+
+/// The application and its state (for the background tasks of `serve`).
+pub fn router_and_state(
+    leptos_options: leptos::config::LeptosOptions,
+    mut db: DatabaseConnection,
+    config: ServerConfig,
+) -> (Router, AppState) {
+    // AVG-18: every query's time, for the database part of /metrics.
+    let metrics = Arc::new(app::ssr::metrics::Metrics::default());
+    {
+        let metrics = metrics.clone();
+        db.set_metric_callback(move |info| metrics.record_query(info.elapsed, info.failed));
+    }
     let secure = config.secure_cookies;
     let form_secret = config.form_secret.unwrap_or_else(|| {
         let mut secret = [0u8; 32];
@@ -51,6 +66,7 @@ pub fn router(
             config.form_window,
         )),
         form_secret,
+        metrics,
     };
     let routes = generate_route_list(App);
 
@@ -69,8 +85,9 @@ pub fn router(
         dev_reload: std::env::var("LEPTOS_WATCH").is_ok(),
     };
 
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_text))
         .route("/account/export", get(export_account))
         .route(
             "/cms/products/{id}/image",
@@ -100,6 +117,7 @@ pub fn router(
             "/favicon.svg",
             ServeFile::new(std::path::Path::new(&*leptos_options.site_root).join("favicon.svg")),
         )
+        .route_layer(axum::middleware::from_fn(crate::monitoring::note_route))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
@@ -127,7 +145,12 @@ pub fn router(
             header_policy,
             crate::security::security_headers,
         ))
-        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            crate::monitoring::count_requests,
+        ))
+        .with_state(state.clone());
+    (router, state)
 }
 
 /// Our server functions set their own status through `reply`; an error
@@ -314,6 +337,41 @@ async fn upload_product_image(
 fn error_response(error: &AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, error.user_message()).into_response()
+}
+
+/// AVG-18: Prometheus text for the monitoring system, behind a bearer
+/// token. Without `WINKEL_METRICS_TOKEN` the endpoint does not exist (404).
+async fn metrics_text(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let Some(expected) = state.config.metrics_token.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !app::ssr::metrics::same_secret(given, expected) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "a valid bearer token is required",
+        )
+            .into_response();
+    }
+    let mut text = state.metrics.render();
+    text.push_str(&crate::monitoring::pool_text(&state.db));
+    match app::ssr::metrics::render_jobs(&state.db).await {
+        Ok(jobs) => text.push_str(&jobs),
+        Err(e) => return error_response(&e),
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response()
 }
 
 /// 200 when the database answers, 503 otherwise.

@@ -55,7 +55,14 @@ pub async fn login(
             &password,
             now_utc(),
         )
-        .await?;
+        .await
+        .inspect_err(|e| {
+            if *e == AppError::InvalidCredentials {
+                state
+                    .metrics
+                    .record_security(crate::ssr::metrics::SecurityEvent::FailedLoginCustomer, "");
+            }
+        })?;
         auth::log_in(&session().await?, id).await?;
         leptos_axum::redirect("/account");
         Ok(())

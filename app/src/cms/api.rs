@@ -43,7 +43,14 @@ pub async fn cms_login(
             &password,
             now_utc(),
         )
-        .await?;
+        .await
+        .inspect_err(|e| {
+            if *e == AppError::InvalidCredentials {
+                state
+                    .metrics
+                    .record_security(crate::ssr::metrics::SecurityEvent::FailedLoginStaff, "");
+            }
+        })?;
         set_cookie(&staff_auth::start(&state, member.id).await?);
         leptos_axum::redirect("/cms");
         Ok(())
@@ -396,7 +403,11 @@ pub async fn cms_save_settings(
 pub async fn cms_dashboard() -> Result<Dashboard, AppError> {
     let result = async {
         let (state, _) = staff_auth::require_member().await?;
-        services::dashboard::load(&state.db, now_utc()).await
+        let now = now_utc();
+        let mut dashboard = services::dashboard::load(&state.db, now).await?;
+        dashboard.security_alerts =
+            services::security_counts::alerts(&state.db, &state.metrics, now).await?;
+        Ok(dashboard)
     };
     reply(result.await)
 }

@@ -194,6 +194,11 @@ pub fn CmsDashboard() -> impl IntoView {
             {move || Suspend::new(async move {
                 match dashboard.await {
                     Ok(d) => view! {
+                        {d.security_alerts.iter().map(|a| view! {
+                            <p class="error security-alert" role="alert">
+                                {text::security_alert(&a.kind, a.last_hour, a.week_total)}
+                            </p>
+                        }).collect_view()}
                         <dl class="order-facts dashboard">
                             <dt>{t.orders_today}</dt>
                             <dd class="orders-today">{d.orders_today} " (" {price(d.revenue_today_cents)} ")"</dd>

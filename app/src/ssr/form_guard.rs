@@ -7,6 +7,7 @@
 //! looked at.
 
 use super::form_limit::{FormKind, Visitor};
+use super::metrics::SecurityEvent;
 use super::state::AppState;
 use crate::error::AppError;
 use crate::forms::GuardFields;
@@ -95,6 +96,9 @@ pub async fn check(kind: FormKind, fields: &GuardFields) -> Result<(), AppError>
     let state = super::state::state()?;
     if let Err(sign) = judge(fields, &state.form_secret, unix_millis()) {
         tracing::info!(form = kind.as_str(), ?sign, "form refused as a bot's");
+        state
+            .metrics
+            .record_security(SecurityEvent::HoneypotHit, kind.as_str());
         return Err(AppError::FormRefused);
     }
     let visitor = visitor(&state).await;
@@ -105,6 +109,9 @@ pub async fn check(kind: FormKind, fields: &GuardFields) -> Result<(), AppError>
         Ok(()) => Ok(()),
         Err(wait) => {
             tracing::info!(form = kind.as_str(), "form limit reached");
+            state
+                .metrics
+                .record_security(SecurityEvent::FormLimitRefusal, kind.as_str());
             Err(AppError::TooManyForms {
                 retry_after_secs: wait.as_secs().max(1),
             })

@@ -7,6 +7,7 @@ pub mod form_guard;
 pub mod form_limit;
 pub mod login_throttle;
 pub mod markdown;
+pub mod metrics;
 pub mod page_cache;
 pub mod password;
 pub mod services;

@@ -32,6 +32,8 @@ pub struct ServerConfig {
     /// Signs the start time of public forms (honeypot); random per process
     /// unless set (tests sign their own forms with a known one).
     pub form_secret: Option<[u8; 32]>,
+    /// `GET /metrics` answers only with this bearer token (none: 404).
+    pub metrics_token: Option<String>,
 }
 
 impl ServerConfig {
@@ -45,6 +47,7 @@ impl ServerConfig {
             form_window: std::time::Duration::from_secs(10 * 60),
             trust_proxy: false,
             form_secret: None,
+            metrics_token: None,
         }
     }
 }
@@ -59,6 +62,7 @@ pub struct AppState {
     pub form_limiter: Arc<FormLimiter>,
     /// The key of `ssr::form_guard`'s form tokens.
     pub form_secret: [u8; 32],
+    pub metrics: Arc<super::metrics::Metrics>,
 }
 
 /// The shop's database, from the state in context.

@@ -116,6 +116,7 @@ impl TestDb {
 /// The shop on a seeded database, plus one browser-like client.
 pub struct TestApp {
     pub router: Router,
+    pub state: app::ssr::state::AppState,
     pub db: DatabaseConnection,
     pub store: TestDb,
     pub uploads: PathBuf,
@@ -191,9 +192,10 @@ impl TestApp {
         };
         config.form_secret = Some(FORM_SECRET);
         configure(&mut config);
-        let router = winkel::http::router(options, db.clone(), config);
+        let (router, state) = winkel::http::router_and_state(options, db.clone(), config);
         Some(Self {
             router,
+            state,
             db,
             store,
             uploads,

@@ -13,5 +13,6 @@ pub mod dashboard;
 pub mod orders;
 pub mod pages;
 pub mod privacy;
+pub mod security_counts;
 pub mod settings;
 pub mod staff;
