@@ -29,6 +29,17 @@ pub enum AppError {
     /// A staff member must choose their own password before anything else.
     #[error("password change required")]
     PasswordChangeRequired,
+    /// A write sent by another website's page (CSRF), refused before any
+    /// handler ran.
+    #[error("cross-site request refused")]
+    CrossSite,
+    /// AVG-19: the form looked like a bot's (honeypot filled, sent too fast
+    /// or with a missing or stale token). Deliberately vague.
+    #[error("form refused")]
+    FormRefused,
+    /// AVG-19: this visitor sent too many forms of this kind lately.
+    #[error("too many forms; retry after {retry_after_secs} s")]
+    TooManyForms { retry_after_secs: u64 },
     #[error("too many requests; retry after {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     /// A mail could not be sent (the mail server refused or is down);
@@ -55,12 +66,12 @@ impl AppError {
             Self::NotFound => 404,
             Self::OutOfStock { .. } | Self::CartEmpty | Self::ProductUnavailable => 409,
             Self::Unauthorized | Self::InvalidCredentials => 401,
-            Self::Forbidden | Self::PasswordChangeRequired => 403,
-            Self::RateLimited { .. } => 429,
             Self::MailFailed => 503,
             Self::InvalidLink => 400,
+            Self::Forbidden | Self::PasswordChangeRequired | Self::CrossSite => 403,
+            Self::RateLimited { .. } | Self::TooManyForms { .. } => 429,
             Self::Internal => 500,
-            Self::Request(_) => 400,
+            Self::Request(_) | Self::FormRefused => 400,
         }
     }
 

@@ -234,3 +234,51 @@ pub fn CustomerFields(
         </label>
     }
 }
+
+/// The two fields `<FormGuard/>` adds to a public form (AVG-19 honeypot).
+/// Every public form's server function takes them (`#[server(flatten)]`)
+/// and hands them to `ssr::form_guard::check` first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GuardFields {
+    /// Hidden from people (and from screen readers); a bot that fills in
+    /// every field it finds fills this one too.
+    #[serde(default)]
+    pub website: String,
+    /// When the server handed out the form, signed: a person needs more
+    /// than a moment to fill it in.
+    #[serde(default)]
+    pub form_started: String,
+}
+
+/// A signed "form handed out now" for `<FormGuard/>`.
+#[server(endpoint = "form_token")]
+pub async fn form_token() -> Result<String, crate::error::AppError> {
+    let state = crate::ssr::state::state()?;
+    Ok(crate::ssr::form_guard::issue_token(
+        &state.form_secret,
+        crate::ssr::form_guard::unix_millis(),
+    ))
+}
+
+/// Put inside every public form (`ActionForm`): the honeypot field and the
+/// signed start time that `ssr::form_guard::check` verifies.
+#[component]
+pub fn FormGuard() -> impl IntoView {
+    let token = Resource::new(|| (), |()| form_token());
+    view! {
+        <div class="form-trap" aria-hidden="true">
+            <label>
+                "Laat dit veld leeg"
+                <input type="text" name="website" tabindex="-1" autocomplete="off" value=""/>
+            </label>
+        </div>
+        <Suspense>
+            {move || Suspend::new(async move {
+                token
+                    .await
+                    .ok()
+                    .map(|t| view! { <input type="hidden" name="form_started" value=t/> })
+            })}
+        </Suspense>
+    }
+}

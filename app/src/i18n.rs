@@ -106,6 +106,11 @@ pub fn error_message(error: &AppError) -> String {
         AppError::InvalidCredentials => "E-mailadres of wachtwoord klopt niet.".into(),
         AppError::Forbidden => "Je hebt geen toegang tot deze functie.".into(),
         AppError::PasswordChangeRequired => "Kies eerst je eigen wachtwoord.".into(),
+        AppError::CrossSite => {
+            "Dit verzoek kwam niet van een pagina van deze winkel en is geweigerd. \
+             Open de winkel zelf en probeer het daar opnieuw."
+                .into()
+        }
         AppError::RateLimited { retry_after_secs } => {
             format!(
                 "Te veel verzoeken. Probeer het over {} minuten opnieuw.",
@@ -118,8 +123,23 @@ pub fn error_message(error: &AppError) -> String {
         AppError::InvalidLink => {
             "Deze link klopt niet of is verlopen. Vraag zo nodig een nieuwe aan.".into()
         }
+        AppError::TooManyForms { retry_after_secs } => format!(
+            "Je hebt dit formulier te vaak kort na elkaar verstuurd. Probeer het {} opnieuw.",
+            wait_phrase(*retry_after_secs)
+        ),
+        AppError::FormRefused => "Dit formulier is niet verwerkt. Laad de pagina opnieuw, \
+             vul het formulier in en verstuur het nog eens."
+            .into(),
         AppError::Internal => "Er ging iets mis aan onze kant. Probeer het later opnieuw.".into(),
         AppError::Request(_) => "Het verzoek kon niet worden verwerkt. Probeer het opnieuw.".into(),
+    }
+}
+
+/// "over 3 minuten", "over 1 minuut" (rounded up: never too early).
+pub fn wait_phrase(secs: u64) -> String {
+    match secs.div_ceil(60) {
+        0 | 1 => "over 1 minuut".into(),
+        minutes => format!("over {minutes} minuten"),
     }
 }
 
@@ -153,4 +173,21 @@ pub fn order_status_label(status: &str) -> &'static str {
 
 pub fn price(cents: i64) -> String {
     format_eur(cents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_form_limit_says_when_to_try_again() {
+        assert_eq!(wait_phrase(5), "over 1 minuut");
+        assert_eq!(wait_phrase(61), "over 2 minuten");
+        assert_eq!(
+            error_message(&AppError::TooManyForms {
+                retry_after_secs: 540
+            }),
+            "Je hebt dit formulier te vaak kort na elkaar verstuurd. Probeer het over 9 minuten opnieuw."
+        );
+    }
 }

@@ -17,6 +17,20 @@ export async function waitForHydration(page: Page, timeout = 30_000): Promise<vo
   });
 }
 
+/**
+ * Waits until the public form's start time (the AVG-19 honeypot of
+ * `FormGuard` in app/src/forms.rs) is old enough for the server to take
+ * the form for a person's: it refuses forms sent within 2 s of handing them
+ * out. A person never notices; Playwright fills a form in milliseconds.
+ */
+export async function waitForFormGuard(form: Locator): Promise<void> {
+  const token = await form.locator('input[name="form_started"]').getAttribute('value');
+  const issued = Number(token?.split('.')[0]);
+  expect(issued, 'the form carries its signed start time').toBeGreaterThan(0);
+  const wait = issued + 2_200 - Date.now();
+  if (wait > 0) await form.page().waitForTimeout(wait);
+}
+
 /** Full page load of `path`, then wait for hydration. */
 export async function visit(page: Page, path: string): Promise<void> {
   const response = await page.goto(path);
@@ -128,6 +142,7 @@ export async function fillCheckout(page: Page, data: CheckoutData): Promise<void
 }
 
 export async function submitCheckout(page: Page): Promise<void> {
+  await waitForFormGuard(page.locator('form.checkout'));
   await page.getByRole('button', { name: 'Bestelling plaatsen' }).click();
 }
 
@@ -235,6 +250,7 @@ export async function register(page: Page, data: AccountData, { js = true } = {}
   if (js) await visit(page, '/register');
   else await page.goto('/register');
   await fillRegistration(page, data);
+  await waitForFormGuard(page.locator('form.register'));
   await page.getByRole('button', { name: 'Account aanmaken' }).click();
   await expect(page).toHaveURL(/\/login\?registered=1$/, { timeout: 15_000 });
   await expect(page.getByRole('status')).toContainText('Je kunt nu inloggen');
@@ -246,6 +262,7 @@ export async function submitLogin(page: Page, email: string, password: string): 
   await expect(form).toBeVisible();
   await form.locator('input[name="email"]').fill(email);
   await form.locator('input[name="password"]').fill(password);
+  await waitForFormGuard(form);
   await form.getByRole('button', { name: 'Inloggen' }).click();
 }
 
@@ -301,6 +318,7 @@ export async function cmsLogIn(page: Page, email: string, password: string, { js
   await expect(form).toBeVisible();
   await form.locator('input[name="email"]').fill(email);
   await form.locator('input[name="password"]').fill(password);
+  await waitForFormGuard(form);
   await form.getByRole('button', { name: 'Inloggen' }).click();
 }
 

@@ -18,6 +18,7 @@ mod m20261129_000002_customers_orders;
 mod m20261129_000003_platform;
 mod m20261129_000004_cms;
 mod m20261129_000005_privacy_jobs;
+mod m20261129_000006_security_counts;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_platform::Migration),
             Box::new(m20261129_000004_cms::Migration),
             Box::new(m20261129_000005_privacy_jobs::Migration),
+            Box::new(m20261129_000006_security_counts::Migration),
         ]
     }
 }

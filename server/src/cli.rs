@@ -286,9 +286,27 @@ async fn serve(config: &Config) -> Result<(), CliError> {
             .clone()
             .unwrap_or_else(|| format!("http://{addr}")),
         link_secret: config.secret.clone(),
+        form_limit: config.form_limit,
+        form_window: config.form_window,
+        trust_proxy: config.trust_proxy,
+        metrics_token: config.metrics_token.clone(),
         ..ServerConfig::new(config.uploads_dir.clone())
     };
-    let router = http::router(options, db, server_config);
+    let (router, state) = http::router_and_state(options, db, server_config);
+    // AVG-18: the security counts go to the database every few minutes, so
+    // that the dashboard can compare an hour with the week before.
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5 * 60));
+        loop {
+            tick.tick().await;
+            let now = app::ssr::now_utc();
+            if let Err(error) =
+                app::ssr::services::security_counts::flush(&state.db, &state.metrics, now).await
+            {
+                tracing::warn!(%error, "saving the security counts failed");
+            }
+        }
+    });
     tracing::info!("Winkel serves on http://{addr}");
     http::serve(router, addr).await
 }

@@ -45,6 +45,16 @@ pub struct Config {
     pub public_url: Option<String>,
     /// `WINKEL_SECRET`: the key of signed links (newsletter).
     pub secret: Option<String>,
+    /// `WINKEL_FORM_LIMIT` forms of one kind per visitor (default 10) per
+    /// `WINKEL_FORM_WINDOW_MINUTES` (default 10): AVG-19.
+    pub form_limit: usize,
+    pub form_window: std::time::Duration,
+    /// `WINKEL_TRUST_PROXY=true`: behind a reverse proxy that appends the
+    /// client address to `X-Forwarded-For`.
+    pub trust_proxy: bool,
+    /// `WINKEL_METRICS_TOKEN`: the bearer token of `GET /metrics` (AVG-18);
+    /// unset, the endpoint answers 404.
+    pub metrics_token: Option<String>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -59,6 +69,24 @@ fn local_time(name: &str, default: &str) -> Result<NaiveTime, CliError> {
     let value = env(name).unwrap_or_else(|| default.to_owned());
     NaiveTime::parse_from_str(&value, "%H:%M")
         .map_err(|_| CliError::Config(format!("{name} must be a time like 03:00, got {value}")))
+}
+
+/// A whole number from the environment, within `range`.
+fn number(name: &str, default: u64, range: std::ops::RangeInclusive<u64>) -> Result<u64, CliError> {
+    match env(name) {
+        None => Ok(default),
+        Some(text) => text
+            .parse()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| {
+                CliError::Config(format!(
+                    "{name} must be {} to {}, got {text}",
+                    range.start(),
+                    range.end()
+                ))
+            }),
+    }
 }
 
 impl Config {
@@ -91,6 +119,17 @@ impl Config {
                 )))
             }
         };
+        let form_limit = number("WINKEL_FORM_LIMIT", 10, 1..=10_000)?;
+        let form_window_minutes = number("WINKEL_FORM_WINDOW_MINUTES", 10, 1..=24 * 60)?;
+        let trust_proxy = match env("WINKEL_TRUST_PROXY").as_deref() {
+            None | Some("false" | "0") => false,
+            Some("true" | "1") => true,
+            Some(other) => {
+                return Err(CliError::Config(format!(
+                    "WINKEL_TRUST_PROXY must be true or false, got {other}"
+                )))
+            }
+        };
         Ok(Self {
             scheduler,
             retention_at: local_time("WINKEL_RETENTION_AT", "03:00")?,
@@ -99,6 +138,10 @@ impl Config {
             backup_age_identity: env("WINKEL_BACKUP_AGE_IDENTITY").map(PathBuf::from),
             backup_dir: env("WINKEL_BACKUP_DIR")
                 .map_or_else(|| PathBuf::from("data/backups"), PathBuf::from),
+            form_limit: usize::try_from(form_limit).unwrap_or(usize::MAX),
+            form_window: std::time::Duration::from_secs(form_window_minutes * 60),
+            trust_proxy,
+            metrics_token: env("WINKEL_METRICS_TOKEN"),
             cms_idle: std::time::Duration::from_secs(idle_minutes * 60),
             database_url: env("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             uploads_dir: env("WINKEL_UPLOADS_DIR")

@@ -30,13 +30,43 @@ pub fn router(
     db: DatabaseConnection,
     config: ServerConfig,
 ) -> Router {
+    router_and_state(leptos_options, db, config).0
+}
+
+/// The application and its state (for the background tasks of `serve`).
+pub fn router_and_state(
+    leptos_options: leptos::config::LeptosOptions,
+    mut db: DatabaseConnection,
+    config: ServerConfig,
+) -> (Router, AppState) {
+    // AVG-18: every query's time, for the database part of /metrics.
+    let metrics = Arc::new(app::ssr::metrics::Metrics::default());
+    {
+        let metrics = metrics.clone();
+        db.set_metric_callback(move |info| metrics.record_query(info.elapsed, info.failed));
+    }
     let secure = config.secure_cookies;
+    let form_secret = config.form_secret.unwrap_or_else(|| {
+        let mut secret = [0u8; 32];
+        if getrandom::fill(&mut secret).is_err() {
+            // No randomness: forms still work, only the secret is weaker.
+            tracing::error!("no randomness for the form secret");
+            secret = app::ssr::form_guard::fallback_secret();
+        }
+        secret
+    });
     let state = AppState {
         leptos_options: leptos_options.clone(),
         db: db.clone(),
         config: Arc::new(config.clone()),
         page_cache: Arc::new(PageCache::default()),
         login_throttle: Arc::new(LoginThrottle::default()),
+        form_limiter: Arc::new(app::ssr::form_limit::FormLimiter::new(
+            config.form_limit,
+            config.form_window,
+        )),
+        form_secret,
+        metrics,
     };
     let routes = generate_route_list(App);
 
@@ -49,9 +79,15 @@ pub fn router(
 
     let page_state = state.clone();
     let fallback_state = state.clone();
+    let header_policy = crate::security::HeaderPolicy {
+        tls: secure,
+        // The same test `AutoReload` makes to render its script.
+        dev_reload: std::env::var("LEPTOS_WATCH").is_ok(),
+    };
 
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_text))
         .route("/account/export", get(export_account))
         // RFC 8058 one-click unsubscribe: mail clients POST to the link of
         // the `List-Unsubscribe` header. Its GET is the page with a button.
@@ -71,7 +107,10 @@ pub fn router(
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(page_state.clone()),
+            move || {
+                provide_context(page_state.clone());
+                app::ssr::csp::provide_request_nonce();
+            },
             {
                 let options = leptos_options.clone();
                 move || shell(options.clone())
@@ -84,11 +123,16 @@ pub fn router(
             "/favicon.svg",
             ServeFile::new(std::path::Path::new(&*leptos_options.site_root).join("favicon.svg")),
         )
+        .route_layer(axum::middleware::from_fn(crate::monitoring::note_route))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(
-            move || provide_context(fallback_state.clone()), shell
+            move || {
+                provide_context(fallback_state.clone());
+                app::ssr::csp::provide_request_nonce();
+            },
+            shell,
         ))
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(axum::middleware::from_fn_with_state(
@@ -100,7 +144,19 @@ pub fn router(
             state.clone(),
             anonymous_page_cache,
         ))
-        .with_state(state)
+        .layer(axum::middleware::from_fn(
+            crate::security::same_origin_writes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            header_policy,
+            crate::security::security_headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            crate::monitoring::count_requests,
+        ))
+        .with_state(state.clone());
+    (router, state)
 }
 
 /// Our server functions set their own status through `reply`; an error
@@ -171,8 +227,12 @@ async fn anonymous_page_cache(
         .uri()
         .path_and_query()
         .map_or_else(|| path.to_owned(), |pq| pq.as_str().to_owned());
+    let nonce = req
+        .extensions()
+        .get::<app::ssr::csp::CspNonce>()
+        .map(|n| n.0.clone());
     if let Some(page) = state.page_cache.get(&key) {
-        let mut res = Response::new(Body::from(page.body));
+        let mut res = Response::new(Body::from(page.body_with_nonce(nonce.as_deref())));
         res.headers_mut()
             .insert(header::CONTENT_TYPE, page.content_type);
         res.headers_mut()
@@ -193,7 +253,9 @@ async fn anonymous_page_cache(
             let Ok(bytes) = axum::body::to_bytes(body, 4 * 1024 * 1024).await else {
                 return Response::from_parts(parts, Body::empty());
             };
-            state.page_cache.put(key, content_type, bytes.clone());
+            state
+                .page_cache
+                .put(key, content_type, bytes.clone(), nonce);
             parts
                 .headers
                 .insert(CACHE_HEADER, HeaderValue::from_static("miss"));
@@ -310,6 +372,41 @@ fn error_response(error: &AppError) -> Response {
     (status, error.user_message()).into_response()
 }
 
+/// AVG-18: Prometheus text for the monitoring system, behind a bearer
+/// token. Without `WINKEL_METRICS_TOKEN` the endpoint does not exist (404).
+async fn metrics_text(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let Some(expected) = state.config.metrics_token.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !app::ssr::metrics::same_secret(given, expected) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "a valid bearer token is required",
+        )
+            .into_response();
+    }
+    let mut text = state.metrics.render();
+    text.push_str(&crate::monitoring::pool_text(&state.db));
+    match app::ssr::metrics::render_jobs(&state.db).await {
+        Ok(jobs) => text.push_str(&jobs),
+        Err(e) => return error_response(&e),
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response()
+}
+
 /// 200 when the database answers, 503 otherwise.
 async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     match state.db.ping().await {
@@ -335,9 +432,14 @@ pub async fn serve(
         .tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // The peer address reaches the form limit (as a salted hash, never
+    // stored: AVG-8).
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 

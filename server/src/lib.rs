@@ -8,3 +8,5 @@ pub mod error;
 pub mod http;
 pub mod jobs;
 pub mod logging;
+pub mod monitoring;
+pub mod security;

@@ -3,9 +3,12 @@
 use super::models::{OrderSummary, Profile};
 use crate::customer::CustomerInput;
 use crate::error::AppError;
+use crate::forms::GuardFields;
 use crate::shop::models::OrderView;
 #[cfg(feature = "ssr")]
 use crate::ssr::{auth, db, now_utc, reply, services::accounts, session, state};
+#[cfg(feature = "ssr")]
+use crate::ssr::{form_guard, form_limit::FormKind};
 use leptos::prelude::*;
 
 /// Who is logged in, for the header: the first name, or nothing.
@@ -25,8 +28,10 @@ pub async fn whoami() -> Result<Option<String>, AppError> {
 pub async fn register(
     #[server(flatten)] input: CustomerInput,
     password: String,
+    #[server(flatten)] guard: GuardFields,
 ) -> Result<(), AppError> {
     let result = async {
+        form_guard::check(FormKind::Register, &guard).await?;
         let state = state::state()?;
         let registered = accounts::register(&state.db, &input, &password, now_utc()).await?;
         // Double opt-in: a new account that asked for the newsletter gets
@@ -43,8 +48,13 @@ pub async fn register(
 }
 
 #[server(endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(
+    email: String,
+    password: String,
+    #[server(flatten)] guard: GuardFields,
+) -> Result<(), AppError> {
     let result = async {
+        form_guard::check(FormKind::Login, &guard).await?;
         let state = state::state()?;
         let id = accounts::log_in(
             &state.db,
@@ -53,7 +63,14 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             &password,
             now_utc(),
         )
-        .await?;
+        .await
+        .inspect_err(|e| {
+            if *e == AppError::InvalidCredentials {
+                state
+                    .metrics
+                    .record_security(crate::ssr::metrics::SecurityEvent::FailedLoginCustomer, "");
+            }
+        })?;
         auth::log_in(&session().await?, id).await?;
         leptos_axum::redirect("/account");
         Ok(())

@@ -6,7 +6,7 @@ pub mod rules;
 pub mod text;
 
 use crate::error::AppError;
-use crate::forms::{check_email, field_errors, CustomerFields, Field};
+use crate::forms::{check_email, field_errors, CustomerFields, Field, FormGuard};
 use crate::i18n::{self, price};
 use crate::shop::{ErrorMessage, OrderSummary as OrderDetail};
 use api::{
@@ -48,6 +48,7 @@ pub fn LoginPage() -> impl IntoView {
         {move || registered().then(|| view! { <p class="notice" role="status">{t.registered_notice}</p> })}
         {move || login.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })}
         <ActionForm action=login attr:class="login">
+            <FormGuard/>
             <label class="field">
                 <span class="label">{crate::shop::text::text().email}</span>
                 <input type="email" name="email" id="email" required autocomplete="username"/>
@@ -77,6 +78,7 @@ pub fn RegisterPage() -> impl IntoView {
             register.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })
         }}
         <ActionForm action=register attr:class="register" attr:novalidate=true>
+            <FormGuard/>
             <CustomerFields server email=true/>
             <fieldset>
                 <legend>{crate::shop::text::text().password}</legend>

@@ -29,8 +29,13 @@ fn set_cookie(value: &str) {
 }
 
 #[server(endpoint = "cms_login")]
-pub async fn cms_login(email: String, password: String) -> Result<(), AppError> {
+pub async fn cms_login(
+    email: String,
+    password: String,
+    #[server(flatten)] guard: crate::forms::GuardFields,
+) -> Result<(), AppError> {
     let result = async {
+        crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::CmsLogin, &guard).await?;
         let state = crate::ssr::state::state()?;
         let member = services::staff::log_in(
             &state.db,
@@ -39,7 +44,14 @@ pub async fn cms_login(email: String, password: String) -> Result<(), AppError> 
             &password,
             now_utc(),
         )
-        .await?;
+        .await
+        .inspect_err(|e| {
+            if *e == AppError::InvalidCredentials {
+                state
+                    .metrics
+                    .record_security(crate::ssr::metrics::SecurityEvent::FailedLoginStaff, "");
+            }
+        })?;
         set_cookie(&staff_auth::start(&state, member.id).await?);
         leptos_axum::redirect("/cms");
         Ok(())
@@ -416,7 +428,11 @@ pub async fn cms_backup_status() -> Result<super::models::BackupStatus, AppError
 pub async fn cms_dashboard() -> Result<Dashboard, AppError> {
     let result = async {
         let (state, _) = staff_auth::require_member().await?;
-        services::dashboard::load(&state.db, now_utc()).await
+        let now = now_utc();
+        let mut dashboard = services::dashboard::load(&state.db, now).await?;
+        dashboard.security_alerts =
+            services::security_counts::alerts(&state.db, &state.metrics, now).await?;
+        Ok(dashboard)
     };
     reply(result.await)
 }

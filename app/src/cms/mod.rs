@@ -8,7 +8,7 @@ pub mod rules;
 pub mod text;
 
 use crate::error::AppError;
-use crate::forms::{field_errors, CustomerFields, Field};
+use crate::forms::{field_errors, CustomerFields, Field, FormGuard};
 use crate::i18n::{self, price};
 use crate::shop::ErrorMessage;
 use api::cms_retention_preview;
@@ -55,6 +55,7 @@ pub fn CmsLoginPage() -> impl IntoView {
             <h1>{t.login_title}</h1>
             {move || login.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })}
             <ActionForm action=login attr:class="cms-login-form">
+                <FormGuard/>
                 <label class="field">
                     <span class="label">{t.email}</span>
                     <input type="email" name="email" required autocomplete="username"/>
@@ -196,6 +197,11 @@ pub fn CmsDashboard() -> impl IntoView {
             {move || Suspend::new(async move {
                 match dashboard.await {
                     Ok(d) => view! {
+                        {d.security_alerts.iter().map(|a| view! {
+                            <p class="error security-alert" role="alert">
+                                {text::security_alert(&a.kind, a.last_hour, a.week_total)}
+                            </p>
+                        }).collect_view()}
                         <dl class="order-facts dashboard">
                             <dt>{t.orders_today}</dt>
                             <dd class="orders-today">{d.orders_today} " (" {price(d.revenue_today_cents)} ")"</dd>

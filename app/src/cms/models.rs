@@ -133,6 +133,18 @@ pub struct Dashboard {
     pub open_questions: u64,
     pub last_retention: Option<JobStatus>,
     pub last_backup: Option<JobStatus>,
+    /// AVG-18: security events far above their usual level.
+    #[serde(default)]
+    pub security_alerts: Vec<SecurityAlert>,
+}
+
+/// One kind of security event (failed logins, bot forms, refused forms)
+/// far above its hourly mean of the week before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityAlert {
+    pub kind: String,
+    pub last_hour: u64,
+    pub week_total: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

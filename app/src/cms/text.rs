@@ -245,3 +245,21 @@ pub fn right_label(right: super::rules::Right) -> &'static str {
         AuditView => "Logboek bekijken",
     }
 }
+
+/// AVG-18: the dashboard's warning for a security count far above normal.
+pub fn security_alert(kind: &str, last_hour: u64, week_total: u64) -> String {
+    let what = match kind {
+        "failed_login_customer" => "mislukte inlogpogingen van klanten",
+        "failed_login_staff" => "mislukte inlogpogingen in het CMS",
+        "honeypot_hit" => "formulieren van spambots",
+        "form_limit_refusal" => "geweigerde formulieren (te veel per bezoeker)",
+        _ => "beveiligingsmeldingen",
+    };
+    #[allow(clippy::cast_precision_loss)]
+    let mean = week_total as f64 / 168.0;
+    format!(
+        "Let op: {last_hour} {what} in het afgelopen uur, normaal {} per uur. \
+         Mogelijk een aanval; kijk in de serverlog.",
+        format!("{mean:.1}").replace('.', ",")
+    )
+}

@@ -51,9 +51,13 @@ pub async fn get_checkout() -> Result<CheckoutOptions, AppError> {
 
 /// Places the order and sends the browser to its confirmation page.
 #[server(endpoint = "place_order")]
-pub async fn place_order(#[server(flatten)] input: CheckoutInput) -> Result<String, AppError> {
+pub async fn place_order(
+    #[server(flatten)] input: CheckoutInput,
+    #[server(flatten)] guard: crate::forms::GuardFields,
+) -> Result<String, AppError> {
     use super::rules::{entitled_payment_methods, validate_checkout};
     let result = async {
+        crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::Checkout, &guard).await?;
         let now = now_utc();
         let (db, session) = (db()?, session().await?);
         let customer = crate::ssr::auth::current_customer(&db, &session).await?;

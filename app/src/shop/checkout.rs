@@ -31,6 +31,7 @@ fn CheckoutForm(options: CheckoutOptions) -> impl IntoView {
     let cart = options.cart.clone();
     view! {
         <ActionForm action=place attr:class="checkout" attr:novalidate=true>
+            <FormGuard/>
             {move || other_error().map(|e| view! { <ErrorMessage error=e/> })}
             {move || {
                 server_errors

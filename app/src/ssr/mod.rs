@@ -1,10 +1,14 @@
 //! Server-only parts: state, database entities, services, sessions.
 
 pub mod auth;
+pub mod csp;
 pub mod entities;
+pub mod form_guard;
+pub mod form_limit;
 pub mod login_throttle;
 pub mod mailer;
 pub mod markdown;
+pub mod metrics;
 pub mod page_cache;
 pub mod password;
 pub mod services;

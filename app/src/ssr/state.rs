@@ -1,5 +1,6 @@
 //! Application state, provided to every server function as context.
 
+use super::form_limit::FormLimiter;
 use super::login_throttle::LoginThrottle;
 use super::mailer::Mailer;
 use super::page_cache::PageCache;
@@ -31,6 +32,18 @@ pub struct ServerConfig {
     /// `WINKEL_SECRET`: the key of signed links. Without it, one is
     /// generated once and kept in the settings table.
     pub link_secret: Option<String>,
+    /// AVG-19: at most this many forms of one kind per visitor ...
+    pub form_limit: usize,
+    /// ... within this window.
+    pub form_window: std::time::Duration,
+    /// Behind a reverse proxy: take the client address from the last
+    /// `X-Forwarded-For` entry (only for the form limit's salted key).
+    pub trust_proxy: bool,
+    /// Signs the start time of public forms (honeypot); random per process
+    /// unless set (tests sign their own forms with a known one).
+    pub form_secret: Option<[u8; 32]>,
+    /// `GET /metrics` answers only with this bearer token (none: 404).
+    pub metrics_token: Option<String>,
 }
 
 impl ServerConfig {
@@ -43,6 +56,11 @@ impl ServerConfig {
             mailer: Arc::new(Mailer::folder(PathBuf::from("data/mail"))),
             public_url: "http://127.0.0.1:3000".into(),
             link_secret: None,
+            form_limit: 10,
+            form_window: std::time::Duration::from_secs(10 * 60),
+            trust_proxy: false,
+            form_secret: None,
+            metrics_token: None,
         }
     }
 }
@@ -54,6 +72,10 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     pub page_cache: Arc<PageCache>,
     pub login_throttle: Arc<LoginThrottle>,
+    pub form_limiter: Arc<FormLimiter>,
+    /// The key of `ssr::form_guard`'s form tokens.
+    pub form_secret: [u8; 32],
+    pub metrics: Arc<super::metrics::Metrics>,
 }
 
 /// The shop's database, from the state in context.

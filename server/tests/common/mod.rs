@@ -123,6 +123,7 @@ impl TestDb {
 /// The shop on a seeded database, plus one browser-like client.
 pub struct TestApp {
     pub router: Router,
+    pub state: app::ssr::state::AppState,
     pub db: DatabaseConnection,
     pub store: TestDb,
     pub uploads: PathBuf,
@@ -141,6 +142,27 @@ impl Response {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 
+    /// The nonce of this response's Content-Security-Policy.
+    pub fn csp_nonce(&self) -> Option<String> {
+        let policy = self
+            .headers
+            .get(header::CONTENT_SECURITY_POLICY)?
+            .to_str()
+            .ok()?;
+        let start = policy.find("'nonce-")? + "'nonce-".len();
+        let len = policy[start..].find('\'')?;
+        Some(policy[start..start + len].to_owned())
+    }
+
+    /// The body with its CSP nonce blanked: two renders of the same page
+    /// differ only in their nonces.
+    pub fn body_without_nonce(&self) -> String {
+        match self.csp_nonce() {
+            Some(nonce) => self.body.replace(&nonce, "NONCE"),
+            None => self.body.clone(),
+        }
+    }
+
     pub fn location(&self) -> Option<String> {
         self.headers
             .get(header::LOCATION)
@@ -150,7 +172,18 @@ impl Response {
 }
 
 impl TestApp {
+    /// The shop as most tests need it: the form limit (AVG-19) out of the
+    /// way, since in-process requests have no address and would all count
+    /// as one visitor.
     pub async fn start(backend: Backend) -> Option<Self> {
+        Self::start_with(backend, |config| config.form_limit = 100_000).await
+    }
+
+    /// The shop with its configuration adjusted by `configure`.
+    pub async fn start_with(
+        backend: Backend,
+        configure: impl FnOnce(&mut app::ssr::state::ServerConfig),
+    ) -> Option<Self> {
         let store = database(backend).await?;
         let db = store.db.clone();
         let uploads = std::env::temp_dir().join(unique("winkel_uploads"));
@@ -162,16 +195,19 @@ impl TestApp {
             .expect("Leptos.toml")
             .leptos_options;
         let mail_dir = std::env::temp_dir().join(unique("winkel_mail"));
-        let config = app::ssr::state::ServerConfig {
+        let mut config = app::ssr::state::ServerConfig {
             // What the settings screen shows (never a real secret in tests).
             database_url: "mysql://shop:test-secret@db.example:3306/winkel_shop".into(),
             mailer: std::sync::Arc::new(app::ssr::mailer::Mailer::folder(mail_dir.clone())),
             public_url: "https://winkel.example".into(),
             ..app::ssr::state::ServerConfig::new(uploads.clone())
         };
-        let router = winkel::http::router(options, db.clone(), config);
+        config.form_secret = Some(FORM_SECRET);
+        configure(&mut config);
+        let (router, state) = winkel::http::router_and_state(options, db.clone(), config);
         Some(Self {
             router,
+            state,
             db,
             store,
             uploads,
@@ -205,6 +241,33 @@ impl TestApp {
     }
 }
 
+/// The key the test shop signs its form tokens with (AVG-19 honeypot).
+pub const FORM_SECRET: [u8; 32] = [42; 32];
+
+/// A form token as the shop hands it out with a page `seconds_ago`.
+pub fn form_token(seconds_ago: u64) -> String {
+    app::ssr::form_guard::issue_token(
+        &FORM_SECRET,
+        app::ssr::form_guard::unix_millis() - seconds_ago * 1000,
+    )
+}
+
+/// The fields a browser sends: `pairs`, plus the honeypot's start time of
+/// a page opened a while ago (as a person fills in a form), unless `pairs`
+/// sets it itself. Functions without a form guard ignore it.
+fn as_filled_in(pairs: &[(&str, &str)]) -> String {
+    let mut body = form(pairs);
+    if !pairs.iter().any(|(name, _)| *name == "form_started") {
+        let token = form_token(5);
+        body.push_str(&format!(
+            "{}form_started={}",
+            if body.is_empty() { "" } else { "&" },
+            urlencode(&token)
+        ));
+    }
+    body
+}
+
 /// One visitor: keeps the session cookie between requests.
 pub struct Client {
     router: Router,
@@ -234,7 +297,9 @@ fn urlencode(text: &str) -> String {
 }
 
 impl Client {
-    async fn send(&mut self, request: Request<Body>) -> Response {
+    /// Any request, as this visitor (the session cookie is added by the
+    /// helpers below, not here).
+    pub async fn send(&mut self, request: Request<Body>) -> Response {
         let response = self
             .router
             .clone()
@@ -285,7 +350,7 @@ impl Client {
                     .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                     .header(header::ACCEPT, "application/json"),
             )
-            .body(Body::from(form(pairs)));
+            .body(Body::from(as_filled_in(pairs)));
         self.send(req.expect("request")).await
     }
 
@@ -325,7 +390,7 @@ impl Client {
                     .header(header::ACCEPT, "text/html,application/xhtml+xml")
                     .header(header::REFERER, referer),
             )
-            .body(Body::from(form(pairs)));
+            .body(Body::from(as_filled_in(pairs)));
         self.send(req.expect("request")).await
     }
 }

@@ -14,6 +14,7 @@ pub mod order_line;
 pub mod page;
 pub mod product;
 pub mod question;
+pub mod security_count;
 pub mod session;
 pub mod setting;
 pub mod staff;

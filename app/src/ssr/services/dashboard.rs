@@ -48,5 +48,6 @@ pub async fn load(db: &impl ConnectionTrait, now: NaiveDateTime) -> Result<Dashb
             .await?,
         last_retention: last_run(db, "retention").await?,
         last_backup: last_run(db, "backup").await?,
+        security_alerts: Vec::new(),
     })
 }

@@ -17,5 +17,6 @@ pub mod pages;
 pub mod privacy;
 pub mod questions;
 pub mod retention;
+pub mod security_counts;
 pub mod settings;
 pub mod staff;

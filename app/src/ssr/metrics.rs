@@ -1,0 +1,391 @@
+//! AVG-18: traffic and database use, counted in memory and shown to a
+//! monitoring system as Prometheus text (`GET /metrics`, see the server's
+//! `http.rs`). Nothing here knows who a visitor is: routes are the matched
+//! patterns (`/products/{slug}`, never the path with its ids), and the
+//! security counts (failed logins, honeypot hits, refused forms) are plain
+//! numbers, persisted per hour for the CMS dashboard's baseline.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Upper bounds (seconds) of the latency histograms' buckets.
+const BUCKETS: [f64; 12] = [
+    0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+#[derive(Debug, Default, Clone)]
+struct Histogram {
+    buckets: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+impl Histogram {
+    fn observe(&mut self, seconds: f64) {
+        for (bucket, bound) in self.buckets.iter_mut().zip(BUCKETS) {
+            if seconds <= bound {
+                *bucket += 1;
+            }
+        }
+        self.count += 1;
+        self.sum += seconds;
+    }
+
+    fn write(&self, out: &mut String, name: &str, labels: &str) {
+        let sep = if labels.is_empty() { "" } else { "," };
+        for (count, bound) in self.buckets.iter().zip(BUCKETS) {
+            let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"{bound}\"}} {count}");
+        }
+        let _ = writeln!(
+            out,
+            "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {}",
+            self.count
+        );
+        let braces = if labels.is_empty() {
+            String::new()
+        } else {
+            format!("{{{labels}}}")
+        };
+        let _ = writeln!(out, "{name}_sum{braces} {}", self.sum);
+        let _ = writeln!(out, "{name}_count{braces} {}", self.count);
+    }
+}
+
+/// The security events counted per hour (AVG-18: abnormal behaviour).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SecurityEvent {
+    FailedLoginCustomer,
+    FailedLoginStaff,
+    HoneypotHit,
+    FormLimitRefusal,
+}
+
+impl SecurityEvent {
+    pub const ALL: [Self; 4] = [
+        Self::FailedLoginCustomer,
+        Self::FailedLoginStaff,
+        Self::HoneypotHit,
+        Self::FormLimitRefusal,
+    ];
+
+    /// The `kind` stored in `security_counts`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::FailedLoginCustomer => "failed_login_customer",
+            Self::FailedLoginStaff => "failed_login_staff",
+            Self::HoneypotHit => "honeypot_hit",
+            Self::FormLimitRefusal => "form_limit_refusal",
+        }
+    }
+
+    pub fn parse(kind: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.as_str() == kind)
+    }
+}
+
+#[derive(Default)]
+pub struct Metrics {
+    /// (route, method, status) → requests.
+    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
+    latency: Mutex<BTreeMap<String, Histogram>>,
+    db_queries: Mutex<Histogram>,
+    db_errors: AtomicU64,
+    /// Since start, by event and form (empty for logins).
+    security_totals: Mutex<BTreeMap<(SecurityEvent, &'static str), u64>>,
+    /// Not yet written to `security_counts`.
+    unflushed: Mutex<HashMap<SecurityEvent, u64>>,
+}
+
+impl Metrics {
+    pub fn record_request(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
+        if let Ok(mut requests) = self.requests.lock() {
+            *requests
+                .entry((route.to_owned(), method.to_owned(), status))
+                .or_default() += 1;
+        }
+        if let Ok(mut latency) = self.latency.lock() {
+            latency
+                .entry(route.to_owned())
+                .or_default()
+                .observe(elapsed.as_secs_f64());
+        }
+    }
+
+    pub fn record_query(&self, elapsed: Duration, failed: bool) {
+        if let Ok(mut queries) = self.db_queries.lock() {
+            queries.observe(elapsed.as_secs_f64());
+        }
+        if failed {
+            self.db_errors.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// One security event; `form` names the form for honeypot hits and
+    /// refused forms.
+    pub fn record_security(&self, event: SecurityEvent, form: &'static str) {
+        if let Ok(mut totals) = self.security_totals.lock() {
+            *totals.entry((event, form)).or_default() += 1;
+        }
+        if let Ok(mut unflushed) = self.unflushed.lock() {
+            *unflushed.entry(event).or_default() += 1;
+        }
+    }
+
+    /// The counts not yet persisted, emptied.
+    pub fn take_unflushed(&self) -> HashMap<SecurityEvent, u64> {
+        self.unflushed
+            .lock()
+            .map(|mut u| std::mem::take(&mut *u))
+            .unwrap_or_default()
+    }
+
+    /// Counts that could not be persisted go back for the next flush.
+    pub fn restore_unflushed(&self, counts: HashMap<SecurityEvent, u64>) {
+        if let Ok(mut unflushed) = self.unflushed.lock() {
+            for (event, n) in counts {
+                *unflushed.entry(event).or_default() += n;
+            }
+        }
+    }
+
+    /// The counts since the last flush (for the current hour's view).
+    pub fn unflushed(&self, event: SecurityEvent) -> u64 {
+        self.unflushed
+            .lock()
+            .map(|u| u.get(&event).copied().unwrap_or(0))
+            .unwrap_or(0)
+    }
+
+    /// The Prometheus text of everything counted in memory.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        out.push_str("# HELP winkel_http_requests_total HTTP requests by matched route, method and status.\n");
+        out.push_str("# TYPE winkel_http_requests_total counter\n");
+        if let Ok(requests) = self.requests.lock() {
+            for ((route, method, status), n) in requests.iter() {
+                let _ = writeln!(
+                    out,
+                    "winkel_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{status}\"}} {n}",
+                    escape(route),
+                    escape(method)
+                );
+            }
+        }
+        out.push_str(
+            "# HELP winkel_http_request_duration_seconds Time to answer, by matched route.\n",
+        );
+        out.push_str("# TYPE winkel_http_request_duration_seconds histogram\n");
+        if let Ok(latency) = self.latency.lock() {
+            for (route, histogram) in latency.iter() {
+                histogram.write(
+                    &mut out,
+                    "winkel_http_request_duration_seconds",
+                    &format!("route=\"{}\"", escape(route)),
+                );
+            }
+        }
+        out.push_str("# HELP winkel_db_query_duration_seconds Time of each database query.\n");
+        out.push_str("# TYPE winkel_db_query_duration_seconds histogram\n");
+        if let Ok(queries) = self.db_queries.lock() {
+            queries.write(&mut out, "winkel_db_query_duration_seconds", "");
+        }
+        out.push_str("# HELP winkel_db_query_errors_total Database queries that failed.\n");
+        out.push_str("# TYPE winkel_db_query_errors_total counter\n");
+        let _ = writeln!(
+            out,
+            "winkel_db_query_errors_total {}",
+            self.db_errors.load(Ordering::Relaxed)
+        );
+        let totals = self
+            .security_totals
+            .lock()
+            .map(|t| t.clone())
+            .unwrap_or_default();
+        let total = |event: SecurityEvent| -> Vec<(&'static str, u64)> {
+            totals
+                .iter()
+                .filter(|((e, _), _)| *e == event)
+                .map(|((_, form), n)| (*form, *n))
+                .collect()
+        };
+        out.push_str(
+            "# HELP winkel_failed_logins_total Failed logins of customers and of staff.\n",
+        );
+        out.push_str("# TYPE winkel_failed_logins_total counter\n");
+        for (who, event) in [
+            ("customer", SecurityEvent::FailedLoginCustomer),
+            ("staff", SecurityEvent::FailedLoginStaff),
+        ] {
+            let n: u64 = total(event).iter().map(|(_, n)| n).sum();
+            let _ = writeln!(out, "winkel_failed_logins_total{{who=\"{who}\"}} {n}");
+        }
+        for (name, help, event) in [
+            (
+                "winkel_honeypot_hits_total",
+                "Forms refused as a bot's (honeypot, AVG-19), by form.",
+                SecurityEvent::HoneypotHit,
+            ),
+            (
+                "winkel_form_limit_refusals_total",
+                "Forms refused by the per-visitor limit (AVG-19), by form.",
+                SecurityEvent::FormLimitRefusal,
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} counter");
+            for (form, n) in total(event) {
+                let _ = writeln!(out, "{name}{{form=\"{form}\"}} {n}");
+            }
+        }
+        out
+    }
+}
+
+/// Whether a presented secret is the expected one, in time independent of
+/// where they differ (both are hashed first, so also of their lengths).
+pub fn same_secret(given: &str, expected: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    let (a, b) = (
+        Sha256::digest(given.as_bytes()),
+        Sha256::digest(expected.as_bytes()),
+    );
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
+}
+
+/// The last run of the retention sweep and of the backup (`job_runs`), as
+/// Prometheus gauges: when it finished, what it did, whether it failed.
+pub async fn render_jobs(
+    db: &impl sea_orm::ConnectionTrait,
+) -> Result<String, crate::error::AppError> {
+    use super::entities::job_run;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let mut out = String::new();
+    let gauges = [
+        (
+            "winkel_job_last_finished_timestamp_seconds",
+            "When the last run finished (Unix time; 0: running or never).",
+        ),
+        ("winkel_job_last_deleted", "Records the last run deleted."),
+        (
+            "winkel_job_last_anonymised",
+            "Records the last run anonymised.",
+        ),
+        (
+            "winkel_job_last_failed",
+            "1 when the last run failed or has not finished.",
+        ),
+    ];
+    let mut runs = Vec::new();
+    for job in ["retention", "backup"] {
+        let run = job_run::Entity::find()
+            .filter(job_run::Column::Job.eq(job))
+            .order_by_desc(job_run::Column::StartedAt)
+            .one(db)
+            .await?;
+        if let Some(run) = run {
+            runs.push((job, run));
+        }
+    }
+    for (i, (name, help)) in gauges.iter().enumerate() {
+        let _ = writeln!(out, "# HELP {name} {help}");
+        let _ = writeln!(out, "# TYPE {name} gauge");
+        for (job, run) in &runs {
+            let value = match i {
+                0 => run.finished_at.map_or(0, |t| t.and_utc().timestamp()),
+                1 => run.deleted,
+                2 => run.anonymised,
+                _ => i64::from(run.error.is_some() || run.finished_at.is_none()),
+            };
+            let _ = writeln!(out, "{name}{{job=\"{job}\"}} {value}");
+        }
+    }
+    Ok(out)
+}
+
+/// A Prometheus label value: backslash, quote and newline escaped.
+pub fn escape(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// AVG-18's alarm rule: the last hour is "far above" its baseline when it
+/// has at least `MIN_EVENTS` events and more than `FACTOR` times the mean
+/// per hour of the 7 days before.
+pub const FACTOR: f64 = 3.0;
+pub const MIN_EVENTS: u64 = 10;
+pub const BASELINE_HOURS: u64 = 7 * 24;
+
+pub fn far_above_baseline(last_hour: u64, previous_week_total: u64) -> bool {
+    #[allow(clippy::cast_precision_loss)]
+    let mean = previous_week_total as f64 / BASELINE_HOURS as f64;
+    #[allow(clippy::cast_precision_loss)]
+    let last = last_hour as f64;
+    last_hour >= MIN_EVENTS && last > FACTOR * mean
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alarm_needs_both_volume_and_a_jump() {
+        // A quiet shop: 12 failed logins in an hour is abnormal.
+        assert!(far_above_baseline(12, 0));
+        // Fewer than 10 events never alarm, however quiet the week was.
+        assert!(!far_above_baseline(9, 0));
+        // A busy week (mean 5/h): 15 is exactly 3x, not above; 16 is.
+        assert!(!far_above_baseline(15, 5 * 168));
+        assert!(far_above_baseline(16, 5 * 168));
+        // A big shop's ordinary hour.
+        assert!(!far_above_baseline(100, 60 * 168));
+    }
+
+    #[test]
+    fn prometheus_text_has_routes_not_paths_and_histograms() {
+        let m = Metrics::default();
+        m.record_request("/products/{slug}", "GET", 200, Duration::from_millis(3));
+        m.record_request("/products/{slug}", "GET", 200, Duration::from_millis(30));
+        m.record_query(Duration::from_micros(200), false);
+        m.record_security(SecurityEvent::HoneypotHit, "register");
+        m.record_security(SecurityEvent::FailedLoginStaff, "");
+        let text = m.render();
+        assert!(text.contains(
+            "winkel_http_requests_total{route=\"/products/{slug}\",method=\"GET\",status=\"200\"} 2"
+        ));
+        assert!(text.contains(
+            "winkel_http_request_duration_seconds_bucket{route=\"/products/{slug}\",le=\"0.005\"} 1"
+        ));
+        assert!(text.contains(
+            "winkel_http_request_duration_seconds_bucket{route=\"/products/{slug}\",le=\"+Inf\"} 2"
+        ));
+        assert!(text.contains("winkel_db_query_duration_seconds_count 1"));
+        assert!(text.contains("winkel_honeypot_hits_total{form=\"register\"} 1"));
+        assert!(text.contains("winkel_failed_logins_total{who=\"staff\"} 1"));
+        assert!(text.contains("winkel_failed_logins_total{who=\"customer\"} 0"));
+        assert_eq!(
+            m.take_unflushed().get(&SecurityEvent::HoneypotHit),
+            Some(&1)
+        );
+        assert!(m.take_unflushed().is_empty());
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret("s3cret", "s3cret"));
+        assert!(!same_secret("s3cre", "s3cret"));
+        assert!(!same_secret("", "s3cret"));
+    }
+
+    #[test]
+    fn label_values_are_escaped() {
+        assert_eq!(escape("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+    }
+}
