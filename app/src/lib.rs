@@ -18,8 +18,8 @@ pub mod forms;
 pub mod i18n;
 pub mod layout;
 pub mod money;
-pub mod privacy;
 pub mod newsletter;
+pub mod privacy;
 pub mod shop;
 pub mod validate;
 

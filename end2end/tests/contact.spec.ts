@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import {
   cmsLogInAsOwner,
+  waitForFormGuard,
   fillRegistration,
   logIn,
   newAccount,
@@ -82,6 +83,7 @@ test('a question is sent with JavaScript, answered in the CMS and mailed to the 
   await expect(page).toHaveURL(/\/contact$/);
 
   // Nothing filled in: each field says what is wrong, nothing is sent.
+  await waitForFormGuard(page.locator('form:has(input[name="form_started"])').first());
   await page.getByRole('button', { name: 'Verstuur je vraag' }).click();
   await expect(page.locator('#question-error')).toHaveText(MSG.required);
   await expect(page.locator('#email-error')).toHaveText(MSG.required);
@@ -93,6 +95,7 @@ test('a question is sent with JavaScript, answered in the CMS and mailed to the 
     email,
     question: 'Is de theepot ook in het rood te krijgen?',
   });
+  await waitForFormGuard(page.locator('form:has(input[name="form_started"])').first());
   await page.getByRole('button', { name: 'Verstuur je vraag' }).click();
   await expect(page).toHaveURL(/\/contact\?sent=1$/, { timeout: 15_000 });
   await expect(page.getByRole('status')).toContainText(MSG.thanks);
@@ -123,6 +126,7 @@ test.describe('without JavaScript', () => {
   test('the contact form shows field errors and the thank-you after plain posts', async ({ page }) => {
     await page.goto('/contact');
     await fillContact(page, { first_name: 'Nico', email: 'geen-adres', question: 'Wat zijn de openingstijden?' });
+    await waitForFormGuard(page.locator('form:has(input[name="form_started"])').first());
     await page.getByRole('button', { name: 'Verstuur je vraag' }).click();
     await expect(page).toHaveURL(/\/contact\?/);
     await expect(page.locator('#email-error')).toContainText(MSG.email);
@@ -134,6 +138,7 @@ test.describe('without JavaScript', () => {
       email: uniqueEmail('nico'),
       question: 'Wat zijn de openingstijden?',
     });
+    await waitForFormGuard(page.locator('form:has(input[name="form_started"])').first());
     await page.getByRole('button', { name: 'Verstuur je vraag' }).click();
     await expect(page).toHaveURL(/\/contact\?sent=1$/, { timeout: 15_000 });
     await expect(page.getByRole('status')).toContainText(MSG.thanks);
@@ -143,6 +148,7 @@ test.describe('without JavaScript', () => {
     const email = uniqueEmail('brief');
     await page.goto('/newsletter');
     await page.locator('form.newsletter-subscribe [name="email"]').fill(email);
+    await waitForFormGuard(page.locator('form:has(input[name="form_started"])').first());
     await page.getByRole('button', { name: 'Aanmelden' }).click();
     await expect(page.getByRole('status')).toContainText(MSG.requested);
     const mail = await mailTo(email, '/newsletter/confirm?t=');
@@ -167,6 +173,7 @@ test('subscribing to the newsletter is confirmed through the link in the mail', 
   const form = page.locator('form.newsletter-subscribe');
   await form.locator('[name="email"]').fill(email);
   await form.locator('[name="first_name"]').fill('Lieke');
+  await waitForFormGuard(page.locator('form:has(input[name="form_started"])').first());
   await page.getByRole('button', { name: 'Aanmelden' }).click();
   await expect(page.getByRole('status')).toContainText(MSG.requested, { timeout: 15_000 });
 
@@ -253,6 +260,7 @@ test('XSS payloads in every public form and in CMS content render as text and ne
     company_name: XSS.svg,
     question: ALL_XSS,
   });
+  await waitForFormGuard(shopper.locator('form:has(input[name="form_started"])').first());
   await shopper.getByRole('button', { name: 'Verstuur je vraag' }).click();
   await expect(shopper).toHaveURL(/\/contact\?sent=1$/, { timeout: 15_000 });
   await expectNothingRan(shopper, dialogs, 'contact sent');
@@ -276,6 +284,7 @@ test('XSS payloads in every public form and in CMS content render as text and ne
   await visit(shopper, '/register');
   await fillRegistration(shopper, account);
   await shopper.locator('form.register [name="company_name"]').fill(XSS.iframe);
+  await waitForFormGuard(shopper.locator('form:has(input[name="form_started"])').first());
   await shopper.getByRole('button', { name: 'Account aanmaken' }).click();
   await expect(shopper).toHaveURL(/\/login\?registered=1$/, { timeout: 15_000 });
   await logIn(shopper, account.email, account.password);

@@ -261,6 +261,7 @@ async fn serve(config: &Config) -> Result<(), CliError> {
             db.clone(),
             vec![
                 jobs::retention::nightly(config.retention_at),
+                jobs::newsletter::nightly(config.retention_at),
                 jobs::backup::nightly(config.backup_at, config.backup()),
             ],
         );

@@ -9,8 +9,12 @@ use leptos::prelude::*;
 /// Stores a question (AVG-3): a visitor's as a prospect with their contact
 /// data, a logged-in customer's on their own record.
 #[server(endpoint = "send_question")]
-pub async fn send_question(#[server(flatten)] input: ContactInput) -> Result<(), AppError> {
+pub async fn send_question(
+    #[server(flatten)] input: ContactInput,
+    #[server(flatten)] guard: crate::forms::GuardFields,
+) -> Result<(), AppError> {
     let result = async {
+        crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::Contact, &guard).await?;
         let db = db()?;
         let customer = auth::current_customer(&db, &session().await?).await?;
         questions::ask(&db, customer.as_ref(), &input, now_utc()).await?;

@@ -31,6 +31,7 @@ fn ContactForm(logged_in: bool) -> impl IntoView {
             send.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })
         }}
         <ActionForm action=send attr:class="contact" attr:novalidate=true>
+            <crate::forms::FormGuard/>
             {(!logged_in).then(|| view! {
                 <fieldset>
                     <legend>{shop.your_details}</legend>

@@ -17,8 +17,10 @@ async fn secret(state: &crate::ssr::AppState) -> Result<Vec<u8>, AppError> {
 pub async fn newsletter_subscribe(
     email: String,
     first_name: Option<String>,
+    #[server(flatten)] guard: crate::forms::GuardFields,
 ) -> Result<(), AppError> {
     let result = async {
+        crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::Newsletter, &guard).await?;
         let state = state::state()?;
         newsletter::subscribe(
             &state.db,

@@ -50,6 +50,7 @@ pub fn NewsletterPage() -> impl IntoView {
                 <p class="intro">{t.intro}</p>
                 {move || subscribe.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })}
                 <ActionForm action=subscribe attr:class="newsletter-subscribe" attr:novalidate=true>
+                    <crate::forms::FormGuard/>
                     <Field name="email" label=crate::shop::text::text().email kind="email" required=true autocomplete="email" check=check_email server/>
                     <Field name="first_name" label=t.first_name autocomplete="given-name" check=check_first_name server/>
                     <p class="hint">{t.privacy_note}</p>

@@ -22,6 +22,8 @@ pub enum FormKind {
     Login,
     Checkout,
     CmsLogin,
+    Contact,
+    Newsletter,
 }
 
 impl FormKind {
@@ -31,6 +33,8 @@ impl FormKind {
             Self::Login => "login",
             Self::Checkout => "checkout",
             Self::CmsLogin => "cms_login",
+            Self::Contact => "contact",
+            Self::Newsletter => "newsletter",
         }
     }
 }

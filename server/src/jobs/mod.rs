@@ -3,6 +3,7 @@
 
 pub mod backup;
 pub mod import;
+pub mod newsletter;
 pub mod population;
 pub mod progress;
 pub mod retention;

@@ -1,0 +1,31 @@
+//! The nightly purge of newsletter subscriptions never confirmed (double
+//! opt-in): a scheduler job next to the retention sweep.
+
+use super::scheduler::{JobFuture, NightlyJob};
+use app::ssr::services::jobs::RunOutcome;
+use app::ssr::services::newsletter;
+use chrono::{NaiveDateTime, NaiveTime};
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+pub fn nightly(at: NaiveTime) -> NightlyJob {
+    NightlyJob {
+        name: "newsletter",
+        at,
+        run: Arc::new(|db: DatabaseConnection, now: NaiveDateTime| -> JobFuture {
+            Box::pin(async move {
+                let purged = newsletter::purge_unconfirmed(&db, now)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(RunOutcome {
+                    deleted: purged.erased as i64,
+                    anonymised: 0,
+                    detail: Some(format!(
+                        "{} onbevestigde aanmeldingen verwijderd, {} ingetrokken",
+                        purged.erased, purged.reset
+                    )),
+                })
+            })
+        }),
+    }
+}
