@@ -21,7 +21,7 @@
 //!    (the customer sees them under "Mijn account"); they are anonymised
 //!    when the account is deleted under rule 1.
 //!
-//! The work is done in batches (default [`BATCH`] rows), each batch one
+//! The work is done in batches (windows of [`BATCH`] ids by default), each batch one
 //! transaction, so an interrupted sweep leaves every batch either done or
 //! untouched and the next run picks up the rest. A dry run walks the same
 //! batches with the same queries without writing.
@@ -200,6 +200,31 @@ pub async fn count_affected(
     Ok((customers, guest_orders + their_orders))
 }
 
+/// The highest id of a table (0 when empty): the sweep walks the ids in
+/// windows up to it.
+async fn max_id<E: EntityTrait>(
+    db: &DatabaseConnection,
+    column: E::Column,
+) -> Result<i32, AppError> {
+    let max: Option<Option<i32>> = E::find()
+        .select_only()
+        .expr(Func::max(Expr::col(column)))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(max.flatten().unwrap_or(0))
+}
+
+/// The end of the id window after `after`. Walking the primary key in
+/// windows of `batch` ids (rather than "the next `batch` matches") keeps
+/// every query a short range scan of the primary key, whatever plan the
+/// database would otherwise pick for the date conditions, and bounds a
+/// batch to `batch` rows.
+fn window_end(after: i32, batch: u64) -> i32 {
+    let width = i32::try_from(Ord::max(batch, 1)).unwrap_or(i32::MAX);
+    after.saturating_add(width)
+}
+
 /// A batch's transaction. Writing: IMMEDIATE on SQLite, so the batch queues
 /// behind a checkout instead of failing on a lock upgrade.
 async fn begin_batch(
@@ -299,26 +324,29 @@ async fn anonymise_guest_orders(
     progress: &mut (dyn Progress + Send),
 ) -> Result<(), AppError> {
     let backend = db.get_database_backend();
+    let last_id = max_id::<order::Entity>(db, order::Column::Id).await?;
     let mut after = 0;
-    loop {
+    while after < last_id {
+        let upto = window_end(after, sweep.options.batch);
         let txn = begin_batch(db, sweep.options.mode).await?;
         let ids: Vec<i32> = locked(
             guest_orders_query(sweep.cutoff)
                 .select_only()
                 .column(order::Column::Id)
                 .filter(order::Column::Id.gt(after))
-                .order_by_asc(order::Column::Id)
-                .limit(Ord::max(sweep.options.batch, 1)),
+                .filter(order::Column::Id.lte(upto))
+                .order_by_asc(order::Column::Id),
             backend,
             sweep.options.mode,
         )
         .into_tuple()
         .all(&txn)
         .await?;
-        let Some(&last) = ids.last() else {
-            return Ok(());
-        };
-        after = last;
+        after = upto;
+        if ids.is_empty() {
+            txn.commit().await?;
+            continue;
+        }
         let done = match sweep.options.mode {
             Mode::DryRun => ids.len() as u64,
             Mode::Apply => {
@@ -333,6 +361,7 @@ async fn anonymise_guest_orders(
         }
         progress.advance(ids.len() as u64);
     }
+    Ok(())
 }
 
 async fn delete_customers(
@@ -342,8 +371,10 @@ async fn delete_customers(
     progress: &mut (dyn Progress + Send),
 ) -> Result<(), AppError> {
     let backend = db.get_database_backend();
+    let last_id = max_id::<customer::Entity>(db, customer::Column::Id).await?;
     let mut after = 0;
-    loop {
+    while after < last_id {
+        let upto = window_end(after, sweep.options.batch);
         let txn = begin_batch(db, sweep.options.mode).await?;
         // (id, 1 for a customer without an account)
         let customers: Vec<(i32, i64)> = locked(
@@ -352,19 +383,20 @@ async fn delete_customers(
                 .column(customer::Column::Id)
                 .expr(Expr::col(customer::Column::PasswordHash).is_null())
                 .filter(customer::Column::Id.gt(after))
+                .filter(customer::Column::Id.lte(upto))
                 .filter(stale_customer(sweep.cutoff))
-                .order_by_asc(customer::Column::Id)
-                .limit(Ord::max(sweep.options.batch, 1)),
+                .order_by_asc(customer::Column::Id),
             backend,
             sweep.options.mode,
         )
         .into_tuple()
         .all(&txn)
         .await?;
-        let Some(&(last, _)) = customers.last() else {
-            return Ok(());
-        };
-        after = last;
+        after = upto;
+        if customers.is_empty() {
+            txn.commit().await?;
+            continue;
+        }
         let ids: Vec<i32> = customers.iter().map(|(id, _)| *id).collect();
         // Their orders that step 1 did not take already: in a dry run step 1
         // wrote nothing, so its guest orders past the term are left out here
@@ -404,4 +436,5 @@ async fn delete_customers(
         }
         progress.advance(ids.len() as u64);
     }
+    Ok(())
 }
