@@ -64,14 +64,26 @@ else
   log "seeded in $(printf '%.0f' "$(echo "$(now_s) - $t0" | bc)") s"
 fi
 
+# Copies the seeded tables; with --reuse and a copy from an earlier run, only
+# the tables the sweep changes are copied again.
+CHANGED_TABLES="customers orders bookings sessions erasures job_runs job_leases"
 copy_db() {
-  local to=$1
-  log "copying $SEED_DB to $to"
-  sql -e "DROP DATABASE IF EXISTS $to; CREATE DATABASE $to"
-  DATABASE_URL=$(mariadb_url "$to") "$BIN" migrate 2>/dev/null
+  local to=$1 tables=$TABLES
+  if [ "$reuse" = 1 ] && sql -e "SELECT 1 FROM $to.order_lines LIMIT 1" >/dev/null 2>&1; then
+    log "refreshing the swept tables of $to"
+    {
+      echo "SET FOREIGN_KEY_CHECKS=0;"
+      for t in $CHANGED_TABLES; do echo "TRUNCATE TABLE $to.$t;"; done
+    } | sql
+    tables="customers orders bookings erasures"
+  else
+    log "copying $SEED_DB to $to"
+    sql -e "DROP DATABASE IF EXISTS $to; CREATE DATABASE $to"
+    DATABASE_URL=$(mariadb_url "$to") "$BIN" migrate 2>/dev/null
+  fi
   {
     echo "SET FOREIGN_KEY_CHECKS=0; SET UNIQUE_CHECKS=0;"
-    for t in $TABLES; do echo "INSERT INTO $to.$t SELECT * FROM $SEED_DB.$t;"; done
+    for t in $tables; do echo "INSERT INTO $to.$t SELECT * FROM $SEED_DB.$t;"; done
   } | sql
 }
 copy_db "$SWEEP_DB"
@@ -83,7 +95,7 @@ sql -e "ANALYZE TABLE $SWEEP_DB.customers, $SWEEP_DB.orders, $SQL_DB.customers, 
 # Amsterdam, T years before the day.
 YEARS=$(sql -e "SELECT COALESCE((SELECT value FROM $SQL_DB.settings WHERE \`key\`='retention_years'), 7)")
 START_DAY=$(date -d "$AS_OF -$YEARS years" +%F)
-CUTOFF=$(TZ=Europe/Amsterdam date -d "$START_DAY 00:00" -u +'%F %T')
+CUTOFF=$(date -u -d "@$(TZ=Europe/Amsterdam date -d "$START_DAY 00:00" +%s)" +'%F %T')
 log "term $YEARS years as of $AS_OF: data before $CUTOFF UTC"
 
 # --- 2. the sweep ---------------------------------------------------------

@@ -26,8 +26,47 @@ const RAW_SQL_CALLS: &[(&str, usize)] = &[
 ];
 
 /// Places allowed to build SQL from something other than a literal, each
-/// with its reason: (file suffix, line content). None so far.
-const ALLOWED: &[(&str, &str, &str)] = &[];
+/// with its reason: (file suffix, line content, reason).
+const BACKUP_IDENTIFIERS: &str = "the backup reads and writes every table generically: \
+     table and column names come from the database's own catalog and are quoted by \
+     backup::quote; every value is bound";
+const ALLOWED: &[(&str, &str, &str)] = &[
+    (
+        "server/src/jobs/backup/create.rs",
+        "SELECT {columns} FROM {from}",
+        BACKUP_IDENTIFIERS,
+    ),
+    (
+        "server/src/jobs/backup/create.rs",
+        "SELECT COUNT(*) FROM",
+        BACKUP_IDENTIFIERS,
+    ),
+    (
+        "server/src/jobs/backup/restore.rs",
+        "DELETE FROM {}",
+        BACKUP_IDENTIFIERS,
+    ),
+    (
+        "server/src/jobs/backup/restore.rs",
+        "SELECT 1 FROM {}",
+        BACKUP_IDENTIFIERS,
+    ),
+    (
+        "server/src/jobs/backup/restore.rs",
+        "from_sql_and_values(… sql",
+        BACKUP_IDENTIFIERS,
+    ),
+    (
+        "server/src/jobs/backup/mod.rs",
+        "from_sql_and_values(… sql",
+        BACKUP_IDENTIFIERS,
+    ),
+    (
+        "server/src/jobs/backup/restore.rs",
+        "… defer",
+        "one of two constant statements, chosen by the database backend",
+    ),
+];
 
 /// The top-level arguments of the call whose `(` is at `open`.
 fn arguments(text: &str, open: usize) -> Vec<String> {
