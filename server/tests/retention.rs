@@ -356,7 +356,7 @@ async fn the_command_line_sweep_survives_kill_9(backend: Backend) {
         return;
     };
     let db = &store.db;
-    clientele(db, 2000, 4000).await;
+    clientele(db, 5000, 10000).await;
     let url = store.url();
     let winkel = |args: &[&str]| {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_winkel"));
@@ -403,7 +403,7 @@ async fn the_command_line_sweep_survives_kill_9(backend: Backend) {
     child.kill().unwrap();
     child.wait().unwrap();
     let partly = customer_ids(db).await;
-    let deleted_so_far = 2000 - partly.len() as u64;
+    let deleted_so_far = 5000 - partly.len() as u64;
     assert!(
         deleted_so_far < dry.customers_deleted,
         "killed after {deleted_so_far} of {} deletions",
@@ -438,7 +438,7 @@ async fn the_command_line_sweep_survives_kill_9(backend: Backend) {
     );
     let remaining = customer_ids(db).await;
     let predicted: BTreeSet<i32> = dry.customer_ids.iter().copied().collect();
-    assert_eq!(remaining.len() as u64, 2000 - dry.customers_deleted);
+    assert_eq!(remaining.len() as u64, 5000 - dry.customers_deleted);
     assert!(remaining.is_disjoint(&predicted));
     assert_eq!(
         anonymised_order_ids(db).await,

@@ -215,14 +215,25 @@ async fn max_id<E: EntityTrait>(
     Ok(max.flatten().unwrap_or(0))
 }
 
-/// The end of the id window after `after`. Walking the primary key in
-/// windows of `batch` ids (rather than "the next `batch` matches") keeps
-/// every query a short range scan of the primary key, whatever plan the
-/// database would otherwise pick for the date conditions, and bounds a
-/// batch to `batch` rows.
-fn window_end(after: i32, batch: u64) -> i32 {
-    let width = i32::try_from(Ord::max(batch, 1)).unwrap_or(i32::MAX);
-    after.saturating_add(width)
+/// The next id window's width, from how many rows the last one held:
+/// aimed at `batch` rows per transaction, growing at most fourfold a step
+/// (sparse stretches of old data pass in few transactions) and never wider
+/// than 16 batches (a dense stretch after a sparse one stays bounded).
+/// Walking the primary key in windows, rather than asking for "the next
+/// `batch` matches", keeps every query a short range scan of the primary
+/// key, whatever plan the database would pick for the date conditions.
+pub fn next_window(width: u64, found: u64, batch: u64) -> u64 {
+    let batch = Ord::max(batch, 1);
+    let aim = width
+        .saturating_mul(batch)
+        .checked_div(found)
+        .unwrap_or(width.saturating_mul(4));
+    let most = Ord::min(width.saturating_mul(4), batch.saturating_mul(16));
+    aim.clamp(batch, Ord::max(most, batch))
+}
+
+fn window_end(after: i32, width: u64) -> i32 {
+    after.saturating_add(i32::try_from(width).unwrap_or(i32::MAX))
 }
 
 /// A batch's transaction. Writing: IMMEDIATE on SQLite, so the batch queues
@@ -325,9 +336,9 @@ async fn anonymise_guest_orders(
 ) -> Result<(), AppError> {
     let backend = db.get_database_backend();
     let last_id = max_id::<order::Entity>(db, order::Column::Id).await?;
-    let mut after = 0;
+    let (mut after, mut width) = (0, sweep.options.batch);
     while after < last_id {
-        let upto = window_end(after, sweep.options.batch);
+        let upto = window_end(after, width);
         let txn = begin_batch(db, sweep.options.mode).await?;
         let ids: Vec<i32> = locked(
             guest_orders_query(sweep.cutoff)
@@ -343,6 +354,7 @@ async fn anonymise_guest_orders(
         .all(&txn)
         .await?;
         after = upto;
+        width = next_window(width, ids.len() as u64, sweep.options.batch);
         if ids.is_empty() {
             txn.commit().await?;
             continue;
@@ -372,9 +384,9 @@ async fn delete_customers(
 ) -> Result<(), AppError> {
     let backend = db.get_database_backend();
     let last_id = max_id::<customer::Entity>(db, customer::Column::Id).await?;
-    let mut after = 0;
+    let (mut after, mut width) = (0, sweep.options.batch);
     while after < last_id {
-        let upto = window_end(after, sweep.options.batch);
+        let upto = window_end(after, width);
         let txn = begin_batch(db, sweep.options.mode).await?;
         // (id, 1 for a customer without an account)
         let customers: Vec<(i32, i64)> = locked(
@@ -393,6 +405,7 @@ async fn delete_customers(
         .all(&txn)
         .await?;
         after = upto;
+        width = next_window(width, customers.len() as u64, sweep.options.batch);
         if customers.is_empty() {
             txn.commit().await?;
             continue;
@@ -437,4 +450,23 @@ async fn delete_customers(
         progress.advance(ids.len() as u64);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_window;
+
+    #[test]
+    fn windows_aim_at_a_batch_of_rows() {
+        // Dense: a full window stays one batch wide.
+        assert_eq!(next_window(1000, 1000, 1000), 1000);
+        // A quarter full: four times wider next time.
+        assert_eq!(next_window(1000, 250, 1000), 4000);
+        // Empty or nearly: at most fourfold growth a step, at most 16 batches.
+        assert_eq!(next_window(1000, 0, 1000), 4000);
+        assert_eq!(next_window(8000, 1, 1000), 16_000);
+        // Denser again: narrower, never below one batch.
+        assert_eq!(next_window(16_000, 4000, 1000), 4000);
+        assert_eq!(next_window(16_000, 16_000, 1000), 1000);
+    }
 }
