@@ -34,7 +34,7 @@ impl Progress for Bar {
     }
 }
 
-/// `WINKEL_RETENTION_BATCH`: rows per transaction (default 1,000). Smaller
+/// `WINKEL_RETENTION_BATCH`: rows per transaction (default 5,000). Smaller
 /// batches hold locks for less time; larger ones finish sooner.
 fn options(mode: Mode) -> Options {
     let batch = std::env::var("WINKEL_RETENTION_BATCH")
