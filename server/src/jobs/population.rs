@@ -17,8 +17,8 @@ use app::shop::rules::{order_totals, DeliveryMethod, PricedLine};
 use app::ssr::entities::{customer, order, order_line, product};
 use app::ssr::now_utc;
 use chrono::{Duration, NaiveDateTime};
-use sea_orm::sea_query::{Expr, Func, InsertStatement, Query};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QuerySelect, TransactionTrait};
+use sea_orm::sea_query::{Expr, InsertStatement, Query};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait};
 
 /// Customers per transaction. With 27 columns a customers INSERT of this
 /// many rows stays below SQLite's 32,766 bound parameters.
@@ -377,13 +377,7 @@ async fn next_id<E: EntityTrait>(
     db: &DatabaseConnection,
     column: E::Column,
 ) -> Result<i32, CliError> {
-    let max: Option<Option<i32>> = E::find()
-        .select_only()
-        .expr(Func::max(Expr::col(column)))
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(max.flatten().unwrap_or(0) + 1)
+    Ok(app::ssr::services::max_id::<E>(db, column).await? + 1)
 }
 
 pub async fn population(

@@ -20,3 +20,20 @@ pub mod retention;
 pub mod security_counts;
 pub mod settings;
 pub mod staff;
+
+/// The highest id in a table (0 when it is empty): the retention sweep walks
+/// ids up to it, the population seeder continues after it.
+pub async fn max_id<E: sea_orm::EntityTrait>(
+    db: &impl sea_orm::ConnectionTrait,
+    column: E::Column,
+) -> Result<i32, crate::error::AppError> {
+    use sea_orm::sea_query::{Expr, Func};
+    use sea_orm::QuerySelect;
+    let max: Option<Option<i32>> = E::find()
+        .select_only()
+        .expr(Func::max(Expr::col(column)))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(max.flatten().unwrap_or(0))
+}

@@ -201,21 +201,6 @@ pub async fn count_affected(
     Ok((customers, guest_orders + their_orders))
 }
 
-/// The highest id of a table (0 when empty): the sweep walks the ids in
-/// windows up to it.
-async fn max_id<E: EntityTrait>(
-    db: &DatabaseConnection,
-    column: E::Column,
-) -> Result<i32, AppError> {
-    let max: Option<Option<i32>> = E::find()
-        .select_only()
-        .expr(Func::max(Expr::col(column)))
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(max.flatten().unwrap_or(0))
-}
-
 /// The next id window's width, from how many rows the last one held:
 /// aimed at `batch` rows per transaction, growing at most fourfold a step
 /// (sparse stretches of old data pass in few transactions) and never wider
@@ -336,7 +321,7 @@ async fn anonymise_guest_orders(
     progress: &mut (dyn Progress + Send),
 ) -> Result<(), AppError> {
     let backend = db.get_database_backend();
-    let last_id = max_id::<order::Entity>(db, order::Column::Id).await?;
+    let last_id = super::max_id::<order::Entity>(db, order::Column::Id).await?;
     let (mut after, mut width) = (0, sweep.options.batch);
     while after < last_id {
         let upto = window_end(after, width);
@@ -384,7 +369,7 @@ async fn delete_customers(
     progress: &mut (dyn Progress + Send),
 ) -> Result<(), AppError> {
     let backend = db.get_database_backend();
-    let last_id = max_id::<customer::Entity>(db, customer::Column::Id).await?;
+    let last_id = super::max_id::<customer::Entity>(db, customer::Column::Id).await?;
     let (mut after, mut width) = (0, sweep.options.batch);
     while after < last_id {
         let upto = window_end(after, width);
