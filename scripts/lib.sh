@@ -303,28 +303,34 @@ free_port() {
 
 # wait_healthy ADDR PID SECONDS: until GET /healthz answers 200, while PID lives.
 wait_healthy() {
-  local addr=$1 pid=$2 seconds=${3:-60}
+  local addr=$1 pid=$2 seconds=${3:-60} url
+  # With WINKEL_TLS_CERT the server speaks HTTPS only; its certificate may
+  # be one made for testing, hence -k (this only asks whether it is up).
+  if [ -n "${WINKEL_TLS_CERT:-}" ]; then url="https://$addr/healthz"; else url="http://$addr/healthz"; fi
   for _ in $(seq 1 $((seconds * 4))); do
     kill -0 "$pid" 2>/dev/null || return 1
-    curl -fsS -o /dev/null --max-time 2 "http://$addr/healthz" 2>/dev/null && return 0
+    curl -fsSk -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
     sleep 0.25
   done
   return 1
 }
 
 # start_server LOG ADDR: `winkel serve` from the release build in the
-# background, on ADDR, with the caller's DATABASE_URL and
-# WINKEL_UPLOADS_DIR. Sets WINKEL_SERVER_PID. Fails (showing the log) when
-# the address is taken or the server does not become healthy in 60 s.
+# background, on ADDR, with the caller's environment (DATABASE_URL,
+# WINKEL_UPLOADS_DIR, WINKEL_TLS_CERT, ...). Adds its pid to
+# WINKEL_SERVER_PID (a list: the e2e step runs a plain and an HTTPS server).
+# Fails (showing the log) when the address is taken or the server does not
+# become healthy in 60 s.
 start_server() {
-  local log=$1 addr=$2
+  local log=$1 addr=$2 pid
   if port_in_use "${addr##*:}"; then
     warn "something already listens on $addr; stop it first"
     return 1
   fi
   (cd "$WINKEL_ROOT" && WINKEL_ADDR=$addr exec "$(winkel_bin)" serve) >"$log" 2>&1 &
-  WINKEL_SERVER_PID=$!
-  if ! wait_healthy "$addr" "$WINKEL_SERVER_PID" 60; then
+  pid=$!
+  WINKEL_SERVER_PID="${WINKEL_SERVER_PID:+$WINKEL_SERVER_PID }$pid"
+  if ! wait_healthy "$addr" "$pid" 60; then
     warn "winkel serve on $addr did not become healthy; last lines of $log:"
     tail -n 40 "$log" >&2
     stop_server
@@ -332,16 +338,20 @@ start_server() {
   fi
 }
 
-# Stops the server started by start_server (TERM, then KILL after 10 s).
+# Stops the servers started by start_server (TERM, then KILL after 10 s).
 stop_server() {
-  local pid=${WINKEL_SERVER_PID:-}
-  [ -n "$pid" ] || return 0
+  local pids=${WINKEL_SERVER_PID:-} pid
+  [ -n "$pids" ] || return 0
   WINKEL_SERVER_PID=
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 40); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.25
+  for pid in $pids; do
+    kill -TERM "$pid" 2>/dev/null || true
   done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  for pid in $pids; do
+    for _ in $(seq 1 40); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.25
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
 }

@@ -270,13 +270,28 @@ async fn serve(config: &Config) -> Result<(), CliError> {
     }
 
     let addr = options.site_addr;
+    let secure = config.secure();
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let tls = match &config.tls {
+        Some(files) => {
+            let store = crate::tls::CertStore::load(files.clone())?;
+            store.watch(config.tls_reload);
+            Some(store.server_config()?)
+        }
+        None => None,
+    };
+    let listeners = http::Listeners::bind(addr, tls, config.http_redirect_addr).await?;
     let mailer = config.mailer()?;
     match mailer.folder_path() {
         Some(dir) => tracing::info!("no WINKEL_SMTP_URL: mail is written to {}", dir.display()),
         None => tracing::info!("mail goes out over SMTP"),
     }
     if config.public_url.is_none() {
-        tracing::warn!("WINKEL_PUBLIC_URL is not set: links in mails point to http://{addr}");
+        tracing::warn!("WINKEL_PUBLIC_URL is not set: links in mails point to {scheme}://{addr}");
     }
     let server_config = ServerConfig {
         cms_idle: config.cms_idle,
@@ -285,7 +300,8 @@ async fn serve(config: &Config) -> Result<(), CliError> {
         public_url: config
             .public_url
             .clone()
-            .unwrap_or_else(|| format!("http://{addr}")),
+            .unwrap_or_else(|| format!("{scheme}://{addr}")),
+        secure_cookies: secure,
         link_secret: config.secret.clone(),
         form_limit: config.form_limit,
         form_window: config.form_window,
@@ -308,8 +324,21 @@ async fn serve(config: &Config) -> Result<(), CliError> {
             }
         }
     });
-    tracing::info!("Winkel serves on http://{addr}");
-    http::serve(router, addr).await
+    tracing::info!("Winkel serves on {scheme}://{addr}");
+    let redirect = listeners.redirect_addr().map(|plain| {
+        tracing::info!("http://{plain} redirects to HTTPS");
+        http::HttpsRedirect {
+            public_url: config
+                .public_url
+                .clone()
+                .filter(|url| url.starts_with("https://")),
+            https_port: addr.port(),
+            acme_dir: config.acme_dir.clone(),
+        }
+    });
+    listeners
+        .serve(router, redirect, http::shutdown_signal())
+        .await
 }
 
 async fn backup(config: &Config, command: BackupCommand) -> Result<(), CliError> {

@@ -52,6 +52,17 @@ pub struct Config {
     /// `WINKEL_TRUST_PROXY=true`: behind a reverse proxy that appends the
     /// client address to `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// `WINKEL_TLS_CERT` and `WINKEL_TLS_KEY` (PEM files): serve HTTPS.
+    pub tls: Option<crate::tls::TlsFiles>,
+    /// `WINKEL_TLS_RELOAD_SECONDS`: how often the files are checked for a
+    /// renewed certificate (default 60; SIGHUP checks at once).
+    pub tls_reload: std::time::Duration,
+    /// `WINKEL_HTTP_REDIRECT_ADDR`: under TLS, a plain-HTTP address that
+    /// redirects to HTTPS (typically 0.0.0.0:80).
+    pub http_redirect_addr: Option<SocketAddr>,
+    /// `WINKEL_ACME_DIR`: certbot's `--webroot`, served on the redirect
+    /// address for Let's Encrypt's HTTP challenge.
+    pub acme_dir: Option<PathBuf>,
     /// `WINKEL_METRICS_TOKEN`: the bearer token of `GET /metrics` (AVG-18);
     /// unset, the endpoint answers 404.
     pub metrics_token: Option<String>,
@@ -89,15 +100,46 @@ fn number(name: &str, default: u64, range: std::ops::RangeInclusive<u64>) -> Res
     }
 }
 
+/// A socket address from the environment.
+fn address(name: &str) -> Result<Option<SocketAddr>, CliError> {
+    match env(name) {
+        None => Ok(None),
+        Some(a) => a.parse().map(Some).map_err(|_| {
+            CliError::Config(format!(
+                "{name} is not an address like 0.0.0.0:80 or [::]:80: {a}"
+            ))
+        }),
+    }
+}
+
+/// The certificate and key files: both or neither.
+fn tls_files() -> Result<Option<crate::tls::TlsFiles>, CliError> {
+    match (env("WINKEL_TLS_CERT"), env("WINKEL_TLS_KEY")) {
+        (None, None) => Ok(None),
+        (Some(cert), Some(key)) => Ok(Some(crate::tls::TlsFiles {
+            cert: cert.into(),
+            key: key.into(),
+        })),
+        (Some(_), None) => Err(CliError::Config(
+            "WINKEL_TLS_CERT is set but WINKEL_TLS_KEY is not: HTTPS needs both".into(),
+        )),
+        (None, Some(_)) => Err(CliError::Config(
+            "WINKEL_TLS_KEY is set but WINKEL_TLS_CERT is not: HTTPS needs both".into(),
+        )),
+    }
+}
+
 impl Config {
     pub fn from_env() -> Result<Self, CliError> {
-        let addr = match env("WINKEL_ADDR") {
-            None => None,
-            Some(a) => Some(
-                a.parse()
-                    .map_err(|_| CliError::Config(format!("WINKEL_ADDR is not an address: {a}")))?,
-            ),
-        };
+        let addr = address("WINKEL_ADDR")?;
+        let tls = tls_files()?;
+        let http_redirect_addr = address("WINKEL_HTTP_REDIRECT_ADDR")?;
+        if http_redirect_addr.is_some() && tls.is_none() {
+            return Err(CliError::Config(
+                "WINKEL_HTTP_REDIRECT_ADDR redirects to HTTPS: set WINKEL_TLS_CERT and WINKEL_TLS_KEY too".into(),
+            ));
+        }
+        let tls_reload = number("WINKEL_TLS_RELOAD_SECONDS", 60, 1..=24 * 3600)?;
         let idle_minutes: u64 = match env("WINKEL_CMS_IDLE_MINUTES") {
             None => 30,
             Some(m) => m
@@ -142,6 +184,10 @@ impl Config {
             form_window: std::time::Duration::from_secs(form_window_minutes * 60),
             trust_proxy,
             metrics_token: env("WINKEL_METRICS_TOKEN"),
+            tls,
+            tls_reload: std::time::Duration::from_secs(tls_reload),
+            http_redirect_addr,
+            acme_dir: env("WINKEL_ACME_DIR").map(PathBuf::from),
             cms_idle: std::time::Duration::from_secs(idle_minutes * 60),
             database_url: env("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             uploads_dir: env("WINKEL_UPLOADS_DIR")
@@ -175,6 +221,17 @@ impl Config {
                 other => other,
             },
         })
+    }
+
+    /// Whether visitors reach the shop over HTTPS: served here with TLS, or
+    /// by a TLS-terminating proxy in front (an `https://` public address).
+    /// Cookies are then `Secure` and `__Host-` prefixed, and HSTS is sent.
+    pub fn secure(&self) -> bool {
+        self.tls.is_some()
+            || self
+                .public_url
+                .as_deref()
+                .is_some_and(|url| url.starts_with("https://"))
     }
 
     /// The backup folder and what a backup takes along.

@@ -12,6 +12,8 @@ pub enum CliError {
     Config(String),
     #[error("cannot listen on {addr}: {reason}")]
     Listen { addr: String, reason: String },
+    #[error("HTTPS: {0}")]
+    Tls(#[from] crate::tls::TlsError),
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),
     #[error("{0}")]

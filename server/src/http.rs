@@ -1,5 +1,6 @@
 //! The HTTP side: router, sessions, static files, serving.
 
+use crate::error::CliError;
 use app::error::AppError;
 use app::ssr::login_throttle::LoginThrottle;
 use app::ssr::page_cache::PageCache;
@@ -21,8 +22,17 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
-/// Name of the shop's session cookie.
-pub const SESSION_COOKIE: &str = "winkel_session";
+/// The shop's session cookie. Served over TLS it is `__Host-` prefixed:
+/// browsers then accept it only with `Secure`, `Path=/` and no `Domain`, so
+/// neither a plain-HTTP page nor a sibling subdomain can plant one (the
+/// same holds for the CMS cookie, `staff_auth::cookie_name`).
+pub fn session_cookie(secure: bool) -> &'static str {
+    if secure {
+        "__Host-winkel_session"
+    } else {
+        "winkel_session"
+    }
+}
 
 /// Builds the whole application.
 pub fn router(
@@ -71,7 +81,7 @@ pub fn router_and_state(
     let routes = generate_route_list(App);
 
     let sessions = SessionManagerLayer::new(DbSessionStore::new(db))
-        .with_name(SESSION_COOKIE)
+        .with_name(session_cookie(secure))
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure)
@@ -219,7 +229,11 @@ async fn anonymous_page_cache(
             .headers()
             .get_all(header::COOKIE)
             .iter()
-            .any(|c| c.to_str().map_or(true, |c| c.contains(SESSION_COOKIE)));
+            // The plain name is part of the `__Host-` one too.
+            .any(|c| {
+                c.to_str()
+                    .map_or(true, |c| c.contains(session_cookie(false)))
+            });
     if !cacheable {
         return next.run(req).await;
     }
@@ -415,35 +429,189 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     }
 }
 
-/// Serves until Ctrl-C / SIGTERM.
-pub async fn serve(
-    router: Router,
-    addr: std::net::SocketAddr,
-) -> Result<(), crate::error::CliError> {
-    use axum::serve::ListenerExt;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| crate::error::CliError::Listen {
-            addr: addr.to_string(),
-            reason: e.to_string(),
-        })?
-        // Without TCP_NODELAY, multi-chunk responses (wasm, css) wait for the
-        // peer's delayed ACK: ~40 ms each.
-        .tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-    // The peer address reaches the form limit (as a salted hash, never
-    // stored: AVG-8).
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
-    Ok(())
+/// Where a plain-HTTP request is sent when the shop serves HTTPS.
+#[derive(Debug, Clone)]
+pub struct HttpsRedirect {
+    /// `WINKEL_PUBLIC_URL` when it is an `https://` address; otherwise the
+    /// request's host on the HTTPS port.
+    pub public_url: Option<String>,
+    /// The port the shop serves HTTPS on.
+    pub https_port: u16,
+    /// `WINKEL_ACME_DIR`: a certbot `--webroot`, whose
+    /// `/.well-known/acme-challenge/` files are served over plain HTTP
+    /// (Let's Encrypt checks them there) instead of redirected.
+    pub acme_dir: Option<std::path::PathBuf>,
 }
 
-async fn shutdown_signal() {
+impl HttpsRedirect {
+    /// The HTTPS address of a plain-HTTP request, or `None` when it names
+    /// no host we could send it to.
+    pub fn location(&self, host: Option<&str>, path_and_query: &str) -> Option<String> {
+        if let Some(url) = &self.public_url {
+            return Some(format!("{url}{path_and_query}"));
+        }
+        let host = host?;
+        // `user@host` parses as an authority, but is no Host header.
+        if host.contains('@') {
+            return None;
+        }
+        let authority: axum::http::uri::Authority = host.parse().ok()?;
+        let host = authority.host();
+        if host.is_empty() {
+            return None;
+        }
+        Some(match self.https_port {
+            443 => format!("https://{host}{path_and_query}"),
+            port => format!("https://{host}:{port}{path_and_query}"),
+        })
+    }
+
+    /// The router of the plain-HTTP listener: redirects only, with the
+    /// method kept (308), plus the ACME challenge folder.
+    pub fn router(self) -> Router {
+        let acme_dir = self.acme_dir.clone();
+        let target = Arc::new(self);
+        let router = Router::new().fallback(move |req: axum::extract::Request| {
+            let target = target.clone();
+            async move {
+                let host = req
+                    .headers()
+                    .get(header::HOST)
+                    .and_then(|h| h.to_str().ok());
+                let path = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
+                match target.location(host, path) {
+                    Some(location) => (
+                        StatusCode::PERMANENT_REDIRECT,
+                        [(header::LOCATION, location)],
+                    )
+                        .into_response(),
+                    None => {
+                        (StatusCode::BAD_REQUEST, "Host header missing or invalid").into_response()
+                    }
+                }
+            }
+        });
+        match acme_dir {
+            Some(dir) => router.nest_service(
+                "/.well-known/acme-challenge",
+                ServeDir::new(dir.join(".well-known/acme-challenge")),
+            ),
+            None => router,
+        }
+    }
+}
+
+/// The bound sockets of `winkel serve`: the shop, over TLS or plain, and
+/// under TLS optionally a plain-HTTP port that only redirects to HTTPS.
+pub struct Listeners {
+    shop: ShopListener,
+    redirect: Option<tokio::net::TcpListener>,
+}
+
+enum ShopListener {
+    Plain(tokio::net::TcpListener),
+    Tls(crate::tls::TlsListener),
+}
+
+async fn bind_tcp(addr: std::net::SocketAddr) -> Result<tokio::net::TcpListener, CliError> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| CliError::Listen {
+            addr: addr.to_string(),
+            reason: e.to_string(),
+        })
+}
+
+impl Listeners {
+    /// Binds the shop's address (with TLS when `tls` is given) and the
+    /// redirect address.
+    pub async fn bind(
+        addr: std::net::SocketAddr,
+        tls: Option<Arc<rustls::ServerConfig>>,
+        redirect_addr: Option<std::net::SocketAddr>,
+    ) -> Result<Self, CliError> {
+        let tcp = bind_tcp(addr).await?;
+        let shop = match tls {
+            Some(config) => ShopListener::Tls(crate::tls::TlsListener::new(tcp, config)?),
+            None => ShopListener::Plain(tcp),
+        };
+        let redirect = match redirect_addr {
+            Some(addr) => Some(bind_tcp(addr).await?),
+            None => None,
+        };
+        Ok(Self { shop, redirect })
+    }
+
+    /// The shop's address (with the port the system chose for port 0).
+    pub fn shop_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+        match &self.shop {
+            ShopListener::Plain(tcp) => tcp.local_addr(),
+            ShopListener::Tls(tls) => axum::serve::Listener::local_addr(tls),
+        }
+    }
+
+    pub fn redirect_addr(&self) -> Option<std::net::SocketAddr> {
+        self.redirect.as_ref().and_then(|r| r.local_addr().ok())
+    }
+
+    /// Serves until `shutdown` completes, then lets open requests finish.
+    pub async fn serve(
+        self,
+        router: Router,
+        redirect: Option<HttpsRedirect>,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), CliError> {
+        use axum::serve::ListenerExt;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        });
+        let until_stopped = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        };
+        // The peer address reaches the form limit (as a salted hash, never
+        // stored: AVG-8).
+        let app = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let shop = async {
+            match self.shop {
+                ShopListener::Plain(tcp) => {
+                    // Without TCP_NODELAY, multi-chunk responses (wasm, css)
+                    // wait for the peer's delayed ACK: ~40 ms each.
+                    let tcp = tcp.tap_io(|tcp| {
+                        let _ = tcp.set_nodelay(true);
+                    });
+                    axum::serve(tcp, app)
+                        .with_graceful_shutdown(until_stopped(stopped.clone()))
+                        .await
+                }
+                // `tap_io` (doing nothing: the accept loop has set
+                // TCP_NODELAY) is what lets axum hand the peer address to
+                // the handlers of a listener of our own.
+                ShopListener::Tls(tls) => {
+                    axum::serve(tls.tap_io(|_| {}), app)
+                        .with_graceful_shutdown(until_stopped(stopped.clone()))
+                        .await
+                }
+            }
+        };
+        let plain = async {
+            match (self.redirect, redirect) {
+                (Some(tcp), Some(target)) => {
+                    axum::serve(tcp, target.router())
+                        .with_graceful_shutdown(until_stopped(stopped.clone()))
+                        .await
+                }
+                _ => Ok(()),
+            }
+        };
+        tokio::try_join!(shop, plain)?;
+        Ok(())
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -10,3 +10,4 @@ pub mod jobs;
 pub mod logging;
 pub mod monitoring;
 pub mod security;
+pub mod tls;

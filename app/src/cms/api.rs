@@ -63,8 +63,8 @@ pub async fn cms_login(
 pub async fn cms_logout() -> Result<(), AppError> {
     let result = async {
         let state = crate::ssr::state::state()?;
-        let token =
-            use_context::<http::request::Parts>().and_then(|p| staff_auth::token_from(&p.headers));
+        let token = use_context::<http::request::Parts>()
+            .and_then(|p| staff_auth::token_from(&p.headers, state.config.secure_cookies));
         if let Some(token) = token {
             set_cookie(&staff_auth::end(&state, &token).await?);
         }

@@ -1,5 +1,6 @@
-//! The CMS session: its own cookie (`winkel_cms`, SameSite=Strict), ending
-//! after a configurable idle time (30 minutes by default). The store keeps a
+//! The CMS session: its own cookie (`winkel_cms`, SameSite=Strict,
+//! `__Host-` prefixed under TLS), ending after a configurable idle time
+//! (30 minutes by default). The store keeps a
 //! SHA-256 of the cookie token, so a copy of the database holds no live
 //! session. Every request re-checks that the member is not locked (AVG-11):
 //! locking takes effect mid-session.
@@ -13,7 +14,15 @@ use chrono::Duration;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
-pub const CMS_COOKIE: &str = "winkel_cms";
+/// The CMS cookie's name; `__Host-` prefixed under TLS (see the shop's
+/// `session_cookie` in the server crate for why).
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-winkel_cms"
+    } else {
+        "winkel_cms"
+    }
+}
 
 fn stored_id(token: &str) -> String {
     Sha256::digest(token.as_bytes())
@@ -28,21 +37,22 @@ fn idle(state: &AppState) -> Duration {
 
 /// The `Set-Cookie` value for a token (empty token: remove the cookie).
 pub fn cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
+    let name = cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
-    format!(
-        "{CMS_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
-    )
+    format!("{name}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}")
 }
 
-/// The CMS token from a request's `Cookie` headers.
-pub fn token_from(headers: &http::HeaderMap) -> Option<String> {
+/// The CMS token from a request's `Cookie` headers. Under TLS only the
+/// `__Host-` cookie counts.
+pub fn token_from(headers: &http::HeaderMap, secure: bool) -> Option<String> {
+    let wanted = cookie_name(secure);
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == CMS_COOKIE && !value.is_empty())
+        .find(|(name, value)| *name == wanted && !value.is_empty())
         .map(|(_, value)| value.to_owned())
 }
 
@@ -132,7 +142,7 @@ pub async fn current(state: &AppState, token: &str) -> Result<Option<StaffMember
 /// The live staff member of a request's headers, if any (a store error
 /// counts as no login).
 pub async fn from_headers(state: &AppState, headers: &http::HeaderMap) -> Option<StaffMember> {
-    match token_from(headers) {
+    match token_from(headers, state.config.secure_cookies) {
         Some(token) => current(state, &token).await.ok().flatten(),
         None => None,
     }
@@ -152,7 +162,7 @@ fn forget_cookie(state: &AppState) {
 pub async fn require_login() -> Result<(AppState, StaffMember), AppError> {
     let state = super::state::state()?;
     let token = leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| token_from(&parts.headers));
+        .and_then(|parts| token_from(&parts.headers, state.config.secure_cookies));
     let Some(token) = token else {
         return Err(AppError::Unauthorized);
     };
@@ -199,19 +209,31 @@ mod tests {
             http::header::COOKIE,
             http::HeaderValue::from_static("winkel_session=abc; winkel_cms=t0k3n"),
         );
-        assert_eq!(token_from(&headers).as_deref(), Some("t0k3n"));
+        assert_eq!(token_from(&headers, false).as_deref(), Some("t0k3n"));
+        // Under TLS a cookie without the prefix could have been planted
+        // over plain HTTP: it does not count.
+        assert_eq!(token_from(&headers, true), None);
+        let mut secure = http::HeaderMap::new();
+        secure.append(
+            http::header::COOKIE,
+            http::HeaderValue::from_static("winkel_cms=planted; __Host-winkel_cms=t0k3n"),
+        );
+        assert_eq!(token_from(&secure, true).as_deref(), Some("t0k3n"));
         let mut other = http::HeaderMap::new();
         other.append(
             http::header::COOKIE,
             http::HeaderValue::from_static("winkel_cms=; x=y"),
         );
-        assert_eq!(token_from(&other), None);
+        assert_eq!(token_from(&other, false), None);
     }
 
     #[test]
     fn stored_ids_are_hashes() {
         assert_eq!(stored_id("abc").len(), 64);
         assert_ne!(stored_id("abc"), "abc");
-        assert!(cookie("t", 1800, true).contains("HttpOnly; SameSite=Strict; Max-Age=1800; Secure"));
+        assert!(cookie("t", 1800, true).starts_with(
+            "__Host-winkel_cms=t; Path=/; HttpOnly; SameSite=Strict; Max-Age=1800; Secure"
+        ));
+        assert!(cookie("t", 1800, false).starts_with("winkel_cms=t; Path=/;"));
     }
 }
