@@ -41,6 +41,40 @@ pub struct Address {
     pub country: String,
 }
 
+/// What a customer record must hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    /// Someone who orders: a phone number and an address.
+    Customer,
+    /// A prospect (contact form, newsletter): a name and an email address;
+    /// phone and address optional, the address complete when given.
+    Prospect,
+}
+
+impl Requirement {
+    /// The requirement of a stored record's `kind`.
+    pub fn of_kind(kind: &str) -> Self {
+        if kind == "prospect" {
+            Self::Prospect
+        } else {
+            Self::Customer
+        }
+    }
+}
+
+impl Address {
+    /// No address (a prospect's): every part empty, as stored.
+    pub fn none() -> Self {
+        Self {
+            street: String::new(),
+            house_number: String::new(),
+            postcode: String::new(),
+            city: String::new(),
+            country: String::new(),
+        }
+    }
+}
+
 /// The AVG-4 data of one customer, validated and normalised.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerData {
@@ -98,30 +132,58 @@ impl CustomerInput {
         .any(|f| !text(f).trim().is_empty())
     }
 
-    /// Validates every field, collecting all errors into `errors`.
+    /// Whether any part of the (main) address was filled in.
+    fn has_address(&self) -> bool {
+        [&self.street, &self.house_number, &self.postcode, &self.city]
+            .iter()
+            .any(|f| !text(f).trim().is_empty())
+    }
+
+    /// Validates every field of a customer (who orders: phone and address
+    /// required), collecting all errors into `errors`.
     pub fn validate_into(&self, errors: &mut FieldErrors) -> Option<CustomerData> {
+        self.validate_as(Requirement::Customer, errors)
+    }
+
+    /// Validates the fields as `requirement` asks, collecting all errors
+    /// into `errors`.
+    pub fn validate_as(
+        &self,
+        requirement: Requirement,
+        errors: &mut FieldErrors,
+    ) -> Option<CustomerData> {
         let email = errors.check("email", v::email(text(&self.email)));
         let first_name = errors.check("first_name", v::required_text(text(&self.first_name), 100));
         let last_name = errors.check("last_name", v::required_text(text(&self.last_name), 100));
         let gender = errors.check("gender", v::gender(self.gender.as_deref()));
-        let phone = errors.check("phone", v::phone(text(&self.phone)));
+        let phone = match requirement {
+            Requirement::Customer => errors.check("phone", v::phone(text(&self.phone))),
+            Requirement::Prospect => errors
+                .check("phone", v::optional_phone(self.phone.as_deref()))
+                .map(Option::unwrap_or_default),
+        };
         let phone2 = errors.check("phone2", v::optional_phone(self.phone2.as_deref()));
         let company_name = errors.check(
             "company_name",
             v::optional_text(self.company_name.as_deref(), 150),
         );
         let vat_number = errors.check("vat_number", v::vat_number(self.vat_number.as_deref()));
-        let address = validate_address(
-            [
-                &self.street,
-                &self.house_number,
-                &self.postcode,
-                &self.city,
-                &self.country,
-            ],
-            "",
-            errors,
-        );
+        let address = if requirement == Requirement::Prospect && !self.has_address() {
+            // As the contact and newsletter forms store a prospect.
+            Some(Address::none())
+        } else {
+            validate_address(
+                [
+                    &self.street,
+                    &self.house_number,
+                    &self.postcode,
+                    &self.city,
+                    &self.country,
+                ],
+                "",
+                errors,
+            )
+        };
         let delivery_address = if self.wants_delivery_address() {
             let fields = [
                 &self.delivery_street,
@@ -150,8 +212,12 @@ impl CustomerInput {
     }
 
     pub fn validate(&self) -> Result<CustomerData, FieldErrors> {
+        self.validate_for(Requirement::Customer)
+    }
+
+    pub fn validate_for(&self, requirement: Requirement) -> Result<CustomerData, FieldErrors> {
         let mut errors = FieldErrors::default();
-        match self.validate_into(&mut errors) {
+        match self.validate_as(requirement, &mut errors) {
             Some(data) if errors.is_empty() => Ok(data),
             _ => Err(errors),
         }
@@ -176,6 +242,33 @@ mod tests {
             phone: Some("+32 3 123 45 67".into()),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_prospect_needs_no_phone_or_address_but_a_given_address_is_checked() {
+        let prospect = CustomerInput {
+            email: Some("joris@example.nl".into()),
+            first_name: Some("Joris".into()),
+            last_name: Some("Bakker".into()),
+            country: Some("NL".into()),
+            ..Default::default()
+        };
+        let data = prospect
+            .validate_for(Requirement::Prospect)
+            .expect("a prospect without phone or address");
+        assert_eq!((data.phone.as_str(), data.address), ("", Address::none()));
+        let errors = prospect.validate().expect_err("a customer needs both");
+        assert_eq!(errors.get("phone"), Some(&FieldError::Required));
+        assert_eq!(errors.get("street"), Some(&FieldError::Required));
+        let half = CustomerInput {
+            city: Some("Utrecht".into()),
+            ..prospect
+        };
+        let errors = half
+            .validate_for(Requirement::Prospect)
+            .expect_err("half an address");
+        assert_eq!(errors.get("street"), Some(&FieldError::Required));
+        assert_eq!(errors.get("phone"), None);
     }
 
     #[test]

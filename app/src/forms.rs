@@ -176,13 +176,23 @@ pub fn CountrySelect(
 /// The AVG-4 fields of a customer, optionally filled from a saved profile:
 /// used by checkout, registration and "Mijn account". `email` is false where
 /// the email is changed separately (it needs the password there).
+/// `prospect` (the CMS editing someone from the contact or newsletter form):
+/// phone and address optional, as `Requirement::Prospect` checks them.
 #[component]
 pub fn CustomerFields(
     server: Signal<Option<FieldErrors>>,
     #[prop(default = None)] profile: Option<crate::account::models::Profile>,
     #[prop(optional)] email: bool,
+    #[prop(optional)] prospect: bool,
 ) -> impl IntoView {
     let t = text();
+    let required = !prospect;
+    let pick = |needed: Check, optional: Check| if prospect { optional } else { needed };
+    let check_phone = pick(check_phone, check_optional_phone);
+    let check_street = pick(check_street, check_optional_150);
+    let check_house_number = pick(check_house_number, check_optional_house_number);
+    let check_postcode = pick(check_postcode, check_optional_postcode);
+    let check_city = pick(check_name, check_optional_150);
     let none = RwSignal::new(None);
     let p = profile.unwrap_or_else(crate::account::models::Profile::empty);
     let gender = p.gender.clone().unwrap_or_default();
@@ -206,17 +216,17 @@ pub fn CustomerFields(
             </label>
             <Field name="first_name" label=t.first_name required=true autocomplete="given-name" check=check_name server value=p.first_name.clone()/>
             <Field name="last_name" label=t.last_name required=true autocomplete="family-name" check=check_name server value=p.last_name.clone()/>
-            <Field name="phone" label=t.phone kind="tel" required=true autocomplete="tel" check=check_phone server value=p.phone.clone()/>
+            <Field name="phone" label=t.phone kind="tel" required=required autocomplete="tel" check=check_phone server value=p.phone.clone()/>
             <Field name="phone2" label=t.phone2 kind="tel" check=check_optional_phone server value=p.phone2.clone().unwrap_or_default()/>
             <Field name="company_name" label=t.company_name autocomplete="organization" check=check_optional_150 server value=p.company_name.clone().unwrap_or_default()/>
             <Field name="vat_number" label=t.vat_number check=check_vat server value=p.vat_number.clone().unwrap_or_default()/>
         </fieldset>
         <fieldset>
             <legend>{t.address}</legend>
-            <Field name="street" label=t.street required=true autocomplete="address-line1" check=check_street server value=p.street.clone()/>
-            <Field name="house_number" label=t.house_number required=true check=check_house_number server value=p.house_number.clone()/>
-            <Field name="postcode" label=t.postcode required=true autocomplete="postal-code" check=check_postcode server value=p.postcode.clone()/>
-            <Field name="city" label=t.city required=true autocomplete="address-level2" check=check_name server value=p.city.clone()/>
+            <Field name="street" label=t.street required=required autocomplete="address-line1" check=check_street server value=p.street.clone()/>
+            <Field name="house_number" label=t.house_number required=required check=check_house_number server value=p.house_number.clone()/>
+            <Field name="postcode" label=t.postcode required=required autocomplete="postal-code" check=check_postcode server value=p.postcode.clone()/>
+            <Field name="city" label=t.city required=required autocomplete="address-level2" check=check_city server value=p.city.clone()/>
             <CountrySelect name="country" server value=p.country.clone()/>
         </fieldset>
         <details class="delivery-address" open=has_delivery>

@@ -492,6 +492,13 @@ async fn export_holds_everything_stored(backend: Backend) {
     };
     let mut client = registered_and_logged_in(&app, "marieke@example.nl").await;
     let token = buy(&app, &mut client, "espressobonen-amsterdam", "2").await;
+    let asked = client
+        .call(
+            "send_question",
+            &[("question", "Leveren jullie ook in Antwerpen?")],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
     let res = client.get("/account/export").await;
     assert_eq!(res.status, StatusCode::OK);
     let disposition = res
@@ -533,6 +540,16 @@ async fn export_holds_everything_stored(backend: Backend) {
         export["orders"][0]["lines"][0]["product_name"],
         "Espressobonen Amsterdam"
     );
+    let questions = export["questions"].as_array().expect("questions");
+    assert_eq!(questions.len(), 1, "{}", export["questions"]);
+    assert_eq!(
+        (&questions[0]["question"], &questions[0]["status"]),
+        (
+            &serde_json::json!("Leveren jullie ook in Antwerpen?"),
+            &serde_json::json!("open")
+        )
+    );
+    assert!(questions[0]["asked_at"].is_string() && questions[0]["answer"].is_null());
     app.finish().await;
 }
 

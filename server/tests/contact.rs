@@ -19,6 +19,7 @@ on_both_databases!(
     the_contact_form_works_without_javascript,
     a_logged_in_customer_asks_on_their_own_record,
     staff_answer_and_close_questions_within_their_rights,
+    staff_edit_a_prospect_without_an_address,
 );
 
 const QUESTION: &str = "Hebben jullie de wollen plaid ook in het groen? <b>graag</b>";
@@ -452,5 +453,59 @@ async fn staff_answer_and_close_questions_within_their_rights(backend: Backend) 
         );
     }
     assert!(actions.iter().all(|(_, _, d)| d.is_none()));
+    app.finish().await;
+}
+
+/// A prospect has no phone or address; staff correct their name without
+/// having to invent one, and an address they do add must be complete.
+async fn staff_edit_a_prospect_without_an_address(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    ask(&app, "joris@example.nl").await;
+    let prospect = customer::Entity::find()
+        .filter(customer::Column::Email.eq("joris@example.nl"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the prospect");
+    assert_eq!(prospect.kind, "prospect");
+    let mut editor = login_staff(&app, "redacteur@example.nl", false, &[Right::CustomersEdit]).await;
+    let id = prospect.id.to_string();
+    let mut form = vec![
+        ("id", id.as_str()),
+        ("email", "joris@example.nl"),
+        ("first_name", "Joris"),
+        ("last_name", "Hendriksen"),
+        ("country", "NL"),
+        ("phone", ""),
+    ];
+    let saved = editor.call("cms_update_customer", &form).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let row = customer::Entity::find_by_id(prospect.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            row.last_name.as_str(),
+            row.street.as_str(),
+            row.kind.as_str()
+        ),
+        ("Hendriksen", "", "prospect")
+    );
+
+    form.push(("city", "Utrecht"));
+    let half = editor.call("cms_update_customer", &form).await;
+    assert_eq!(
+        half.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        half.body
+    );
+    let fields = half.json()["Validation"].clone();
+    assert!(fields.to_string().contains("street"), "{fields}");
+    assert!(!fields.to_string().contains("phone"), "{fields}");
     app.finish().await;
 }

@@ -24,6 +24,7 @@ on_both_databases!(
     known_and_unknown_addresses_get_the_same_answer,
     unconfirmed_subscriptions_are_removed_after_a_week,
     the_newsletter_box_of_an_account_asks_for_confirmation,
+    the_newsletter_box_at_checkout_asks_for_confirmation,
 );
 
 /// The link after `marker` in a mail (8bit text, one link per line).
@@ -530,5 +531,89 @@ async fn the_newsletter_box_of_an_account_asks_for_confirmation(backend: Backend
     let res = client.call("update_profile", &on).await;
     assert_eq!(res.json()["newsletter"], "subscribed");
     assert_eq!(app.mails().len(), 2);
+    app.finish().await;
+}
+
+/// A guest who ticks the box at the checkout gets the same double opt-in
+/// mail as the newsletter form; one who does not gets none.
+async fn the_newsletter_box_at_checkout_asks_for_confirmation(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let order = |email: &'static str, newsletter: &'static str| {
+        let mut client = app.client();
+        async move {
+            let product = client
+                .call("get_product", &[("slug", "espressobonen-amsterdam")])
+                .await
+                .json()["id"]
+                .as_i64()
+                .unwrap()
+                .to_string();
+            let added = client
+                .call(
+                    "add_to_cart",
+                    &[("product_id", &product), ("quantity", "1")],
+                )
+                .await;
+            assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+            let mut form = vec![
+                ("email", email),
+                ("first_name", "Sanne"),
+                ("last_name", "de Boer"),
+                ("gender", "f"),
+                ("street", "Oudegracht"),
+                ("house_number", "5"),
+                ("postcode", "3511AB"),
+                ("city", "Utrecht"),
+                ("country", "NL"),
+                ("phone", "030-5551234"),
+                ("delivery_method", "shipping"),
+                ("payment_method", "bank_transfer"),
+            ];
+            if !newsletter.is_empty() {
+                form.push(("newsletter", newsletter));
+            }
+            let placed = client.call("place_order", &form).await;
+            assert_eq!(placed.status, StatusCode::OK, "{}", placed.body);
+        }
+    };
+    let confirmations = || {
+        app.mails()
+            .into_iter()
+            .filter(|m| m.contains("/newsletter/confirm?t="))
+            .collect::<Vec<_>>()
+    };
+
+    order("zonder@example.nl", "").await;
+    assert!(confirmations().is_empty(), "no box ticked, no mail");
+    assert_eq!(
+        subscriber(&app, "zonder@example.nl")
+            .await
+            .unwrap()
+            .newsletter,
+        "none"
+    );
+
+    order("sanne@example.nl", "on").await;
+    assert_eq!(
+        subscriber(&app, "sanne@example.nl")
+            .await
+            .unwrap()
+            .newsletter,
+        "pending"
+    );
+    let mails = confirmations();
+    assert_eq!(mails.len(), 1, "the confirmation mail");
+    assert!(mails[0].contains("sanne@example.nl"));
+    let confirm = link(&mails[0], "https://winkel.example/newsletter/confirm?t=");
+    let res = app
+        .client()
+        .call("newsletter_confirm", &[("token", &token(&confirm))])
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let sanne = subscriber(&app, "sanne@example.nl").await.unwrap();
+    assert_eq!(sanne.newsletter, "subscribed");
+    assert!(sanne.newsletter_consent_at.is_some());
     app.finish().await;
 }

@@ -82,6 +82,21 @@ pub struct CustomerExport {
     pub exported_at: NaiveDateTime,
     pub profile: Profile,
     pub orders: Vec<OrderView>,
+    /// Questions asked through the contact form while logged in; absent
+    /// from exports made before questions existed.
+    #[serde(default)]
+    pub questions: Vec<ExportedQuestion>,
+}
+
+/// A question and the shop's answer, as exported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportedQuestion {
+    pub asked_at: NaiveDateTime,
+    pub question: String,
+    /// "open", "answered" or "closed".
+    pub status: String,
+    pub answer: Option<String>,
+    pub answered_at: Option<NaiveDateTime>,
 }
 
 pub const EXPORT_FORMAT: &str = "winkel-customer-export/1";

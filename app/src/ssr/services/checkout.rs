@@ -45,13 +45,20 @@ pub async fn options(
 /// a password when they chose "create an account" and the email has no
 /// account yet); a logged-in customer's order is linked to their record.
 /// Returns the order's public token.
+/// A placed order: its confirmation token and the customer who placed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacedOrder {
+    pub token: String,
+    pub customer_id: i32,
+}
+
 pub async fn place_order(
     db: &DatabaseConnection,
     cart: &[CartItem],
     data: &CheckoutData,
     logged_in: Option<i32>,
     now: NaiveDateTime,
-) -> Result<String, AppError> {
+) -> Result<PlacedOrder, AppError> {
     if cart.is_empty() {
         return Err(AppError::CartEmpty);
     }
@@ -69,9 +76,9 @@ pub async fn place_order(
         _ => None,
     };
     match write_order(&txn, cart, data, logged_in, password_hash, now).await {
-        Ok(token) => {
+        Ok(placed) => {
             txn.commit().await?;
-            Ok(token)
+            Ok(placed)
         }
         Err(error) => {
             txn.rollback().await?;
@@ -116,7 +123,7 @@ async fn write_order(
     logged_in: Option<i32>,
     password_hash: Option<String>,
     now: NaiveDateTime,
-) -> Result<String, AppError> {
+) -> Result<PlacedOrder, AppError> {
     let mut lines = Vec::with_capacity(cart.len());
     for item in cart {
         let product = take_stock(txn, item).await?;
@@ -193,5 +200,5 @@ async fn write_order(
         ..Default::default()
     });
     order_line::Entity::insert_many(rows).exec(txn).await?;
-    Ok(token)
+    Ok(PlacedOrder { token, customer_id })
 }

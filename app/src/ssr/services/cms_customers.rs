@@ -4,7 +4,7 @@
 use super::accounts::{self, apply_customer_data};
 use super::privacy::{erase_customer, ErasureReason};
 use crate::cms::models::{CustomerDetail, CustomerPage, CustomerRow};
-use crate::customer::CustomerInput;
+use crate::customer::{CustomerInput, Requirement};
 use crate::error::AppError;
 use crate::ssr::entities::customer;
 use chrono::NaiveDateTime;
@@ -87,7 +87,7 @@ pub async fn update(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let data = input.validate()?;
+    let data = input.validate_for(Requirement::of_kind(&row.kind))?;
     let mut update: customer::ActiveModel = row.into();
     apply_customer_data(&mut update, &data);
     update.update(db).await?;
