@@ -293,7 +293,11 @@ async fn serve(config: &Config) -> Result<(), CliError> {
     if config.public_url.is_none() {
         tracing::warn!("WINKEL_PUBLIC_URL is not set: links in mails point to {scheme}://{addr}");
     }
+    // One form key for every instance and restart (AVG-19 honeypot).
+    let site_secret =
+        app::ssr::services::newsletter::link_secret(&db, config.secret.as_deref()).await?;
     let server_config = ServerConfig {
+        form_secret: Some(app::ssr::form_guard::derive_secret(&site_secret)),
         cms_idle: config.cms_idle,
         database_url: config.database_url.clone(),
         mailer: std::sync::Arc::new(mailer),

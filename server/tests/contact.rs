@@ -470,7 +470,8 @@ async fn staff_edit_a_prospect_without_an_address(backend: Backend) {
         .unwrap()
         .expect("the prospect");
     assert_eq!(prospect.kind, "prospect");
-    let mut editor = login_staff(&app, "redacteur@example.nl", false, &[Right::CustomersEdit]).await;
+    let mut editor =
+        login_staff(&app, "redacteur@example.nl", false, &[Right::CustomersEdit]).await;
     let id = prospect.id.to_string();
     let mut form = vec![
         ("id", id.as_str()),

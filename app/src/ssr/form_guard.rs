@@ -30,6 +30,19 @@ pub enum BotSign {
     BadToken,
 }
 
+/// The form key of a shop: derived from its site secret (`WINKEL_SECRET`,
+/// or the one kept in the settings table), so that every instance and
+/// every restart accepts the forms the others handed out. A key of its
+/// own, so that a form token can never pass as a signed link.
+pub fn derive_secret(site_secret: &[u8]) -> [u8; 32] {
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(site_secret) else {
+        // HMAC takes a key of any length; unreachable.
+        return fallback_secret();
+    };
+    mac.update(b"winkel form guard key");
+    mac.finalize().into_bytes().into()
+}
+
 /// A secret for when the system has no randomness (never expected).
 pub fn fallback_secret() -> [u8; 32] {
     use sha2::Digest;
@@ -161,6 +174,18 @@ mod tests {
 
     const SECRET: [u8; 32] = [7; 32];
     const NOW: u64 = 1_800_000_000_000;
+
+    #[test]
+    fn every_instance_derives_the_same_form_key_from_the_site_secret() {
+        let one = derive_secret(b"the shop's site secret, 32+ characters");
+        let other = derive_secret(b"the shop's site secret, 32+ characters");
+        assert_eq!(one, other, "a restart or a second instance");
+        assert_ne!(one, derive_secret(b"another shop's site secret......"));
+        // Not the site secret itself: a form token is no signed link.
+        assert_ne!(&one[..], &b"the shop's site secret, 32+ characters"[..32]);
+        let handed_out = issue_token(&other, NOW - 5_000);
+        assert_eq!(judge(&fields("", handed_out), &one, NOW), Ok(()));
+    }
 
     fn fields(website: &str, form_started: String) -> GuardFields {
         GuardFields {

@@ -39,8 +39,8 @@ pub struct ServerConfig {
     /// Behind a reverse proxy: take the client address from the last
     /// `X-Forwarded-For` entry (only for the form limit's salted key).
     pub trust_proxy: bool,
-    /// Signs the start time of public forms (honeypot); random per process
-    /// unless set (tests sign their own forms with a known one).
+    /// Signs the start time of public forms (honeypot): `winkel serve`
+    /// derives it from the site secret; unset, it is random per process.
     pub form_secret: Option<[u8; 32]>,
     /// `GET /metrics` answers only with this bearer token (none: 404).
     pub metrics_token: Option<String>,
