@@ -8,7 +8,7 @@ mod common;
 
 use chrono::{Duration, NaiveDateTime};
 use common::{database, dump_all_text, Backend, TestDb};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement, TransactionTrait};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use winkel::jobs::backup::{self, format, read, BackupConfig, BackupError, RestoreOptions};
@@ -41,9 +41,11 @@ async fn shop(backend: Backend) -> Option<(TestDb, PathBuf)> {
     )
     .await
     .unwrap();
-    app::ssr::services::settings::save(db, "Winkel Test", "info@example.nl", "7", "7")
+    let txn = db.begin().await.unwrap();
+    app::ssr::services::settings::save(&txn, "Winkel Test", "info@example.nl", "7", "7")
         .await
         .unwrap();
+    txn.commit().await.unwrap();
     db.execute_unprepared(
         "INSERT INTO questions (customer_id, body, status, created_at) \
          SELECT MIN(id), 'Wanneer komt mijn bestelling?', 'open', '2026-11-01 10:00:00' FROM customers",
@@ -297,9 +299,11 @@ async fn rotation_keeps_the_configured_count(backend: Backend) {
     );
 
     // The count comes from the CMS settings.
-    app::ssr::services::settings::save(db, "Winkel", "", "7", "3")
+    let txn = db.begin().await.unwrap();
+    app::ssr::services::settings::save(&txn, "Winkel", "", "7", "3")
         .await
         .unwrap();
+    txn.commit().await.unwrap();
     let keep = backup::create::keep_count(db).await.unwrap();
     let created = backup::create(db, &config, keep, start + Duration::days(9), false)
         .await

@@ -21,6 +21,7 @@ on_both_databases!(
     settings_show_the_database_login_masked_and_audit_reveals,
     catalogue_is_edited_and_pictures_are_checked,
     content_pages_are_sanitised_and_the_privacy_statement_is_live,
+    a_change_and_its_audit_entry_commit_together,
 );
 
 const OWNER_PASSWORD: &str = "de winkel gaat om negen open";
@@ -1068,5 +1069,67 @@ async fn content_pages_are_sanitised_and_the_privacy_statement_is_live(backend: 
             && privacy.body.contains("laatste 5")
             && privacy.body.contains("De Hoek")
     );
+    app.finish().await;
+}
+
+/// `audited`: the change and its entry are committed together, and a change
+/// that fails after writing leaves neither behind.
+async fn a_change_and_its_audit_entry_commit_together(backend: Backend) {
+    use app::ssr::services::{audit::audited, settings};
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let owner = app::ssr::services::staff::create(
+        &app.db,
+        "owner@example.nl",
+        OWNER_PASSWORD,
+        true,
+        &[],
+        false,
+        app::ssr::now_utc(),
+    )
+    .await
+    .expect("owner");
+    let entries = || async { audit_log::Entity::find().count(&app.db).await.unwrap() };
+    let before = entries().await;
+
+    let failed = audited(
+        &app.db,
+        owner,
+        "settings.edit",
+        "settings",
+        None,
+        async |txn: &_| {
+            settings::save(txn, "Half opgeslagen", "", "7", "7").await?;
+            Err::<((), Option<String>), _>(app::error::AppError::Internal)
+        },
+    )
+    .await;
+    assert_eq!(failed, Err(app::error::AppError::Internal));
+    assert_ne!(
+        settings::load(&app.db).await.unwrap().shop_name,
+        "Half opgeslagen",
+        "the write of a failed change is rolled back"
+    );
+    assert_eq!(entries().await, before, "and no entry is left");
+
+    let saved = audited(
+        &app.db,
+        owner,
+        "settings.edit",
+        "settings",
+        None,
+        async |txn: &_| {
+            let saved = settings::save(txn, "Heel opgeslagen", "", "7", "7").await?;
+            Ok((saved.shop_name, Some("retention 7 years, 7 backups".into())))
+        },
+    )
+    .await;
+    assert_eq!(saved.as_deref(), Ok("Heel opgeslagen"));
+    assert_eq!(
+        settings::load(&app.db).await.unwrap().shop_name,
+        "Heel opgeslagen"
+    );
+    assert_eq!(entries().await, before + 1);
     app.finish().await;
 }

@@ -15,6 +15,8 @@ use crate::content::{PageAdminRow, PageEdit};
 use crate::customer::CustomerInput;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
+use crate::ssr::services::audit::audited;
+#[cfg(feature = "ssr")]
 use crate::ssr::{now_utc, reply, services, staff_auth};
 use leptos::prelude::*;
 
@@ -142,17 +144,21 @@ pub async fn cms_update_customer(
 ) -> Result<CustomerDetail, AppError> {
     let result = async {
         let (state, member) = staff_auth::require(Right::CustomersEdit).await?;
-        let detail = services::cms_customers::update(&state.db, id, &input).await?;
-        services::audit::record(
+        let edit = async |txn: &_| {
+            Ok((
+                services::cms_customers::update(txn, id, &input).await?,
+                None,
+            ))
+        };
+        audited(
             &state.db,
             member.id,
             "customer.edit",
             "customer",
             Some(id),
-            None,
+            edit,
         )
-        .await?;
-        Ok(detail)
+        .await
     };
     reply(result.await)
 }
@@ -161,15 +167,17 @@ pub async fn cms_update_customer(
 pub async fn cms_delete_customer(id: i32) -> Result<(), AppError> {
     let result = async {
         let (state, member) = staff_auth::require(Right::CustomersDelete).await?;
-        let anonymised = services::cms_customers::delete(&state.db, id, now_utc()).await?;
-        let detail = format!("{anonymised} orders anonymised");
-        services::audit::record(
+        let erase = async |txn: &_| {
+            let anonymised = services::cms_customers::delete(txn, id, now_utc()).await?;
+            Ok(((), Some(format!("{anonymised} orders anonymised"))))
+        };
+        audited(
             &state.db,
             member.id,
             "customer.delete",
             "customer",
             Some(id),
-            Some(detail),
+            erase,
         )
         .await?;
         leptos_axum::redirect("/cms/customers");
@@ -301,14 +309,17 @@ pub async fn cms_order(id: i32) -> Result<StaffOrderView, AppError> {
 pub async fn cms_set_order_status(id: i32, status: String) -> Result<StaffOrderView, AppError> {
     let result = async {
         let (state, member) = staff_auth::require(Right::OrdersEdit).await?;
-        let order = services::cms_orders::set_status(&state.db, id, &status).await?;
-        services::audit::record(
+        let change = async |txn: &_| {
+            let order = services::cms_orders::set_status(txn, id, &status).await?;
+            Ok((order, Some(status.clone())))
+        };
+        let order = audited(
             &state.db,
             member.id,
             "order.status",
             "order",
             Some(id),
-            Some(status),
+            change,
         )
         .await?;
         // Stock may have come back: the catalogue pages change.
@@ -380,25 +391,28 @@ pub async fn cms_save_settings(
         if !member.is_owner {
             return Err(AppError::Forbidden);
         }
-        let settings = services::settings::save(
-            &state.db,
-            &shop_name,
-            &contact_email,
-            &retention_years,
-            &backups_keep,
-        )
-        .await?;
-        let detail = format!(
-            "retention {} years, {} backups",
-            settings.retention_years, settings.backups_keep
-        );
-        services::audit::record(
+        let save = async |txn: &_| {
+            let settings = services::settings::save(
+                txn,
+                &shop_name,
+                &contact_email,
+                &retention_years,
+                &backups_keep,
+            )
+            .await?;
+            let detail = format!(
+                "retention {} years, {} backups",
+                settings.retention_years, settings.backups_keep
+            );
+            Ok((settings, Some(detail)))
+        };
+        let settings = audited(
             &state.db,
             member.id,
             "settings.edit",
             "settings",
             None,
-            Some(detail),
+            save,
         )
         .await?;
         Ok(SettingsView {
@@ -623,17 +637,16 @@ pub async fn cms_answer_question(id: i32, answer: String) -> Result<QuestionDeta
 pub async fn cms_close_question(id: i32) -> Result<QuestionDetail, AppError> {
     let result = async {
         let (state, member) = staff_auth::require(Right::CustomersEdit).await?;
-        let detail = services::questions::close(&state.db, id).await?;
-        services::audit::record(
+        let close = async |txn: &_| Ok((services::questions::close(txn, id).await?, None));
+        audited(
             &state.db,
             member.id,
             "question.close",
             "question",
             Some(id),
-            None,
+            close,
         )
-        .await?;
-        Ok(detail)
+        .await
     };
     reply(result.await)
 }

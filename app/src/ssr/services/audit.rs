@@ -6,9 +6,40 @@ use crate::error::AppError;
 use crate::ssr::entities::{audit_log, staff};
 use crate::ssr::now_utc;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
+
+/// A CMS change and the audit entry that records it, in one transaction: no
+/// change without its entry, no entry for a change that was rolled back.
+/// `change` writes on the transaction and returns its value with the
+/// entry's detail.
+pub async fn audited<T>(
+    db: &DatabaseConnection,
+    staff_id: i32,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i32>,
+    change: impl AsyncFnOnce(&DatabaseTransaction) -> Result<(T, Option<String>), AppError>,
+) -> Result<T, AppError> {
+    let txn = db.begin().await?;
+    let outcome = async {
+        let (value, detail) = change(&txn).await?;
+        record(&txn, staff_id, action, entity, entity_id, detail).await?;
+        Ok(value)
+    }
+    .await;
+    match outcome {
+        Ok(value) => {
+            txn.commit().await?;
+            Ok(value)
+        }
+        Err(error) => {
+            txn.rollback().await?;
+            Err(error)
+        }
+    }
+}
 
 /// Writes one entry: who (`staff_id`) did what (`action`) to which record.
 /// `detail` must never hold the personal data itself.

@@ -10,8 +10,8 @@ use crate::ssr::entities::customer;
 use chrono::NaiveDateTime;
 use sea_orm::ExprTrait;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 pub const PAGE_SIZE: u64 = 50;
@@ -94,14 +94,15 @@ pub async fn update(
     detail(db, id).await
 }
 
-/// Deletes a customer the way "Verwijder mijn account" does.
-pub async fn delete(db: &DatabaseConnection, id: i32, now: NaiveDateTime) -> Result<u64, AppError> {
-    let txn = db.begin().await?;
-    if customer::Entity::find_by_id(id).one(&txn).await?.is_none() {
-        txn.rollback().await?;
+/// Deletes a customer the way "Verwijder mijn account" does, in the
+/// caller's transaction (with its audit entry).
+pub async fn delete(
+    txn: &DatabaseTransaction,
+    id: i32,
+    now: NaiveDateTime,
+) -> Result<u64, AppError> {
+    if customer::Entity::find_by_id(id).one(txn).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    let anonymised = erase_customer(&txn, id, ErasureReason::Staff, now).await?;
-    txn.commit().await?;
-    Ok(anonymised)
+    erase_customer(txn, id, ErasureReason::Staff, now).await
 }

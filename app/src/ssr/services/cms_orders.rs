@@ -10,8 +10,8 @@ use crate::validate::FieldError;
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 pub const PAGE_SIZE: u64 = 50;
@@ -94,29 +94,27 @@ pub async fn detail(db: &impl ConnectionTrait, id: i32) -> Result<StaffOrderView
 }
 
 /// Moves an order on in its life cycle; cancelling puts its articles back
-/// in stock. Refuses any other change with a field message.
+/// in stock. Refuses any other change with a field message. Runs in the
+/// caller's transaction (with its audit entry).
 pub async fn set_status(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     id: i32,
     status: &str,
 ) -> Result<StaffOrderView, AppError> {
-    let txn = db.begin().await?;
     let Some(row) = order::Entity::find_by_id(id)
         .lock_exclusive()
-        .one(&txn)
+        .one(txn)
         .await?
     else {
-        txn.rollback().await?;
         return Err(AppError::NotFound);
     };
     if !can_change_status(&row.status, status) {
-        txn.rollback().await?;
         return Err(AppError::field("status", FieldError::StatusChange));
     }
     if status == "cancelled" {
         let lines = order_line::Entity::find()
             .filter(order_line::Column::OrderId.eq(id))
-            .all(&txn)
+            .all(txn)
             .await?;
         for line in lines {
             if let Some(product_id) = line.product_id {
@@ -126,14 +124,13 @@ pub async fn set_status(
                         ExprTrait::add(Expr::col(product::Column::Stock), line.quantity),
                     )
                     .filter(product::Column::Id.eq(product_id))
-                    .exec(&txn)
+                    .exec(txn)
                     .await?;
             }
         }
     }
     let mut update: order::ActiveModel = row.into();
     update.status = Set(status.to_owned());
-    update.update(&txn).await?;
-    txn.commit().await?;
-    detail(db, id).await
+    update.update(txn).await?;
+    detail(txn, id).await
 }

@@ -12,7 +12,7 @@ use chrono::NaiveDateTime;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
 pub const PAGE_SIZE: u64 = 50;
@@ -241,16 +241,15 @@ pub async fn answer(
     detail(db, id).await
 }
 
-/// Closes a question (answered, or needing no answer).
-pub async fn close(db: &DatabaseConnection, id: i32) -> Result<QuestionDetail, AppError> {
-    let txn = db.begin().await?;
-    let (q, c) = find(&txn, id).await?;
+/// Closes a question (answered, or needing no answer), in the caller's
+/// transaction (with its audit entry).
+pub async fn close(txn: &DatabaseTransaction, id: i32) -> Result<QuestionDetail, AppError> {
+    let (q, c) = find(txn, id).await?;
     if !can_close(&q.status) {
         return Err(AppError::field("status", FieldError::StatusChange));
     }
     let mut row: question::ActiveModel = q.into();
     row.status = Set("closed".into());
-    let q = row.update(&txn).await?;
-    txn.commit().await?;
+    let q = row.update(txn).await?;
     Ok(detail_of(q, c))
 }

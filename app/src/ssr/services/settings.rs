@@ -6,9 +6,7 @@ use crate::error::AppError;
 use crate::ssr::entities::setting;
 use crate::validate::{self as v, FieldError, FieldErrors};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseTransaction, EntityTrait};
 
 pub async fn load(db: &impl ConnectionTrait) -> Result<ShopSettings, AppError> {
     let rows = setting::Entity::find().all(db).await?;
@@ -37,9 +35,10 @@ fn number(value: &str, range: std::ops::RangeInclusive<u32>) -> Result<u32, Fiel
         })
 }
 
-/// Validates and saves the settings in one transaction.
+/// Validates and saves the settings, in the caller's transaction (with its
+/// audit entry).
 pub async fn save(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     shop_name: &str,
     contact_email: &str,
     retention_years: &str,
@@ -59,7 +58,6 @@ pub async fn save(
     else {
         return Err(AppError::Validation(errors));
     };
-    let txn = db.begin().await?;
     for (key, value) in [
         ("shop_name", shop_name),
         ("contact_email", contact_email),
@@ -75,9 +73,8 @@ pub async fn save(
                 .update_column(setting::Column::Value)
                 .to_owned(),
         )
-        .exec(&txn)
+        .exec(txn)
         .await?;
     }
-    txn.commit().await?;
-    load(db).await
+    load(txn).await
 }
