@@ -69,50 +69,12 @@ const SAMPLE_ARGUMENTS: &[(&str, &str)] = &[
 ];
 
 async fn owner(app: &TestApp) -> Client {
-    app::ssr::services::staff::create(
-        &app.db,
-        "owner@example.nl",
-        OWNER_PASSWORD,
-        true,
-        &[],
-        false,
-        app::ssr::now_utc(),
-    )
-    .await
-    .expect("owner");
-    let mut client = app.client();
-    let res = client
-        .call(
-            "cms_login",
-            &[("email", "owner@example.nl"), ("password", OWNER_PASSWORD)],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    client
+    common::staff_client(app, "owner@example.nl", OWNER_PASSWORD, true, &[]).await
 }
 
 /// A staff member with exactly these rights, logged in, password chosen.
 async fn staff_with(app: &TestApp, email: &str, rights: &[Right]) -> Client {
-    app::ssr::services::staff::create(
-        &app.db,
-        email,
-        STAFF_PASSWORD,
-        false,
-        rights,
-        false,
-        app::ssr::now_utc(),
-    )
-    .await
-    .expect("staff");
-    let mut client = app.client();
-    let res = client
-        .call(
-            "cms_login",
-            &[("email", email), ("password", STAFF_PASSWORD)],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    client
+    common::staff_client(app, email, STAFF_PASSWORD, false, rights).await
 }
 
 fn cms_endpoints() -> Vec<String> {

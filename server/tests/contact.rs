@@ -262,23 +262,7 @@ async fn a_logged_in_customer_asks_on_their_own_record(backend: Backend) {
 
 async fn login_staff(app: &TestApp, email: &str, owner: bool, rights: &[Right]) -> Client {
     let password = "een lang wachtwoord voor de balie";
-    app::ssr::services::staff::create(
-        &app.db,
-        email,
-        password,
-        owner,
-        rights,
-        false,
-        app::ssr::now_utc(),
-    )
-    .await
-    .expect("staff");
-    let mut client = app.client();
-    let res = client
-        .call("cms_login", &[("email", email), ("password", password)])
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    client
+    common::staff_client(app, email, password, owner, rights).await
 }
 
 async fn staff_answer_and_close_questions_within_their_rights(backend: Backend) {

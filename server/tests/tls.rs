@@ -291,23 +291,13 @@ async fn cookies_are_host_prefixed_and_secure(backend: Backend) {
     let cart = visitor.call("get_cart", &[]).await.json();
     assert_eq!(cart["lines"].as_array().map(Vec::len), Some(1), "{cart}");
 
-    const PASSWORD: &str = "de winkel gaat om negen open";
-    app::ssr::services::staff::create(
-        &app.db,
-        "owner@example.nl",
-        PASSWORD,
-        true,
-        &[],
-        false,
-        app::ssr::now_utc(),
-    )
-    .await
-    .expect("owner");
-    let mut owner = app.client();
+    let owner_password = "de winkel gaat om negen open";
+    let mut owner = common::staff_client(&app, "owner@example.nl", owner_password, true, &[]).await;
+    // Logging in again shows the cookie as the browser is told to keep it.
     let login = owner
         .call(
             "cms_login",
-            &[("email", "owner@example.nl"), ("password", PASSWORD)],
+            &[("email", "owner@example.nl"), ("password", owner_password)],
         )
         .await;
     assert_eq!(login.status, StatusCode::OK, "{}", login.body);

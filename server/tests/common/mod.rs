@@ -241,6 +241,34 @@ impl TestApp {
     }
 }
 
+/// A staff member (an owner when `owner`, else with exactly `rights`) who
+/// has chosen `password`, logged in to the CMS.
+pub async fn staff_client(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    owner: bool,
+    rights: &[app::cms::rules::Right],
+) -> Client {
+    app::ssr::services::staff::create(
+        &app.db,
+        email,
+        password,
+        owner,
+        rights,
+        false,
+        app::ssr::now_utc(),
+    )
+    .await
+    .expect("staff member");
+    let mut client = app.client();
+    let res = client
+        .call("cms_login", &[("email", email), ("password", password)])
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    client
+}
+
 /// The key the test shop signs its form tokens with (AVG-19 honeypot).
 pub const FORM_SECRET: [u8; 32] = [42; 32];
 
