@@ -15,9 +15,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use sea_orm::DatabaseConnection;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
@@ -78,7 +78,7 @@ pub fn router_and_state(
         form_secret,
         metrics,
     };
-    let routes = generate_route_list(App);
+    let routes = page_routes();
 
     let sessions = SessionManagerLayer::new(DbSessionStore::new(db))
         .with_name(session_cookie(secure))
@@ -167,6 +167,20 @@ pub fn router_and_state(
         ))
         .with_state(state.clone());
     (router, state)
+}
+
+/// The page routes of `App`, worked out once per process.
+///
+/// `generate_route_list` renders the app with a process-wide flag of
+/// leptos_router set (`RouteList::generate`, `SuppressResourceLoad`): a
+/// resource that starts loading meanwhile, in any page render of a router
+/// already serving, waits forever and so does its response (leptos issue
+/// #4773; seen as GETs that hung when tests started shops side by side).
+/// The list depends on `App` alone, so it is made before the first router
+/// exists and never again while one serves.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Our server functions set their own status through `reply`; an error

@@ -328,36 +328,6 @@ impl Client {
     /// Any request, as this visitor (the session cookie is added by the
     /// helpers below, not here).
     pub async fn send(&mut self, request: Request<Body>) -> Response {
-        // KNOWN DEFECT, worked around here only: on SQLite with many tests in
-        // parallel, a GET very rarely never completes (seen ~1 in 500 runs
-        // of a test; not found yet, see the stop note). A GET is safe to
-        // repeat, so it gets one retry after 20 s, loudly; anything else is
-        // sent once.
-        let retry = (request.method() == axum::http::Method::GET).then(|| {
-            let mut again = Request::builder()
-                .method(request.method().clone())
-                .uri(request.uri().clone());
-            for (name, value) in request.headers() {
-                again = again.header(name, value);
-            }
-            again
-        });
-        let Some(retry) = retry else {
-            return self.send_once(request).await;
-        };
-        let first =
-            tokio::time::timeout(std::time::Duration::from_secs(20), self.send_once(request)).await;
-        match first {
-            Ok(response) => response,
-            Err(_) => {
-                eprintln!("WARNING: a GET did not complete within 20 s; retrying it once");
-                self.send_once(retry.body(Body::empty()).expect("request"))
-                    .await
-            }
-        }
-    }
-
-    async fn send_once(&mut self, request: Request<Body>) -> Response {
         let response = self
             .router
             .clone()
