@@ -186,9 +186,9 @@ pub fn push_datetime(out: &mut Vec<u8>, at: NaiveDateTime) {
     // chrono's `%.f`: nothing for whole seconds, else 3, 6 or 9 digits.
     if nano != 0 {
         out.push(b'.');
-        if nano % 1_000_000 == 0 {
+        if nano.is_multiple_of(1_000_000) {
             push_digits(out, nano / 1_000_000, 3);
-        } else if nano % 1_000 == 0 {
+        } else if nano.is_multiple_of(1_000) {
             push_digits(out, nano / 1_000, 6);
         } else {
             push_digits(out, nano, 9);
