@@ -164,6 +164,62 @@ pub fn format_datetime(at: NaiveDateTime) -> String {
     at.format(DATETIME).to_string()
 }
 
+/// Appends [`format_datetime`]'s text without going through chrono's
+/// format-string interpreter, which was a large share of the time taken to
+/// encode a million rows. Byte for byte the same (a test compares them);
+/// the rare values outside years 0..=9999 or in a leap second take chrono's
+/// path.
+pub fn push_datetime(out: &mut Vec<u8>, at: NaiveDateTime) {
+    use chrono::{Datelike, Timelike};
+    let nano = at.nanosecond();
+    if !(0..=9999).contains(&at.year()) || nano >= 1_000_000_000 {
+        out.extend_from_slice(format_datetime(at).as_bytes());
+        return;
+    }
+    push_date(out, at.date());
+    out.push(b' ');
+    push_digits(out, at.hour(), 2);
+    out.push(b':');
+    push_digits(out, at.minute(), 2);
+    out.push(b':');
+    push_digits(out, at.second(), 2);
+    // chrono's `%.f`: nothing for whole seconds, else 3, 6 or 9 digits.
+    if nano != 0 {
+        out.push(b'.');
+        if nano.is_multiple_of(1_000_000) {
+            push_digits(out, nano / 1_000_000, 3);
+        } else if nano.is_multiple_of(1_000) {
+            push_digits(out, nano / 1_000, 6);
+        } else {
+            push_digits(out, nano, 9);
+        }
+    }
+}
+
+/// Appends `YYYY-MM-DD`, as chrono's `%Y-%m-%d` writes it.
+pub fn push_date(out: &mut Vec<u8>, date: NaiveDate) {
+    use chrono::Datelike;
+    let year = date.year();
+    if !(0..=9999).contains(&year) {
+        out.extend_from_slice(date.format(DATE).to_string().as_bytes());
+        return;
+    }
+    push_digits(out, year as u32, 4);
+    out.push(b'-');
+    push_digits(out, date.month(), 2);
+    out.push(b'-');
+    push_digits(out, date.day(), 2);
+}
+
+/// `value` zero-padded to exactly `width` digits (`value` < 10^width).
+fn push_digits(out: &mut Vec<u8>, value: u32, width: u32) {
+    let mut div = 10u32.pow(width - 1);
+    while div > 0 {
+        out.push(b'0' + (value / div % 10) as u8);
+        div /= 10;
+    }
+}
+
 pub fn hex_sha256(hasher: Sha256) -> String {
     hasher
         .finalize()
@@ -451,6 +507,52 @@ mod tests {
         }
         assert!(Cell::from_json(&serde_json::json!("x"), Kind::Int).is_err());
         assert!(Cell::from_json(&serde_json::json!("2026-13-01"), Kind::Date).is_err());
+    }
+
+    #[test]
+    fn fast_time_text_is_chronos() {
+        let base = at("2026-11-29 02:15:09");
+        let mut times = vec![
+            base,
+            at("0001-01-01 00:00:00"),
+            at("9999-12-31 23:59:59"),
+            NaiveDate::from_ymd_opt(-5, 3, 1)
+                .unwrap()
+                .and_hms_opt(1, 2, 3)
+                .unwrap(),
+            NaiveDate::from_ymd_opt(12345, 3, 1)
+                .unwrap()
+                .and_hms_opt(1, 2, 3)
+                .unwrap(),
+            NaiveDate::from_ymd_opt(2016, 12, 31)
+                .unwrap()
+                .and_hms_nano_opt(23, 59, 59, 1_500_000_000)
+                .unwrap(),
+        ];
+        for nanos in [
+            1,
+            10,
+            999,
+            1_000,
+            120_000,
+            999_999,
+            1_000_000,
+            5_000_000,
+            123_456_789,
+        ] {
+            times.push(base + chrono::Duration::nanoseconds(nanos));
+        }
+        for t in times {
+            let mut out = Vec::new();
+            push_datetime(&mut out, t);
+            assert_eq!(String::from_utf8(out).unwrap(), format_datetime(t), "{t:?}");
+            let mut out = Vec::new();
+            push_date(&mut out, t.date());
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                t.date().format(DATE).to_string()
+            );
+        }
     }
 
     #[test]
