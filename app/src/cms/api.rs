@@ -616,19 +616,8 @@ pub async fn cms_question(id: i32) -> Result<QuestionDetail, AppError> {
 pub async fn cms_answer_question(id: i32, answer: String) -> Result<QuestionDetail, AppError> {
     let result = async {
         let (state, member) = staff_auth::require(Right::CustomersEdit).await?;
-        let detail =
-            services::questions::answer(&state.db, &state.config.mailer, id, &answer, now_utc())
-                .await?;
-        services::audit::record(
-            &state.db,
-            member.id,
-            "question.answer",
-            "question",
-            Some(id),
-            None,
-        )
-        .await?;
-        Ok(detail)
+        let mailer = &state.config.mailer;
+        services::questions::answer(&state.db, mailer, member.id, id, &answer, now_utc()).await
     };
     reply(result.await)
 }

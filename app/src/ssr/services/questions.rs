@@ -213,10 +213,12 @@ fn answer_mail(shop_name: &str, asker: &customer::Model, question: &str, answer:
 /// it cannot be sent, the question stays open and staff are told, instead
 /// of it looking answered. No transaction is held open while the mail
 /// server is talked to (that would block every other write on SQLite); the
-/// store is conditional on the question still being open.
+/// store, conditional on the question still being open, commits together
+/// with `staff_id`'s audit entry.
 pub async fn answer(
     db: &DatabaseConnection,
     mailer: &Mailer,
+    staff_id: i32,
     id: i32,
     answer: &str,
     now: NaiveDateTime,
@@ -230,15 +232,18 @@ pub async fn answer(
     mailer
         .send(&answer_mail(&shop_name, &c, &q.body, &answer))
         .await?;
-    question::Entity::update_many()
-        .col_expr(question::Column::Status, Expr::value("answered"))
-        .col_expr(question::Column::Answer, Expr::value(Some(answer)))
-        .col_expr(question::Column::AnsweredAt, Expr::value(Some(now)))
-        .filter(question::Column::Id.eq(id))
-        .filter(question::Column::Status.eq("open"))
-        .exec(db)
-        .await?;
-    detail(db, id).await
+    let store = async |txn: &DatabaseTransaction| {
+        question::Entity::update_many()
+            .col_expr(question::Column::Status, Expr::value("answered"))
+            .col_expr(question::Column::Answer, Expr::value(Some(answer)))
+            .col_expr(question::Column::AnsweredAt, Expr::value(Some(now)))
+            .filter(question::Column::Id.eq(id))
+            .filter(question::Column::Status.eq("open"))
+            .exec(txn)
+            .await?;
+        Ok((detail(txn, id).await?, None))
+    };
+    super::audit::audited(db, staff_id, "question.answer", "question", Some(id), store).await
 }
 
 /// Closes a question (answered, or needing no answer), in the caller's
