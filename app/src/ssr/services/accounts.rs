@@ -66,6 +66,41 @@ pub fn newsletter_state(current: &str, wants: bool) -> &'static str {
     }
 }
 
+/// A prospect row (AVG-1: a prospective customer, from the contact or the
+/// newsletter form) with only an email address and a first name. The
+/// address columns, required for customers who order, stay empty; the
+/// caller sets whatever else its form asked.
+pub fn new_prospect(email: &str, first_name: &str, now: NaiveDateTime) -> customer::ActiveModel {
+    customer::ActiveModel {
+        kind: Set("prospect".into()),
+        first_name: Set(first_name.to_owned()),
+        last_name: Set(String::new()),
+        gender: Set(None),
+        email: Set(email.to_owned()),
+        phone: Set(String::new()),
+        phone2: Set(None),
+        company_name: Set(None),
+        vat_number: Set(None),
+        street: Set(String::new()),
+        house_number: Set(String::new()),
+        postcode: Set(String::new()),
+        city: Set(String::new()),
+        country: Set(String::new()),
+        delivery_street: Set(None),
+        delivery_house_number: Set(None),
+        delivery_postcode: Set(None),
+        delivery_city: Set(None),
+        delivery_country: Set(None),
+        newsletter: Set("none".into()),
+        newsletter_consent_at: Set(None),
+        payment_methods: Set(None),
+        created_at: Set(now),
+        last_login_at: Set(None),
+        password_hash: Set(None),
+        ..Default::default()
+    }
+}
+
 /// A new customer row (guest or account) from validated data.
 pub fn new_customer(
     data: &CustomerData,

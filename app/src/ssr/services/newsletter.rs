@@ -165,32 +165,8 @@ fn confirmation_mail(shop_name: &str, customer: &customer::Model, links: &Links)
 /// A newsletter-only prospect: the email and an optional first name.
 fn new_subscriber(email: &str, first_name: &str, now: NaiveDateTime) -> customer::ActiveModel {
     customer::ActiveModel {
-        kind: Set("prospect".into()),
-        first_name: Set(first_name.to_owned()),
-        last_name: Set(String::new()),
-        gender: Set(None),
-        email: Set(email.to_owned()),
-        phone: Set(String::new()),
-        phone2: Set(None),
-        company_name: Set(None),
-        vat_number: Set(None),
-        street: Set(String::new()),
-        house_number: Set(String::new()),
-        postcode: Set(String::new()),
-        city: Set(String::new()),
-        country: Set(String::new()),
-        delivery_street: Set(None),
-        delivery_house_number: Set(None),
-        delivery_postcode: Set(None),
-        delivery_city: Set(None),
-        delivery_country: Set(None),
         newsletter: Set("pending".into()),
-        newsletter_consent_at: Set(None),
-        payment_methods: Set(None),
-        created_at: Set(now),
-        last_login_at: Set(None),
-        password_hash: Set(None),
-        ..Default::default()
+        ..super::accounts::new_prospect(email, first_name, now)
     }
 }
 

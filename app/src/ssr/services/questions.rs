@@ -17,40 +17,16 @@ use sea_orm::{
 
 pub const PAGE_SIZE: u64 = 50;
 
-/// A prospect (AVG-1: a prospective customer) holding only what the form
-/// asked. The address columns are required by the schema for customers
-/// who order; a prospect's stay empty.
+/// A prospect holding only what the contact form asked.
 fn new_prospect(
     data: &crate::contact::rules::ContactData,
     now: NaiveDateTime,
 ) -> customer::ActiveModel {
     customer::ActiveModel {
-        kind: Set("prospect".into()),
-        first_name: Set(data.first_name.clone()),
         last_name: Set(data.last_name.clone()),
-        gender: Set(None),
-        email: Set(data.email.clone()),
         phone: Set(data.phone.clone().unwrap_or_default()),
-        phone2: Set(None),
         company_name: Set(data.company_name.clone()),
-        vat_number: Set(None),
-        street: Set(String::new()),
-        house_number: Set(String::new()),
-        postcode: Set(String::new()),
-        city: Set(String::new()),
-        country: Set(String::new()),
-        delivery_street: Set(None),
-        delivery_house_number: Set(None),
-        delivery_postcode: Set(None),
-        delivery_city: Set(None),
-        delivery_country: Set(None),
-        newsletter: Set("none".into()),
-        newsletter_consent_at: Set(None),
-        payment_methods: Set(None),
-        created_at: Set(now),
-        last_login_at: Set(None),
-        password_hash: Set(None),
-        ..Default::default()
+        ..super::accounts::new_prospect(&data.email, &data.first_name, now)
     }
 }
 
