@@ -140,18 +140,7 @@ impl Config {
             ));
         }
         let tls_reload = number("WINKEL_TLS_RELOAD_SECONDS", 60, 1..=24 * 3600)?;
-        let idle_minutes: u64 = match env("WINKEL_CMS_IDLE_MINUTES") {
-            None => 30,
-            Some(m) => m
-                .parse()
-                .ok()
-                .filter(|m| (1..=24 * 60).contains(m))
-                .ok_or_else(|| {
-                    CliError::Config(format!(
-                        "WINKEL_CMS_IDLE_MINUTES must be 1 to 1440, got {m}"
-                    ))
-                })?,
-        };
+        let idle_minutes = number("WINKEL_CMS_IDLE_MINUTES", 30, 1..=24 * 60)?;
         let scheduler = match env("WINKEL_SCHEDULER").as_deref() {
             None | Some("on") => true,
             Some("off") => false,
