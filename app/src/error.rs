@@ -42,6 +42,10 @@ pub enum AppError {
     TooManyForms { retry_after_secs: u64 },
     #[error("too many requests; retry after {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
+    /// AVG-19: the shop is too busy to take this request now (the queue of
+    /// password hashes is full); answered 503 with `Retry-After`.
+    #[error("busy; retry after {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
     /// A mail could not be sent (the mail server refused or is down);
     /// logged on the server, told to the user plainly.
     #[error("mail could not be sent")]
@@ -66,7 +70,7 @@ impl AppError {
             Self::NotFound => 404,
             Self::OutOfStock { .. } | Self::CartEmpty | Self::ProductUnavailable => 409,
             Self::Unauthorized | Self::InvalidCredentials => 401,
-            Self::MailFailed => 503,
+            Self::MailFailed | Self::Busy { .. } => 503,
             Self::InvalidLink => 400,
             Self::Forbidden | Self::PasswordChangeRequired | Self::CrossSite => 403,
             Self::RateLimited { .. } | Self::TooManyForms { .. } => 429,
@@ -85,6 +89,16 @@ impl AppError {
         let mut errors = FieldErrors::default();
         errors.add(field, error);
         Self::Validation(errors)
+    }
+
+    /// Seconds a client should wait before trying again (`Retry-After`).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyForms { retry_after_secs }
+            | Self::RateLimited { retry_after_secs }
+            | Self::Busy { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        }
     }
 
     /// The field errors, if this is a validation error.

@@ -130,6 +130,9 @@ pub fn error_message(error: &AppError) -> String {
         AppError::FormRefused => "Dit formulier is niet verwerkt. Laad de pagina opnieuw, \
              vul het formulier in en verstuur het nog eens."
             .into(),
+        AppError::Busy { .. } => {
+            "Het is op dit moment erg druk. Probeer het over een paar seconden opnieuw.".into()
+        }
         AppError::Internal => "Er ging iets mis aan onze kant. Probeer het later opnieuw.".into(),
         AppError::Request(_) => "Het verzoek kon niet worden verwerkt. Probeer het opnieuw.".into(),
     }

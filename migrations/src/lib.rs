@@ -7,7 +7,9 @@
 //!
 //! Privacy rule (AVG-4): personal data lives only in `customers`, in the
 //! address snapshot of `orders` (an invoice must keep the address it was
-//! issued to; anonymisation overwrites it) and in `questions.body`. No table
+//! issued to; anonymisation overwrites it), in `questions.body`, and in
+//! `outbox` until a mail is sent (its recipient and text; erased with the
+//! customer). No table
 //! has a column for an IP address, a location, payment card details or any
 //! other category AVG-8 forbids.
 
@@ -19,6 +21,7 @@ mod m20261129_000003_platform;
 mod m20261129_000004_cms;
 mod m20261129_000005_privacy_jobs;
 mod m20261129_000006_security_counts;
+mod m20261204_000007_hostile_visitors;
 
 pub struct Migrator;
 
@@ -32,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_cms::Migration),
             Box::new(m20261129_000005_privacy_jobs::Migration),
             Box::new(m20261129_000006_security_counts::Migration),
+            Box::new(m20261204_000007_hostile_visitors::Migration),
         ]
     }
 }

@@ -309,11 +309,13 @@ async fn serve(config: &Config) -> Result<(), CliError> {
         link_secret: config.secret.clone(),
         form_limit: config.form_limit,
         form_window: config.form_window,
+        unsolicited_mails_per_day: config.unsolicited_mails_per_day,
         trust_proxy: config.trust_proxy,
         metrics_token: config.metrics_token.clone(),
         ..ServerConfig::new(config.uploads_dir.clone())
     };
     let (router, state) = http::router_and_state(options, db, server_config);
+    jobs::outbox::spawn(state.clone());
     // AVG-18: the security counts go to the database every few minutes, so
     // that the dashboard can compare an hour with the week before.
     tokio::spawn(async move {

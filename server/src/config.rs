@@ -49,6 +49,9 @@ pub struct Config {
     /// `WINKEL_FORM_WINDOW_MINUTES` (default 10): AVG-19.
     pub form_limit: usize,
     pub form_window: std::time::Duration,
+    /// `WINKEL_UNSOLICITED_MAILS_PER_DAY` (default 3): newsletter
+    /// confirmations and account notices one address receives per day.
+    pub unsolicited_mails_per_day: usize,
     /// `WINKEL_TRUST_PROXY=true`: behind a reverse proxy that appends the
     /// client address to `X-Forwarded-For`.
     pub trust_proxy: bool,
@@ -152,6 +155,7 @@ impl Config {
         };
         let form_limit = number("WINKEL_FORM_LIMIT", 10, 1..=10_000)?;
         let form_window_minutes = number("WINKEL_FORM_WINDOW_MINUTES", 10, 1..=24 * 60)?;
+        let unsolicited_mails_per_day = number("WINKEL_UNSOLICITED_MAILS_PER_DAY", 3, 1..=1_000)?;
         let trust_proxy = match env("WINKEL_TRUST_PROXY").as_deref() {
             None | Some("false" | "0") => false,
             Some("true" | "1") => true,
@@ -171,6 +175,8 @@ impl Config {
                 .map_or_else(|| PathBuf::from("data/backups"), PathBuf::from),
             form_limit: usize::try_from(form_limit).unwrap_or(usize::MAX),
             form_window: std::time::Duration::from_secs(form_window_minutes * 60),
+            unsolicited_mails_per_day: usize::try_from(unsolicited_mails_per_day)
+                .unwrap_or(usize::MAX),
             trust_proxy,
             metrics_token: env("WINKEL_METRICS_TOKEN"),
             tls,

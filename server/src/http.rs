@@ -77,6 +77,9 @@ pub fn router_and_state(
         )),
         form_secret,
         metrics,
+        outbox: Arc::new(app::ssr::services::outbox::Outbox::new(
+            config.unsolicited_mails_per_day,
+        )),
     };
     let routes = page_routes();
 
@@ -420,6 +423,7 @@ async fn metrics_text(State(state): State<AppState>, headers: axum::http::Header
             .into_response();
     }
     let mut text = state.metrics.render();
+    text.push_str(&state.metrics.render_hashing());
     text.push_str(&crate::monitoring::pool_text(&state.db));
     match app::ssr::metrics::render_jobs(&state.db).await {
         Ok(jobs) => text.push_str(&jobs),

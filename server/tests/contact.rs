@@ -320,7 +320,7 @@ async fn staff_answer_and_close_questions_within_their_rights(backend: Backend) 
             .status,
         StatusCode::FORBIDDEN
     );
-    assert!(app.mails().is_empty());
+    assert!(app.mails().await.is_empty());
 
     // An empty answer is refused on its field.
     let empty = boss
@@ -359,7 +359,7 @@ async fn staff_answer_and_close_questions_within_their_rights(backend: Backend) 
         .await;
     assert_eq!(answered.status, StatusCode::OK, "{}", answered.body);
     assert_eq!(answered.json()["status"], "answered");
-    let mails = app.mails();
+    let mails = app.mails().await;
     assert_eq!(mails.len(), 1);
     assert!(mails[0].contains("To: joris@example.nl"), "{}", mails[0]);
     assert!(mails[0].contains("Ja, de plaid is er ook in het groen."));
@@ -386,7 +386,7 @@ async fn staff_answer_and_close_questions_within_their_rights(backend: Backend) 
         )
         .await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(app.mails().len(), 1);
+    assert_eq!(app.mails().await.len(), 1);
     let closed = boss.call("cms_close_question", &[("id", &id)]).await;
     assert_eq!(closed.status, StatusCode::OK, "{}", closed.body);
     assert_eq!(closed.json()["status"], "closed");

@@ -72,7 +72,7 @@ async fn subscribe_confirm_through_the_mailed_link(backend: Backend) {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("\"Email\""), "{}", refused.body);
-    assert!(app.mails().is_empty());
+    assert!(app.mails().await.is_empty());
 
     // Without JavaScript: the form posts, the page thanks.
     let sent = client
@@ -104,7 +104,7 @@ async fn subscribe_confirm_through_the_mailed_link(backend: Backend) {
         ("", "", "")
     );
 
-    let mails = app.mails();
+    let mails = app.mails().await;
     assert_eq!(mails.len(), 1);
     let mail = &mails[0];
     assert!(mail.contains("To: sanne@example.nl"), "{mail}");
@@ -168,7 +168,7 @@ async fn tampered_and_expired_links_are_refused(backend: Backend) {
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let confirm = link(
-        &app.mails()[0],
+        &app.mails().await[0],
         "https://winkel.example/newsletter/confirm?t=",
     );
     let good = token(&confirm);
@@ -270,7 +270,7 @@ async fn unsubscribe_by_page_and_by_one_click(backend: Backend) {
             .await;
         assert_eq!(res.status, StatusCode::OK);
     }
-    let mails = app.mails();
+    let mails = app.mails().await;
     let unsubscribe = |i: usize| {
         link(
             &mails[i],
@@ -400,7 +400,7 @@ async fn known_and_unknown_addresses_get_the_same_answer(backend: Backend) {
         customer::Entity::find().count(&app.db).await.unwrap(),
         customers_before + 2
     );
-    assert_eq!(app.mails().len(), 4);
+    assert_eq!(app.mails().await.len(), 4);
     app.finish().await;
 }
 
@@ -416,7 +416,7 @@ async fn unconfirmed_subscriptions_are_removed_after_a_week(backend: Backend) {
         assert_eq!(res.status, StatusCode::OK);
     }
     let confirm = link(
-        &app.mails()[2],
+        &app.mails().await[2],
         "https://winkel.example/newsletter/confirm?t=",
     );
     assert!(client
@@ -493,11 +493,11 @@ async fn the_newsletter_box_of_an_account_asks_for_confirmation(backend: Backend
             .newsletter,
         "pending"
     );
-    assert_eq!(app.mails().len(), 1, "the confirmation mail");
+    assert_eq!(app.mails().await.len(), 1, "the confirmation mail");
     // Registering the same address again sends nothing (and says the same).
     let again = client.call("register", &form).await;
     assert_eq!(again.status, StatusCode::OK);
-    assert_eq!(app.mails().len(), 1);
+    assert_eq!(app.mails().await.len(), 1);
 
     let login = client
         .call(
@@ -517,7 +517,7 @@ async fn the_newsletter_box_of_an_account_asks_for_confirmation(backend: Backend
     on.push(("newsletter", "on"));
     let res = client.call("update_profile", &on).await;
     assert_eq!(res.json()["newsletter"], "pending");
-    let mails = app.mails();
+    let mails = app.mails().await;
     assert_eq!(mails.len(), 2);
     let confirm = link(&mails[1], "https://winkel.example/newsletter/confirm?t=");
     let res = client
@@ -530,7 +530,7 @@ async fn the_newsletter_box_of_an_account_asks_for_confirmation(backend: Backend
     // Saving the profile again keeps the subscription and sends nothing.
     let res = client.call("update_profile", &on).await;
     assert_eq!(res.json()["newsletter"], "subscribed");
-    assert_eq!(app.mails().len(), 2);
+    assert_eq!(app.mails().await.len(), 2);
     app.finish().await;
 }
 
@@ -578,15 +578,16 @@ async fn the_newsletter_box_at_checkout_asks_for_confirmation(backend: Backend) 
             assert_eq!(placed.status, StatusCode::OK, "{}", placed.body);
         }
     };
-    let confirmations = || {
+    let confirmations = async || {
         app.mails()
+            .await
             .into_iter()
             .filter(|m| m.contains("/newsletter/confirm?t="))
             .collect::<Vec<_>>()
     };
 
     order("zonder@example.nl", "").await;
-    assert!(confirmations().is_empty(), "no box ticked, no mail");
+    assert!(confirmations().await.is_empty(), "no box ticked, no mail");
     assert_eq!(
         subscriber(&app, "zonder@example.nl")
             .await
@@ -603,7 +604,7 @@ async fn the_newsletter_box_at_checkout_asks_for_confirmation(backend: Backend) 
             .newsletter,
         "pending"
     );
-    let mails = confirmations();
+    let mails = confirmations().await;
     assert_eq!(mails.len(), 1, "the confirmation mail");
     assert!(mails[0].contains("sanne@example.nl"));
     let confirm = link(&mails[0], "https://winkel.example/newsletter/confirm?t=");

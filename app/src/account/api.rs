@@ -33,14 +33,7 @@ pub async fn register(
     let result = async {
         form_guard::check(FormKind::Register, &guard).await?;
         let state = state::state()?;
-        let registered = accounts::register(&state.db, &input, &password, now_utc()).await?;
-        // Double opt-in: a new account that asked for the newsletter gets
-        // the confirmation mail (an existing one gets nothing: the answer
-        // must not differ).
-        if let accounts::Registered::Created(id) = registered {
-            crate::ssr::services::newsletter::confirm_new_wish(&state, id, "none", now_utc())
-                .await?;
-        }
+        accounts::register(&state, &input, &password, now_utc()).await?;
         leptos_axum::redirect("/login?registered=1");
         Ok(())
     };
@@ -102,11 +95,7 @@ pub async fn update_profile(#[server(flatten)] input: CustomerInput) -> Result<P
     let result = async {
         let state = state::state()?;
         let customer = auth::require_customer(&state.db, &session().await?).await?;
-        let (id, was) = (customer.id, customer.newsletter.clone());
-        let profile = accounts::update_profile(&state.db, customer, &input).await?;
-        // Ticking the newsletter box asks for it; the mail confirms it.
-        crate::ssr::services::newsletter::confirm_new_wish(&state, id, &was, now_utc()).await?;
-        Ok(profile)
+        accounts::update_profile(&state, customer, &input, now_utc()).await
     };
     reply(result.await)
 }
@@ -120,19 +109,37 @@ pub async fn change_password(
         let (db, session) = (db()?, session().await?);
         let customer = auth::require_customer(&db, &session).await?;
         let id = customer.id;
+        // Ends every session of the customer, this one included ...
         accounts::change_password(&db, customer, &current_password, &new_password).await?;
-        // A new password is a new privilege level: renew the session id.
+        // ... which goes on under a new id (a new privilege level).
         auth::log_in(&session, id).await
     };
     reply(result.await)
 }
 
+/// Asks for a new address: a link goes to it, and the address changes
+/// once it is followed. Answers with the address the link went to.
 #[server(endpoint = "change_email")]
 pub async fn change_email(current_password: String, new_email: String) -> Result<String, AppError> {
     let result = async {
-        let db = db()?;
-        let customer = auth::require_customer(&db, &session().await?).await?;
-        accounts::change_email(&db, customer, &current_password, &new_email).await
+        let state = state::state()?;
+        let customer = auth::require_customer(&state.db, &session().await?).await?;
+        accounts::request_email_change(&state, customer, &current_password, &new_email, now_utc())
+            .await
+    };
+    reply(result.await)
+}
+
+/// The mailed link of an address change, with the new address typed again.
+#[server(endpoint = "confirm_email_change")]
+pub async fn confirm_email_change(token: String, new_email: String) -> Result<(), AppError> {
+    let result = async {
+        let state = state::state()?;
+        accounts::confirm_email_change(&state, &token, &new_email, now_utc()).await?;
+        // Every session ended: whoever follows the link logs in anew.
+        auth::log_out(&session().await?).await?;
+        leptos_axum::redirect("/login?email_changed=1");
+        Ok(())
     };
     reply(result.await)
 }

@@ -616,8 +616,7 @@ pub async fn cms_question(id: i32) -> Result<QuestionDetail, AppError> {
 pub async fn cms_answer_question(id: i32, answer: String) -> Result<QuestionDetail, AppError> {
     let result = async {
         let (state, member) = staff_auth::require(Right::CustomersEdit).await?;
-        let mailer = &state.config.mailer;
-        services::questions::answer(&state.db, mailer, member.id, id, &answer, now_utc()).await
+        services::questions::answer(&state, member.id, id, &answer, now_utc()).await
     };
     reply(result.await)
 }

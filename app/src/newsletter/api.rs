@@ -22,16 +22,7 @@ pub async fn newsletter_subscribe(
     let result = async {
         crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::Newsletter, &guard).await?;
         let state = state::state()?;
-        newsletter::subscribe(
-            &state.db,
-            &state.config.mailer,
-            &secret(&state).await?,
-            &state.config.public_url,
-            &email,
-            first_name.as_deref(),
-            now_utc(),
-        )
-        .await?;
+        newsletter::subscribe(&state, &email, first_name.as_deref(), now_utc()).await?;
         leptos_axum::redirect("/newsletter?requested=1");
         Ok(())
     };

@@ -13,6 +13,10 @@
 pub enum LinkPurpose {
     Confirm,
     Unsubscribe,
+    /// Makes a new address an account's own. Its signature covers the old
+    /// and the new address; the new one is not in the link: the visitor
+    /// types it again on the page the link opens.
+    ChangeEmail,
 }
 
 impl LinkPurpose {
@@ -20,6 +24,7 @@ impl LinkPurpose {
         match self {
             Self::Confirm => "confirm",
             Self::Unsubscribe => "unsubscribe",
+            Self::ChangeEmail => "email",
         }
     }
 
@@ -31,6 +36,7 @@ impl LinkPurpose {
         match self {
             Self::Confirm => PENDING_DAYS * 24 * 3600,
             Self::Unsubscribe => 400 * 24 * 3600,
+            Self::ChangeEmail => 24 * 3600,
         }
     }
 }

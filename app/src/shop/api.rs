@@ -66,20 +66,11 @@ pub async fn place_order(
         let data = validate_checkout(&input, crate::clock::shop_today(now), &granted)?;
         let cart = services::cart::load(&session).await?;
         let logged_in = customer.map(|c| c.id);
-        let placed = services::checkout::place_order(&db, &cart, &data, logged_in, now).await?;
+        let state = crate::ssr::state::state()?;
+        let placed = services::checkout::place_order(&state, &cart, &data, logged_in, now).await?;
         // Stock changed: "sold out" may now show on the catalogue.
         crate::ssr::state::clear_page_cache();
         services::cart::store(&session, &[]).await?;
-        if logged_in.is_none() && data.customer.newsletter {
-            // The guest asked for the newsletter: the double opt-in mail.
-            // The order stands even when the mail cannot go out now.
-            let state = crate::ssr::state::state()?;
-            let sent =
-                services::newsletter::confirm_new_wish(&state, placed.customer_id, "none", now);
-            if let Err(error) = sent.await {
-                tracing::warn!(%error, "the newsletter confirmation after a checkout was not sent");
-            }
-        }
         leptos_axum::redirect(&format!("/orders/{}", placed.token));
         Ok(placed.token)
     }

@@ -114,7 +114,12 @@ pub async fn check(kind: FormKind, fields: &GuardFields) -> Result<(), AppError>
             .record_security(SecurityEvent::HoneypotHit, kind.as_str());
         return Err(AppError::FormRefused);
     }
-    let visitor = visitor(&state).await;
+    admit(&state, kind).await
+}
+
+/// Counts one form of `kind` for this visitor, or refuses it (AVG-19).
+pub async fn admit(state: &AppState, kind: FormKind) -> Result<(), AppError> {
+    let visitor = visitor(state).await;
     match state
         .form_limiter
         .admit(kind, &visitor, std::time::Instant::now())
@@ -132,17 +137,23 @@ pub async fn check(kind: FormKind, fields: &GuardFields) -> Result<(), AppError>
     }
 }
 
-/// The visitor's session when they have a stored one, else their address.
-async fn visitor(state: &AppState) -> Visitor {
+/// Who is sending: always their address (or `Unknown` in process), and
+/// their session only when the store really holds it. The cookie alone
+/// proves nothing: tower-sessions takes its id on trust until the record
+/// is first read, so it is read here first.
+async fn visitor(state: &AppState) -> Vec<Visitor> {
+    let address = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| client_address(&parts, state.config.trust_proxy))
+        .map_or(Visitor::Unknown, Visitor::Address);
+    let mut visitor = vec![address];
     if let Ok(session) = super::state::session().await {
-        if let Some(id) = session.id() {
-            return Visitor::Session(id.to_string());
+        // Loads the record; an id the store does not know is dropped.
+        let stored = session.get_value("_").await.is_ok();
+        if let (true, Some(id)) = (stored, session.id()) {
+            visitor.push(Visitor::Session(id.to_string()));
         }
     }
-    let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
-        return Visitor::Unknown;
-    };
-    client_address(&parts, state.config.trust_proxy).map_or(Visitor::Unknown, Visitor::Address)
+    visitor
 }
 
 /// The client's address: the TCP peer, or behind a trusted reverse proxy

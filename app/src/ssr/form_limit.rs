@@ -2,17 +2,17 @@
 //! time window (default 10 per 10 minutes), so that a script cannot flood
 //! the shop with registrations, orders or login attempts.
 //!
-//! Everything lives in memory only. A visitor is their session when they
-//! have one; otherwise their network address, but never as such: the key is
-//! a SHA-256 of the address and a random salt that exists only in this
-//! process and is replaced every 24 hours, so the key cannot be turned back
-//! into an address (AVG-8) and yesterday's keys mean nothing today.
-//!
-//! The clock is a parameter (`now`): the rules are tested without waiting.
+//! A visitor is counted twice for every form: under their network address
+//! and, when they have a session that really exists in the store, under
+//! that session. A form is refused when either has reached the limit, so
+//! neither a made-up session cookie nor a fresh session per request gives a
+//! fresh quota, and a visitor who changes network keeps theirs. Both are
+//! counted salted and in memory only (`salted_counts`): the address is
+//! never stored (AVG-8). An IPv6 visitor is counted by their /64 network,
+//! which a single host typically has to itself.
 
-use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::sync::Mutex;
+use super::salted_counts::SaltedCounts;
+use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 /// The public forms that are limited.
@@ -24,6 +24,9 @@ pub enum FormKind {
     CmsLogin,
     Contact,
     Newsletter,
+    /// A cart started by a visitor without a session: it creates a stored
+    /// session, the one thing an anonymous visitor can make us keep.
+    NewCart,
 }
 
 impl FormKind {
@@ -35,109 +38,69 @@ impl FormKind {
             Self::CmsLogin => "cms_login",
             Self::Contact => "contact",
             Self::Newsletter => "newsletter",
+            Self::NewCart => "new_cart",
+        }
+    }
+
+    /// Forms of this kind one visitor may send per window, given the
+    /// configured limit: a household behind one address starts a few carts.
+    pub fn max(self, limit: usize) -> usize {
+        match self {
+            Self::NewCart => limit.saturating_mul(3),
+            _ => limit,
         }
     }
 }
 
-/// Who sent a form: a session, or a network address (hashed with the salt
-/// when it is counted).
+/// Who sent a form: their network address, and their session when they
+/// have a stored one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Visitor {
     Session(String),
-    Address(std::net::IpAddr),
-    /// Neither is known (a request made in process): one shared bucket.
+    Address(IpAddr),
+    /// No address is known (a request made in process): one shared bucket.
     Unknown,
 }
 
-type Key = [u8; 32];
-
-const SALT_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
-
-pub struct FormLimiter {
-    max: usize,
-    window: Duration,
-    inner: Mutex<Inner>,
+impl Visitor {
+    /// What the visitor is counted under: an IPv6 address by its /64.
+    fn identity(&self) -> Vec<u8> {
+        match self {
+            Self::Session(id) => [b"session:".as_slice(), id.as_bytes()].concat(),
+            Self::Address(IpAddr::V4(ip)) => [b"v4:".as_slice(), &ip.octets()].concat(),
+            Self::Address(IpAddr::V6(ip)) => match ip.to_ipv4_mapped() {
+                Some(v4) => [b"v4:".as_slice(), &v4.octets()].concat(),
+                None => [b"v6:".as_slice(), &ip.octets()[..8]].concat(),
+            },
+            Self::Unknown => b"unknown".to_vec(),
+        }
+    }
 }
 
-struct Inner {
-    salt: [u8; 32],
-    salt_made: Option<Instant>,
-    sent: HashMap<(FormKind, Key), Vec<Instant>>,
+pub struct FormLimiter {
+    limit: usize,
+    counts: SaltedCounts,
 }
 
 impl FormLimiter {
-    pub fn new(max: usize, window: Duration) -> Self {
+    pub fn new(limit: usize, window: Duration) -> Self {
         Self {
-            max,
-            window,
-            inner: Mutex::new(Inner {
-                salt: [0; 32],
-                salt_made: None,
-                sent: HashMap::new(),
-            }),
+            limit,
+            counts: SaltedCounts::new(window),
         }
     }
 
-    /// Counts one submission of `kind` by `visitor` at `now`, or refuses it
-    /// with the time until the oldest counted one leaves the window. A
-    /// refused submission is not counted: waiting that long always helps.
-    pub fn admit(&self, kind: FormKind, visitor: &Visitor, now: Instant) -> Result<(), Duration> {
-        let Ok(mut inner) = self.inner.lock() else {
-            return Err(self.window);
-        };
-        inner.rotate_salt(now);
-        let key = inner.key(visitor);
-        let window = self.window;
-        // Forget idle visitors now and then, so memory stays bounded.
-        if inner.sent.len() > 50_000 {
-            inner
-                .sent
-                .retain(|_, times| times.iter().any(|t| now.duration_since(*t) < window));
-        }
-        let times = inner.sent.entry((kind, key)).or_default();
-        times.retain(|t| now.duration_since(*t) < window);
-        if times.len() >= self.max {
-            let oldest = times.iter().min().copied().unwrap_or(now);
-            return Err((oldest + window).saturating_duration_since(now));
-        }
-        times.push(now);
-        Ok(())
-    }
-}
-
-impl Inner {
-    /// A new random salt every 24 hours; the counts keyed with the old one
-    /// go with it (a visitor's slate is wiped at most once a day).
-    fn rotate_salt(&mut self, now: Instant) {
-        let stale = self
-            .salt_made
-            .is_none_or(|made| now.duration_since(made) >= SALT_LIFETIME);
-        if stale {
-            if getrandom::fill(&mut self.salt).is_err() {
-                // Without randomness, a salt derived from the moment still
-                // keeps the keys from being precomputed.
-                self.salt = Sha256::digest(format!("{now:?}").as_bytes()).into();
-            }
-            self.salt_made = Some(now);
-            self.sent.clear();
-        }
-    }
-
-    fn key(&self, visitor: &Visitor) -> Key {
-        let mut hash = Sha256::new();
-        hash.update(self.salt);
-        match visitor {
-            Visitor::Session(id) => {
-                hash.update(b"session:");
-                hash.update(id.as_bytes());
-            }
-            Visitor::Address(ip) => {
-                hash.update(b"address:");
-                hash.update(ip.to_string().as_bytes());
-            }
-            Visitor::Unknown => hash.update(b"unknown"),
-        }
-        hash.finalize().into()
+    /// Counts one submission of `kind` for each of `visitor`'s identities
+    /// at `now`, or refuses it with the time until it would fit.
+    pub fn admit(&self, kind: FormKind, visitor: &[Visitor], now: Instant) -> Result<(), Duration> {
+        let identities: Vec<Vec<u8>> = visitor.iter().map(Visitor::identity).collect();
+        let parts: Vec<[&[u8]; 2]> = identities
+            .iter()
+            .map(|id| [kind.as_str().as_bytes(), id.as_slice()])
+            .collect();
+        let max = kind.max(self.limit);
+        let whos: Vec<(&[&[u8]], usize)> = parts.iter().map(|p| (&p[..], max)).collect();
+        self.counts.admit(&whos, now)
     }
 }
 
@@ -156,66 +119,66 @@ mod tests {
     }
 
     #[test]
-    fn the_n_plus_first_form_in_the_window_is_refused_until_the_oldest_expires() {
+    fn the_n_plus_first_form_in_the_window_is_refused() {
         let limiter = FormLimiter::new(3, Duration::from_secs(600));
-        let start = Instant::now();
-        let visitor = Visitor::Session("abc".into());
-        for minute in 0..3 {
-            let at = start + Duration::from_secs(minute * 60);
-            assert_eq!(limiter.admit(FormKind::Register, &visitor, at), Ok(()));
+        let now = Instant::now();
+        let visitor = [ip("203.0.113.7")];
+        for _ in 0..3 {
+            assert_eq!(limiter.admit(FormKind::Register, &visitor, now), Ok(()));
         }
-        let fourth = start + Duration::from_secs(5 * 60);
-        assert_eq!(
-            limiter.admit(FormKind::Register, &visitor, fourth),
-            Err(Duration::from_secs(5 * 60))
-        );
-        // Refusals are not counted: once the first leaves, one more fits.
-        let later = start + Duration::from_secs(600);
-        assert_eq!(limiter.admit(FormKind::Register, &visitor, later), Ok(()));
-        assert_eq!(
-            limiter.admit(FormKind::Register, &visitor, later),
-            Err(Duration::from_secs(60))
-        );
+        assert!(limiter.admit(FormKind::Register, &visitor, now).is_err());
+    }
+
+    #[test]
+    fn a_fresh_session_per_form_gets_no_fresh_quota() {
+        let limiter = FormLimiter::new(2, Duration::from_secs(600));
+        let now = Instant::now();
+        let with_session = |id: &str| [ip("203.0.113.7"), Visitor::Session(id.into())];
+        assert!(limiter.admit(FormKind::Login, &with_session("a"), now).is_ok());
+        assert!(limiter.admit(FormKind::Login, &with_session("b"), now).is_ok());
+        assert!(limiter.admit(FormKind::Login, &with_session("c"), now).is_err());
+        // The session keeps its count on another network too.
+        let moved = [ip("198.51.100.1"), Visitor::Session("a".into())];
+        assert!(limiter.admit(FormKind::Login, &moved, now).is_ok());
+        let moved_again = [ip("198.51.100.2"), Visitor::Session("a".into())];
+        assert!(limiter.admit(FormKind::Login, &moved_again, now).is_err());
     }
 
     #[test]
     fn kinds_and_visitors_have_their_own_counts() {
         let limiter = FormLimiter::new(1, Duration::from_secs(600));
         let now = Instant::now();
-        let a = ip("203.0.113.7");
+        let a = [ip("203.0.113.7")];
         assert!(limiter.admit(FormKind::Login, &a, now).is_ok());
         assert!(limiter.admit(FormKind::Login, &a, now).is_err());
         assert!(limiter.admit(FormKind::Checkout, &a, now).is_ok());
         assert!(limiter
-            .admit(FormKind::Login, &ip("203.0.113.8"), now)
+            .admit(FormKind::Login, &[ip("203.0.113.8")], now)
             .is_ok());
         assert!(limiter
-            .admit(FormKind::Login, &Visitor::Session("s".into()), now)
-            .is_ok());
-        assert!(limiter
-            .admit(FormKind::Login, &ip("2001:db8::1"), now)
+            .admit(FormKind::Login, &[ip("2001:db8::1")], now)
             .is_ok());
     }
 
     #[test]
-    fn the_salt_changes_daily_and_keys_hold_no_address() {
+    fn an_ipv6_visitor_is_one_visitor_across_their_64() {
         let limiter = FormLimiter::new(1, Duration::from_secs(600));
         let now = Instant::now();
-        let a = ip("203.0.113.7");
-        assert!(limiter.admit(FormKind::Login, &a, now).is_ok());
-        let (salt, key) = {
-            let inner = limiter.inner.lock().expect("lock");
-            (inner.salt, inner.key(&a))
-        };
-        // The key is the salted hash, not the address.
-        assert_ne!(
-            key,
-            <[u8; 32]>::from(Sha256::digest(b"address:203.0.113.7"))
-        );
-        let tomorrow = now + SALT_LIFETIME;
-        assert!(limiter.admit(FormKind::Login, &a, tomorrow).is_ok());
-        let inner = limiter.inner.lock().expect("lock");
-        assert_ne!(inner.salt, salt);
-        assert_ne!(inner.key(&a), key);
+        assert!(limiter
+            .admit(FormKind::Contact, &[ip("2001:db8:1:2::1")], now)
+            .is_ok());
+        assert!(limiter
+            .admit(FormKind::Contact, &[ip("2001:db8:1:2:ffff::9")], now)
+            .is_err());
+        assert!(limiter
+            .admit(FormKind::Contact, &[ip("2001:db8:1:3::1")], now)
+            .is_ok());
+        // An IPv4 address written as IPv6 is the same visitor.
+        assert!(limiter
+            .admit(FormKind::Newsletter, &[ip("192.0.2.1")], now)
+            .is_ok());
+        assert!(limiter
+            .admit(FormKind::Newsletter, &[ip("::ffff:192.0.2.1")], now)
+            .is_err());
     }
 }

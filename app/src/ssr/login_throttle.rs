@@ -2,6 +2,11 @@
 //! after 5 failed logins for one account within 15 minutes, each further
 //! attempt on that account waits progressively longer before it is checked.
 //!
+//! An attempt counts from the moment it starts (`begin`) and is forgiven
+//! only by a success: a hundred attempts sent at once are slowed like a
+//! hundred sent one after another, not let through while none has failed
+//! yet.
+//!
 //! Kept in memory, keyed on a SHA-256 of the lower-cased email, so the
 //! process never even holds the address. Per server instance: with several
 //! instances an attacker gets 5 free tries per instance, still slowed after.
@@ -39,34 +44,29 @@ pub fn delay_after(failures: usize) -> Duration {
 }
 
 impl LoginThrottle {
-    /// How long to wait before checking this attempt.
-    pub fn delay(&self, account: &str) -> Duration {
+    /// Counts an attempt on `account` now, and returns how long it must
+    /// wait before it is checked (given the attempts before it).
+    pub fn begin(&self, account: &str) -> Duration {
         let now = Instant::now();
         let Ok(mut map) = self.failures.lock() else {
             return MAX_DELAY;
         };
-        let recent = map.get_mut(&key(account)).map_or(0, |times| {
-            times.retain(|t| now.duration_since(*t) < WINDOW);
-            times.len()
-        });
-        delay_after(recent)
-    }
-
-    pub fn record_failure(&self, account: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            // Forget stale accounts now and then so memory stays bounded.
-            if map.len() > 100_000 {
-                let now = Instant::now();
-                map.retain(|_, times| {
-                    times
-                        .last()
-                        .is_some_and(|t| now.duration_since(*t) < WINDOW)
-                });
-            }
-            map.entry(key(account)).or_default().push(Instant::now());
+        // Forget stale accounts now and then so memory stays bounded.
+        if map.len() > 100_000 {
+            map.retain(|_, times| {
+                times
+                    .last()
+                    .is_some_and(|t| now.duration_since(*t) < WINDOW)
+            });
         }
+        let times = map.entry(key(account)).or_default();
+        times.retain(|t| now.duration_since(*t) < WINDOW);
+        let before = times.len();
+        times.push(now);
+        delay_after(before)
     }
 
+    /// The right password: the account's earlier attempts are forgiven.
     pub fn record_success(&self, account: &str) {
         if let Ok(mut map) = self.failures.lock() {
             map.remove(&key(account));
@@ -89,18 +89,19 @@ mod tests {
     }
 
     #[test]
-    fn per_account_and_cleared_by_success() {
+    fn per_account_counted_at_the_start_and_cleared_by_success() {
         let throttle = LoginThrottle::default();
-        for _ in 0..6 {
-            throttle.record_failure("Jan@Example.nl");
-        }
-        assert_eq!(throttle.delay("jan@example.nl "), Duration::from_secs(2));
+        // Six attempts under way at once, none finished: the sixth waits.
+        let delays: Vec<Duration> = (0..6).map(|_| throttle.begin("Jan@Example.nl")).collect();
+        assert_eq!(delays[..5], [Duration::ZERO; 5]);
+        assert_eq!(delays[5], Duration::from_secs(1));
+        assert_eq!(throttle.begin("jan@example.nl "), Duration::from_secs(2));
         assert_eq!(
-            throttle.delay("piet@example.nl"),
+            throttle.begin("piet@example.nl"),
             Duration::ZERO,
             "other accounts are not slowed"
         );
         throttle.record_success("jan@example.nl");
-        assert_eq!(throttle.delay("jan@example.nl"), Duration::ZERO);
+        assert_eq!(throttle.begin("jan@example.nl"), Duration::ZERO);
     }
 }

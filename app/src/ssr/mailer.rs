@@ -1,4 +1,6 @@
-//! Outgoing mail: answers to questions, newsletter confirmations. Over SMTP
+//! Outgoing mail: answers to questions, newsletter confirmations, account
+//! notices. Every mail is queued in the outbox first (`services::outbox`)
+//! and sent from there by a worker; this module only delivers. Over SMTP
 //! when `WINKEL_SMTP_URL` is set; otherwise every mail is written as an
 //! `.eml` file to a folder (`WINKEL_MAIL_DIR`), which development and the
 //! tests read instead of a mailbox.
@@ -37,11 +39,58 @@ impl std::fmt::Debug for Mailer {
     }
 }
 
+/// What a mail is about: named in the log and the outbox, and deciding
+/// whose request it answers (`MailKind::unsolicited`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MailKind {
+    /// The double opt-in link of the newsletter.
+    NewsletterConfirm,
+    /// A new account was created with this address.
+    AccountWelcome,
+    /// Someone tried to register this address, which has an account.
+    AccountExists,
+    /// The link that makes this address the new one of an account.
+    EmailChange,
+    /// Staff's answer to a question.
+    QuestionAnswer,
+}
+
+impl MailKind {
+    pub const ALL: [Self; 5] = [
+        Self::NewsletterConfirm,
+        Self::AccountWelcome,
+        Self::AccountExists,
+        Self::EmailChange,
+        Self::QuestionAnswer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NewsletterConfirm => "newsletter.confirm",
+            Self::AccountWelcome => "account.welcome",
+            Self::AccountExists => "account.exists",
+            Self::EmailChange => "account.email_change",
+            Self::QuestionAnswer => "question.answer",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// Whether anybody can make the shop send this mail to an address they
+    /// typed in, without proving it is theirs: such mails are bounded per
+    /// recipient (`mail_budget`) and never carry text the sender chose.
+    pub fn unsolicited(self) -> bool {
+        !matches!(self, Self::QuestionAnswer)
+    }
+}
+
 /// One mail to send: plain text, to one recipient.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mail {
-    /// What kind of mail this is, for the log ("question.answer").
-    pub kind: &'static str,
+    /// What kind of mail this is, for the log and the budget.
+    pub kind: MailKind,
     pub to: String,
     pub subject: String,
     pub body: String,
@@ -121,7 +170,7 @@ impl Mailer {
     fn message(&self, mail: &Mail) -> Result<Message, AppError> {
         let to: Mailbox = mail.to.parse().map_err(|_| {
             tracing::warn!(
-                kind = mail.kind,
+                kind = mail.kind.as_str(),
                 "mail not sent: the recipient address is invalid"
             );
             AppError::MailFailed
@@ -144,7 +193,7 @@ impl Mailer {
         }
         let body = eight_bit(&mail.body).unwrap_or_else(|| Body::new(mail.body.clone()));
         builder.body(body).map_err(|error| {
-            tracing::error!(kind = mail.kind, %error, "mail could not be built");
+            tracing::error!(kind = mail.kind.as_str(), %error, "mail could not be built");
             AppError::MailFailed
         })
     }
@@ -156,11 +205,11 @@ impl Mailer {
         match &self.transport {
             Transport::Smtp(smtp) => match smtp.send(message).await {
                 Ok(_) => {
-                    tracing::info!(kind = mail.kind, "mail sent");
+                    tracing::info!(kind = mail.kind.as_str(), "mail sent");
                     Ok(())
                 }
                 Err(error) => {
-                    tracing::error!(kind = mail.kind, %error, "sending mail failed");
+                    tracing::error!(kind = mail.kind.as_str(), %error, "sending mail failed");
                     Err(AppError::MailFailed)
                 }
             },
@@ -176,11 +225,11 @@ impl Mailer {
                 };
                 match written.await {
                     Ok(()) => {
-                        tracing::info!(kind = mail.kind, file = %name, "mail written to the mail folder");
+                        tracing::info!(kind = mail.kind.as_str(), file = %name, "mail written to the mail folder");
                         Ok(())
                     }
                     Err(error) => {
-                        tracing::error!(kind = mail.kind, %error, "writing mail to the mail folder failed");
+                        tracing::error!(kind = mail.kind.as_str(), %error, "writing mail to the mail folder failed");
                         Err(AppError::MailFailed)
                     }
                 }
@@ -226,7 +275,7 @@ mod tests {
             panic!("mailer: {mailer:?}");
         };
         let mail = Mail {
-            kind: "test",
+            kind: MailKind::QuestionAnswer,
             to: "an@example.nl".into(),
             subject: "Hallo".into(),
             body: "Tekst".into(),

@@ -54,6 +54,16 @@ impl Histogram {
     }
 }
 
+/// The method as a metrics label: the standard ones by name, anything else
+/// as "other" (a client can send any token as a method, and each would
+/// otherwise be a series of its own, kept for the life of the process).
+pub fn method_label(method: &str) -> &'static str {
+    const KNOWN: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE",
+    ];
+    KNOWN.into_iter().find(|m| *m == method).unwrap_or("other")
+}
+
 /// The security events counted per hour (AVG-18: abnormal behaviour).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SecurityEvent {
@@ -103,7 +113,7 @@ impl Metrics {
     pub fn record_request(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
         if let Ok(mut requests) = self.requests.lock() {
             *requests
-                .entry((route.to_owned(), method.to_owned(), status))
+                .entry((route.to_owned(), method_label(method).to_owned(), status))
                 .or_default() += 1;
         }
         if let Ok(mut latency) = self.latency.lock() {
@@ -112,6 +122,15 @@ impl Metrics {
                 .or_default()
                 .observe(elapsed.as_secs_f64());
         }
+    }
+
+    /// The hashing gate's numbers, as Prometheus text (AVG-19).
+    pub fn render_hashing(&self) -> String {
+        let stats = super::password::stats();
+        format!(
+            "# HELP winkel_password_hashes_total Password hashes run.\n# TYPE winkel_password_hashes_total counter\nwinkel_password_hashes_total {}\n# HELP winkel_password_hashes_refused_total Password hashes refused because the queue was full.\n# TYPE winkel_password_hashes_refused_total counter\nwinkel_password_hashes_refused_total {}\n# HELP winkel_password_hashes_running Password hashes running now.\n# TYPE winkel_password_hashes_running gauge\nwinkel_password_hashes_running {}\n# HELP winkel_password_hashes_cap Password hashes allowed at once.\n# TYPE winkel_password_hashes_cap gauge\nwinkel_password_hashes_cap {}\n",
+            stats.total, stats.refused, stats.running, stats.cap
+        )
     }
 
     pub fn record_query(&self, elapsed: Duration, failed: bool) {

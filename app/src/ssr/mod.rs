@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod metrics;
 pub mod page_cache;
 pub mod password;
+pub mod salted_counts;
 pub mod services;
 pub mod session_store;
 pub mod staff_auth;
@@ -32,4 +33,14 @@ pub fn random_token() -> Result<String, crate::error::AppError> {
 /// The current time in UTC, without a time zone (how the database stores it).
 pub fn now_utc() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()
+}
+
+/// The lower-case hex SHA-256 of a secret that is stored only as such
+/// (session ids, CMS tokens).
+pub fn sha256_hex(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

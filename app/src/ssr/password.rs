@@ -5,14 +5,20 @@
 //! The old system stored hex `sha512(password ‖ email)`; such a hash still
 //! verifies, and `Verified::needs_rehash` tells the caller to replace it.
 //! Hashing is CPU work of ~0.1 s: the async wrappers run it on the blocking
-//! pool, never on the async workers.
+//! pool, never on the async workers, and through one gate for the whole
+//! process (`HashGate`): at most one hash per core at a time, a short queue
+//! behind them, and beyond that an immediate "busy, try again" (503 with
+//! `Retry-After`). A flood of logins then costs the shop at most its cores'
+//! worth of hashing, and pages keep being served.
 
 use crate::error::AppError;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha512};
 use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use tokio::sync::Semaphore;
 
 pub const ITERATIONS: u32 = 210_000;
 const SALT_LEN: usize = 16;
@@ -74,6 +80,10 @@ fn is_legacy(stored: &str) -> bool {
 /// address the legacy hash was made with.
 pub fn verify(password: &str, email: &str, stored: &str) -> Verified {
     if is_legacy(stored) {
+        // A legacy hash checks in microseconds; the full PBKDF2 of the
+        // decoy makes this account answer as slowly as any other (else
+        // the time would tell that an imported account exists).
+        let _ = verify_phc(password, decoy());
         let ok = constant_time_eq(
             legacy_hash(password, email).as_bytes(),
             stored.to_ascii_lowercase().as_bytes(),
@@ -84,6 +94,10 @@ pub fn verify(password: &str, email: &str, stored: &str) -> Verified {
             Verified::No
         };
     }
+    verify_phc(password, stored)
+}
+
+fn verify_phc(password: &str, stored: &str) -> Verified {
     let Some((rounds, salt, expected)) = parse_phc(stored) else {
         return Verified::No;
     };
@@ -121,13 +135,114 @@ fn decoy() -> &'static str {
     DECOY.get_or_init(|| hash_with_salt("decoy", b"winkel-decoy-salt", ITERATIONS))
 }
 
+/// Hashes waiting for a core, per core, before more are refused.
+const QUEUE_PER_CORE: usize = 8;
+/// What a refused hash tells the client to wait.
+pub const BUSY_RETRY_SECS: u64 = 5;
+
+/// The one gate every password hash of this process passes.
+pub struct HashGate {
+    cap: usize,
+    permits: Arc<Semaphore>,
+    waiting: AtomicUsize,
+    max_waiting: usize,
+    running: AtomicUsize,
+    peak: AtomicUsize,
+    total: AtomicU64,
+    refused: AtomicU64,
+}
+
+/// What the gate has seen, for `/metrics`, the tests and the bench.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HashStats {
+    /// Hashes allowed at once.
+    pub cap: usize,
+    pub running: usize,
+    /// The most that ever ran at once.
+    pub peak: usize,
+    /// Hashes run (started) since the process began.
+    pub total: u64,
+    /// Hashes refused because the queue was full.
+    pub refused: u64,
+}
+
+impl HashGate {
+    fn new(cap: usize) -> Self {
+        let cap = cap.max(1);
+        Self {
+            cap,
+            permits: Arc::new(Semaphore::new(cap)),
+            waiting: AtomicUsize::new(0),
+            max_waiting: cap * QUEUE_PER_CORE,
+            running: AtomicUsize::new(0),
+            peak: AtomicUsize::new(0),
+            total: AtomicU64::new(0),
+            refused: AtomicU64::new(0),
+        }
+    }
+
+    fn stats(&self) -> HashStats {
+        HashStats {
+            cap: self.cap,
+            running: self.running.load(Ordering::Relaxed),
+            peak: self.peak.load(Ordering::Relaxed),
+            total: self.total.load(Ordering::Relaxed),
+            refused: self.refused.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Runs `work` once a core is free, or refuses at once when the queue
+    /// is full. The permit travels into the blocking task: a request that
+    /// is dropped while its hash runs still holds the core until the hash
+    /// ends, so the cap counts real work.
+    async fn run<T: Send + 'static>(
+        &'static self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.max_waiting {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            self.refused.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!("password hashing queue full: request refused");
+            return Err(AppError::Busy {
+                retry_after_secs: BUSY_RETRY_SECS,
+            });
+        }
+        let permit = self.permits.clone().acquire_owned().await;
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
+        let permit = permit.map_err(|_| AppError::Internal)?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let now = self.running.fetch_add(1, Ordering::AcqRel) + 1;
+            self.peak.fetch_max(now, Ordering::AcqRel);
+            self.total.fetch_add(1, Ordering::Relaxed);
+            let out = work();
+            self.running.fetch_sub(1, Ordering::AcqRel);
+            out
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "password worker failed");
+            AppError::Internal
+        })
+    }
+}
+
+fn gate() -> &'static HashGate {
+    static GATE: OnceLock<HashGate> = OnceLock::new();
+    GATE.get_or_init(|| {
+        HashGate::new(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get))
+    })
+}
+
+/// The hashing gate's numbers so far.
+pub fn stats() -> HashStats {
+    gate().stats()
+}
+
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(work).await.map_err(|e| {
-        tracing::error!(error = %e, "password worker failed");
-        AppError::Internal
-    })
+    gate().run(work).await
 }
 
 pub async fn hash_async(password: String) -> Result<String, AppError> {
@@ -226,6 +341,39 @@ mod tests {
         ] {
             assert_eq!(verify("pw", "", junk), Verified::No, "{junk}");
         }
+    }
+
+    #[test]
+    fn a_legacy_check_costs_a_full_pbkdf2_like_any_other() {
+        // Equal work, measured by what runs rather than by time: the
+        // legacy path derives the decoy, which must be a real PHC hash.
+        assert!(parse_phc(decoy()).is_some_and(|(rounds, _, _)| rounds == ITERATIONS));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn the_gate_never_runs_more_than_its_cap_and_refuses_beyond_its_queue() {
+        let gate: &'static HashGate = Box::leak(Box::new(HashGate::new(2)));
+        let mut tasks = Vec::new();
+        for _ in 0..40 {
+            tasks.push(tokio::spawn(gate.run(|| {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            })));
+        }
+        let mut done = 0;
+        let mut busy = 0;
+        for task in tasks {
+            match task.await.expect("task") {
+                Ok(()) => done += 1,
+                Err(AppError::Busy { .. }) => busy += 1,
+                Err(e) => panic!("{e:?}"),
+            }
+        }
+        let stats = gate.stats();
+        assert!(stats.peak <= 2, "{stats:?}");
+        assert_eq!(stats.total, done);
+        assert_eq!(stats.refused, busy);
+        assert!(done >= 2 + 16, "the cap and the queue are served: {stats:?}");
+        assert_eq!(done + busy, 40);
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! of the record so that all sessions of one person can be ended at once.
 //!
 //! A record holds only what the code puts in it (cart lines, a customer or
-//! staff id); never an IP address or a user agent.
+//! staff id); never an IP address or a user agent. Its id is stored as a
+//! SHA-256 of the cookie's value (as the CMS tokens are): whoever reads the
+//! table, or a backup of it, finds no session they could use.
 
 use super::entities::session;
 use chrono::{DateTime, NaiveDateTime};
@@ -35,6 +37,11 @@ fn to_naive(at: OffsetDateTime) -> NaiveDateTime {
         .unwrap_or_default()
 }
 
+/// The stored form of a session id.
+pub fn stored_id(id: &Id) -> String {
+    super::sha256_hex(&id.to_string())
+}
+
 fn backend(e: impl std::fmt::Display) -> Error {
     Error::Backend(e.to_string())
 }
@@ -54,7 +61,7 @@ impl DbSessionStore {
                 .and_then(|v| i32::try_from(v).ok())
         };
         Ok(session::ActiveModel {
-            id: Set(record.id.to_string()),
+            id: Set(stored_id(&record.id)),
             data: Set(data),
             expires_at: Set(to_naive(record.expiry_date)),
             customer_id: Set(id_of(CUSTOMER_KEY)),
@@ -136,7 +143,7 @@ impl SessionStore for DbSessionStore {
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
         let now = to_naive(OffsetDateTime::now_utc());
-        let Some(row) = session::Entity::find_by_id(id.to_string())
+        let Some(row) = session::Entity::find_by_id(stored_id(id))
             .filter(session::Column::ExpiresAt.gt(now))
             .one(&self.db)
             .await
@@ -155,7 +162,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        session::Entity::delete_by_id(id.to_string())
+        session::Entity::delete_by_id(stored_id(id))
             .exec(&self.db)
             .await
             .map_err(backend)?;

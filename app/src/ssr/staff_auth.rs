@@ -12,7 +12,6 @@ use crate::cms::rules::{parse_rights, Right, StaffMember};
 use crate::error::AppError;
 use chrono::Duration;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use sha2::{Digest, Sha256};
 
 /// The CMS cookie's name; `__Host-` prefixed under TLS (see the shop's
 /// `session_cookie` in the server crate for why).
@@ -25,10 +24,7 @@ pub fn cookie_name(secure: bool) -> &'static str {
 }
 
 fn stored_id(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    super::sha256_hex(token)
 }
 
 fn idle(state: &AppState) -> Duration {

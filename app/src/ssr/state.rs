@@ -44,6 +44,9 @@ pub struct ServerConfig {
     pub form_secret: Option<[u8; 32]>,
     /// `GET /metrics` answers only with this bearer token (none: 404).
     pub metrics_token: Option<String>,
+    /// AVG-19: unsolicited mails (newsletter confirmations, account
+    /// notices) one address receives per day, whoever asks for them.
+    pub unsolicited_mails_per_day: usize,
 }
 
 impl ServerConfig {
@@ -61,6 +64,7 @@ impl ServerConfig {
             trust_proxy: false,
             form_secret: None,
             metrics_token: None,
+            unsolicited_mails_per_day: super::services::outbox::UNSOLICITED_PER_DAY,
         }
     }
 }
@@ -76,6 +80,8 @@ pub struct AppState {
     /// The key of `ssr::form_guard`'s form tokens.
     pub form_secret: [u8; 32],
     pub metrics: Arc<super::metrics::Metrics>,
+    /// Mail waiting to be sent, and the budget of unsolicited mail.
+    pub outbox: Arc<super::services::outbox::Outbox>,
 }
 
 /// The shop's database, from the state in context.
@@ -127,6 +133,9 @@ pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
                 http::StatusCode::from_u16(error.status()),
             ) {
                 options.set_status(status);
+                if let Some(secs) = error.retry_after() {
+                    options.insert_header(http::header::RETRY_AFTER, secs.into());
+                }
             }
         }
     }

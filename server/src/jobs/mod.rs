@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod import;
 pub mod newsletter;
+pub mod outbox;
 pub mod population;
 pub mod progress;
 pub mod retention;

@@ -215,8 +215,17 @@ impl TestApp {
         })
     }
 
-    /// The mails sent so far, oldest first, as their raw text.
-    pub fn mails(&self) -> Vec<String> {
+    /// The mails sent so far, oldest first, as their raw text. The outbox
+    /// is sent first (what the worker of `winkel serve` does right after a
+    /// request), so a test sees every mail its requests queued.
+    pub async fn mails(&self) -> Vec<String> {
+        app::ssr::services::outbox::deliver_due(
+            &self.db,
+            &self.state.config.mailer,
+            app::ssr::now_utc(),
+        )
+        .await
+        .expect("the outbox is sent");
         let mut files: Vec<PathBuf> = std::fs::read_dir(&self.mail_dir)
             .map(|dir| dir.flatten().map(|e| e.path()).collect())
             .unwrap_or_default();

@@ -10,6 +10,7 @@ pub mod erasure;
 pub mod job_lease;
 pub mod job_run;
 pub mod order;
+pub mod outbox;
 pub mod order_line;
 pub mod page;
 pub mod product;

@@ -10,7 +10,8 @@ use crate::account::rules::password_policy;
 use crate::customer::{CustomerData, CustomerInput};
 use crate::error::AppError;
 use crate::shop::rules::entitled_payment_methods;
-use crate::ssr::entities::{customer, order, order_line, question};
+use crate::ssr::entities::{customer, order, order_line, question, session};
+use crate::ssr::AppState;
 use crate::ssr::login_throttle::LoginThrottle;
 use crate::ssr::password::{self, Verified};
 use crate::validate::{self as v, FieldError, FieldErrors};
@@ -121,17 +122,23 @@ pub fn new_customer(
     row
 }
 
-/// What registration tells the visitor: the same in every case, so that it
-/// never reveals whether an email already has an account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Registered {
-    Created(i32),
-    /// The email already had an account; nothing was changed.
-    AlreadyExists,
+pub use super::account_mail::Registered;
+
+/// Whether a database error is the one-account-per-address key refusing
+/// a second account (two registrations of one address at the same moment).
+pub fn is_duplicate_account(error: &sea_orm::DbErr) -> bool {
+    matches!(
+        error.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }
 
+/// Registers an account. Every outcome does the same work: one password
+/// hash (before the transaction: none may wait on a hash) and one queued
+/// mail (a welcome, or a notice to the account that already has the
+/// address), and the visitor gets the same answer.
 pub async fn register(
-    db: &DatabaseConnection,
+    state: &AppState,
     input: &CustomerInput,
     password: &str,
     now: NaiveDateTime,
@@ -148,19 +155,26 @@ pub async fn register(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    // Hash before looking the email up: both answers take the same time.
     let hash = password::hash_async(password).await?;
-    let txn = db.begin().await?;
-    if account_by_email(&txn, &data.email).await?.is_some() {
-        txn.rollback().await?;
-        return Ok(Registered::AlreadyExists);
-    }
-    let id = customer::Entity::insert(new_customer(&data, Some(hash), now))
-        .exec(&txn)
-        .await?
-        .last_insert_id;
+    let txn = super::begin_write(&state.db).await?;
+    let registered = match account_by_email(&txn, &data.email).await? {
+        Some(existing) => Registered::AlreadyExists(Some(existing.id)),
+        None => match customer::Entity::insert(new_customer(&data, Some(hash), now))
+            .exec(&txn)
+            .await
+        {
+            Ok(inserted) => Registered::Created(inserted.last_insert_id),
+            // The other registration of this address won the race; this
+            // transaction's snapshot may not see its row yet.
+            Err(e) if is_duplicate_account(&e) => Registered::AlreadyExists(None),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    super::account_mail::queue_registration_mail(&txn, state, registered, &data.email, now)
+        .await?;
     txn.commit().await?;
-    Ok(Registered::Created(id))
+    state.outbox.wake();
+    Ok(registered)
 }
 
 /// Checks email and password; returns the customer id. Unknown email and
@@ -173,7 +187,7 @@ pub async fn log_in(
     now: NaiveDateTime,
 ) -> Result<i32, AppError> {
     let email = email.trim();
-    let delay = throttle.delay(email);
+    let delay = throttle.begin(email);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
@@ -190,8 +204,8 @@ pub async fn log_in(
         account.as_ref().and_then(|a| a.password_hash.clone()),
     )
     .await?;
+    // The attempt was counted when it began.
     let (Some(account), Verified::Yes { needs_rehash }) = (account, verified) else {
-        throttle.record_failure(email);
         return Err(AppError::InvalidCredentials);
     };
     throttle.record_success(email);
@@ -238,17 +252,21 @@ pub fn profile_of(c: &customer::Model) -> Profile {
 }
 
 /// Saves "Mijn account". The email is changed separately (it needs the
-/// password), so the stored one is kept whatever the form says.
+/// password and a confirmation), so the stored one is kept whatever the
+/// form says. A newly ticked newsletter box queues its confirmation mail
+/// in the same transaction.
 pub async fn update_profile(
-    db: &impl ConnectionTrait,
+    state: &AppState,
     current: customer::Model,
     input: &CustomerInput,
+    now: NaiveDateTime,
 ) -> Result<Profile, AppError> {
     let input = CustomerInput {
         email: Some(current.email.clone()),
         ..input.clone()
     };
     let data = input.validate()?;
+    let was = current.newsletter.clone();
     let newsletter = newsletter_state(&current.newsletter, data.newsletter);
     let keep_consent = newsletter == "subscribed";
     let consent = current.newsletter_consent_at;
@@ -256,7 +274,12 @@ pub async fn update_profile(
     apply_customer_data(&mut row, &data);
     row.newsletter = Set(newsletter.to_owned());
     row.newsletter_consent_at = Set(if keep_consent { consent } else { None });
-    Ok(profile_of(&row.update(db).await?))
+    let txn = state.db.begin().await?;
+    let saved = row.update(&txn).await?;
+    super::newsletter::confirm_new_wish(&txn, state, &saved, &was, now).await?;
+    txn.commit().await?;
+    state.outbox.wake();
+    Ok(profile_of(&saved))
 }
 
 /// Confirms the customer's password; a mismatch is reported on `field`.
@@ -277,8 +300,11 @@ async fn check_password(
     }
 }
 
+/// Sets a new password and ends every session of the customer: whoever
+/// else was logged in with the old one is out. The caller gives the
+/// current session a new id (and so keeps it).
 pub async fn change_password(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     current: customer::Model,
     current_password: &str,
     new_password: &str,
@@ -287,33 +313,85 @@ pub async fn change_password(
     let new_password = password_policy(new_password, &current.email)
         .map_err(|e| AppError::field("new_password", e))?;
     let hash = password::hash_async(new_password).await?;
+    let id = current.id;
+    let txn = db.begin().await?;
     let mut row: customer::ActiveModel = current.into();
     row.password_hash = Set(Some(hash));
-    row.update(db).await?;
+    row.update(&txn).await?;
+    end_sessions(&txn, id).await?;
+    txn.commit().await?;
     Ok(())
 }
 
-pub async fn change_email(
-    db: &DatabaseConnection,
+/// Ends every session of a customer.
+async fn end_sessions(db: &impl ConnectionTrait, customer_id: i32) -> Result<(), AppError> {
+    session::Entity::delete_many()
+        .filter(session::Column::CustomerId.eq(customer_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Asks for a new address: after the password, a link is mailed to the
+/// new address, and the address changes only when it is followed
+/// (`confirm_email_change`). Whether the address has an account elsewhere
+/// is not checked here, so the answer never tells. Returns the address
+/// the link went to.
+pub async fn request_email_change(
+    state: &AppState,
     current: customer::Model,
     current_password: &str,
     new_email: &str,
+    now: NaiveDateTime,
 ) -> Result<String, AppError> {
     check_password(&current, current_password, "current_password").await?;
     let new_email = v::email(new_email).map_err(|e| AppError::field("new_email", e))?;
-    let txn = db.begin().await?;
-    if account_by_email(&txn, &new_email)
-        .await?
-        .is_some_and(|other| other.id != current.id)
-    {
-        txn.rollback().await?;
-        return Err(AppError::field("new_email", FieldError::EmailUnavailable));
-    }
-    let mut row: customer::ActiveModel = current.into();
-    row.email = Set(new_email.clone());
-    row.update(&txn).await?;
+    let txn = state.db.begin().await?;
+    super::account_mail::queue_email_change(&txn, state, &current, &new_email, now).await?;
     txn.commit().await?;
+    state.outbox.wake();
     Ok(new_email)
+}
+
+/// The mailed link was followed and the new address typed again: it
+/// becomes the account's address, and every session ends (the address is
+/// how the account logs in). An address that meanwhile has an account is
+/// refused: only who holds that address learns so.
+pub async fn confirm_email_change(
+    state: &AppState,
+    token: &str,
+    new_email: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let new_email = v::email(new_email).map_err(|e| AppError::field("new_email", e))?;
+    let secret =
+        super::newsletter::link_secret(&state.db, state.config.link_secret.as_deref()).await?;
+    let txn = state.db.begin().await?;
+    let account = super::newsletter::verify_for(
+        &txn,
+        &secret,
+        crate::newsletter::rules::LinkPurpose::ChangeEmail,
+        token,
+        Some(&new_email),
+        now,
+    )
+    .await?;
+    if account.password_hash.is_none() {
+        return Err(AppError::InvalidLink);
+    }
+    let id = account.id;
+    let mut row: customer::ActiveModel = account.into();
+    row.email = Set(new_email);
+    match row.update(&txn).await {
+        Ok(_) => {}
+        Err(e) if is_duplicate_account(&e) => {
+            return Err(AppError::field("new_email", FieldError::EmailUnavailable));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    end_sessions(&txn, id).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 pub async fn order_history(

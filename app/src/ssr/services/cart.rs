@@ -4,6 +4,7 @@ use crate::error::AppError;
 use crate::shop::models::{CartLineView, CartView};
 use crate::shop::rules::{self, CartItem};
 use crate::ssr::entities::product;
+use crate::ssr::form_limit::FormKind;
 use crate::validate::FieldError;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use tower_sessions::Session;
@@ -21,6 +22,13 @@ pub async fn store(session: &Session, cart: &[CartItem]) -> Result<(), AppError>
     if cart.is_empty() {
         session.remove_value(CART_KEY).await?;
     } else {
+        // `load` has read the record: no id means none is stored, and this
+        // cart creates one. AVG-19: anonymous visitors may not make us keep
+        // unbounded state, so new carts count against the form limit.
+        if session.id().is_none() {
+            let state = crate::ssr::state::state()?;
+            crate::ssr::form_guard::admit(&state, FormKind::NewCart).await?;
+        }
         session.insert(CART_KEY, cart).await?;
     }
     Ok(())

@@ -1,7 +1,10 @@
 //! Placing an order: one transaction that checks and decrements stock,
 //! records the customer and writes the order with its lines.
 
+use super::account_mail::{self, Registered};
 use super::accounts;
+use crate::customer::CustomerData;
+use crate::ssr::AppState;
 use crate::clock::shop_today;
 use crate::error::AppError;
 use crate::shop::models::CheckoutOptions;
@@ -11,9 +14,8 @@ use crate::ssr::random_token;
 use chrono::NaiveDateTime;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, ExprTrait, QueryFilter, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait,
+    QueryFilter,
 };
 
 /// What the checkout form offers this visitor: a logged-in customer sees
@@ -53,7 +55,7 @@ pub struct PlacedOrder {
 }
 
 pub async fn place_order(
-    db: &DatabaseConnection,
+    state: &AppState,
     cart: &[CartItem],
     data: &CheckoutData,
     logged_in: Option<i32>,
@@ -62,22 +64,19 @@ pub async fn place_order(
     if cart.is_empty() {
         return Err(AppError::CartEmpty);
     }
-    // IMMEDIATE on SQLite: take the write lock up front, so that two
-    // concurrent checkouts queue instead of failing on a lock upgrade.
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await?;
-    // Hash outside the transaction: it takes a tenth of a second.
+    // Hash before the transaction: it takes a tenth of a second, and on
+    // SQLite every other write would wait behind it.
     let password_hash = match (&data.account_password, logged_in) {
         (Some(password), None) => Some(crate::ssr::password::hash_async(password.clone()).await?),
         _ => None,
     };
-    match write_order(&txn, cart, data, logged_in, password_hash, now).await {
+    // IMMEDIATE on SQLite: two concurrent checkouts queue instead of
+    // failing on a lock upgrade.
+    let txn = super::begin_write(&state.db).await?;
+    match write_order(&txn, state, cart, data, logged_in, password_hash, now).await {
         Ok(placed) => {
             txn.commit().await?;
+            state.outbox.wake();
             Ok(placed)
         }
         Err(error) => {
@@ -118,6 +117,7 @@ async fn take_stock(
 
 async fn write_order(
     txn: &DatabaseTransaction,
+    state: &AppState,
     cart: &[CartItem],
     data: &CheckoutData,
     logged_in: Option<i32>,
@@ -142,24 +142,7 @@ async fn write_order(
     let person = &data.customer;
     let customer_id = match logged_in {
         Some(id) => id,
-        None => {
-            // Only one account per email: if the email has one already, the
-            // guest record stays without a password (and we do not say so).
-            let password_hash = match password_hash {
-                Some(hash)
-                    if accounts::account_by_email(txn, &person.email)
-                        .await?
-                        .is_none() =>
-                {
-                    Some(hash)
-                }
-                _ => None,
-            };
-            customer::Entity::insert(accounts::new_customer(person, password_hash, now))
-                .exec(txn)
-                .await?
-                .last_insert_id
-        }
+        None => guest_customer(txn, state, person, password_hash, now).await?,
     };
 
     let ship_to = person.delivery_address.as_ref().unwrap_or(&person.address);
@@ -201,4 +184,67 @@ async fn write_order(
     });
     order_line::Entity::insert_many(rows).exec(txn).await?;
     Ok(PlacedOrder { token, customer_id })
+}
+
+/// The customer record of a guest's order. With "create an account" it is
+/// an account unless the address already has one; then it stays a guest
+/// record, and (as after a registration) that account is told by mail.
+/// One mail either way: the checkout never shows whether the address had
+/// an account. A newsletter wish gets its confirmation mail.
+async fn guest_customer(
+    txn: &DatabaseTransaction,
+    state: &AppState,
+    person: &CustomerData,
+    password_hash: Option<String>,
+    now: NaiveDateTime,
+) -> Result<i32, AppError> {
+    let insert = |hash| {
+        customer::Entity::insert(accounts::new_customer(person, hash, now)).exec(txn)
+    };
+    let (id, registered) = match password_hash {
+        None => (insert(None).await?.last_insert_id, None),
+        Some(hash) => match accounts::account_by_email(txn, &person.email).await? {
+            Some(existing) => (
+                insert(None).await?.last_insert_id,
+                Some(Registered::AlreadyExists(Some(existing.id))),
+            ),
+            None => match insert(Some(hash)).await {
+                Ok(inserted) => (
+                    inserted.last_insert_id,
+                    Some(Registered::Created(inserted.last_insert_id)),
+                ),
+                Err(e) if accounts::is_duplicate_account(&e) => (
+                    insert(None).await?.last_insert_id,
+                    Some(Registered::AlreadyExists(None)),
+                ),
+                Err(e) => return Err(e.into()),
+            },
+        },
+    };
+    match registered {
+        // The welcome mail carries the newsletter link too.
+        Some(registered) => {
+            account_mail::queue_registration_mail(txn, state, registered, &person.email, now)
+                .await?;
+            if matches!(registered, Registered::AlreadyExists(_)) && person.newsletter {
+                queue_newsletter(txn, state, id, now).await?;
+            }
+        }
+        None if person.newsletter => queue_newsletter(txn, state, id, now).await?,
+        None => {}
+    }
+    Ok(id)
+}
+
+async fn queue_newsletter(
+    txn: &DatabaseTransaction,
+    state: &AppState,
+    customer_id: i32,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let customer = customer::Entity::find_by_id(customer_id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    super::newsletter::confirm_new_wish(txn, state, &customer, "none", now).await
 }

@@ -1,6 +1,7 @@
 //! Plain async functions over a database connection: the shop's behaviour,
 //! kept apart from the thin server functions that call them.
 
+pub mod account_mail;
 pub mod accounts;
 pub mod audit;
 pub mod cart;
@@ -13,6 +14,7 @@ pub mod dashboard;
 pub mod jobs;
 pub mod newsletter;
 pub mod orders;
+pub mod outbox;
 pub mod pages;
 pub mod privacy;
 pub mod questions;
@@ -36,4 +38,18 @@ pub async fn max_id<E: sea_orm::EntityTrait>(
         .one(db)
         .await?;
     Ok(max.flatten().unwrap_or(0))
+}
+
+/// A transaction that writes: on SQLite it takes the write lock up front
+/// (IMMEDIATE), so that concurrent writers queue instead of failing when a
+/// read lock cannot be upgraded.
+pub async fn begin_write(
+    db: &sea_orm::DatabaseConnection,
+) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    use sea_orm::TransactionTrait;
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }

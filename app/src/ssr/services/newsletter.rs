@@ -17,7 +17,9 @@
 use crate::error::AppError;
 use crate::newsletter::rules::{parse_token, LinkClaims, LinkPurpose, PENDING_DAYS};
 use crate::ssr::entities::{customer, order, question, setting};
-use crate::ssr::mailer::{Mail, Mailer};
+use crate::ssr::mailer::{Mail, MailKind};
+use crate::ssr::services::outbox::Queued;
+use crate::ssr::AppState;
 use crate::ssr::services::privacy::{erase_customer, ErasureReason};
 use crate::validate::{self as v, FieldErrors};
 use base64::Engine;
@@ -74,6 +76,15 @@ fn mac(secret: &[u8], text: &str) -> Result<HmacSha256, AppError> {
     Ok(mac)
 }
 
+/// What a link's signature covers of the customer: their address, and for
+/// an address change also the new one.
+fn signed_address(customer: &customer::Model, new_email: Option<&str>) -> String {
+    match new_email {
+        Some(new) => format!("{}|{new}", customer.email),
+        None => customer.email.clone(),
+    }
+}
+
 /// A signed link token for this customer and purpose.
 pub fn sign(
     secret: &[u8],
@@ -81,12 +92,23 @@ pub fn sign(
     customer: &customer::Model,
     now: NaiveDateTime,
 ) -> Result<String, AppError> {
+    sign_for(secret, purpose, customer, None, now)
+}
+
+/// [`sign`], covering `new_email` too (an address change).
+pub fn sign_for(
+    secret: &[u8],
+    purpose: LinkPurpose,
+    customer: &customer::Model,
+    new_email: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<String, AppError> {
     let claims = LinkClaims {
         purpose,
         customer_id: customer.id,
         expires: now.and_utc().timestamp() + purpose.lifetime_secs(),
     };
-    let signature = mac(secret, &claims.signed_text(&customer.email))?
+    let signature = mac(secret, &claims.signed_text(&signed_address(customer, new_email)))?
         .finalize()
         .into_bytes();
     Ok(claims.token(&base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(signature)))
@@ -101,6 +123,18 @@ pub async fn verify(
     token: &str,
     now: NaiveDateTime,
 ) -> Result<customer::Model, AppError> {
+    verify_for(db, secret, purpose, token, None, now).await
+}
+
+/// [`verify`] of a token made by [`sign_for`] with `new_email`.
+pub async fn verify_for(
+    db: &impl ConnectionTrait,
+    secret: &[u8],
+    purpose: LinkPurpose,
+    token: &str,
+    new_email: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<customer::Model, AppError> {
     let (claims, signature) = parse_token(token, purpose).ok_or(AppError::InvalidLink)?;
     let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(signature)
@@ -113,7 +147,7 @@ pub async fn verify(
         .await?
         .ok_or(AppError::InvalidLink)?;
     // Constant-time comparison.
-    mac(secret, &claims.signed_text(&customer.email))?
+    mac(secret, &claims.signed_text(&signed_address(&customer, new_email)))?
         .verify_slice(&signature)
         .map_err(|_| AppError::InvalidLink)?;
     Ok(customer)
@@ -144,18 +178,16 @@ pub fn links(
     })
 }
 
+/// The double opt-in mail. It goes to an address that has not confirmed
+/// anything yet, so it carries no text the sender typed (not even the
+/// first name): the shop must not become a relay for someone's message.
 fn confirmation_mail(shop_name: &str, customer: &customer::Model, links: &Links) -> Mail {
-    let greeting = if customer.first_name.is_empty() {
-        "Hallo".to_owned()
-    } else {
-        format!("Beste {}", customer.first_name)
-    };
     Mail {
-        kind: "newsletter.confirm",
+        kind: MailKind::NewsletterConfirm,
         to: customer.email.clone(),
         subject: format!("Bevestig je aanmelding voor de nieuwsbrief van {shop_name}"),
         body: format!(
-            "{greeting},\n\nJe (of iemand anders) heeft dit e-mailadres aangemeld voor de nieuwsbrief van {shop_name}.\nBevestig je aanmelding met deze link (7 dagen geldig):\n\n{}\n\nWas jij het niet? Dan hoef je niets te doen: zonder bevestiging verwijderen we de aanmelding na 7 dagen.\n\nAfmelden kan altijd met één klik:\n{}\n",
+            "Hallo,\n\nJe (of iemand anders) heeft dit e-mailadres aangemeld voor de nieuwsbrief van {shop_name}.\nBevestig je aanmelding met deze link (7 dagen geldig):\n\n{}\n\nWas jij het niet? Dan hoef je niets te doen: zonder bevestiging verwijderen we de aanmelding na 7 dagen.\n\nAfmelden kan altijd met één klik:\n{}\n",
             links.confirm, links.unsubscribe
         ),
         unsubscribe_url: Some(links.unsubscribe.clone()),
@@ -170,14 +202,12 @@ fn new_subscriber(email: &str, first_name: &str, now: NaiveDateTime) -> customer
     }
 }
 
-/// Subscribes an address: records the wish (pending) and mails the
-/// confirmation link. The same outcome whether the address is known or
-/// not; a subscription already confirmed stays as it is.
+/// Subscribes an address: records the wish (pending) and queues the
+/// confirmation link in the same transaction. The same outcome whether the
+/// address is known or not; a subscription already confirmed stays as it
+/// is.
 pub async fn subscribe(
-    db: &DatabaseConnection,
-    mailer: &Mailer,
-    secret: &[u8],
-    public_url: &str,
+    state: &AppState,
     email: &str,
     first_name: Option<&str>,
     now: NaiveDateTime,
@@ -188,7 +218,7 @@ pub async fn subscribe(
     let (Some(email), Some(first_name)) = (email, first_name) else {
         return Err(AppError::Validation(errors));
     };
-    let txn = db.begin().await?;
+    let txn = state.db.begin().await?;
     // An account holder's record first, else the newest with this address.
     let known = match super::accounts::account_by_email(&txn, &email).await? {
         Some(account) => Some(account),
@@ -213,55 +243,48 @@ pub async fn subscribe(
                 .await?
         }
     };
+    queue_confirmation(&txn, state, &subscriber, now).await?;
     txn.commit().await?;
-    send_confirmation(db, mailer, secret, public_url, &subscriber, now).await
+    state.outbox.wake();
+    Ok(())
 }
 
-/// Mails the confirmation link (with an unsubscribe link) to a customer
-/// whose wish is pending: after the newsletter form, registration or
-/// "Mijn account".
-pub async fn send_confirmation(
-    db: &impl ConnectionTrait,
-    mailer: &Mailer,
-    secret: &[u8],
-    public_url: &str,
+/// Queues the confirmation link (with an unsubscribe link) for a customer
+/// whose wish is pending, in the caller's transaction.
+pub async fn queue_confirmation(
+    txn: &impl ConnectionTrait,
+    state: &AppState,
     customer: &customer::Model,
     now: NaiveDateTime,
-) -> Result<(), AppError> {
-    let shop_name = super::settings::load(db).await?.shop_name;
-    let links = links(secret, public_url, customer, now)?;
-    mailer
-        .send(&confirmation_mail(&shop_name, customer, &links))
+) -> Result<Queued, AppError> {
+    let shop_name = super::settings::load(txn).await?.shop_name;
+    let secret = link_secret(txn, state.config.link_secret.as_deref()).await?;
+    let links = links(&secret, &state.config.public_url, customer, now)?;
+    state
+        .outbox
+        .queue(
+            txn,
+            &confirmation_mail(&shop_name, customer, &links),
+            Some(customer.id),
+            now,
+        )
         .await
 }
 
-/// Sends the confirmation mail when a customer's own form (registration,
-/// "Mijn account") has just made their newsletter wish pending.
+/// Queues the confirmation mail, in the caller's transaction, when a
+/// customer's own form (checkout, "Mijn account") has just made their
+/// newsletter wish pending (`was`: the state before).
 pub async fn confirm_new_wish(
-    state: &crate::ssr::AppState,
-    customer_id: i32,
+    txn: &impl ConnectionTrait,
+    state: &AppState,
+    customer: &customer::Model,
     was: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let Some(customer) = customer::Entity::find_by_id(customer_id)
-        .one(&state.db)
-        .await?
-    else {
-        return Ok(());
-    };
-    if customer.newsletter != "pending" || was == "pending" {
-        return Ok(());
+    if customer.newsletter == "pending" && was != "pending" {
+        queue_confirmation(txn, state, customer, now).await?;
     }
-    let secret = link_secret(&state.db, state.config.link_secret.as_deref()).await?;
-    send_confirmation(
-        &state.db,
-        &state.config.mailer,
-        &secret,
-        &state.config.public_url,
-        &customer,
-        now,
-    )
-    .await
+    Ok(())
 }
 
 /// The confirmation link was followed: subscribed, with the moment of

@@ -117,6 +117,7 @@ pub async fn erase_customers(
         .filter(session::Column::CustomerId.is_in(ids()))
         .exec(db)
         .await?;
+    super::outbox::erase_for(db, customer_ids).await?;
     let anonymised = anonymise_orders_of(db, customer_ids, now).await?;
     customer::Entity::delete_many()
         .filter(customer::Column::Id.is_in(ids()))

@@ -6,7 +6,8 @@ use crate::cms::models::{QuestionDetail, QuestionPage, QuestionRow};
 use crate::contact::rules::{can_answer, can_close, ContactInput, ANSWER_MAX, QUESTION_STATUSES};
 use crate::error::AppError;
 use crate::ssr::entities::{customer, question};
-use crate::ssr::mailer::{Mail, Mailer};
+use crate::ssr::mailer::{Mail, MailKind};
+use crate::ssr::AppState;
 use crate::validate::{self as v, FieldError};
 use chrono::NaiveDateTime;
 use sea_orm::sea_query::Expr;
@@ -174,7 +175,7 @@ pub async fn detail(db: &impl ConnectionTrait, id: i32) -> Result<QuestionDetail
 fn answer_mail(shop_name: &str, asker: &customer::Model, question: &str, answer: &str) -> Mail {
     let quoted: String = question.lines().map(|l| format!("> {l}\n")).collect();
     Mail {
-        kind: "question.answer",
+        kind: MailKind::QuestionAnswer,
         to: asker.email.clone(),
         subject: format!("Antwoord op je vraag aan {shop_name}"),
         body: format!(
@@ -185,31 +186,27 @@ fn answer_mail(shop_name: &str, asker: &customer::Model, question: &str, answer:
     }
 }
 
-/// Mails the answer to the asker, then stores it. The mail goes first: if
-/// it cannot be sent, the question stays open and staff are told, instead
-/// of it looking answered. No transaction is held open while the mail
-/// server is talked to (that would block every other write on SQLite); the
-/// store, conditional on the question still being open, commits together
-/// with `staff_id`'s audit entry.
+/// Stores the answer and queues its mail to the asker, in one
+/// transaction with `staff_id`'s audit entry: the question is answered
+/// exactly when its mail is on its way (the outbox retries while the mail
+/// server is away). Conditional on the question still being open, so two
+/// staff members answering at once send one answer.
 pub async fn answer(
-    db: &DatabaseConnection,
-    mailer: &Mailer,
+    state: &AppState,
     staff_id: i32,
     id: i32,
     answer: &str,
     now: NaiveDateTime,
 ) -> Result<QuestionDetail, AppError> {
     let answer = v::required_text(answer, ANSWER_MAX).map_err(|e| AppError::field("answer", e))?;
-    let (q, c) = find(db, id).await?;
+    let (q, c) = find(&state.db, id).await?;
     if !can_answer(&q.status) {
         return Err(AppError::field("answer", FieldError::StatusChange));
     }
-    let shop_name = super::settings::load(db).await?.shop_name;
-    mailer
-        .send(&answer_mail(&shop_name, &c, &q.body, &answer))
-        .await?;
+    let shop_name = super::settings::load(&state.db).await?.shop_name;
+    let mail = answer_mail(&shop_name, &c, &q.body, &answer);
     let store = async |txn: &DatabaseTransaction| {
-        question::Entity::update_many()
+        let stored = question::Entity::update_many()
             .col_expr(question::Column::Status, Expr::value("answered"))
             .col_expr(question::Column::Answer, Expr::value(Some(answer)))
             .col_expr(question::Column::AnsweredAt, Expr::value(Some(now)))
@@ -217,9 +214,17 @@ pub async fn answer(
             .filter(question::Column::Status.eq("open"))
             .exec(txn)
             .await?;
+        if stored.rows_affected != 1 {
+            return Err(AppError::field("answer", FieldError::StatusChange));
+        }
+        state.outbox.queue(txn, &mail, Some(c.id), now).await?;
         Ok((detail(txn, id).await?, None))
     };
-    super::audit::audited(db, staff_id, "question.answer", "question", Some(id), store).await
+    let answered =
+        super::audit::audited(&state.db, staff_id, "question.answer", "question", Some(id), store)
+            .await?;
+    state.outbox.wake();
+    Ok(answered)
 }
 
 /// Closes a question (answered, or needing no answer), in the caller's

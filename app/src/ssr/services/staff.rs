@@ -98,7 +98,7 @@ pub async fn log_in(
 ) -> Result<staff::Model, AppError> {
     // A separate key space from customers' failures.
     let key = format!("staff:{}", email.trim());
-    let delay = throttle.delay(&key);
+    let delay = throttle.begin(&key);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
@@ -124,10 +124,8 @@ pub async fn log_in(
             update.last_login_at = Set(Some(now));
             Ok(update.update(db).await?)
         }
-        _ => {
-            throttle.record_failure(&key);
-            Err(AppError::InvalidCredentials)
-        }
+        // The attempt was counted when it began.
+        _ => Err(AppError::InvalidCredentials),
     }
 }
 
