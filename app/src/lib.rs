@@ -27,7 +27,7 @@ pub mod validate;
 pub mod ssr;
 
 use account::{
-    AccountDeletedPage, AccountOrderPage, AccountPage, DeleteAccountPage, LoginPage, LogoutPage,
+    AccountDeletedPage, AccountOrderPage, AccountPage, ConfirmEmailChangePage, DeleteAccountPage, LoginPage, LogoutPage,
     RegisterPage,
 };
 use cms::questions::{CmsQuestionPage, CmsQuestionsPage};
@@ -113,6 +113,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/account/orders/:token") view=AccountOrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/delete") view=DeleteAccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/deleted") view=AccountDeletedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/email") view=ConfirmEmailChangePage ssr=SsrMode::Async/>
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
                     <Route path=path!("/contact") view=ContactPage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter") view=NewsletterPage ssr=SsrMode::Async/>

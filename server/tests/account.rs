@@ -72,6 +72,22 @@ async fn registered_and_logged_in(app: &TestApp, email: &'static str) -> Client 
     client
 }
 
+/// The token of the address-change link last mailed to `to`.
+async fn email_change_token(app: &TestApp, to: &str) -> String {
+    let mails = app.mails().await;
+    let mail = mails
+        .iter()
+        .rev()
+        .find(|m| m.contains(&format!("To: {to}")) && m.contains("/account/email?t="))
+        .unwrap_or_else(|| panic!("an address-change mail to {to} in {mails:?}"));
+    let start = mail.find("/account/email?t=").unwrap() + "/account/email?t=".len();
+    mail[start..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
 async fn account(app: &TestApp, email: &str) -> customer::Model {
     customer::Entity::find()
         .filter(customer::Column::Email.eq(email))
@@ -391,6 +407,46 @@ async fn edit_own_data_email_and_password(backend: Backend) {
         )
         .await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert_eq!(changed.json(), "m.bakkerus@example.nl");
+    // Nothing changes until the link mailed to the new address is followed.
+    assert_eq!(account(&app, "marieke@example.nl").await.id, row.id);
+    let token = email_change_token(&app, "m.bakkerus@example.nl").await;
+    let mut elsewhere = app.client();
+    // The link alone is not enough: the new address is typed again.
+    let mistyped = elsewhere
+        .call(
+            "confirm_email_change",
+            &[("token", &token), ("new_email", "m.bakker@example.nl")],
+        )
+        .await;
+    assert_eq!(mistyped.status, StatusCode::BAD_REQUEST, "{}", mistyped.body);
+    let confirmed = elsewhere
+        .call(
+            "confirm_email_change",
+            &[("token", &token), ("new_email", "m.bakkerus@example.nl")],
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    assert_eq!(account(&app, "m.bakkerus@example.nl").await.id, row.id);
+    // The address is how the account logs in: every session ended.
+    assert_eq!(
+        client.call("get_profile", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // Followed twice: the link covered the old address, it is dead now.
+    let again = elsewhere
+        .call(
+            "confirm_email_change",
+            &[("token", &token), ("new_email", "m.bakkerus@example.nl")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        login(&mut client, "m.bakkerus@example.nl", PASSWORD)
+            .await
+            .status,
+        StatusCode::OK
+    );
 
     let weak = client
         .call(

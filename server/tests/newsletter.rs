@@ -400,7 +400,9 @@ async fn known_and_unknown_addresses_get_the_same_answer(backend: Backend) {
         customer::Entity::find().count(&app.db).await.unwrap(),
         customers_before + 2
     );
-    assert_eq!(app.mails().await.len(), 4);
+    // The welcome mail of the registration, and one confirmation per
+    // subscription, known address or not.
+    assert_eq!(app.mails().await.len(), 5);
     app.finish().await;
 }
 
@@ -493,11 +495,21 @@ async fn the_newsletter_box_of_an_account_asks_for_confirmation(backend: Backend
             .newsletter,
         "pending"
     );
-    assert_eq!(app.mails().await.len(), 1, "the confirmation mail");
-    // Registering the same address again sends nothing (and says the same).
+    let welcome = app.mails().await;
+    assert_eq!(welcome.len(), 1, "one mail: the welcome");
+    assert!(
+        welcome[0].contains("/newsletter/confirm?t="),
+        "with the confirmation link: {}",
+        welcome[0]
+    );
+    // Registering the same address again says the same and sends one mail
+    // too: a notice to the account, with no confirmation link.
     let again = client.call("register", &form).await;
     assert_eq!(again.status, StatusCode::OK);
-    assert_eq!(app.mails().await.len(), 1);
+    let mails = app.mails().await;
+    assert_eq!(mails.len(), 2);
+    assert!(mails[1].contains("er is al een account"), "{}", mails[1]);
+    assert!(!mails[1].contains("/newsletter/confirm"), "{}", mails[1]);
 
     let login = client
         .call(

@@ -10,8 +10,8 @@ use crate::forms::{check_email, field_errors, CustomerFields, Field, FormGuard};
 use crate::i18n::{self, price};
 use crate::shop::{ErrorMessage, OrderSummary as OrderDetail};
 use api::{
-    get_profile, my_order, my_orders, ChangeEmail, ChangePassword, DeleteAccount, Login, Logout,
-    Register, UpdateProfile,
+    get_profile, my_order, my_orders, ChangeEmail, ChangePassword, ConfirmEmailChange,
+    DeleteAccount, Login, Logout, Register, UpdateProfile,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -42,10 +42,12 @@ pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let query = use_query_map();
     let registered = move || query.read().get("registered").is_some();
+    let email_changed = move || query.read().get("email_changed").is_some();
     view! {
         <Title text=t.login_title/>
         <h1>{t.login_title}</h1>
         {move || registered().then(|| view! { <p class="notice" role="status">{t.registered_notice}</p> })}
+        {move || email_changed().then(|| view! { <p class="notice" role="status">{t.email_confirmed_notice}</p> })}
         {move || login.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })}
         <ActionForm action=login attr:class="login">
             <FormGuard/>
@@ -123,18 +125,8 @@ fn AccountOverview(profile: Profile) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let orders = Resource::new(|| (), |_| my_orders());
     let fmt = |d: chrono::NaiveDateTime| d.format("%d-%m-%Y").to_string();
-    let email = RwSignal::new(profile.email.clone());
-    Effect::watch(
-        move || change_email.value().get(),
-        move |result, _, _| {
-            if let Some(Ok(new)) = result {
-                email.set(new.clone());
-            }
-        },
-        false,
-    );
     view! {
-        <p class="greeting">{t.greeting} " " {profile.first_name.clone()} " (" {move || email.get()} ")"</p>
+        <p class="greeting">{t.greeting} " " {profile.first_name.clone()} " (" {profile.email.clone()} ")"</p>
         <p class="hint">
             {t.account_since} " " {fmt(profile.created_at)}
             {profile.last_login_at.map(|d| view! { " · " {t.last_login} " " {fmt(d)} })}
@@ -289,6 +281,29 @@ pub fn AccountDeletedPage() -> impl IntoView {
         <h1>{t.deleted_title}</h1>
         <p>{t.deleted_body}</p>
         <A href="/">{crate::shop::text::text().back_to_shop}</A>
+    }
+}
+
+/// `/account/email?t=…`: the link mailed to a new address. The visitor
+/// types the new address again (the link does not carry it, and a mail
+/// scanner that opens the link confirms nothing); a plain form post, so it
+/// works without JavaScript too.
+#[component]
+pub fn ConfirmEmailChangePage() -> impl IntoView {
+    let t = text();
+    let confirm = ServerAction::<ConfirmEmailChange>::new();
+    let query = use_query_map();
+    let token = move || query.read().get("t").unwrap_or_default();
+    view! {
+        <Title text=t.confirm_email_title/>
+        <h1>{t.confirm_email_title}</h1>
+        <p class="intro">{t.confirm_email_intro}</p>
+        {move || confirm.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })}
+        <ActionForm action=confirm attr:class="confirm-email" attr:novalidate=true>
+            <input type="hidden" name="token" prop:value=token/>
+            <Field name="new_email" label=t.new_email kind="email" required=true check=check_email autocomplete="email" server=field_errors(confirm)/>
+            <button type="submit" class="primary">{t.confirm_email_button}</button>
+        </ActionForm>
     }
 }
 

@@ -355,6 +355,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn any_made_up_method_shares_one_series() {
+        let metrics = Metrics::default();
+        for n in 0..500 {
+            let method = format!("X{n}");
+            metrics.record_request("/", &method, 405, Duration::from_millis(1));
+        }
+        metrics.record_request("/", "GET", 200, Duration::from_millis(1));
+        let text = metrics.render();
+        assert!(!text.contains("X1"), "{text}");
+        assert!(text.contains("method=\"other\""), "{text}");
+        assert_eq!(method_label("GET"), "GET");
+        assert_eq!(method_label("get"), "other");
+    }
+
+    #[test]
     fn alarm_needs_both_volume_and_a_jump() {
         // A quiet shop: 12 failed logins in an hour is abnormal.
         assert!(far_above_baseline(12, 0));

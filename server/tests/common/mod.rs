@@ -4,8 +4,10 @@
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
+use axum::extract::ConnectInfo;
 use axum::Router;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tower::ServiceExt;
@@ -303,6 +305,40 @@ fn as_filled_in(pairs: &[(&str, &str)]) -> String {
         ));
     }
     body
+}
+
+/// A server function call from a browser at `address`, as the server sees
+/// it after accepting the TCP connection.
+pub fn call_from(address: &str, endpoint: &str, pairs: &[(&str, &str)], accept: &str) -> Request<Body> {
+    let mut req = Request::post(format!("/api/{endpoint}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, accept)
+        .header(header::REFERER, format!("http://winkel.example/{endpoint}"))
+        .body(Body::from(format!(
+            "{}&form_started={}",
+            form(pairs),
+            form_token(5)
+        )))
+        .expect("request");
+    let peer: SocketAddr = address.parse().expect("a socket address");
+    req.extensions_mut().insert(ConnectInfo(peer));
+    req
+}
+
+pub fn registration(email: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("email", email),
+        ("first_name", "Marieke"),
+        ("last_name", "Bakkerus"),
+        ("gender", "f"),
+        ("street", "Lindengracht"),
+        ("house_number", "77"),
+        ("postcode", "1015KK"),
+        ("city", "Amsterdam"),
+        ("country", "NL"),
+        ("phone", "020-5551234"),
+        ("password", "vier koeien in de wei"),
+    ]
 }
 
 /// One visitor: keeps the session cookie between requests.
