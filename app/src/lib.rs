@@ -27,8 +27,8 @@ pub mod validate;
 pub mod ssr;
 
 use account::{
-    AccountDeletedPage, AccountOrderPage, AccountPage, ConfirmEmailChangePage, DeleteAccountPage, LoginPage, LogoutPage,
-    RegisterPage,
+    AccountDeletedPage, AccountOrderPage, AccountPage, ConfirmEmailChangePage, DeleteAccountPage,
+    LoginPage, LogoutPage, RegisterPage,
 };
 use cms::questions::{CmsQuestionPage, CmsQuestionsPage};
 use cms::{

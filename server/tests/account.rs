@@ -81,11 +81,7 @@ async fn email_change_token(app: &TestApp, to: &str) -> String {
         .find(|m| m.contains(&format!("To: {to}")) && m.contains("/account/email?t="))
         .unwrap_or_else(|| panic!("an address-change mail to {to} in {mails:?}"));
     let start = mail.find("/account/email?t=").unwrap() + "/account/email?t=".len();
-    mail[start..]
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned()
+    mail[start..].split_whitespace().next().unwrap().to_owned()
 }
 
 async fn account(app: &TestApp, email: &str) -> customer::Model {
@@ -419,7 +415,12 @@ async fn edit_own_data_email_and_password(backend: Backend) {
             &[("token", &token), ("new_email", "m.bakker@example.nl")],
         )
         .await;
-    assert_eq!(mistyped.status, StatusCode::BAD_REQUEST, "{}", mistyped.body);
+    assert_eq!(
+        mistyped.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        mistyped.body
+    );
     let confirmed = elsewhere
         .call(
             "confirm_email_change",

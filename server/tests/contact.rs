@@ -359,10 +359,9 @@ async fn staff_answer_and_close_questions_within_their_rights(backend: Backend) 
     assert!(app.mails().await.is_empty());
     // ... and then once.
     let later = now + chrono::TimeDelta::minutes(2);
-    let retried =
-        app::ssr::services::outbox::deliver_due(&app.db, &app.state.config.mailer, later)
-            .await
-            .unwrap();
+    let retried = app::ssr::services::outbox::deliver_due(&app.db, &app.state.config.mailer, later)
+        .await
+        .unwrap();
     assert_eq!(retried.sent, 1);
     let mails = app.mails().await;
     assert_eq!(mails.len(), 1);

@@ -5,9 +5,9 @@
 //! runs (the hashing gate's counter, the outbox), and also compared by the
 //! medians of many tries, never by the time of one request.
 //!
-//! This file is a test binary of its own, and its two tests take turns
-//! (`ONE_AT_A_TIME`): the hash counter is the process's, and nothing else
-//! may hash while they count.
+//! This file is a test binary of its own with one test that takes the two
+//! databases in turn: the hash counter is the process's, and nothing else
+//! may hash while it counts.
 
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -21,9 +21,12 @@ use common::{registration, Backend, Client, TestApp};
 use sea_orm::{ActiveValue::Set, EntityTrait, PaginatorTrait};
 use std::time::{Duration, Instant};
 
-on_both_databases!(no_path_tells_whether_an_address_has_an_account);
-
-static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_path_tells_whether_an_address_has_an_account_on_both_databases() {
+    for backend in [Backend::Sqlite, Backend::MariaDb] {
+        common::within_a_minute(no_path_tells_whether_an_address_has_an_account(backend)).await;
+    }
+}
 
 /// Hashes run and mails queued by `work`.
 async fn work_of<F: std::future::Future<Output = common::Response>>(
@@ -59,14 +62,16 @@ fn median(mut times: Vec<Duration>) -> Duration {
 async fn timed_login(client: &mut Client, email: &str) -> Duration {
     let started = Instant::now();
     let res = client
-        .call("login", &[("email", email), ("password", "niet het wachtwoord")])
+        .call(
+            "login",
+            &[("email", email), ("password", "niet het wachtwoord")],
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", res.body);
     started.elapsed()
 }
 
 async fn no_path_tells_whether_an_address_has_an_account(backend: Backend) {
-    let _turn = ONE_AT_A_TIME.lock().await;
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
@@ -86,7 +91,10 @@ async fn no_path_tells_whether_an_address_has_an_account(backend: Backend) {
     let res = holder
         .call(
             "login",
-            &[("email", "bestaat@example.nl"), ("password", "vier koeien in de wei")],
+            &[
+                ("email", "bestaat@example.nl"),
+                ("password", "vier koeien in de wei"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
@@ -100,7 +108,10 @@ async fn no_path_tells_whether_an_address_has_an_account(backend: Backend) {
             holder
                 .call(
                     "change_email",
-                    &[("current_password", "vier koeien in de wei"), ("new_email", to)],
+                    &[
+                        ("current_password", "vier koeien in de wei"),
+                        ("new_email", to),
+                    ],
                 )
                 .await
         }

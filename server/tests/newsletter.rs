@@ -530,8 +530,8 @@ async fn the_newsletter_box_of_an_account_asks_for_confirmation(backend: Backend
     let res = client.call("update_profile", &on).await;
     assert_eq!(res.json()["newsletter"], "pending");
     let mails = app.mails().await;
-    assert_eq!(mails.len(), 2);
-    let confirm = link(&mails[1], "https://winkel.example/newsletter/confirm?t=");
+    assert_eq!(mails.len(), 3);
+    let confirm = link(&mails[2], "https://winkel.example/newsletter/confirm?t=");
     let res = client
         .call("newsletter_confirm", &[("token", &token(&confirm))])
         .await;
@@ -542,7 +542,7 @@ async fn the_newsletter_box_of_an_account_asks_for_confirmation(backend: Backend
     // Saving the profile again keeps the subscription and sends nothing.
     let res = client.call("update_profile", &on).await;
     assert_eq!(res.json()["newsletter"], "subscribed");
-    assert_eq!(app.mails().await.len(), 2);
+    assert_eq!(app.mails().await.len(), 3);
     app.finish().await;
 }
 

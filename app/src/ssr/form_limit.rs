@@ -134,9 +134,15 @@ mod tests {
         let limiter = FormLimiter::new(2, Duration::from_secs(600));
         let now = Instant::now();
         let with_session = |id: &str| [ip("203.0.113.7"), Visitor::Session(id.into())];
-        assert!(limiter.admit(FormKind::Login, &with_session("a"), now).is_ok());
-        assert!(limiter.admit(FormKind::Login, &with_session("b"), now).is_ok());
-        assert!(limiter.admit(FormKind::Login, &with_session("c"), now).is_err());
+        assert!(limiter
+            .admit(FormKind::Login, &with_session("a"), now)
+            .is_ok());
+        assert!(limiter
+            .admit(FormKind::Login, &with_session("b"), now)
+            .is_ok());
+        assert!(limiter
+            .admit(FormKind::Login, &with_session("c"), now)
+            .is_err());
         // The session keeps its count on another network too.
         let moved = [ip("198.51.100.1"), Visitor::Session("a".into())];
         assert!(limiter.admit(FormKind::Login, &moved, now).is_ok());

@@ -372,7 +372,10 @@ mod tests {
         assert!(stats.peak <= 2, "{stats:?}");
         assert_eq!(stats.total, done);
         assert_eq!(stats.refused, busy);
-        assert!(done >= 2 + 16, "the cap and the queue are served: {stats:?}");
+        assert!(
+            done >= 2 + 16,
+            "the cap and the queue are served: {stats:?}"
+        );
         assert_eq!(done + busy, 40);
     }
 

@@ -3,8 +3,8 @@
 #![allow(dead_code)]
 
 use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
 use axum::extract::ConnectInfo;
+use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use std::net::SocketAddr;
@@ -309,7 +309,12 @@ fn as_filled_in(pairs: &[(&str, &str)]) -> String {
 
 /// A server function call from a browser at `address`, as the server sees
 /// it after accepting the TCP connection.
-pub fn call_from(address: &str, endpoint: &str, pairs: &[(&str, &str)], accept: &str) -> Request<Body> {
+pub fn call_from(
+    address: &str,
+    endpoint: &str,
+    pairs: &[(&str, &str)],
+    accept: &str,
+) -> Request<Body> {
     let mut req = Request::post(format!("/api/{endpoint}"))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, accept)

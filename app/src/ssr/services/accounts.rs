@@ -11,9 +11,9 @@ use crate::customer::{CustomerData, CustomerInput};
 use crate::error::AppError;
 use crate::shop::rules::entitled_payment_methods;
 use crate::ssr::entities::{customer, order, order_line, question, session};
-use crate::ssr::AppState;
 use crate::ssr::login_throttle::LoginThrottle;
 use crate::ssr::password::{self, Verified};
+use crate::ssr::AppState;
 use crate::validate::{self as v, FieldError, FieldErrors};
 use chrono::NaiveDateTime;
 use sea_orm::{
@@ -170,8 +170,7 @@ pub async fn register(
             Err(e) => return Err(e.into()),
         },
     };
-    super::account_mail::queue_registration_mail(&txn, state, registered, &data.email, now)
-        .await?;
+    super::account_mail::queue_registration_mail(&txn, state, registered, &data.email, now).await?;
     txn.commit().await?;
     state.outbox.wake();
     Ok(registered)

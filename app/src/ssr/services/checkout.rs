@@ -3,14 +3,14 @@
 
 use super::account_mail::{self, Registered};
 use super::accounts;
-use crate::customer::CustomerData;
-use crate::ssr::AppState;
 use crate::clock::shop_today;
+use crate::customer::CustomerData;
 use crate::error::AppError;
 use crate::shop::models::CheckoutOptions;
 use crate::shop::rules::{self, CartItem, CheckoutData, PricedLine};
 use crate::ssr::entities::{customer, order, order_line, product};
 use crate::ssr::random_token;
+use crate::ssr::AppState;
 use chrono::NaiveDateTime;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -198,9 +198,8 @@ async fn guest_customer(
     password_hash: Option<String>,
     now: NaiveDateTime,
 ) -> Result<i32, AppError> {
-    let insert = |hash| {
-        customer::Entity::insert(accounts::new_customer(person, hash, now)).exec(txn)
-    };
+    let insert =
+        |hash| customer::Entity::insert(accounts::new_customer(person, hash, now)).exec(txn);
     let (id, registered) = match password_hash {
         None => (insert(None).await?.last_insert_id, None),
         Some(hash) => match accounts::account_by_email(txn, &person.email).await? {

@@ -19,8 +19,8 @@ use crate::newsletter::rules::{parse_token, LinkClaims, LinkPurpose, PENDING_DAY
 use crate::ssr::entities::{customer, order, question, setting};
 use crate::ssr::mailer::{Mail, MailKind};
 use crate::ssr::services::outbox::Queued;
-use crate::ssr::AppState;
 use crate::ssr::services::privacy::{erase_customer, ErasureReason};
+use crate::ssr::AppState;
 use crate::validate::{self as v, FieldErrors};
 use base64::Engine;
 use chrono::NaiveDateTime;
@@ -108,9 +108,12 @@ pub fn sign_for(
         customer_id: customer.id,
         expires: now.and_utc().timestamp() + purpose.lifetime_secs(),
     };
-    let signature = mac(secret, &claims.signed_text(&signed_address(customer, new_email)))?
-        .finalize()
-        .into_bytes();
+    let signature = mac(
+        secret,
+        &claims.signed_text(&signed_address(customer, new_email)),
+    )?
+    .finalize()
+    .into_bytes();
     Ok(claims.token(&base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(signature)))
 }
 
@@ -147,9 +150,12 @@ pub async fn verify_for(
         .await?
         .ok_or(AppError::InvalidLink)?;
     // Constant-time comparison.
-    mac(secret, &claims.signed_text(&signed_address(&customer, new_email)))?
-        .verify_slice(&signature)
-        .map_err(|_| AppError::InvalidLink)?;
+    mac(
+        secret,
+        &claims.signed_text(&signed_address(&customer, new_email)),
+    )?
+    .verify_slice(&signature)
+    .map_err(|_| AppError::InvalidLink)?;
     Ok(customer)
 }
 

@@ -88,7 +88,10 @@ impl Outbox {
             let who: &[&[u8]] = &[b"unsolicited", recipient.as_bytes()];
             if self
                 .budget
-                .admit(&[(who, self.unsolicited_per_day)], std::time::Instant::now())
+                .admit(
+                    &[(who, self.unsolicited_per_day)],
+                    std::time::Instant::now(),
+                )
                 .is_err()
             {
                 tracing::info!(
@@ -284,7 +287,12 @@ mod tests {
         let outbox = Outbox::new(3);
         let now = crate::ssr::now_utc();
         let mut queued = Vec::new();
-        for to in ["An@Example.nl", "an@example.nl ", "an@example.nl", "an@example.nl"] {
+        for to in [
+            "An@Example.nl",
+            "an@example.nl ",
+            "an@example.nl",
+            "an@example.nl",
+        ] {
             queued.push(
                 outbox
                     .queue(&db, &mail(MailKind::NewsletterConfirm, to), None, now)
@@ -299,20 +307,35 @@ mod tests {
         // Another kind of unsolicited mail shares the budget ...
         assert_eq!(
             outbox
-                .queue(&db, &mail(MailKind::AccountExists, "an@example.nl"), None, now)
+                .queue(
+                    &db,
+                    &mail(MailKind::AccountExists, "an@example.nl"),
+                    None,
+                    now
+                )
                 .await,
             Ok(Queued::OverBudget)
         );
         // ... but staff's answer and other recipients are not touched.
         assert_eq!(
             outbox
-                .queue(&db, &mail(MailKind::QuestionAnswer, "an@example.nl"), None, now)
+                .queue(
+                    &db,
+                    &mail(MailKind::QuestionAnswer, "an@example.nl"),
+                    None,
+                    now
+                )
                 .await,
             Ok(Queued::Yes)
         );
         assert_eq!(
             outbox
-                .queue(&db, &mail(MailKind::NewsletterConfirm, "bo@example.nl"), None, now)
+                .queue(
+                    &db,
+                    &mail(MailKind::NewsletterConfirm, "bo@example.nl"),
+                    None,
+                    now
+                )
                 .await,
             Ok(Queued::Yes)
         );

@@ -220,9 +220,15 @@ pub async fn answer(
         state.outbox.queue(txn, &mail, Some(c.id), now).await?;
         Ok((detail(txn, id).await?, None))
     };
-    let answered =
-        super::audit::audited(&state.db, staff_id, "question.answer", "question", Some(id), store)
-            .await?;
+    let answered = super::audit::audited(
+        &state.db,
+        staff_id,
+        "question.answer",
+        "question",
+        Some(id),
+        store,
+    )
+    .await?;
     state.outbox.wake();
     Ok(answered)
 }
