@@ -530,13 +530,27 @@ enum ShopListener {
     Tls(crate::tls::TlsListener),
 }
 
+/// Connections the kernel keeps for us while every slot is taken (it caps
+/// this at `net.core.somaxconn`). mio now asks for 128, after which new
+/// visitors' SYNs are dropped and their browsers retry only after 1 s, 3 s…
+const LISTEN_BACKLOG: u32 = 1024;
+
 async fn bind_tcp(addr: std::net::SocketAddr) -> Result<tokio::net::TcpListener, CliError> {
-    tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| CliError::Listen {
-            addr: addr.to_string(),
-            reason: e.to_string(),
-        })
+    let listen = || {
+        let socket = match addr {
+            std::net::SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+            std::net::SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+        };
+        // As `TcpListener::bind` does: a restart can bind again at once.
+        #[cfg(unix)]
+        socket.set_reuseaddr(true)?;
+        socket.bind(addr)?;
+        socket.listen(LISTEN_BACKLOG)
+    };
+    listen().map_err(|e: std::io::Error| CliError::Listen {
+        addr: addr.to_string(),
+        reason: e.to_string(),
+    })
 }
 
 impl Listeners {
