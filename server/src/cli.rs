@@ -284,7 +284,13 @@ async fn serve(config: &Config) -> Result<(), CliError> {
         }
         None => None,
     };
-    let listeners = http::Listeners::bind(addr, tls, config.http_redirect_addr).await?;
+    // The connection cap follows the open-files limit: as high as allowed.
+    if let Some(open_files) = crate::connections::raise_open_files_limit() {
+        tracing::debug!(open_files, "open-files limit");
+    }
+    let listeners = http::Listeners::bind(addr, tls, config.http_redirect_addr)
+        .await?
+        .with_connection_limits(config.connections.clone());
     let mailer = config.mailer()?;
     match mailer.folder_path() {
         Some(dir) => tracing::info!("no WINKEL_SMTP_URL: mail is written to {}", dir.display()),
@@ -316,6 +322,7 @@ async fn serve(config: &Config) -> Result<(), CliError> {
     };
     let (router, state) = http::router_and_state(options, db, server_config);
     jobs::outbox::spawn(state.clone());
+    let listeners = listeners.with_metrics(state.metrics.clone());
     // AVG-18: the security counts go to the database every few minutes, so
     // that the dashboard can compare an hour with the week before.
     tokio::spawn(async move {

@@ -69,6 +69,11 @@ pub struct Config {
     /// `WINKEL_METRICS_TOKEN`: the bearer token of `GET /metrics` (AVG-18);
     /// unset, the endpoint answers 404.
     pub metrics_token: Option<String>,
+    /// `WINKEL_HEADER_TIMEOUT_SECONDS` (default 10),
+    /// `WINKEL_IDLE_TIMEOUT_SECONDS` (60) and `WINKEL_MAX_CONNECTIONS`
+    /// (4096, lowered to fit the open-files limit): slow clients, see
+    /// [`crate::connections`].
+    pub connections: crate::connections::ConnectionLimits,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -132,6 +137,31 @@ fn tls_files() -> Result<Option<crate::tls::TlsFiles>, CliError> {
     }
 }
 
+/// The timeouts and the cap of the HTTP connections.
+fn connection_limits() -> Result<crate::connections::ConnectionLimits, CliError> {
+    use crate::connections as c;
+    let header = number(
+        "WINKEL_HEADER_TIMEOUT_SECONDS",
+        c::DEFAULT_HEADER_TIMEOUT_SECONDS,
+        1..=300,
+    )?;
+    let idle = number(
+        "WINKEL_IDLE_TIMEOUT_SECONDS",
+        c::DEFAULT_IDLE_TIMEOUT_SECONDS,
+        1..=3600,
+    )?;
+    let max = number(
+        "WINKEL_MAX_CONNECTIONS",
+        c::DEFAULT_MAX_CONNECTIONS,
+        1..=1_000_000,
+    )?;
+    Ok(c::ConnectionLimits {
+        header_timeout: std::time::Duration::from_secs(header),
+        idle_timeout: std::time::Duration::from_secs(idle),
+        max_connections: usize::try_from(max).unwrap_or(usize::MAX),
+    })
+}
+
 impl Config {
     pub fn from_env() -> Result<Self, CliError> {
         let addr = address("WINKEL_ADDR")?;
@@ -153,6 +183,7 @@ impl Config {
                 )))
             }
         };
+        let connections = connection_limits()?;
         let form_limit = number("WINKEL_FORM_LIMIT", 10, 1..=10_000)?;
         let form_window_minutes = number("WINKEL_FORM_WINDOW_MINUTES", 10, 1..=24 * 60)?;
         let unsolicited_mails_per_day = number("WINKEL_UNSOLICITED_MAILS_PER_DAY", 3, 1..=1_000)?;
@@ -179,6 +210,7 @@ impl Config {
                 .unwrap_or(usize::MAX),
             trust_proxy,
             metrics_token: env("WINKEL_METRICS_TOKEN"),
+            connections,
             tls,
             tls_reload: std::time::Duration::from_secs(tls_reload),
             http_redirect_addr,

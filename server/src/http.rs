@@ -1,5 +1,6 @@
 //! The HTTP side: router, sessions, static files, serving.
 
+use crate::connections::{self, ConnectionLimits, Connections, PlainListener};
 use crate::error::CliError;
 use app::error::AppError;
 use app::ssr::login_throttle::LoginThrottle;
@@ -524,6 +525,8 @@ impl HttpsRedirect {
 pub struct Listeners {
     shop: ShopListener,
     redirect: Option<tokio::net::TcpListener>,
+    limits: ConnectionLimits,
+    metrics: Option<Arc<app::ssr::metrics::Metrics>>,
 }
 
 enum ShopListener {
@@ -531,18 +534,33 @@ enum ShopListener {
     Tls(crate::tls::TlsListener),
 }
 
+/// Connections the kernel keeps for us while every slot is taken (it caps
+/// this at `net.core.somaxconn`). mio now asks for 128, after which new
+/// visitors' SYNs are dropped and their browsers retry only after 1 s, 3 s…
+const LISTEN_BACKLOG: u32 = 1024;
+
 async fn bind_tcp(addr: std::net::SocketAddr) -> Result<tokio::net::TcpListener, CliError> {
-    tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| CliError::Listen {
-            addr: addr.to_string(),
-            reason: e.to_string(),
-        })
+    let listen = || {
+        let socket = match addr {
+            std::net::SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+            std::net::SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+        };
+        // As `TcpListener::bind` does: a restart can bind again at once.
+        #[cfg(unix)]
+        socket.set_reuseaddr(true)?;
+        socket.bind(addr)?;
+        socket.listen(LISTEN_BACKLOG)
+    };
+    listen().map_err(|e: std::io::Error| CliError::Listen {
+        addr: addr.to_string(),
+        reason: e.to_string(),
+    })
 }
 
 impl Listeners {
     /// Binds the shop's address (with TLS when `tls` is given) and the
-    /// redirect address.
+    /// redirect address. Connections get the default limits unless
+    /// [`Self::with_connection_limits`] says otherwise.
     pub async fn bind(
         addr: std::net::SocketAddr,
         tls: Option<Arc<rustls::ServerConfig>>,
@@ -557,7 +575,24 @@ impl Listeners {
             Some(addr) => Some(bind_tcp(addr).await?),
             None => None,
         };
-        Ok(Self { shop, redirect })
+        Ok(Self {
+            shop,
+            redirect,
+            limits: ConnectionLimits::default(),
+            metrics: None,
+        })
+    }
+
+    /// The header and idle timeouts and the cap of every connection.
+    pub fn with_connection_limits(mut self, limits: ConnectionLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Where the connection counts go (`/metrics`); without, nowhere.
+    pub fn with_metrics(mut self, metrics: Arc<app::ssr::metrics::Metrics>) -> Self {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// The shop's address (with the port the system chose for port 0).
@@ -579,7 +614,6 @@ impl Listeners {
         redirect: Option<HttpsRedirect>,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), CliError> {
-        use axum::serve::ListenerExt;
         let (stop, stopped) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {
             shutdown.await;
@@ -588,42 +622,51 @@ impl Listeners {
         let until_stopped = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
             let _ = stopped.wait_for(|s| *s).await;
         };
-        // The peer address reaches the form limit (as a salted hash, never
-        // stored: AVG-8).
-        let app = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let held_by_listener = match &self.shop {
+            ShopListener::Plain(_) => 0,
+            ShopListener::Tls(_) => crate::tls::HELD_CONNECTIONS,
+        };
+        // One set of slots for both listeners: the cap counts every
+        // connection, wherever it came in.
+        let connections = Connections::new(
+            &self.limits,
+            u64::try_from(held_by_listener).unwrap_or(u64::MAX),
+            self.metrics.unwrap_or_default(),
+        );
         let shop = async {
             match self.shop {
                 ShopListener::Plain(tcp) => {
-                    // Without TCP_NODELAY, multi-chunk responses (wasm, css)
-                    // wait for the peer's delayed ACK: ~40 ms each.
-                    let tcp = tcp.tap_io(|tcp| {
-                        let _ = tcp.set_nodelay(true);
-                    });
-                    axum::serve(tcp, app)
-                        .with_graceful_shutdown(until_stopped(stopped.clone()))
-                        .await
+                    connections::serve(
+                        PlainListener::new(tcp),
+                        router,
+                        connections.clone(),
+                        until_stopped(stopped.clone()),
+                    )
+                    .await;
                 }
-                // `tap_io` (doing nothing: the accept loop has set
-                // TCP_NODELAY) is what lets axum hand the peer address to
-                // the handlers of a listener of our own.
                 ShopListener::Tls(tls) => {
-                    axum::serve(tls.tap_io(|_| {}), app)
-                        .with_graceful_shutdown(until_stopped(stopped.clone()))
-                        .await
+                    connections::serve(
+                        tls,
+                        router,
+                        connections.clone(),
+                        until_stopped(stopped.clone()),
+                    )
+                    .await;
                 }
             }
         };
         let plain = async {
-            match (self.redirect, redirect) {
-                (Some(tcp), Some(target)) => {
-                    axum::serve(tcp, target.router())
-                        .with_graceful_shutdown(until_stopped(stopped.clone()))
-                        .await
-                }
-                _ => Ok(()),
+            if let (Some(tcp), Some(target)) = (self.redirect, redirect) {
+                connections::serve(
+                    PlainListener::new(tcp),
+                    target.router(),
+                    connections.clone(),
+                    until_stopped(stopped.clone()),
+                )
+                .await;
             }
         };
-        tokio::try_join!(shop, plain)?;
+        tokio::join!(shop, plain);
         Ok(())
     }
 }

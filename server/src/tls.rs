@@ -24,6 +24,11 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Handshakes in flight at once; beyond this, new connections are closed
 /// rather than queued (a flood of half-open connections costs no memory).
 const MAX_HANDSHAKES: usize = 1024;
+/// Finished handshakes waiting for the server to take them.
+const READY_QUEUE: usize = 64;
+/// The most connections the listener holds before handing them over:
+/// outside the server's connection cap, so the cap leaves room for them.
+pub const HELD_CONNECTIONS: usize = MAX_HANDSHAKES + READY_QUEUE;
 
 /// Why a certificate and key cannot be used; each names the file.
 #[derive(Debug, thiserror::Error)]
@@ -243,7 +248,7 @@ pub struct TlsListener {
 impl TlsListener {
     pub fn new(tcp: TcpListener, config: Arc<rustls::ServerConfig>) -> std::io::Result<Self> {
         let local = tcp.local_addr()?;
-        let (tx, ready) = mpsc::channel(64);
+        let (tx, ready) = mpsc::channel(READY_QUEUE);
         tokio::spawn(accept_loop(tcp, TlsAcceptor::from(config), tx));
         Ok(Self { ready, local })
     }

@@ -96,6 +96,38 @@ impl SecurityEvent {
     }
 }
 
+/// Why the server closed a connection on its own (slow clients; see the
+/// server's `connections.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectionClose {
+    /// A request head did not arrive within the header timeout: a client
+    /// that sent nothing, or half a header and then waited.
+    HeaderTimeout,
+    /// No next request within the header timeout after a response: the
+    /// ordinary end of a browser's keep-alive connection.
+    KeepAliveTimeout,
+    /// Nothing read or written for the idle timeout: a request body that
+    /// stopped arriving, a response the client does not read.
+    IdleTimeout,
+}
+
+impl ConnectionClose {
+    pub const ALL: [Self; 3] = [
+        Self::HeaderTimeout,
+        Self::KeepAliveTimeout,
+        Self::IdleTimeout,
+    ];
+
+    /// The `reason` label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::HeaderTimeout => "header_timeout",
+            Self::KeepAliveTimeout => "keep_alive_timeout",
+            Self::IdleTimeout => "idle_timeout",
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Metrics {
     /// (route, method, status) → requests.
@@ -107,6 +139,14 @@ pub struct Metrics {
     security_totals: Mutex<BTreeMap<(SecurityEvent, &'static str), u64>>,
     /// Not yet written to `security_counts`.
     unflushed: Mutex<HashMap<SecurityEvent, u64>>,
+    /// HTTP connections open now, on all listeners.
+    connections_open: AtomicU64,
+    /// The cap on open connections in force.
+    connection_limit: AtomicU64,
+    /// Times every connection slot was taken, so the next connection waited.
+    connection_limit_reached: AtomicU64,
+    /// Connections closed by the server, indexed like `ConnectionClose::ALL`.
+    connections_closed: [AtomicU64; ConnectionClose::ALL.len()],
 }
 
 impl Metrics {
@@ -178,6 +218,40 @@ impl Metrics {
             .unwrap_or(0)
     }
 
+    pub fn connection_opened(&self) {
+        self.connections_open.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn connection_ended(&self) {
+        self.connections_open.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    pub fn connections_open(&self) -> u64 {
+        self.connections_open.load(Ordering::Relaxed)
+    }
+
+    pub fn set_connection_limit(&self, limit: usize) {
+        self.connection_limit
+            .store(u64::try_from(limit).unwrap_or(u64::MAX), Ordering::Relaxed);
+    }
+
+    pub fn record_connection_limit_reached(&self) {
+        self.connection_limit_reached
+            .fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn connection_limit_reached(&self) -> u64 {
+        self.connection_limit_reached.load(Ordering::Relaxed)
+    }
+
+    pub fn record_connection_close(&self, reason: ConnectionClose) {
+        self.connections_closed[reason as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn connections_closed(&self, reason: ConnectionClose) -> u64 {
+        self.connections_closed[reason as usize].load(Ordering::Relaxed)
+    }
+
     /// The Prometheus text of everything counted in memory.
     pub fn render(&self) -> String {
         let mut out = String::new();
@@ -218,6 +292,40 @@ impl Metrics {
             "winkel_db_query_errors_total {}",
             self.db_errors.load(Ordering::Relaxed)
         );
+        for (name, kind, help, value) in [
+            (
+                "winkel_http_connections_open",
+                "gauge",
+                "Open HTTP connections.",
+                self.connections_open(),
+            ),
+            (
+                "winkel_http_connection_limit",
+                "gauge",
+                "The most connections served at once (WINKEL_MAX_CONNECTIONS, lowered to fit the open-files limit).",
+                self.connection_limit.load(Ordering::Relaxed),
+            ),
+            (
+                "winkel_http_connection_limit_reached_total",
+                "counter",
+                "Times every connection slot was taken, so that new connections waited.",
+                self.connection_limit_reached(),
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} {kind}");
+            let _ = writeln!(out, "{name} {value}");
+        }
+        out.push_str("# HELP winkel_http_connections_closed_total Connections the server closed itself, by reason (slow or idle clients).\n");
+        out.push_str("# TYPE winkel_http_connections_closed_total counter\n");
+        for reason in ConnectionClose::ALL {
+            let _ = writeln!(
+                out,
+                "winkel_http_connections_closed_total{{reason=\"{}\"}} {}",
+                reason.as_str(),
+                self.connections_closed(reason)
+            );
+        }
         let totals = self
             .security_totals
             .lock()
@@ -390,6 +498,11 @@ mod tests {
         m.record_query(Duration::from_micros(200), false);
         m.record_security(SecurityEvent::HoneypotHit, "register");
         m.record_security(SecurityEvent::FailedLoginStaff, "");
+        m.set_connection_limit(4096);
+        m.connection_opened();
+        m.connection_opened();
+        m.connection_ended();
+        m.record_connection_close(ConnectionClose::HeaderTimeout);
         let text = m.render();
         assert!(text.contains(
             "winkel_http_requests_total{route=\"/products/{slug}\",method=\"GET\",status=\"200\"} 2"
@@ -404,6 +517,13 @@ mod tests {
         assert!(text.contains("winkel_honeypot_hits_total{form=\"register\"} 1"));
         assert!(text.contains("winkel_failed_logins_total{who=\"staff\"} 1"));
         assert!(text.contains("winkel_failed_logins_total{who=\"customer\"} 0"));
+        assert!(text.contains("winkel_http_connections_open 1\n"));
+        assert!(text.contains("winkel_http_connection_limit 4096\n"));
+        for (reason, n) in [("header_timeout", 1), ("keep_alive_timeout", 0)] {
+            assert!(text.contains(&format!(
+                "winkel_http_connections_closed_total{{reason=\"{reason}\"}} {n}\n"
+            )));
+        }
         assert_eq!(
             m.take_unflushed().get(&SecurityEvent::HoneypotHit),
             Some(&1)
