@@ -293,9 +293,11 @@ pub async fn schema(db: &impl ConnectionTrait) -> Result<Vec<TableDef>, BackupEr
     .collect();
     let mut defs = Vec::new();
     for name in fk_order(&tables, &edges) {
-        // name, type, position in the primary key (0 = not in it)
+        // name, type, position in the primary key (0 = not in it). Generated
+        // columns (MariaDB's `customers.account_email`) are left out: the
+        // database computes them, and a restore may not write them.
         let sql = match backend {
-            DatabaseBackend::MySql => "SELECT CAST(column_name AS CHAR), CAST(data_type AS CHAR), CAST(IF(column_key = 'PRI', ordinal_position, 0) AS CHAR) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position",
+            DatabaseBackend::MySql => "SELECT CAST(column_name AS CHAR), CAST(data_type AS CHAR), CAST(IF(column_key = 'PRI', ordinal_position, 0) AS CHAR) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND is_generated = 'NEVER' ORDER BY ordinal_position",
             _ => "SELECT name, type, CAST(pk AS TEXT) FROM pragma_table_info(?) ORDER BY cid",
         };
         let rows = strings(db, sql.into(), vec![name.clone().into()]).await?;
