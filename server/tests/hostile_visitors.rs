@@ -25,6 +25,7 @@ on_both_databases!(
     two_registrations_of_one_address_at_once_make_one_account,
     a_new_password_ends_the_customers_other_sessions,
     session_ids_are_stored_only_as_hashes,
+    an_old_shops_duplicate_accounts_are_resolved_by_the_migration,
 );
 
 const LIMIT: usize = 3;
@@ -360,4 +361,74 @@ async fn session_ids_are_stored_only_as_hashes(backend: Backend) {
     let cart = client.call("get_cart", &[]).await;
     assert_eq!(cart.json()["item_count"], 1, "{}", cart.body);
     app.finish().await;
+}
+
+async fn an_old_shops_duplicate_accounts_are_resolved_by_the_migration(backend: Backend) {
+    use migrations::MigratorTrait;
+    use sea_orm::ActiveValue::Set;
+    let Some(store) = common::database(backend).await else {
+        return;
+    };
+    let db = &store.db;
+    // The schema before this issue: without the key, as old shops have it.
+    migrations::Migrator::down(db, Some(1)).await.unwrap();
+    let at = |year| {
+        chrono::NaiveDate::from_ymd_opt(year, 6, 1)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+    };
+    for (name, last_login) in [("Eerste", 2020), ("Laatste", 2025), ("Middelste", 2023)] {
+        customer::Entity::insert(customer::ActiveModel {
+            kind: Set("customer".into()),
+            password_hash: Set(Some("$pbkdf2-sha512$i=1,l=64$AAAA$AAAA".into())),
+            last_login_at: Set(Some(at(last_login))),
+            ..app::ssr::services::accounts::new_prospect("dubbel@example.nl", name, at(2019))
+        })
+        .exec(db)
+        .await
+        .unwrap();
+    }
+    // A session stored the old way, by its plain id.
+    let old_id = "an-old-session-id";
+    session::Entity::insert(session::ActiveModel {
+        id: Set(old_id.into()),
+        data: Set(b"{}".to_vec()),
+        expires_at: Set(at(2099)),
+        customer_id: Set(None),
+        staff_id: Set(None),
+    })
+    .exec(db)
+    .await
+    .unwrap();
+    winkel::db::migrate(db).await.unwrap();
+    let accounts = customer::Entity::find()
+        .filter(customer::Column::Email.eq("dubbel@example.nl"))
+        .filter(customer::Column::PasswordHash.is_not_null())
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(
+        accounts[0].first_name, "Laatste",
+        "the account used last keeps the login"
+    );
+    assert_eq!(
+        customer::Entity::find()
+            .filter(customer::Column::Email.eq("dubbel@example.nl"))
+            .count(db)
+            .await
+            .unwrap(),
+        3,
+        "the others stay as guest records"
+    );
+    let sessions: Vec<String> = session::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(sessions, [app::ssr::sha256_hex(old_id)]);
+    store.drop_database().await;
 }
