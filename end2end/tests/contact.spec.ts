@@ -18,6 +18,7 @@ import {
   logIn,
   newAccount,
   placeGuestOrder,
+  register,
   uniqueEmail,
   validCustomer,
   visit,
@@ -364,4 +365,37 @@ test('XSS payloads in every public form and in CMS content render as text and ne
   for (const path of ['/cms/catalog', productPath, '/cms/pages', pagePath, '/cms/audit']) {
     await visitAndCheck(owner, path, dialogs);
   }
+});
+
+test('a new email address takes effect only through the link mailed to it, typed again (no JS)', async ({ page, browser }) => {
+  const account = newAccount(uniqueEmail('verhuisd'));
+  const newEmail = uniqueEmail('nieuwadres');
+  await register(page, account);
+  await logIn(page, account.email, account.password);
+  const form = page.locator('form.change-email');
+  await form.locator('[name="new_email"]').fill(newEmail);
+  await form.locator('[name="current_password"]').fill(account.password);
+  await form.getByRole('button').click();
+  await expect(page.locator('section.account-email [role="status"]')).toContainText('bevestigingslink');
+  // Nothing changed yet.
+  await visit(page, '/account');
+  await expect(page.locator('p.greeting')).toContainText(`(${account.email})`);
+
+  const mail = await mailTo(newEmail, '/account/email?t=');
+  expect(mail, 'the link does not carry the address').not.toMatch(/email\?t=[^\s]*nieuwadres/);
+  const path = linkIn(mail, '/account/email?t=');
+  const plain = await browser.newContext({ javaScriptEnabled: false });
+  const other = await plain.newPage();
+  await other.goto(path);
+  const confirm = other.locator('form.confirm-email');
+  await confirm.locator('[name="new_email"]').fill(newEmail);
+  await confirm.getByRole('button', { name: 'Bevestigen' }).click();
+  await expect(other).toHaveURL(/\/login\?email_changed=1$/);
+  await expect(other.getByRole('status')).toContainText('Je e-mailadres is gewijzigd');
+  await plain.close();
+
+  // The old session ended with the change; the new address logs in.
+  await visit(page, '/account');
+  await expect(page.locator('p.greeting')).toHaveCount(0);
+  await logIn(page, newEmail, account.password);
 });
