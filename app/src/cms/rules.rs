@@ -226,6 +226,22 @@ mod settings_tests {
             ("SQLite", "data/winkel.db", "")
         );
     }
+
+    #[test]
+    fn tls_parameters_do_not_break_the_masking() {
+        let url = "mysql://shop:geheim@db.example:3306/winkel_shop?ssl-mode=VERIFY_IDENTITY&ssl-ca=/etc/db@prod/ca.pem";
+        let login = database_login(url, false);
+        assert_eq!(
+            (
+                login.host.as_str(),
+                login.database.as_str(),
+                login.user.as_str(),
+                login.password.as_str()
+            ),
+            ("db.example:3306", "winkel_shop", "shop", "••••••••")
+        );
+        assert_eq!(database_login(url, true).password, "geheim");
+    }
 }
 
 /// Dutch VAT rates a product can have, in basis points.
