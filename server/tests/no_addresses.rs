@@ -15,40 +15,11 @@ use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use common::{dump_all_text, form, form_token, Backend, Client, TestApp};
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, OnceLock};
 
 on_both_databases!(no_address_reaches_the_database_or_the_log);
 
 const PEER: &str = "198.51.100.9:5555";
 const FORWARDED: &str = "203.0.113.77, 2001:db8::42";
-
-/// Everything any test in this binary logged.
-fn captured_log() -> Arc<Mutex<Vec<u8>>> {
-    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOG.get_or_init(|| {
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let sink = log.clone();
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
-            .with_ansi(false)
-            .with_writer(move || Sink(sink.clone()))
-            .try_init();
-        log
-    })
-    .clone()
-}
-
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// IPv4 addresses anywhere (also with a port or inside an IPv6 form), and
 /// IPv6 addresses of two or more groups (`2001:db8::42`) or the loopback
@@ -116,7 +87,7 @@ async fn call(client: &mut Client, endpoint: &str, pairs: &[(&str, &str)]) -> co
 }
 
 async fn no_address_reaches_the_database_or_the_log(backend: Backend) {
-    let log = captured_log();
+    let log = common::captured_log();
     let Some(app) = TestApp::start_with(backend, |config| config.trust_proxy = true).await else {
         return;
     };

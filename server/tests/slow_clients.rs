@@ -16,7 +16,7 @@ use app::ssr::metrics::{ConnectionClose, Metrics};
 use common::{Backend, TestApp};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -25,34 +25,6 @@ use winkel::http::Listeners;
 
 /// What a slow client sends: a request head without its closing blank line.
 const HALF_A_HEADER: &[u8] = b"GET / HTTP/1.1\r\nHost: x\r\n";
-
-/// Everything the tests in this binary logged (debug level included).
-fn captured_log() -> Arc<Mutex<Vec<u8>>> {
-    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOG.get_or_init(|| {
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let sink = log.clone();
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
-            .with_ansi(false)
-            .with_writer(move || Sink(sink.clone()))
-            .try_init();
-        log
-    })
-    .clone()
-}
-
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// A running server; stops when dropped or on `stop`.
 struct Serving {
@@ -214,7 +186,7 @@ fn summary(closed: &[Option<Duration>]) -> String {
 async fn slow_headers_are_cut_off_while_the_shop_answers() {
     const SLOW: usize = 2000;
     enough_open_files(SLOW as u64 + 10);
-    let log = captured_log();
+    let log = common::captured_log();
     let app = TestApp::start(Backend::Sqlite).await.expect("SQLite");
     let header_timeout = Duration::from_secs(3);
     let server = serve(

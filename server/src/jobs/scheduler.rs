@@ -97,7 +97,7 @@ impl Lease {
     /// Stops renewing and frees the lease for the next night.
     pub async fn release(self) -> Result<(), app::error::AppError> {
         self.renewer.abort();
-        jobs::release_lease(&self.db, self.job, &self.holder, now_utc()).await
+        jobs::release_lease(&self.db, self.job, &self.holder).await
     }
 }
 

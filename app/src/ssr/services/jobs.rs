@@ -119,14 +119,19 @@ pub async fn try_lease(
 }
 
 /// Gives the lease up early (when the run is done), if we still hold it.
+/// A released lease is free for any `now`: its expiry is set to the
+/// epoch, not to the clock of the releasing instance (which may be ahead
+/// of the next taker's, or, in a test, of the simulated night).
 pub async fn release_lease(
     db: &impl ConnectionTrait,
     job: &str,
     holder: &str,
-    now: NaiveDateTime,
 ) -> Result<(), AppError> {
     job_lease::Entity::update_many()
-        .col_expr(job_lease::Column::ExpiresAt, Expr::value(now))
+        .col_expr(
+            job_lease::Column::ExpiresAt,
+            Expr::value(chrono::DateTime::UNIX_EPOCH.naive_utc()),
+        )
         .filter(job_lease::Column::Job.eq(job))
         .filter(job_lease::Column::Holder.eq(holder))
         .exec(db)

@@ -848,7 +848,7 @@ pub async fn run_cli(db: &DatabaseConnection, config: &BackupConfig) -> Result<(
         Ok(created) => jobs::finish_run(db, run_id, Ok(&outcome(created)), now_utc()).await,
         Err(error) => jobs::finish_run(db, run_id, Err(&error.to_string()), now_utc()).await,
     };
-    jobs::release_lease(db, JOB, &holder, now_utc()).await?;
+    jobs::release_lease(db, JOB, &holder).await?;
     recorded?;
     let created = result?;
     let rows: u64 = created.manifest.tables.iter().map(|t| t.rows).sum();
