@@ -10,9 +10,11 @@
 #     made-up cookie and another account: the form limit cannot help, the
 #     hashing gate must (at most one hash per core, the rest 503 at once).
 # For each flood it prints p50/p99 of `/`, the ratio of p99 to idle (goal
-# <= 3), the errors on `/` (goal 0), the flood's answers by status and the
-# password hashes the server ran (from /metrics; goal: never more at once
-# than the cap, which the server enforces and reports).
+# <= 3), the ratio to a reference flood of the same clients asking for
+# /healthz (what any flood costs here, where wrk and the server share two
+# cores), the errors on `/` (goal 0), the flood's answers by status and
+# the password hashes the server ran (from /metrics; goal: never more at
+# once than the cap, which the server enforces and reports).
 #
 # Options: --strict (exit 1 when a goal is missed), --no-build.
 # Environment: WINKEL_BENCH_ABUSE_PORT (3230), WINKEL_BENCH_DURATION (10s).
@@ -77,8 +79,11 @@ cat >"$WORK/flood.lua" <<LUA
 -- made-up client address and account) on every request.
 local botnet = os.getenv("BOTNET") == "1"
 local counter = 0
-local statuses = {}
-function setup(thread) thread:set("id", math.random(1, 1000000)) end
+local threads = {}
+function setup(thread)
+  thread:set("id", math.random(1, 1000000))
+  table.insert(threads, thread)
+end
 function init(args) math.randomseed(id) end
 local function hex(n)
   local s = ""
@@ -100,18 +105,20 @@ function request()
   local body = "email=" .. email .. "&password=raden%20maar&form_started=$form_started"
   return wrk.format("POST", "/api/login", headers, body)
 end
+-- Counted per thread in globals, which done() reads through thread:get.
 function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
+  local name = "s" .. status
+  _G[name] = (_G[name] or 0) + 1
 end
-function done(summary, latency, requests) end
 LUA
-# wrk's Lua has no way to sum the threads' tables, so the flood runs one
-# thread and prints its own counts.
 cat >>"$WORK/flood.lua" <<'LUA'
 function done(summary, latency, requests)
   local parts = {}
-  for status, n in pairs(statuses) do table.insert(parts, status .. "=" .. n) end
-  table.sort(parts)
+  for _, status in ipairs({200, 400, 401, 403, 422, 429, 500, 503}) do
+    local n = 0
+    for _, thread in ipairs(threads) do n = n + (thread:get("s" .. status) or 0) end
+    if n > 0 then table.insert(parts, status .. "=" .. n) end
+  end
   io.write("statuses " .. table.concat(parts, " ") .. "\n")
 end
 LUA
@@ -137,6 +144,18 @@ page() {
 log "/ idle: wrk -t1 -c$PAGE_CONNECTIONS -d$DURATION"
 read -r idle_p50 idle_p99 idle_err < <(page idle)
 
+# The same number of clients asking for /healthz as fast as they can: what
+# any flood costs on this machine (wrk and the server share its cores), to
+# tell it apart from what the login flood costs on top.
+reference() {
+  log "reference flood: wrk -t1 -c$FLOOD_CLIENTS GET /healthz, / measured meanwhile"
+  wrk -t1 -c"$FLOOD_CLIENTS" -d"$((${DURATION%s} + 4))s" "http://$ADDR/healthz" >"$WORK/flood-reference.txt" 2>&1 &
+  local pid=$!
+  sleep 2
+  read -r ref_p50 ref_p99 ref_err < <(page reference)
+  wait "$pid" || die "the reference flood's wrk failed"
+}
+
 # flood NAME BOTNET: the flood in the background, / measured meanwhile.
 flood() {
   local before_total before_refused pid
@@ -158,8 +177,10 @@ flood() {
   ratio=$(awk -v a="$p99" -v b="$idle_p99" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
   ok=$(awk -v r="$ratio" -v g="$GOAL_P99_RATIO" -v e="$err" 'BEGIN { print (r <= g && e == 0) ? "met" : "MISSED" }')
   [ "$ok" = met ] || missed=1
-  printf '  %-9s / p50 %6.2f ms  p99 %7.2f ms  p99/idle %5s (goal <= %s: %s)  errors on / %d\n' \
-    "$1" "$p50" "$p99" "$ratio" "$GOAL_P99_RATIO" "$ok" "$err"
+  local vs_ref
+  vs_ref=$(awk -v a="$p99" -v b="$ref_p99" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
+  printf '  %-9s / p50 %6.2f ms  p99 %7.2f ms  p99/idle %5s (goal <= %s: %s)  p99/reference %s  errors on / %d\n' \
+    "$1" "$p50" "$p99" "$ratio" "$GOAL_P99_RATIO" "$ok" "$vs_ref" "$err"
   printf '            flood answers: %s; hashes run %d (at most %d at once), refused as busy %d\n' \
     "$statuses" "$total" "$cap" "$refused"
 }
@@ -167,6 +188,8 @@ flood() {
 missed=0
 printf '\nWinkel abuse bench (%s each, release build, SQLite, %s)\n' "$DURATION" "$(nproc) cores"
 printf '  idle      / p50 %6.2f ms  p99 %7.2f ms  errors %d\n' "$idle_p50" "$idle_p99" "$idle_err"
+reference
+printf '  reference / p50 %6.2f ms  p99 %7.2f ms  (100 clients flooding GET /healthz)  errors %d\n' "$ref_p50" "$ref_p99" "$ref_err"
 flood one-address 0
 flood botnet 1
 if grep -q '2001:db8' "$WORK/server.log"; then

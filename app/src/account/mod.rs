@@ -300,7 +300,7 @@ pub fn ConfirmEmailChangePage() -> impl IntoView {
         <p class="intro">{t.confirm_email_intro}</p>
         {move || confirm.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })}
         <ActionForm action=confirm attr:class="confirm-email" attr:novalidate=true>
-            <input type="hidden" name="token" prop:value=token/>
+            <input type="hidden" name="token" value=token/>
             <Field name="new_email" label=t.new_email kind="email" required=true check=check_email autocomplete="email" server=field_errors(confirm)/>
             <button type="submit" class="primary">{t.confirm_email_button}</button>
         </ActionForm>
