@@ -133,6 +133,30 @@ pub fn is_duplicate_account(error: &sea_orm::DbErr) -> bool {
     )
 }
 
+/// Inserts an account for `data` with the password `hash`, unless the
+/// address has one: then nothing is written. Registration and "create an
+/// account" at checkout both go through here.
+pub async fn insert_account(
+    txn: &impl ConnectionTrait,
+    data: &CustomerData,
+    hash: String,
+    now: NaiveDateTime,
+) -> Result<Registered, AppError> {
+    if let Some(existing) = account_by_email(txn, &data.email).await? {
+        return Ok(Registered::AlreadyExists(Some(existing.id)));
+    }
+    match customer::Entity::insert(new_customer(data, Some(hash), now))
+        .exec(txn)
+        .await
+    {
+        Ok(inserted) => Ok(Registered::Created(inserted.last_insert_id)),
+        // The other registration of this address won the race; this
+        // transaction's snapshot may not see its row yet.
+        Err(e) if is_duplicate_account(&e) => Ok(Registered::AlreadyExists(None)),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Registers an account. Every outcome does the same work: one password
 /// hash (before the transaction: none may wait on a hash) and one queued
 /// mail (a welcome, or a notice to the account that already has the
@@ -157,19 +181,7 @@ pub async fn register(
     }
     let hash = password::hash_async(password).await?;
     let txn = super::begin_write(&state.db).await?;
-    let registered = match account_by_email(&txn, &data.email).await? {
-        Some(existing) => Registered::AlreadyExists(Some(existing.id)),
-        None => match customer::Entity::insert(new_customer(&data, Some(hash), now))
-            .exec(&txn)
-            .await
-        {
-            Ok(inserted) => Registered::Created(inserted.last_insert_id),
-            // The other registration of this address won the race; this
-            // transaction's snapshot may not see its row yet.
-            Err(e) if is_duplicate_account(&e) => Registered::AlreadyExists(None),
-            Err(e) => return Err(e.into()),
-        },
-    };
+    let registered = insert_account(&txn, &data, hash, now).await?;
     super::account_mail::queue_registration_mail(&txn, state, registered, &data.email, now).await?;
     txn.commit().await?;
     state.outbox.wake();

@@ -202,22 +202,9 @@ async fn guest_customer(
         |hash| customer::Entity::insert(accounts::new_customer(person, hash, now)).exec(txn);
     let (id, registered) = match password_hash {
         None => (insert(None).await?.last_insert_id, None),
-        Some(hash) => match accounts::account_by_email(txn, &person.email).await? {
-            Some(existing) => (
-                insert(None).await?.last_insert_id,
-                Some(Registered::AlreadyExists(Some(existing.id))),
-            ),
-            None => match insert(Some(hash)).await {
-                Ok(inserted) => (
-                    inserted.last_insert_id,
-                    Some(Registered::Created(inserted.last_insert_id)),
-                ),
-                Err(e) if accounts::is_duplicate_account(&e) => (
-                    insert(None).await?.last_insert_id,
-                    Some(Registered::AlreadyExists(None)),
-                ),
-                Err(e) => return Err(e.into()),
-            },
+        Some(hash) => match accounts::insert_account(txn, person, hash, now).await? {
+            Registered::Created(id) => (id, Some(Registered::Created(id))),
+            existing => (insert(None).await?.last_insert_id, Some(existing)),
         },
     };
     match registered {
