@@ -4,7 +4,7 @@
 //
 // The server is a freshly seeded demo shop (`winkel seed --demo`); see
 // README.md. Prices and names below are those of the demo catalogue.
-import { expect, test, type ConsoleMessage, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import {
   cartCount,
   cartLine,
@@ -21,6 +21,7 @@ import {
   submitCheckout,
   validCustomer,
   visit,
+  watchConsole,
 } from './support';
 
 const ESPRESSO = { name: 'Espressobonen Amsterdam', slug: 'espressobonen-amsterdam', cents: 1295 };
@@ -359,18 +360,7 @@ test.describe('without JavaScript', () => {
 // ---------------------------------------------------------------------------
 
 test('pages hydrate without console errors', async ({ page }) => {
-  const problems: string[] = [];
-  page.on('console', (msg: ConsoleMessage) => {
-    const text = msg.text();
-    if (msg.type() === 'error' || (msg.type() === 'warning' && /hydrat/i.test(text))) {
-      const source = msg.location().url;
-      problems.push(`${msg.type()} on ${page.url()}: ${text}${source ? ` (${source})` : ''}`);
-    }
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror on ${page.url()}: ${error.message}`));
-  page.on('requestfailed', (request) =>
-    problems.push(`request failed on ${page.url()}: ${request.url()} ${request.failure()?.errorText}`),
-  );
+  const problems = watchConsole(page);
 
   // Each page is left only once its network is quiet, so that late errors
   // (a failed image, the favicon, a panic in an effect) land on it.

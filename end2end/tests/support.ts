@@ -1,6 +1,6 @@
 // Shared helpers for the shop's browser tests: one place for the hydration
 // wait, the checkout data and the few selectors every test needs.
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type ConsoleMessage, type Locator, type Page } from '@playwright/test';
 
 /**
  * Waits until the Leptos app in the page has hydrated.
@@ -29,6 +29,27 @@ export async function waitForFormGuard(form: Locator): Promise<void> {
   expect(issued, 'the form carries its signed start time').toBeGreaterThan(0);
   const wait = issued + 2_200 - Date.now();
   if (wait > 0) await form.page().waitForTimeout(wait);
+}
+
+/**
+ * Collects what a visitor's browser would show a developer as broken: console
+ * errors, hydration warnings, uncaught errors (a panic in the wasm) and failed
+ * requests, each with the page it happened on. Assert `toEqual([])` at the end.
+ */
+export function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (msg: ConsoleMessage) => {
+    const text = msg.text();
+    if (msg.type() === 'error' || (msg.type() === 'warning' && /hydrat/i.test(text))) {
+      const source = msg.location().url;
+      problems.push(`${msg.type()} on ${page.url()}: ${text}${source ? ` (${source})` : ''}`);
+    }
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror on ${page.url()}: ${error.message}`));
+  page.on('requestfailed', (request) =>
+    problems.push(`request failed on ${page.url()}: ${request.url()} ${request.failure()?.errorText}`),
+  );
+  return problems;
 }
 
 /** Full page load of `path`, then wait for hydration. */
