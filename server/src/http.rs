@@ -5,7 +5,7 @@ use crate::error::CliError;
 use app::error::AppError;
 use app::ssr::login_throttle::LoginThrottle;
 use app::ssr::page_cache::PageCache;
-use app::ssr::session_store::DbSessionStore;
+use app::ssr::session_store::{self, DbSessionStore, Renewals};
 use app::ssr::state::{AppState, ServerConfig};
 use app::{shell, App};
 use axum::body::Body;
@@ -84,12 +84,14 @@ pub fn router_and_state(
     };
     let routes = page_routes();
 
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(db))
+    let store = DbSessionStore::new(db);
+    let renewals = store.renewals();
+    let sessions = SessionManagerLayer::new(store)
         .with_name(session_cookie(secure))
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure)
-        .with_expiry(Expiry::OnInactivity(time::Duration::days(30)));
+        .with_expiry(Expiry::OnInactivity(session_store::IDLE));
 
     let page_state = state.clone();
     let fallback_state = state.clone();
@@ -152,6 +154,10 @@ pub fn router_and_state(
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             cms_gate,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            renewals,
+            renew_sessions,
         ))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
@@ -220,13 +226,43 @@ async fn cms_gate(
 ) -> Response {
     let path = req.uri().path();
     let is_cms_page = (path == "/cms" || path.starts_with("/cms/")) && path != "/cms/login";
-    if is_cms_page {
-        let member = app::ssr::staff_auth::from_headers(&state, req.headers()).await;
-        if member.is_none() {
-            return Redirect::to("/cms/login").into_response();
+    if !is_cms_page {
+        return next.run(req).await;
+    }
+    let Some(live) = app::ssr::staff_auth::from_headers(&state, req.headers()).await else {
+        return Redirect::to("/cms/login").into_response();
+    };
+    let mut res = next.run(req).await;
+    with_cookie(&mut res, live.refreshed_cookie.as_deref());
+    res
+}
+
+/// Adds a `Set-Cookie` header (a renewed CMS cookie) to a response.
+fn with_cookie(res: &mut Response, cookie: Option<&str>) {
+    if let Some(value) = cookie.and_then(|c| HeaderValue::from_str(c).ok()) {
+        res.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+/// Inside the session layer: a session whose stored end `load` found more
+/// than a tenth of the idle window old (`session_store::Renewals`) is marked
+/// modified, so that the session layer saves it with a fresh end and sends
+/// its cookie again. Any other request that changed nothing writes nothing.
+async fn renew_sessions(
+    State(renewals): State<Arc<Renewals>>,
+    req: axum::extract::Request,
+    next: Next,
+) -> Response {
+    let session = req.extensions().get::<Session>().cloned();
+    let res = next.run(req).await;
+    if let Some(id) = session.as_ref().and_then(Session::id) {
+        if renewals.take(&id) {
+            if let Some(session) = session {
+                session.set_expiry(Some(Expiry::OnInactivity(session_store::IDLE)));
+            }
         }
     }
-    next.run(req).await
+    res
 }
 
 /// Header telling whether a page came from the anonymous page cache.
@@ -333,8 +369,12 @@ async fn upload_product_image(
     mut form: axum::extract::Multipart,
 ) -> Response {
     use app::cms::rules::Right;
-    let member = app::ssr::staff_auth::from_headers(&state, &headers).await;
-    let Some(member) = member else {
+    let live = app::ssr::staff_auth::from_headers(&state, &headers).await;
+    let Some(app::ssr::staff_auth::Live {
+        member,
+        refreshed_cookie,
+    }) = live
+    else {
         return Redirect::to("/cms/login").into_response();
     };
     if member.must_change_password || !member.allows(Right::CatalogEdit) {
@@ -369,7 +409,10 @@ async fn upload_product_image(
             Err(e) => return error_response(&e),
         },
     };
-    Redirect::to(&format!("/cms/catalog/products/{id}?upload={outcome}")).into_response()
+    let mut res =
+        Redirect::to(&format!("/cms/catalog/products/{id}?upload={outcome}")).into_response();
+    with_cookie(&mut res, refreshed_cookie.as_deref());
+    res
 }
 
 #[derive(serde::Deserialize)]
