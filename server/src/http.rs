@@ -307,6 +307,7 @@ async fn anonymous_page_cache(
             .insert(CACHE_HEADER, HeaderValue::from_static("hit"));
         return res;
     }
+    let generation = state.page_cache.generation();
     let res = next.run(req).await;
     let storable =
         res.status() == StatusCode::OK && !res.headers().contains_key(header::SET_COOKIE);
@@ -323,7 +324,7 @@ async fn anonymous_page_cache(
             };
             state
                 .page_cache
-                .put(key, content_type, bytes.clone(), nonce);
+                .put(generation, key, content_type, bytes.clone(), nonce);
             parts
                 .headers
                 .insert(CACHE_HEADER, HeaderValue::from_static("miss"));
