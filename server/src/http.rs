@@ -101,7 +101,17 @@ pub fn router_and_state(
         dev_reload: std::env::var("LEPTOS_WATCH").is_ok(),
     };
 
-    let router = Router::new()
+    let mut router = Router::new();
+    if config.bench_memory {
+        let pages = MemoryPages::new(
+            std::path::Path::new(&*leptos_options.site_root).join(MEMORY_PAGES_DIR),
+        );
+        router = router.route(
+            &format!("{MEMORY_PAGES}/{{name}}"),
+            get(move |name| pages.clone().serve(name)),
+        );
+    }
+    let router = router
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/account/export", get(export_account))
@@ -191,6 +201,56 @@ pub fn router_and_state(
 fn page_routes() -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// Benchmarks only (`WINKEL_BENCH_MEMORY=on`): `GET /bench/memory/NAME`
+/// answers with the bytes of the file `bench/NAME` in the site root, read
+/// once and then served from memory, through every layer a page goes
+/// through. `bench/sessions.sh` saves a page rendered for a session there
+/// and compares the two: the page against the very same bytes without the
+/// rendering.
+pub const MEMORY_PAGES: &str = "/bench/memory";
+const MEMORY_PAGES_DIR: &str = "bench";
+
+#[derive(Clone)]
+struct MemoryPages {
+    dir: std::path::PathBuf,
+    held: Arc<std::sync::RwLock<std::collections::HashMap<String, axum::body::Bytes>>>,
+}
+
+impl MemoryPages {
+    fn new(dir: std::path::PathBuf) -> Self {
+        Self {
+            dir,
+            held: Arc::default(),
+        }
+    }
+
+    async fn serve(self, axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+        let plain = !name.is_empty()
+            && !name.starts_with('.')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        if !plain {
+            return StatusCode::NOT_FOUND.into_response();
+        }
+        let held = self.held.read().ok().and_then(|h| h.get(&name).cloned());
+        let bytes = match held {
+            Some(bytes) => bytes,
+            None => match tokio::fs::read(self.dir.join(&name)).await {
+                Ok(read) => {
+                    let bytes = axum::body::Bytes::from(read);
+                    if let Ok(mut held) = self.held.write() {
+                        held.insert(name, bytes.clone());
+                    }
+                    bytes
+                }
+                Err(_) => return StatusCode::NOT_FOUND.into_response(),
+            },
+        };
+        ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], bytes).into_response()
+    }
 }
 
 /// Our server functions set their own status through `reply`; an error
