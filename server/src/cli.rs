@@ -318,6 +318,7 @@ async fn serve(config: &Config) -> Result<(), CliError> {
         unsolicited_mails_per_day: config.unsolicited_mails_per_day,
         trust_proxy: config.trust_proxy,
         metrics_token: config.metrics_token.clone(),
+        bench_memory: config.bench_memory,
         ..ServerConfig::new(config.uploads_dir.clone())
     };
     let (router, state) = http::router_and_state(options, db, server_config);

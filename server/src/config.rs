@@ -74,6 +74,9 @@ pub struct Config {
     /// (4096, lowered to fit the open-files limit): slow clients, see
     /// [`crate::connections`].
     pub connections: crate::connections::ConnectionLimits,
+    /// `WINKEL_BENCH_MEMORY=on`: benchmarks only; see
+    /// [`crate::http::MEMORY_PAGES`].
+    pub bench_memory: bool,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -196,7 +199,17 @@ impl Config {
                 )))
             }
         };
+        let bench_memory = match env("WINKEL_BENCH_MEMORY").as_deref() {
+            None | Some("off") => false,
+            Some("on") => true,
+            Some(other) => {
+                return Err(CliError::Config(format!(
+                    "WINKEL_BENCH_MEMORY must be on or off, got {other}"
+                )))
+            }
+        };
         Ok(Self {
+            bench_memory,
             scheduler,
             retention_at: local_time("WINKEL_RETENTION_AT", "03:00")?,
             backup_at: local_time("WINKEL_BACKUP_AT", "04:00")?,

@@ -5,7 +5,7 @@ use crate::error::CliError;
 use app::error::AppError;
 use app::ssr::login_throttle::LoginThrottle;
 use app::ssr::page_cache::PageCache;
-use app::ssr::session_store::DbSessionStore;
+use app::ssr::session_store::{self, DbSessionStore, Renewals};
 use app::ssr::state::{AppState, ServerConfig};
 use app::{shell, App};
 use axum::body::Body;
@@ -84,12 +84,14 @@ pub fn router_and_state(
     };
     let routes = page_routes();
 
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(db))
+    let store = DbSessionStore::new(db);
+    let renewals = store.renewals();
+    let sessions = SessionManagerLayer::new(store)
         .with_name(session_cookie(secure))
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure)
-        .with_expiry(Expiry::OnInactivity(time::Duration::days(30)));
+        .with_expiry(Expiry::OnInactivity(session_store::IDLE));
 
     let page_state = state.clone();
     let fallback_state = state.clone();
@@ -99,7 +101,17 @@ pub fn router_and_state(
         dev_reload: std::env::var("LEPTOS_WATCH").is_ok(),
     };
 
-    let router = Router::new()
+    let mut router = Router::new();
+    if config.bench_memory {
+        let pages = MemoryPages::new(
+            std::path::Path::new(&*leptos_options.site_root).join(MEMORY_PAGES_DIR),
+        );
+        router = router.route(
+            &format!("{MEMORY_PAGES}/{{name}}"),
+            get(move |name| pages.clone().serve(name)),
+        );
+    }
+    let router = router
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/account/export", get(export_account))
@@ -153,6 +165,10 @@ pub fn router_and_state(
             state.clone(),
             cms_gate,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            renewals,
+            renew_sessions,
+        ))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -185,6 +201,56 @@ pub fn router_and_state(
 fn page_routes() -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// Benchmarks only (`WINKEL_BENCH_MEMORY=on`): `GET /bench/memory/NAME`
+/// answers with the bytes of the file `bench/NAME` in the site root, read
+/// once and then served from memory, through every layer a page goes
+/// through. `bench/sessions.sh` saves a page rendered for a session there
+/// and compares the two: the page against the very same bytes without the
+/// rendering.
+pub const MEMORY_PAGES: &str = "/bench/memory";
+const MEMORY_PAGES_DIR: &str = "bench";
+
+#[derive(Clone)]
+struct MemoryPages {
+    dir: std::path::PathBuf,
+    held: Arc<std::sync::RwLock<std::collections::HashMap<String, axum::body::Bytes>>>,
+}
+
+impl MemoryPages {
+    fn new(dir: std::path::PathBuf) -> Self {
+        Self {
+            dir,
+            held: Arc::default(),
+        }
+    }
+
+    async fn serve(self, axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+        let plain = !name.is_empty()
+            && !name.starts_with('.')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        if !plain {
+            return StatusCode::NOT_FOUND.into_response();
+        }
+        let held = self.held.read().ok().and_then(|h| h.get(&name).cloned());
+        let bytes = match held {
+            Some(bytes) => bytes,
+            None => match tokio::fs::read(self.dir.join(&name)).await {
+                Ok(read) => {
+                    let bytes = axum::body::Bytes::from(read);
+                    if let Ok(mut held) = self.held.write() {
+                        held.insert(name, bytes.clone());
+                    }
+                    bytes
+                }
+                Err(_) => return StatusCode::NOT_FOUND.into_response(),
+            },
+        };
+        ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], bytes).into_response()
+    }
 }
 
 /// Our server functions set their own status through `reply`; an error
@@ -220,13 +286,43 @@ async fn cms_gate(
 ) -> Response {
     let path = req.uri().path();
     let is_cms_page = (path == "/cms" || path.starts_with("/cms/")) && path != "/cms/login";
-    if is_cms_page {
-        let member = app::ssr::staff_auth::from_headers(&state, req.headers()).await;
-        if member.is_none() {
-            return Redirect::to("/cms/login").into_response();
+    if !is_cms_page {
+        return next.run(req).await;
+    }
+    let Some(live) = app::ssr::staff_auth::from_headers(&state, req.headers()).await else {
+        return Redirect::to("/cms/login").into_response();
+    };
+    let mut res = next.run(req).await;
+    with_cookie(&mut res, live.refreshed_cookie.as_deref());
+    res
+}
+
+/// Adds a `Set-Cookie` header (a renewed CMS cookie) to a response.
+fn with_cookie(res: &mut Response, cookie: Option<&str>) {
+    if let Some(value) = cookie.and_then(|c| HeaderValue::from_str(c).ok()) {
+        res.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+/// Inside the session layer: a session whose stored end `load` found more
+/// than a tenth of the idle window old (`session_store::Renewals`) is marked
+/// modified, so that the session layer saves it with a fresh end and sends
+/// its cookie again. Any other request that changed nothing writes nothing.
+async fn renew_sessions(
+    State(renewals): State<Arc<Renewals>>,
+    req: axum::extract::Request,
+    next: Next,
+) -> Response {
+    let session = req.extensions().get::<Session>().cloned();
+    let res = next.run(req).await;
+    if let Some(id) = session.as_ref().and_then(Session::id) {
+        if renewals.take(&id) {
+            if let Some(session) = session {
+                session.set_expiry(Some(Expiry::OnInactivity(session_store::IDLE)));
+            }
         }
     }
-    next.run(req).await
+    res
 }
 
 /// Header telling whether a page came from the anonymous page cache.
@@ -271,6 +367,7 @@ async fn anonymous_page_cache(
             .insert(CACHE_HEADER, HeaderValue::from_static("hit"));
         return res;
     }
+    let generation = state.page_cache.generation();
     let res = next.run(req).await;
     let storable =
         res.status() == StatusCode::OK && !res.headers().contains_key(header::SET_COOKIE);
@@ -287,7 +384,7 @@ async fn anonymous_page_cache(
             };
             state
                 .page_cache
-                .put(key, content_type, bytes.clone(), nonce);
+                .put(generation, key, content_type, bytes.clone(), nonce);
             parts
                 .headers
                 .insert(CACHE_HEADER, HeaderValue::from_static("miss"));
@@ -333,8 +430,12 @@ async fn upload_product_image(
     mut form: axum::extract::Multipart,
 ) -> Response {
     use app::cms::rules::Right;
-    let member = app::ssr::staff_auth::from_headers(&state, &headers).await;
-    let Some(member) = member else {
+    let live = app::ssr::staff_auth::from_headers(&state, &headers).await;
+    let Some(app::ssr::staff_auth::Live {
+        member,
+        refreshed_cookie,
+    }) = live
+    else {
         return Redirect::to("/cms/login").into_response();
     };
     if member.must_change_password || !member.allows(Right::CatalogEdit) {
@@ -369,7 +470,10 @@ async fn upload_product_image(
             Err(e) => return error_response(&e),
         },
     };
-    Redirect::to(&format!("/cms/catalog/products/{id}?upload={outcome}")).into_response()
+    let mut res =
+        Redirect::to(&format!("/cms/catalog/products/{id}?upload={outcome}")).into_response();
+    with_cookie(&mut res, refreshed_cookie.as_deref());
+    res
 }
 
 #[derive(serde::Deserialize)]

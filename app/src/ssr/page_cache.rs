@@ -1,12 +1,24 @@
-//! A micro-cache for the HTML of anonymous visitors.
+//! A micro-cache for the HTML of anonymous visitors, and for the catalogue
+//! data every visitor's pages are made of.
 //!
 //! A visitor without a session sees exactly the same catalogue page as every
 //! other such visitor, so rendering it again for each request is waste: the
 //! rendered bytes are kept for a few seconds. Only responses without a
 //! session (no cookie in, no cookie out) are cached, so a cached page never
 //! holds anything of one visitor. Writes that change what the pages show
-//! (orders change stock; later the CMS) clear the cache at once; the short
-//! lifetime bounds staleness across several server instances.
+//! (orders change stock, the CMS's catalogue screens) clear the cache at
+//! once; the short lifetime bounds staleness across several server
+//! instances.
+//!
+//! Pages rendered for a visitor with a session are not cached: they show
+//! that visitor's cart and name. What they share with everyone, the
+//! categories and active products (`services::catalog::Snapshot`), is kept
+//! here under the same lifetime and cleared by the same `clear`. Nothing of
+//! a session is ever kept here.
+//!
+//! Every `clear` bumps a generation; a page or snapshot is stored only if no
+//! clear happened since its data was read, so a render that started before
+//! a change cannot put the old state back after the change cleared it.
 //!
 //! Every response has its own CSP nonce (`csp.rs`), and a cached page holds
 //! the nonce it was rendered with. Serving those bytes again would repeat a
@@ -16,10 +28,12 @@
 //! occurs nowhere else in a page; one pass over ~50 KB costs microseconds,
 //! far less than a render.
 
+use super::services::catalog::Snapshot;
 use axum::body::Bytes;
 use http::HeaderValue;
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 #[derive(Clone)]
@@ -56,10 +70,16 @@ fn replace_all(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The catalogue snapshot as stored: `None` inside when the shop is too
+/// large to hold (remembered, so that it is not read again and again).
+type HeldCatalogue = (Instant, Option<Arc<Snapshot>>);
+
 pub struct PageCache {
     ttl: Duration,
     max_entries: usize,
     entries: RwLock<HashMap<String, CachedPage>>,
+    generation: AtomicU64,
+    catalogue: RwLock<Option<HeldCatalogue>>,
 }
 
 impl PageCache {
@@ -68,6 +88,32 @@ impl PageCache {
             ttl,
             max_entries,
             entries: RwLock::new(HashMap::new()),
+            generation: AtomicU64::new(0),
+            catalogue: RwLock::new(None),
+        }
+    }
+
+    /// Take it before reading what is to be stored, and hand it to the put.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// The held catalogue snapshot: `None` when there is none (or it is
+    /// old), `Some(None)` when the shop is too large to hold.
+    pub fn catalogue(&self) -> Option<Option<Arc<Snapshot>>> {
+        let held = self.catalogue.read().ok()?;
+        held.as_ref()
+            .filter(|(stored, _)| stored.elapsed() < self.ttl)
+            .map(|(_, snapshot)| snapshot.clone())
+    }
+
+    /// Keeps a snapshot read after `generation` was taken, unless the cache
+    /// was cleared since.
+    pub fn put_catalogue(&self, generation: u64, snapshot: Option<Arc<Snapshot>>) {
+        if let Ok(mut held) = self.catalogue.write() {
+            if self.generation() == generation {
+                *held = Some((Instant::now(), snapshot));
+            }
         }
     }
 
@@ -79,8 +125,20 @@ impl PageCache {
             .cloned()
     }
 
-    pub fn put(&self, key: String, content_type: HeaderValue, body: Bytes, nonce: Option<String>) {
+    /// Keeps a page rendered after `generation` was taken, unless the cache
+    /// was cleared since.
+    pub fn put(
+        &self,
+        generation: u64,
+        key: String,
+        content_type: HeaderValue,
+        body: Bytes,
+        nonce: Option<String>,
+    ) {
         if let Ok(mut entries) = self.entries.write() {
+            if self.generation() != generation {
+                return;
+            }
             // Many distinct searches must not grow memory without bound.
             if entries.len() >= self.max_entries {
                 entries.clear();
@@ -97,10 +155,18 @@ impl PageCache {
         }
     }
 
-    /// Forgets every page: call after anything the shop shows has changed.
+    /// Forgets every page and the catalogue: call after anything the shop
+    /// shows has changed. A put of data read before this call is refused
+    /// (the generation is bumped under the locks the puts take).
     pub fn clear(&self) {
-        if let Ok(mut entries) = self.entries.write() {
+        let entries = self.entries.write();
+        let catalogue = self.catalogue.write();
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        if let Ok(mut entries) = entries {
             entries.clear();
+        }
+        if let Ok(mut catalogue) = catalogue {
+            *catalogue = None;
         }
     }
 }
@@ -122,7 +188,13 @@ mod tests {
     #[test]
     fn keeps_pages_for_their_lifetime_only() {
         let cache = PageCache::new(Duration::from_millis(30), 10);
-        cache.put("/".into(), html(), Bytes::from_static(b"<p>hi</p>"), None);
+        cache.put(
+            0,
+            "/".into(),
+            html(),
+            Bytes::from_static(b"<p>hi</p>"),
+            None,
+        );
         assert_eq!(
             cache.get("/").map(|p| p.body),
             Some(Bytes::from_static(b"<p>hi</p>"))
@@ -134,12 +206,30 @@ mod tests {
     #[test]
     fn clear_and_bound() {
         let cache = PageCache::new(Duration::from_secs(60), 2);
-        cache.put("/a".into(), html(), Bytes::new(), None);
-        cache.put("/b".into(), html(), Bytes::new(), None);
-        cache.put("/c".into(), html(), Bytes::new(), None);
+        cache.put(0, "/a".into(), html(), Bytes::new(), None);
+        cache.put(0, "/b".into(), html(), Bytes::new(), None);
+        cache.put(0, "/c".into(), html(), Bytes::new(), None);
         assert!(cache.get("/a").is_none() && cache.get("/c").is_some());
         cache.clear();
         assert!(cache.get("/c").is_none());
+    }
+
+    #[test]
+    fn what_was_read_before_a_clear_is_not_stored_after_it() {
+        let cache = PageCache::new(Duration::from_secs(60), 10);
+        let before = cache.generation();
+        cache.clear();
+        cache.put(before, "/".into(), html(), Bytes::new(), None);
+        cache.put_catalogue(before, Some(Arc::new(Snapshot::default())));
+        assert!(cache.get("/").is_none());
+        assert!(cache.catalogue().is_none());
+        let now = cache.generation();
+        cache.put(now, "/".into(), html(), Bytes::new(), None);
+        cache.put_catalogue(now, None);
+        assert!(cache.get("/").is_some());
+        assert!(matches!(cache.catalogue(), Some(None)));
+        cache.clear();
+        assert!(cache.catalogue().is_none());
     }
 
     #[test]
@@ -147,6 +237,7 @@ mod tests {
         let cache = PageCache::new(Duration::from_secs(60), 10);
         let page = br#"<script nonce="AAAAAAAAAAAAAAAAAAAAAA">x</script><link crossorigin="AAAAAAAAAAAAAAAAAAAAAA"><p>AAAA</p>"#;
         cache.put(
+            0,
             "/".into(),
             html(),
             Bytes::from_static(page),

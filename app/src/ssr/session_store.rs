@@ -10,13 +10,37 @@
 //! staff id); never an IP address or a user agent. Its id is stored as a
 //! SHA-256 of the cookie's value (as the CMS tokens are): whoever reads the
 //! table, or a backup of it, finds no session they could use.
+//!
+//! # Reads write nothing
+//!
+//! tower-sessions saves a session only when a request changed it. A session
+//! ends after [`IDLE`] without a visit, so a visit must still push its end
+//! back; doing that on every request would turn every page view into a
+//! write (an fsync on SQLite, a round trip and a row lock on MariaDB). So
+//! the end is pushed back only when more than a tenth of the window has
+//! passed since it was last set ([`renewal_due`]): `load` notes such a
+//! session in [`Renewals`], and `renew_sessions` (a middleware inside the
+//! session layer) marks it modified after the request, which saves it with a
+//! fresh expiry and sends the cookie again. A session therefore ends between
+//! 0.9 × and 1 × [`IDLE`] after the last visit, and a visitor writes at
+//! most once per tenth of the window.
+//!
+//! Records are never cached: every request reads its row, so a session
+//! ended by deleting its row (logout, a new password, a locked member, an
+//! erased account, on any instance) is over at the very next request. A
+//! save only ever updates a row that still exists (`save` is an UPDATE, not
+//! an upsert), so a request that was running while the session was ended
+//! cannot bring it back.
 
 use super::entities::session;
 use chrono::{DateTime, NaiveDateTime};
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, SqlErr,
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, SqlErr,
 };
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result};
@@ -26,15 +50,65 @@ use tower_sessions::SessionStore;
 pub const CUSTOMER_KEY: &str = "customer_id";
 pub const STAFF_KEY: &str = "staff_id";
 
+/// A shop session ends after this long without a visit (the cookie's
+/// `Max-Age` too).
+pub const IDLE: time::Duration = time::Duration::days(30);
+
+/// Whether a session whose stored end is `expires_at` should have it pushed
+/// back at `now`: when more than a tenth of `window` has passed since it
+/// was set to `now + window`.
+pub fn renewal_due(
+    expires_at: NaiveDateTime,
+    now: NaiveDateTime,
+    window: chrono::Duration,
+) -> bool {
+    expires_at - now < window - window / 10
+}
+
+/// Sessions a request found due for renewal (see the module docs), from
+/// the store's `load` to the `renew_sessions` middleware of the same
+/// request. Keyed by the session id; an entry lives for one request only.
+#[derive(Debug, Default)]
+pub struct Renewals {
+    due: Mutex<HashMap<Id, Instant>>,
+}
+
+/// Entries older than this are left over from requests that never reached
+/// the middleware (a panic, a dropped connection) and are forgotten.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl Renewals {
+    fn note(&self, id: Id) {
+        if let Ok(mut due) = self.due.lock() {
+            if due.len() >= 1024 {
+                due.retain(|_, at| at.elapsed() < STALE_AFTER);
+            }
+            due.insert(id, Instant::now());
+        }
+    }
+
+    /// Whether the session `id` is due; forgets it either way.
+    pub fn take(&self, id: &Id) -> bool {
+        self.due
+            .lock()
+            .is_ok_and(|mut due| due.remove(id).is_some())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct DbSessionStore {
     db: DatabaseConnection,
+    renewals: Arc<Renewals>,
 }
 
 fn to_naive(at: OffsetDateTime) -> NaiveDateTime {
     DateTime::from_timestamp(at.unix_timestamp(), at.nanosecond())
         .map(|d| d.naive_utc())
         .unwrap_or_default()
+}
+
+fn idle_window() -> chrono::Duration {
+    chrono::Duration::seconds(IDLE.whole_seconds())
 }
 
 /// The stored form of a session id.
@@ -48,7 +122,15 @@ fn backend(e: impl std::fmt::Display) -> Error {
 
 impl DbSessionStore {
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self {
+            db,
+            renewals: Arc::default(),
+        }
+    }
+
+    /// The sessions found due for renewal, for `renew_sessions`.
+    pub fn renewals(&self) -> Arc<Renewals> {
+        self.renewals.clone()
     }
 
     fn row(record: &Record) -> Result<session::ActiveModel> {
@@ -123,18 +205,17 @@ impl SessionStore for DbSessionStore {
         Err(Error::Backend("could not find a free session id".into()))
     }
 
+    /// Updates the row, never inserts it: tower-sessions saves under an
+    /// existing id only after loading that id's row, so a missing row was
+    /// deleted meanwhile (logout, a new password, a lock, an erasure) and
+    /// must stay deleted. The session then ends at its next request.
     async fn save(&self, record: &Record) -> Result<()> {
-        session::Entity::insert(Self::row(record)?)
-            .on_conflict(
-                OnConflict::column(session::Column::Id)
-                    .update_columns([
-                        session::Column::Data,
-                        session::Column::ExpiresAt,
-                        session::Column::CustomerId,
-                        session::Column::StaffId,
-                    ])
-                    .to_owned(),
-            )
+        let mut row = Self::row(record)?;
+        row.id = NotSet;
+        let id = stored_id(&record.id);
+        session::Entity::update_many()
+            .set(row)
+            .filter(session::Column::Id.eq(id))
             .exec(&self.db)
             .await
             .map_err(backend)?;
@@ -151,6 +232,9 @@ impl SessionStore for DbSessionStore {
         else {
             return Ok(None);
         };
+        if renewal_due(row.expires_at, now, idle_window()) {
+            self.renewals.note(*id);
+        }
         let data = serde_json::from_slice(&row.data).map_err(|e| Error::Decode(e.to_string()))?;
         let expiry_date = OffsetDateTime::from_unix_timestamp(row.expires_at.and_utc().timestamp())
             .map_err(backend)?;

@@ -1,9 +1,9 @@
 //! The CMS session: its own cookie (`winkel_cms`, SameSite=Strict,
 //! `__Host-` prefixed under TLS), ending after a configurable idle time
-//! (30 minutes by default). The store keeps a
-//! SHA-256 of the cookie token, so a copy of the database holds no live
-//! session. Every request re-checks that the member is not locked (AVG-11):
-//! locking takes effect mid-session.
+//! (30 minutes by default; the idle clock restarts at most once per tenth
+//! of it, see [`lookup`]). The store keeps a SHA-256 of the cookie token, so
+//! a copy of the database holds no live session. Every request re-checks
+//! that the member is not locked (AVG-11): locking takes effect mid-session.
 
 use super::entities::{session, staff, staff_right};
 use super::state::AppState;
@@ -108,9 +108,21 @@ pub async fn member(
     })
 }
 
+/// A live CMS session, as the request found it.
+pub struct Live {
+    pub member: StaffMember,
+    /// When the idle clock was restarted: the `Set-Cookie` value that gives
+    /// the browser's cookie its full lifetime again.
+    pub refreshed_cookie: Option<String>,
+}
+
 /// The staff member of this token, if the session is live and the member
-/// not locked; the idle clock restarts.
-pub async fn current(state: &AppState, token: &str) -> Result<Option<StaffMember>, AppError> {
+/// not locked. The idle clock restarts only when more than a tenth of it
+/// has passed since it last did (`session_store::renewal_due`): a CMS
+/// screen makes several calls a second, and each would otherwise write the
+/// session row. The session thus ends between 0.9 × and 1 × the idle time
+/// after the last request.
+pub async fn lookup(state: &AppState, token: &str) -> Result<Option<Live>, AppError> {
     let now = now_utc();
     let Some(row) = session::Entity::find_by_id(stored_id(token))
         .filter(session::Column::ExpiresAt.gt(now))
@@ -129,29 +141,63 @@ pub async fn current(state: &AppState, token: &str) -> Result<Option<StaffMember
         end_all(&state.db, staff_id).await?;
         return Ok(None);
     }
-    let mut touch: session::ActiveModel = row.into();
-    touch.expires_at = Set(now + idle(state));
-    sea_orm::ActiveModelTrait::update(touch, &state.db).await?;
-    Ok(Some(member(&state.db, &member_row).await?))
+    let mut refreshed_cookie = None;
+    if super::session_store::renewal_due(row.expires_at, now, idle(state)) {
+        // An UPDATE of the row as it is: a row deleted meanwhile (lock,
+        // logout) stays deleted.
+        session::Entity::update_many()
+            .col_expr(
+                session::Column::ExpiresAt,
+                sea_orm::sea_query::Expr::value(now + idle(state)),
+            )
+            .filter(session::Column::Id.eq(row.id))
+            .exec(&state.db)
+            .await?;
+        refreshed_cookie = Some(cookie(
+            token,
+            idle(state).num_seconds(),
+            state.config.secure_cookies,
+        ));
+    }
+    Ok(Some(Live {
+        member: member(&state.db, &member_row).await?,
+        refreshed_cookie,
+    }))
 }
 
-/// The live staff member of a request's headers, if any (a store error
-/// counts as no login).
-pub async fn from_headers(state: &AppState, headers: &http::HeaderMap) -> Option<StaffMember> {
+/// The staff member of this token (see [`lookup`]), from inside a server
+/// function or a render: a restarted idle clock renews the cookie through
+/// the response.
+pub async fn current(state: &AppState, token: &str) -> Result<Option<StaffMember>, AppError> {
+    Ok(lookup(state, token).await?.map(|live| {
+        if let Some(value) = live.refreshed_cookie {
+            append_cookie(&value);
+        }
+        live.member
+    }))
+}
+
+/// The live CMS session of a request's headers, if any (a store error
+/// counts as no login). The caller sends `refreshed_cookie`.
+pub async fn from_headers(state: &AppState, headers: &http::HeaderMap) -> Option<Live> {
     match token_from(headers, state.config.secure_cookies) {
-        Some(token) => current(state, &token).await.ok().flatten(),
+        Some(token) => lookup(state, &token).await.ok().flatten(),
         None => None,
+    }
+}
+
+fn append_cookie(value: &str) {
+    if let (Some(options), Ok(value)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
+        options.append_header(http::header::SET_COOKIE, value);
     }
 }
 
 /// Tells the browser to forget the CMS cookie (on a dead session).
 fn forget_cookie(state: &AppState) {
-    if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(value) = http::HeaderValue::from_str(&cookie("", 0, state.config.secure_cookies))
-        {
-            options.append_header(http::header::SET_COOKIE, value);
-        }
-    }
+    append_cookie(&cookie("", 0, state.config.secure_cookies));
 }
 
 /// The logged-in staff member of the current request, whatever their rights.

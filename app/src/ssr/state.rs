@@ -47,6 +47,9 @@ pub struct ServerConfig {
     /// AVG-19: unsolicited mails (newsletter confirmations, account
     /// notices) one address receives per day, whoever asks for them.
     pub unsolicited_mails_per_day: usize,
+    /// Benchmarks only (`WINKEL_BENCH_MEMORY=on`): serve the "same bytes"
+    /// reference pages from memory (the server's `http::MEMORY_PAGES`).
+    pub bench_memory: bool,
 }
 
 impl ServerConfig {
@@ -65,6 +68,7 @@ impl ServerConfig {
             form_secret: None,
             metrics_token: None,
             unsolicited_mails_per_day: super::services::outbox::UNSOLICITED_PER_DAY,
+            bench_memory: false,
         }
     }
 }

@@ -35,16 +35,30 @@ pub async fn store(session: &Session, cart: &[CartItem]) -> Result<(), AppError>
 }
 
 /// The cart with current names and prices; lines whose product is gone or
-/// inactive are left out.
+/// inactive are left out. The products come from the catalogue snapshot
+/// when it holds them all (`catalog::snapshot`), else from the database: a
+/// product the snapshot does not know yet (made active on another instance
+/// a moment ago) is never left out for that.
 pub async fn view(db: &impl ConnectionTrait, cart: &[CartItem]) -> Result<CartView, AppError> {
     if cart.is_empty() {
         return Ok(CartView::default());
     }
-    let products = product::Entity::find()
-        .filter(product::Column::Id.is_in(cart.iter().map(|i| i.product_id)))
-        .filter(product::Column::Active.eq(true))
-        .all(db)
-        .await?;
+    let snapshot = super::catalog::snapshot(db).await?;
+    let held: Option<Vec<&product::Model>> = snapshot
+        .as_deref()
+        .and_then(|s| cart.iter().map(|i| s.product(i.product_id)).collect());
+    let read;
+    let products: Vec<&product::Model> = match held {
+        Some(products) => products,
+        None => {
+            read = product::Entity::find()
+                .filter(product::Column::Id.is_in(cart.iter().map(|i| i.product_id)))
+                .filter(product::Column::Active.eq(true))
+                .all(db)
+                .await?;
+            read.iter().collect()
+        }
+    };
     let lines: Vec<CartLineView> = cart
         .iter()
         .filter_map(|item| {
