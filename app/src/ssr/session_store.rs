@@ -253,3 +253,54 @@ impl SessionStore for DbSessionStore {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renewal_is_due_once_a_tenth_of_the_window_has_passed() {
+        let now = chrono::DateTime::from_timestamp(1_800_000_000, 0)
+            .map(|d| d.naive_utc())
+            .unwrap_or_default();
+        let window = chrono::Duration::days(30);
+        let set_ago = |passed: chrono::Duration| now + window - passed;
+        assert!(!renewal_due(set_ago(chrono::Duration::zero()), now, window));
+        assert!(!renewal_due(
+            set_ago(chrono::Duration::days(3)),
+            now,
+            window
+        ));
+        assert!(renewal_due(
+            set_ago(chrono::Duration::days(3) + chrono::Duration::seconds(1)),
+            now,
+            window
+        ));
+        assert!(renewal_due(
+            set_ago(chrono::Duration::days(29)),
+            now,
+            window
+        ));
+        let idle = chrono::Duration::minutes(30);
+        assert!(!renewal_due(
+            now + idle - chrono::Duration::minutes(2),
+            now,
+            idle
+        ));
+        assert!(renewal_due(
+            now + idle - chrono::Duration::minutes(4),
+            now,
+            idle
+        ));
+    }
+
+    #[test]
+    fn a_noted_session_is_taken_once() {
+        let renewals = Renewals::default();
+        let id = Id::default();
+        assert!(!renewals.take(&id));
+        renewals.note(id);
+        assert!(renewals.take(&id));
+        assert!(!renewals.take(&id), "one renewal per note");
+    }
+}
