@@ -404,9 +404,13 @@ async fn shutdown_lets_the_request_under_way_finish() {
         .write_all(&body.as_bytes()[..4])
         .await
         .expect("send");
-    // Wait until the server holds the request, then signal.
+    // Wait until the server holds the request, then signal. The count moves
+    // at the accept; the head is parsed a moment later, and a connection
+    // whose head is not yet read is idle, which a shutdown closes at once
+    // (seen under load: a broken pipe below). Half a second is ample.
     let open = || app.state.metrics.connections_open();
     assert_eq!(count_reaches(open, 1).await, 1);
+    tokio::time::sleep(Duration::from_millis(500)).await;
     let _ = server.stop.send(());
 
     // New visitors are refused (polling: the signal travels a moment).
