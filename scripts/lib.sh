@@ -200,14 +200,30 @@ ensure_chromium() {
 # ---------------------------------------------------------------- build
 
 # The release server and site: <target-dir>/release/winkel and
-# <site-root>/pkg/winkel.{js,wasm,css}. Incremental: seconds when nothing
-# changed.
+# <site-root>/pkg/winkel.<hash>.{js,wasm,css}, each with a .br and a .gz
+# beside it (served as they are: server/src/assets.rs), and the hash file
+# copied from beside the binary into the site root, so that the site
+# folder is complete on its own. Incremental: seconds when nothing changed.
 build_release() {
   ensure_build_tools || return 1
-  log "cargo leptos build --release (first time about 10 minutes on 2 cores)"
-  (cd "$WINKEL_ROOT" && cargo leptos build --release) || return 1
+  log "cargo leptos build --release --precompress (first time about 10 minutes on 2 cores)"
+  (cd "$WINKEL_ROOT" && cargo leptos build --release --precompress) || return 1
   [ -x "$(winkel_bin)" ] || die "the release build wrote no $(winkel_bin)"
-  [ -f "$(winkel_site_dir)/pkg/winkel.wasm" ] || die "the release build wrote no $(winkel_site_dir)/pkg/winkel.wasm"
+  local hashes
+  hashes="$(dirname "$(winkel_bin)")/hash.txt"
+  [ -f "$hashes" ] || die "the release build wrote no $hashes (hash-files in Cargo.toml)"
+  cp "$hashes" "$(winkel_site_dir)/hash.txt" || return 1
+  site_pkg_file "$(winkel_site_dir)" wasm >/dev/null || die "the release build wrote no pkg/winkel.*.wasm in $(winkel_site_dir)"
+}
+
+# site_pkg_file SITE EXT: the site's pkg/winkel.<hash>.EXT (js, wasm, css),
+# by the hash file; fails when it is missing.
+site_pkg_file() {
+  local site=$1 ext=$2 hash file
+  hash=$(sed -n "s/^$ext: *//p" "$site/hash.txt" 2>/dev/null)
+  file="$site/pkg/winkel.$hash.$ext"
+  [ -n "$hash" ] && [ -f "$file" ] || return 1
+  printf '%s\n' "$file"
 }
 
 # snapshot_release_site DEST: a private copy of the release site, for a
@@ -215,14 +231,14 @@ build_release() {
 # target/site meanwhile (cargo leptos watch) cannot change what it serves.
 # Refuses a debug site: a release build's winkel.js is minified to one line.
 snapshot_release_site() {
-  local dest=$1
+  local dest=$1 js
   rm -rf "$dest"
   cp -a "$(winkel_site_dir)" "$dest" || return 1
-  if [ ! -f "$dest/pkg/winkel.js" ] || [ ! -f "$dest/pkg/winkel.wasm" ]; then
-    warn "no pkg/winkel.js and pkg/winkel.wasm in $(winkel_site_dir): build the release first"
+  if ! js=$(site_pkg_file "$dest" js) || ! site_pkg_file "$dest" wasm >/dev/null; then
+    warn "no hash.txt with pkg/winkel.<hash>.js and .wasm in $(winkel_site_dir): build the release first"
     return 1
   fi
-  if [ "$(wc -l <"$dest/pkg/winkel.js")" -gt 20 ]; then
+  if [ "$(wc -l <"$js")" -gt 20 ]; then
     warn "$(winkel_site_dir) holds a debug build (its winkel.js is not minified): was cargo leptos watch running?"
     return 1
   fi

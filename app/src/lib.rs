@@ -40,7 +40,7 @@ use contact::ContactPage;
 use content::{ContentPage, PrivacyPage};
 use layout::{Footer, Header, NotFound};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use newsletter::{NewsletterConfirmPage, NewsletterPage, NewsletterUnsubscribePage};
@@ -56,6 +56,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
+                // Under its hashed name in a release build (hash-files),
+                // which only the server knows: so here, not in `App`.
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -77,7 +80,6 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="leptos" href="/pkg/winkel.css"/>
         <Title text="Winkel"/>
         // Every route renders asynchronously: the full page with its data in one
         // response, so that it works without JavaScript and a missing record

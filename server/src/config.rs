@@ -313,6 +313,7 @@ impl Config {
         if let Some(addr) = self.addr {
             options.site_addr = addr;
         }
+        crate::assets::use_hash_file(&mut options);
         Ok(options)
     }
 }

@@ -142,6 +142,13 @@ pub fn router_and_state(
                 move || shell(options.clone())
             },
         )
+        .nest_service(
+            &format!("/{}", leptos_options.site_pkg_dir),
+            crate::assets::pkg_service(
+                std::path::Path::new(&*leptos_options.site_root),
+                &leptos_options.site_pkg_dir,
+            ),
+        )
         .nest_service("/uploads", ServeDir::new(&config.uploads_dir))
         // Named explicitly: a single-segment file would otherwise be taken
         // by the content-page route `/{slug}`.
@@ -174,6 +181,10 @@ pub fn router_and_state(
             state.clone(),
             anonymous_page_cache,
         ))
+        .layer(axum::middleware::from_fn(crate::assets::cache_policy))
+        // After the page cache: it keeps one plain copy, and every response
+        // gets its own CSP nonce before it is compressed.
+        .layer(crate::assets::compression())
         .layer(axum::middleware::from_fn(
             crate::security::same_origin_writes,
         ))

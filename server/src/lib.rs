@@ -1,6 +1,7 @@
 //! The Winkel server: configuration, database start-up, the HTTP router and
 //! the command-line jobs. The binary in `main.rs` only calls [`cli::run`].
 
+pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod connections;

@@ -187,6 +187,16 @@ impl TestApp {
         backend: Backend,
         configure: impl FnOnce(&mut app::ssr::state::ServerConfig),
     ) -> Option<Self> {
+        Self::start_with_site(backend, None, configure).await
+    }
+
+    /// The shop serving the site folder `site` (as a release build leaves
+    /// it: pkg/ and hash.txt) instead of the repository's.
+    pub async fn start_with_site(
+        backend: Backend,
+        site: Option<&std::path::Path>,
+        configure: impl FnOnce(&mut app::ssr::state::ServerConfig),
+    ) -> Option<Self> {
         let store = database(backend).await?;
         let db = store.db.clone();
         let uploads = std::env::temp_dir().join(unique("winkel_uploads"));
@@ -194,9 +204,13 @@ impl TestApp {
             .await
             .expect("seed the demo shop");
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Leptos.toml");
-        let options = leptos::config::get_configuration(root.to_str())
+        let mut options = leptos::config::get_configuration(root.to_str())
             .expect("Leptos.toml")
             .leptos_options;
+        if let Some(site) = site {
+            options.site_root = site.to_string_lossy().as_ref().into();
+            winkel::assets::use_hash_file(&mut options);
+        }
         let mail_dir = std::env::temp_dir().join(unique("winkel_mail"));
         let mut config = app::ssr::state::ServerConfig {
             // What the settings screen shows (never a real secret in tests).
