@@ -24,14 +24,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 cd "$WINKEL_ROOT"
 
-strict=0 build=1
-for arg in "$@"; do
-  case $arg in
-    --strict) strict=1 ;;
-    --no-build) build=0 ;;
-    *) die "usage: bench/abuse.sh [--strict] [--no-build]" ;;
-  esac
-done
+bench_options bench/abuse.sh "$@"
 
 PORT=${WINKEL_BENCH_ABUSE_PORT:-$(free_port 3230)} || exit 1
 ADDR=127.0.0.1:$PORT

@@ -19,14 +19,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 cd "$WINKEL_ROOT"
 
-strict=0 build=1
-for arg in "$@"; do
-  case $arg in
-    --strict) strict=1 ;;
-    --no-build) build=0 ;;
-    *) die "usage: bench/memory.sh [--strict] [--no-build]" ;;
-  esac
-done
+bench_options bench/memory.sh "$@"
 
 PORT=${WINKEL_BENCH_PORT:-$(free_port 3250)} || exit 1
 ADDR=127.0.0.1:$PORT

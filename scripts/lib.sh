@@ -244,6 +244,22 @@ snapshot_release_site() {
   fi
 }
 
+# bench_options SCRIPT ARGS...: the two options of a bench script, --strict
+# (exit 1 when a goal is missed) and --no-build (use the release build as
+# it is); sets `strict` and `build`. Any other argument is a usage error.
+bench_options() {
+  local script=$1 arg
+  shift
+  strict=0 build=1
+  for arg in "$@"; do
+    case $arg in
+      --strict) strict=1 ;;
+      --no-build) build=0 ;;
+      *) die "usage: $script [--strict] [--no-build]" ;;
+    esac
+  done
+}
+
 # ---------------------------------------------------------------- MariaDB
 
 mariadb_ping() { as_root mariadb-admin --connect-timeout=2 ping >/dev/null 2>&1; }
