@@ -9,12 +9,14 @@ import {
   CMS_FORBIDDEN,
   cmsLogIn,
   cmsLogInAsOwner,
+  cmsNav,
   placeGuestOrder,
   STAFF_FIRST_PASSWORD,
   uniqueEmail,
   validCustomer,
   visit,
   waitForFormGuard,
+  waitForHydration,
   watchConsole,
 } from './support';
 
@@ -87,11 +89,17 @@ test('every CMS screen hydrates without console errors for a member with only or
   const member = await (await browser.newContext()).newPage();
   const problems = watchConsole(member);
   await cmsLogIn(member, email, STAFF_FIRST_PASSWORD);
+  await expect(member.getByRole('heading', { level: 1 })).toHaveText('Kies je eigen wachtwoord', {
+    timeout: 15_000,
+  });
+  await waitForHydration(member);
   const choose = member.locator('form.cms-password');
   await choose.locator('input[name="current_password"]').fill(STAFF_FIRST_PASSWORD);
   await choose.locator('input[name="new_password"]').fill(password);
   await choose.getByRole('button', { name: 'Opslaan' }).click();
   await expect(member).toHaveURL(/\/cms$/, { timeout: 15_000 });
+  await visit(member, '/cms');
+  await expect(cmsNav(member)).toContainText(email);
 
   // Allowed: the dashboard and the orders with one order. Refused: the rest,
   // each answered with the refusal in the page, not a broken screen.

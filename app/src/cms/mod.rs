@@ -622,10 +622,14 @@ pub fn CmsOrderPage() -> impl IntoView {
 }
 
 #[component]
-fn SettingsScreen(view: models::SettingsView) -> impl IntoView {
+fn SettingsScreen(
+    view: models::SettingsView,
+    save: ServerAction<CmsSaveSettings>,
+    reveal: ServerAction<CmsRevealDatabasePassword>,
+    preview: Resource<Result<crate::privacy::models::RetentionReport, AppError>>,
+    backups: Resource<Result<models::BackupStatus, AppError>>,
+) -> impl IntoView {
     let t = text();
-    let save = ServerAction::<CmsSaveSettings>::new();
-    let reveal = ServerAction::<CmsRevealDatabasePassword>::new();
     let server = field_errors(save);
     let initial = view.database.password.clone();
     let password = move || {
@@ -656,7 +660,7 @@ fn SettingsScreen(view: models::SettingsView) -> impl IntoView {
                 {view.can_edit.then(|| view! { <button type="submit">{t.save}</button> })}
             </ActionForm>
         </section>
-        <RetentionPreview refresh=save.version()/>
+        <RetentionPreview preview/>
         <section>
             <h2>{t.database_login}</h2>
             <dl class="order-facts database-login">
@@ -671,16 +675,15 @@ fn SettingsScreen(view: models::SettingsView) -> impl IntoView {
             </ActionForm>
             <p class="hint">{t.reveal_hint}</p>
         </section>
-        <BackupSection/>
+        <BackupSection status=backups/>
     }
 }
 
 /// AVG-20: the last backup (name, size, verified or why it failed) and how
 /// many are kept; its own request, so that it stands apart from the form.
 #[component]
-fn BackupSection() -> impl IntoView {
+fn BackupSection(status: Resource<Result<models::BackupStatus, AppError>>) -> impl IntoView {
     let t = text();
-    let status = Resource::new(|| (), |_| api::cms_backup_status());
     view! {
         <section class="backup-status">
             <h2>{t.backups}</h2>
@@ -703,9 +706,10 @@ fn BackupSection() -> impl IntoView {
 
 /// The dry run of today's retention sweep, refreshed when the term changes.
 #[component]
-fn RetentionPreview(refresh: RwSignal<usize>) -> impl IntoView {
+fn RetentionPreview(
+    preview: Resource<Result<crate::privacy::models::RetentionReport, AppError>>,
+) -> impl IntoView {
     let t = text();
-    let preview = Resource::new(move || refresh.get(), |_| cms_retention_preview());
     view! {
         <section class="retention-preview">
             <h2>{t.retention_preview}</h2>
@@ -730,12 +734,21 @@ fn RetentionPreview(refresh: RwSignal<usize>) -> impl IntoView {
 
 #[component]
 pub fn CmsSettingsPage() -> impl IntoView {
+    // Every resource and action of the screen is made here, before the
+    // first await: made inside the Suspend below (after `settings`
+    // resolved), the browser gave the nested ones other ids than the
+    // server had, found no data for the retention preview while
+    // hydrating and panicked (issue 13, goal 6).
     let settings = Resource::new(|| (), |_| cms_settings());
+    let save = ServerAction::<CmsSaveSettings>::new();
+    let reveal = ServerAction::<CmsRevealDatabasePassword>::new();
+    let preview = Resource::new(move || save.version().get(), |_| cms_retention_preview());
+    let backups = Resource::new(|| (), |_| api::cms_backup_status());
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(v) => view! { <SettingsScreen view=v/> }.into_any(),
+                    Ok(v) => view! { <SettingsScreen view=v save reveal preview backups/> }.into_any(),
                     Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                 }
             })}
