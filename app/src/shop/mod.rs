@@ -66,12 +66,27 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
     view! { <p class="error" role="alert">{error.user_message()}</p> }
 }
 
+/// A product picture. `eager` for a picture in the first screenful: a lazy
+/// one is only asked for after layout, behind the wasm on a slow phone
+/// connection, and it is the page's largest paint (Lighthouse, issue 13).
 #[component]
-fn ProductImage(image: Option<String>, name: String) -> impl IntoView {
+fn ProductImage(
+    image: Option<String>,
+    name: String,
+    #[prop(optional)] eager: bool,
+) -> impl IntoView {
     match image {
-        Some(src) => {
-            view! { <img src=src alt=name width="320" height="240" loading="lazy"/> }.into_any()
+        Some(src) => view! {
+            <img
+                src=src
+                alt=name
+                width="320"
+                height="240"
+                loading=if eager { "eager" } else { "lazy" }
+                fetchpriority=if eager { "high" } else { "auto" }
+            />
         }
+        .into_any(),
         None => view! { <div class="no-image" aria-hidden="true"></div> }.into_any(),
     }
 }
@@ -123,12 +138,14 @@ fn ProductGrid(products: Vec<ProductCard>) -> impl IntoView {
         <ul class="product-grid">
             {products
                 .into_iter()
-                .map(|p| {
+                .enumerate()
+                .map(|(i, p)| {
                     let href = format!("/products/{}", p.slug);
                     view! {
                         <li class="product-card">
                             <A href=href.clone()>
-                                <ProductImage image=p.image name=p.name.clone()/>
+                                // One column on a phone: the first two fill the screen.
+                                <ProductImage image=p.image name=p.name.clone() eager=i < 2/>
                                 <h3>{p.name.clone()}</h3>
                             </A>
                             <p class="price">{price(p.price_cents)}</p>
@@ -202,7 +219,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
     view! {
         <Title text=product.name.clone()/>
         <article class="product">
-            <ProductImage image=product.image.clone() name=product.name.clone()/>
+            <ProductImage image=product.image.clone() name=product.name.clone() eager=true/>
             <div class="product-info">
                 <p class="breadcrumb">
                     <A href=format!("/?category={}", product.category.slug)>{product.category.name.clone()}</A>
