@@ -28,23 +28,7 @@ ensure_chromium || die "Chromium is missing"
 ensure_node || die "Node.js is missing"
 npm_install_if_needed "$WINKEL_ROOT/bench/lighthouse" || die "npm install of lighthouse failed"
 LIGHTHOUSE=$WINKEL_ROOT/bench/lighthouse/node_modules/.bin/lighthouse
-SOURCE_BIN=${WINKEL_BENCH_BIN:-}
-if [ -z "$SOURCE_BIN" ] && [ "$build" = 1 ]; then
-  build_release || die "the release build failed"
-fi
-SOURCE_BIN=${SOURCE_BIN:-$(winkel_bin)}
-[ -x "$SOURCE_BIN" ] || die "no release build at $SOURCE_BIN; run without --no-build"
-OUT=$(winkel_target_dir)/winkel-bench/lighthouse
-rm -rf "$OUT"
-mkdir -p "$OUT"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/winkel-bench-lighthouse.XXXXXX")
-trap 'stop_server; rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
-
-BIN=$tmp/winkel
-cp "$SOURCE_BIN" "$BIN"
-SITE=$tmp/site
-snapshot_release_site "$SITE" || die "no release site to benchmark"
+bench_private_release lighthouse
 export LEPTOS_SITE_ROOT=$SITE WINKEL_SCHEDULER=off
 export WINKEL_MAIL_DIR=$tmp/mail WINKEL_UPLOADS_DIR=$tmp/uploads
 export DATABASE_URL="sqlite://$tmp/shop.sqlite?mode=rwc"

@@ -30,23 +30,7 @@ JSON='Accept: application/json'
 
 ensure_cmd wrk wrk
 ensure_cmd curl curl
-SOURCE_BIN=${WINKEL_BENCH_BIN:-}
-if [ -z "$SOURCE_BIN" ] && [ "$build" = 1 ]; then
-  build_release || die "the release build failed"
-fi
-SOURCE_BIN=${SOURCE_BIN:-$(winkel_bin)}
-[ -x "$SOURCE_BIN" ] || die "no release build at $SOURCE_BIN; run without --no-build"
-OUT=$(winkel_target_dir)/winkel-bench/memory
-rm -rf "$OUT"
-mkdir -p "$OUT"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/winkel-bench-memory.XXXXXX")
-trap 'stop_server; rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
-
-BIN=$tmp/winkel
-cp "$SOURCE_BIN" "$BIN"
-SITE=$tmp/site
-snapshot_release_site "$SITE" || die "no release site to benchmark"
+bench_private_release memory
 # The checkouts all come from 127.0.0.1: the form limit (AVG-19) would
 # stop them after ten; what is measured here is memory, not that limit.
 export LEPTOS_SITE_ROOT=$SITE WINKEL_SCHEDULER=off WINKEL_FORM_LIMIT=10000

@@ -50,27 +50,7 @@ JSON='Accept: application/json'
 
 ensure_cmd wrk wrk
 ensure_cmd curl curl
-SOURCE_BIN=${WINKEL_BENCH_BIN:-}
-if [ -n "$SOURCE_BIN" ]; then
-  [ -x "$SOURCE_BIN" ] || die "WINKEL_BENCH_BIN=$SOURCE_BIN is not an executable"
-elif [ "$build" = 1 ]; then
-  build_release || die "the release build failed"
-fi
-SOURCE_BIN=${SOURCE_BIN:-$(winkel_bin)}
-[ -x "$SOURCE_BIN" ] || die "no release build at $SOURCE_BIN; run without --no-build"
-OUT=$(winkel_target_dir)/winkel-bench/sessions
-rm -rf "$OUT"
-mkdir -p "$OUT"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/winkel-bench-sessions.XXXXXX")
-trap 'stop_server; rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
-
-# Private copies of the binary and the site: another build writing the
-# target directory meanwhile cannot change what is measured.
-BIN=$tmp/winkel
-cp "$SOURCE_BIN" "$BIN"
-SITE=$tmp/site
-snapshot_release_site "$SITE" || die "no release site to benchmark"
+bench_private_release sessions
 mkdir -p "$SITE/bench"
 export LEPTOS_SITE_ROOT=$SITE WINKEL_BENCH_MEMORY=on WINKEL_SCHEDULER=off
 export WINKEL_MAIL_DIR=$tmp/mail

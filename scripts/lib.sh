@@ -260,6 +260,33 @@ bench_options() {
   done
 }
 
+# bench_private_release NAME: for a bench that starts its own server.
+# Private copies of the binary (WINKEL_BENCH_BIN, else the release build,
+# built first unless --no-build) and of the site, so that a build writing
+# the target directory meanwhile cannot change what is measured. Sets OUT
+# (<target>/winkel-bench/NAME, emptied), tmp (removed at exit, when the
+# server is stopped too), BIN and SITE.
+bench_private_release() {
+  local name=$1 from=${WINKEL_BENCH_BIN:-}
+  if [ -n "$from" ]; then
+    [ -x "$from" ] || die "WINKEL_BENCH_BIN=$from is not an executable"
+  elif [ "$build" = 1 ]; then
+    build_release || die "the release build failed"
+  fi
+  from=${from:-$(winkel_bin)}
+  [ -x "$from" ] || die "no release build at $from; run without --no-build"
+  OUT=$(winkel_target_dir)/winkel-bench/$name
+  rm -rf "$OUT"
+  mkdir -p "$OUT"
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/winkel-bench-$name.XXXXXX")
+  trap 'stop_server; rm -rf "$tmp"' EXIT
+  trap 'exit 130' INT TERM
+  BIN=$tmp/winkel
+  cp "$from" "$BIN"
+  SITE=$tmp/site
+  snapshot_release_site "$SITE" || die "no release site to benchmark"
+}
+
 # ---------------------------------------------------------------- MariaDB
 
 mariadb_ping() { as_root mariadb-admin --connect-timeout=2 ping >/dev/null 2>&1; }
