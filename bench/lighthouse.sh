@@ -31,20 +31,7 @@ LIGHTHOUSE=$WINKEL_ROOT/bench/lighthouse/node_modules/.bin/lighthouse
 bench_private_release lighthouse
 export LEPTOS_SITE_ROOT=$SITE WINKEL_SCHEDULER=off
 export WINKEL_MAIL_DIR=$tmp/mail WINKEL_UPLOADS_DIR=$tmp/uploads
-export DATABASE_URL="sqlite://$tmp/shop.sqlite?mode=rwc"
-
-log "winkel seed --demo (SQLite)"
-"$BIN" seed --demo >"$OUT/seed.log" 2>&1 || {
-  cat "$OUT/seed.log" >&2
-  die "seeding the shop failed"
-}
-port_in_use "$PORT" && die "something already listens on $ADDR; stop it first"
-(WINKEL_ADDR=$ADDR exec "$BIN" serve) >"$OUT/server.log" 2>&1 &
-WINKEL_SERVER_PID=$!
-wait_healthy "$ADDR" "$WINKEL_SERVER_PID" 60 || {
-  tail -n 40 "$OUT/server.log" >&2
-  die "the server did not start"
-}
+bench_serve_demo
 
 # A cart with one product, as the hydrated product page makes it.
 curl -sS -o "$tmp/b" -X POST -H 'Accept: application/json' --data-urlencode "slug=$PRODUCT" \

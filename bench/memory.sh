@@ -35,21 +35,8 @@ bench_private_release memory
 # stop them after ten; what is measured here is memory, not that limit.
 export LEPTOS_SITE_ROOT=$SITE WINKEL_SCHEDULER=off WINKEL_FORM_LIMIT=10000
 export WINKEL_MAIL_DIR=$tmp/mail WINKEL_UPLOADS_DIR=$tmp/uploads
-export DATABASE_URL="sqlite://$tmp/shop.sqlite?mode=rwc"
-
-log "winkel seed --demo (SQLite)"
-"$BIN" seed --demo >"$OUT/seed.log" 2>&1 || {
-  cat "$OUT/seed.log" >&2
-  die "seeding the shop failed"
-}
-port_in_use "$PORT" && die "something already listens on $ADDR; stop it first"
-(WINKEL_ADDR=$ADDR exec "$BIN" serve) >"$OUT/server.log" 2>&1 &
-PID=$!
-WINKEL_SERVER_PID=$PID
-wait_healthy "$ADDR" "$PID" 60 || {
-  tail -n 40 "$OUT/server.log" >&2
-  die "the server did not start"
-}
+bench_serve_demo
+PID=$WINKEL_SERVER_PID
 
 # kB of a /proc/PID/status field (VmRSS, VmHWM).
 proc_kb() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$PID/status"; }

@@ -287,6 +287,24 @@ bench_private_release() {
   snapshot_release_site "$SITE" || die "no release site to benchmark"
 }
 
+# bench_serve_demo: the demo shop in a fresh SQLite file in $tmp, served by
+# the private $BIN on $ADDR (log in $OUT/server.log; stop_server stops it).
+bench_serve_demo() {
+  export DATABASE_URL="sqlite://$tmp/shop.sqlite?mode=rwc"
+  log "winkel seed --demo (SQLite)"
+  "$BIN" seed --demo >"$OUT/seed.log" 2>&1 || {
+    cat "$OUT/seed.log" >&2
+    die "seeding the shop failed"
+  }
+  port_in_use "${ADDR##*:}" && die "something already listens on $ADDR; stop it first"
+  (WINKEL_ADDR=$ADDR exec "$BIN" serve) >"$OUT/server.log" 2>&1 &
+  WINKEL_SERVER_PID=$!
+  wait_healthy "$ADDR" "$WINKEL_SERVER_PID" 60 || {
+    tail -n 40 "$OUT/server.log" >&2
+    die "the server did not start"
+  }
+}
+
 # ---------------------------------------------------------------- MariaDB
 
 mariadb_ping() { as_root mariadb-admin --connect-timeout=2 ping >/dev/null 2>&1; }
