@@ -64,6 +64,9 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The HTTP status of this error: the one table every response uses
+    /// (server functions through the server's `server_fn_status`
+    /// middleware, plain handlers through `IntoResponse`).
     pub fn status(&self) -> u16 {
         match self {
             Self::Validation(_) => 422,
@@ -139,5 +142,22 @@ impl From<tower_sessions::session::Error> for AppError {
     fn from(error: tower_sessions::session::Error) -> Self {
         tracing::error!(%error, "session error");
         Self::Internal
+    }
+}
+
+/// A plain handler's error answer: the status and `Retry-After` of the one
+/// table above, and the user's sentence as text.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, self.user_message()).into_response();
+        if let Some(secs) = self.retry_after() {
+            response
+                .headers_mut()
+                .insert(http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }

@@ -49,21 +49,7 @@ pub async fn login(
     let result = async {
         form_guard::check(FormKind::Login, &guard).await?;
         let state = state::state()?;
-        let id = accounts::log_in(
-            &state.db,
-            &state.login_throttle,
-            &email,
-            &password,
-            now_utc(),
-        )
-        .await
-        .inspect_err(|e| {
-            if *e == AppError::InvalidCredentials {
-                state
-                    .metrics
-                    .record_security(crate::ssr::metrics::SecurityEvent::FailedLoginCustomer, "");
-            }
-        })?;
+        let id = accounts::log_in(&state, &email, &password, now_utc()).await?;
         auth::log_in(&session().await?, id).await?;
         leptos_axum::redirect("/account");
         Ok(())

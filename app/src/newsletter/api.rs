@@ -36,11 +36,7 @@ pub async fn newsletter_check_link(token: String, purpose: String) -> Result<(),
     use crate::newsletter::rules::LinkPurpose;
     let result = async {
         let state = state::state()?;
-        let purpose = match purpose.as_str() {
-            "confirm" => LinkPurpose::Confirm,
-            "unsubscribe" => LinkPurpose::Unsubscribe,
-            _ => return Err(AppError::InvalidLink),
-        };
+        let purpose = LinkPurpose::of_newsletter_page(&purpose).ok_or(AppError::InvalidLink)?;
         newsletter::verify(
             &state.db,
             &secret(&state).await?,

@@ -20,6 +20,16 @@ pub enum LinkPurpose {
 }
 
 impl LinkPurpose {
+    /// The purpose a newsletter page names in its URL; the address-change
+    /// link is checked on a page of its own, never through these.
+    pub fn of_newsletter_page(value: &str) -> Option<Self> {
+        match value {
+            "confirm" => Some(Self::Confirm),
+            "unsubscribe" => Some(Self::Unsubscribe),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Confirm => "confirm",
@@ -100,6 +110,17 @@ pub fn parse_token(token: &str, purpose: LinkPurpose) -> Option<(LinkClaims, &st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_newsletter_page_names_only_its_own_purposes() {
+        assert_eq!(LinkPurpose::of_newsletter_page("confirm"), Some(LinkPurpose::Confirm));
+        assert_eq!(
+            LinkPurpose::of_newsletter_page("unsubscribe"),
+            Some(LinkPurpose::Unsubscribe)
+        );
+        assert_eq!(LinkPurpose::of_newsletter_page("email"), None);
+        assert_eq!(LinkPurpose::of_newsletter_page(""), None);
+    }
 
     #[test]
     fn tokens_round_trip_and_name_their_purpose() {

@@ -55,22 +55,11 @@ pub async fn place_order(
     #[server(flatten)] input: CheckoutInput,
     #[server(flatten)] guard: crate::forms::GuardFields,
 ) -> Result<String, AppError> {
-    use super::rules::{entitled_payment_methods, validate_checkout};
     let result = async {
         crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::Checkout, &guard).await?;
-        let now = now_utc();
-        let (db, session) = (db()?, session().await?);
-        let customer = crate::ssr::auth::current_customer(&db, &session).await?;
-        let granted =
-            entitled_payment_methods(customer.as_ref().and_then(|c| c.payment_methods.as_deref()));
-        let data = validate_checkout(&input, crate::clock::shop_today(now), &granted)?;
-        let cart = services::cart::load(&session).await?;
-        let logged_in = customer.map(|c| c.id);
         let state = crate::ssr::state::state()?;
-        let placed = services::checkout::place_order(&state, &cart, &data, logged_in, now).await?;
-        // Stock changed: "sold out" may now show on the catalogue.
-        crate::ssr::state::clear_page_cache();
-        services::cart::store(&session, &[]).await?;
+        let placed =
+            services::checkout::check_out(&state, &session().await?, &input, now_utc()).await?;
         leptos_axum::redirect(&format!("/orders/{}", placed.token));
         Ok(placed.token)
     }

@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::shop::rules::entitled_payment_methods;
 use crate::ssr::entities::{customer, order, order_line, question, session};
 use crate::ssr::login_throttle::LoginThrottle;
+use crate::ssr::metrics::SecurityEvent;
 use crate::ssr::password::{self, Verified};
 use crate::ssr::AppState;
 use crate::validate::{self as v, FieldError, FieldErrors};
@@ -189,8 +190,26 @@ pub async fn register(
 }
 
 /// Checks email and password; returns the customer id. Unknown email and
-/// wrong password answer alike, in about the same time.
+/// wrong password answer alike, in about the same time; a failure is
+/// counted for monitoring (AVG-18).
 pub async fn log_in(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    now: NaiveDateTime,
+) -> Result<i32, AppError> {
+    check_login(&state.db, &state.login_throttle, email, password, now)
+        .await
+        .inspect_err(|e| {
+            if *e == AppError::InvalidCredentials {
+                state
+                    .metrics
+                    .record_security(SecurityEvent::FailedLoginCustomer, "");
+            }
+        })
+}
+
+async fn check_login(
     db: &impl ConnectionTrait,
     throttle: &LoginThrottle,
     email: &str,

@@ -6,13 +6,14 @@ use super::accounts;
 use crate::clock::shop_today;
 use crate::customer::CustomerData;
 use crate::error::AppError;
-use crate::shop::models::CheckoutOptions;
+use crate::shop::models::{CheckoutInput, CheckoutOptions};
 use crate::shop::rules::{self, CartItem, CheckoutData, PricedLine};
 use crate::ssr::entities::{customer, order, order_line, product};
 use crate::ssr::random_token;
 use crate::ssr::AppState;
 use chrono::NaiveDateTime;
 use sea_orm::sea_query::Expr;
+use tower_sessions::Session;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait,
     QueryFilter,
@@ -52,6 +53,27 @@ pub async fn options(
 pub struct PlacedOrder {
     pub token: String,
     pub customer_id: i32,
+}
+
+/// The checkout as the customer sends it: validated against the payment
+/// methods this customer may use, placed from the session's cart, then the
+/// cart emptied and the cached pages dropped (stock changed: "sold out"
+/// may now show on the catalogue).
+pub async fn check_out(
+    state: &AppState,
+    session: &Session,
+    input: &CheckoutInput,
+    now: NaiveDateTime,
+) -> Result<PlacedOrder, AppError> {
+    let customer = crate::ssr::auth::current_customer(&state.db, session).await?;
+    let granted =
+        rules::entitled_payment_methods(customer.as_ref().and_then(|c| c.payment_methods.as_deref()));
+    let data = rules::validate_checkout(input, shop_today(now), &granted)?;
+    let cart = super::cart::load(session).await?;
+    let placed = place_order(state, &cart, &data, customer.map(|c| c.id), now).await?;
+    state.page_cache.clear();
+    super::cart::store(session, &[]).await?;
+    Ok(placed)
 }
 
 pub async fn place_order(
