@@ -41,6 +41,47 @@ pub struct Address {
     pub country: String,
 }
 
+/// What a customer record is (AVG-1): someone who ordered or has an
+/// account, or a prospect (contact form, newsletter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+pub enum CustomerKind {
+    Customer,
+    Prospect,
+}
+
+/// Where a customer stands with the newsletter (AVG-2): a wish waits for
+/// the double opt-in as `Pending` until the mailed link is followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+pub enum NewsletterState {
+    None,
+    Pending,
+    Subscribed,
+}
+
+impl NewsletterState {
+    /// The state after the customer's choice: a new wish waits for the
+    /// double opt-in; an existing subscription stays; "no" ends it.
+    pub fn after_choice(self, wants: bool) -> Self {
+        match (self, wants) {
+            (_, false) => Self::None,
+            (Self::Subscribed, true) => Self::Subscribed,
+            _ => Self::Pending,
+        }
+    }
+}
+
 /// What a customer record must hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Requirement {
@@ -52,12 +93,11 @@ pub enum Requirement {
 }
 
 impl Requirement {
-    /// The requirement of a stored record's `kind`.
-    pub fn of_kind(kind: &str) -> Self {
-        if kind == "prospect" {
-            Self::Prospect
-        } else {
-            Self::Customer
+    /// The requirement of a stored record's kind.
+    pub fn of_kind(kind: CustomerKind) -> Self {
+        match kind {
+            CustomerKind::Prospect => Self::Prospect,
+            CustomerKind::Customer => Self::Customer,
         }
     }
 }
@@ -228,6 +268,16 @@ impl CustomerInput {
 mod tests {
     use super::*;
     use crate::validate::FieldError;
+
+    #[test]
+    fn newsletter_wishes_wait_for_confirmation() {
+        use NewsletterState::*;
+        assert_eq!(None.after_choice(true), Pending);
+        assert_eq!(Pending.after_choice(true), Pending);
+        assert_eq!(Subscribed.after_choice(true), Subscribed);
+        assert_eq!(Subscribed.after_choice(false), None);
+        assert_eq!(Pending.after_choice(false), None);
+    }
 
     fn input() -> CustomerInput {
         CustomerInput {

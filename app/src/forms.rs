@@ -197,7 +197,7 @@ pub fn CustomerFields(
     let p = profile.unwrap_or_else(crate::account::models::Profile::empty);
     let gender = p.gender.clone().unwrap_or_default();
     let has_delivery = p.delivery_street.is_some();
-    let newsletter = p.newsletter != "none";
+    let newsletter = p.newsletter != crate::customer::NewsletterState::None;
     view! {
         <fieldset>
             <legend>{t.your_details}</legend>

@@ -9,6 +9,7 @@
 mod common;
 
 use app::cms::rules::Right;
+use app::customer::{CustomerKind, NewsletterState};
 use app::ssr::entities::{audit_log, customer, question};
 use axum::http::StatusCode;
 use common::{Backend, Client, TestApp};
@@ -111,7 +112,7 @@ async fn a_question_stores_a_prospect_and_the_question_together(backend: Backend
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(counts(&app).await, (before.0 + 1, before.1 + 1));
     let prospect = customer::Entity::find()
-        .filter(customer::Column::Kind.eq("prospect"))
+        .filter(customer::Column::Kind.eq(CustomerKind::Prospect))
         .one(&app.db)
         .await
         .unwrap()
@@ -126,7 +127,7 @@ async fn a_question_stores_a_prospect_and_the_question_together(backend: Backend
     assert_eq!((prospect.street.as_str(), prospect.city.as_str()), ("", ""));
     assert_eq!(prospect.gender, None);
     assert_eq!(prospect.password_hash, None);
-    assert_eq!(prospect.newsletter, "none");
+    assert_eq!(prospect.newsletter, NewsletterState::None);
     let stored = question::Entity::find()
         .filter(question::Column::CustomerId.eq(prospect.id))
         .one(&app.db)
@@ -256,7 +257,7 @@ async fn a_logged_in_customer_asks_on_their_own_record(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(asked.customer_id, account.id);
-    assert_eq!(account.kind, "customer");
+    assert_eq!(account.kind, CustomerKind::Customer);
     app.finish().await;
 }
 
@@ -457,7 +458,7 @@ async fn staff_edit_a_prospect_without_an_address(backend: Backend) {
         .await
         .unwrap()
         .expect("the prospect");
-    assert_eq!(prospect.kind, "prospect");
+    assert_eq!(prospect.kind, CustomerKind::Prospect);
     let mut editor =
         login_staff(&app, "redacteur@example.nl", false, &[Right::CustomersEdit]).await;
     let id = prospect.id.to_string();
@@ -477,12 +478,8 @@ async fn staff_edit_a_prospect_without_an_address(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(
-        (
-            row.last_name.as_str(),
-            row.street.as_str(),
-            row.kind.as_str()
-        ),
-        ("Hendriksen", "", "prospect")
+        (row.last_name.as_str(), row.street.as_str(), row.kind),
+        ("Hendriksen", "", CustomerKind::Prospect)
     );
 
     form.push(("city", "Utrecht"));

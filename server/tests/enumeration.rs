@@ -43,7 +43,7 @@ async fn work_of<F: std::future::Future<Output = common::Response>>(
 /// An account stored directly (the test needs many; one hash for all).
 async fn account(app: &TestApp, email: &str, hash: &str) -> i32 {
     let row = customer::ActiveModel {
-        kind: Set("customer".into()),
+        kind: Set(app::customer::CustomerKind::Customer),
         password_hash: Set(Some(hash.to_owned())),
         ..app::ssr::services::accounts::new_prospect(email, "Test", app::ssr::now_utc())
     };

@@ -266,7 +266,7 @@ async fn two_registrations_of_one_address_at_once_make_one_account(backend: Back
     assert_eq!(accounts, 1);
     // The schema itself refuses a second account row, whatever the code.
     let again = customer::Entity::insert(customer::ActiveModel {
-        kind: sea_orm::ActiveValue::Set("customer".into()),
+        kind: sea_orm::ActiveValue::Set(app::customer::CustomerKind::Customer),
         password_hash: sea_orm::ActiveValue::Set(Some("x".into())),
         ..app::ssr::services::accounts::new_prospect(
             "tegelijk@example.nl",
@@ -380,7 +380,7 @@ async fn an_old_shops_duplicate_accounts_are_resolved_by_the_migration(backend: 
     };
     for (name, last_login) in [("Eerste", 2020), ("Laatste", 2025), ("Middelste", 2023)] {
         customer::Entity::insert(customer::ActiveModel {
-            kind: Set("customer".into()),
+            kind: Set(app::customer::CustomerKind::Customer),
             password_hash: Set(Some("$pbkdf2-sha512$i=1,l=64$AAAA$AAAA".into())),
             last_login_at: Set(Some(at(last_login))),
             ..app::ssr::services::accounts::new_prospect("dubbel@example.nl", name, at(2019))

@@ -6,6 +6,7 @@
 
 mod common;
 
+use app::customer::NewsletterState;
 use app::ssr::entities::customer;
 use axum::http::StatusCode;
 use common::{Backend, TestApp};
@@ -54,7 +55,7 @@ async fn imports_good_lines_and_reports_bad_ones(backend: Backend) {
         .expect("q")
         .expect("kees");
     assert_eq!(kees.created_at.date().to_string(), "2018-05-01");
-    assert_eq!(kees.newsletter, "subscribed");
+    assert_eq!(kees.newsletter, NewsletterState::Subscribed);
 
     // The imported legacy hash logs in and is replaced by PBKDF2.
     let mut client = app.client();

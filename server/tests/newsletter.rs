@@ -8,6 +8,7 @@
 
 mod common;
 
+use app::customer::{CustomerKind, NewsletterState};
 use app::ssr::entities::{customer, erasure};
 use app::ssr::services::newsletter;
 use axum::http::{header, Request, StatusCode};
@@ -89,8 +90,8 @@ async fn subscribe_confirm_through_the_mailed_link(backend: Backend) {
 
     let pending = subscriber(&app, "sanne@example.nl").await.expect("stored");
     assert_eq!(
-        (pending.kind.as_str(), pending.newsletter.as_str()),
-        ("prospect", "pending")
+        (pending.kind, pending.newsletter),
+        (CustomerKind::Prospect, NewsletterState::Pending)
     );
     assert_eq!(pending.first_name, "Sanne");
     assert_eq!(pending.newsletter_consent_at, None);
@@ -124,7 +125,7 @@ async fn subscribe_confirm_through_the_mailed_link(backend: Backend) {
             .await
             .unwrap()
             .newsletter,
-        "pending"
+        NewsletterState::Pending
     );
     let confirmed = client
         .post_form(
@@ -139,7 +140,7 @@ async fn subscribe_confirm_through_the_mailed_link(backend: Backend) {
         Some("/newsletter?confirmed=1")
     );
     let done = subscriber(&app, "sanne@example.nl").await.unwrap();
-    assert_eq!(done.newsletter, "subscribed");
+    assert_eq!(done.newsletter, NewsletterState::Subscribed);
     let consent = done.newsletter_consent_at.expect("consent date");
     assert!((app::ssr::now_utc() - consent).num_seconds().abs() < 60);
 
@@ -235,7 +236,7 @@ async fn tampered_and_expired_links_are_refused(backend: Backend) {
             .unwrap()
             .unwrap()
             .newsletter,
-        "pending"
+        NewsletterState::Pending
     );
     app.finish().await;
 }
@@ -324,8 +325,8 @@ async fn unsubscribe_by_page_and_by_one_click(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "{body}");
     let lotte = subscriber(&app, "lotte@example.nl").await.expect("kept");
     assert_eq!(
-        (lotte.newsletter.as_str(), lotte.newsletter_consent_at),
-        ("none", None)
+        (lotte.newsletter, lotte.newsletter_consent_at),
+        (NewsletterState::None, None)
     );
     let (status, _) = one_click(
         &app,
@@ -394,8 +395,8 @@ async fn known_and_unknown_addresses_get_the_same_answer(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(marieke.len(), 1, "no second record for a known address");
-    assert_eq!(marieke[0].newsletter, "pending");
-    assert_eq!(marieke[0].kind, "customer");
+    assert_eq!(marieke[0].newsletter, NewsletterState::Pending);
+    assert_eq!(marieke[0].kind, CustomerKind::Customer);
     assert_eq!(
         customer::Entity::find().count(&app.db).await.unwrap(),
         customers_before + 2
@@ -449,14 +450,14 @@ async fn unconfirmed_subscriptions_are_removed_after_a_week(backend: Backend) {
             .await
             .unwrap()
             .newsletter,
-        "pending"
+        NewsletterState::Pending
     );
     assert_eq!(
         subscriber(&app, "bevestigd@example.nl")
             .await
             .unwrap()
             .newsletter,
-        "subscribed"
+        NewsletterState::Subscribed
     );
     // Running it again removes nothing more.
     assert_eq!(
@@ -493,7 +494,7 @@ async fn the_newsletter_box_of_an_account_asks_for_confirmation(backend: Backend
             .await
             .unwrap()
             .newsletter,
-        "pending"
+        NewsletterState::Pending
     );
     let welcome = app.mails().await;
     assert_eq!(welcome.len(), 1, "one mail: the welcome");
@@ -537,7 +538,7 @@ async fn the_newsletter_box_of_an_account_asks_for_confirmation(backend: Backend
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let fenna = subscriber(&app, "fenna@example.nl").await.unwrap();
-    assert_eq!(fenna.newsletter, "subscribed");
+    assert_eq!(fenna.newsletter, NewsletterState::Subscribed);
     assert!(fenna.newsletter_consent_at.is_some());
     // Saving the profile again keeps the subscription and sends nothing.
     let res = client.call("update_profile", &on).await;
@@ -605,7 +606,7 @@ async fn the_newsletter_box_at_checkout_asks_for_confirmation(backend: Backend) 
             .await
             .unwrap()
             .newsletter,
-        "none"
+        NewsletterState::None
     );
 
     order("sanne@example.nl", "on").await;
@@ -614,7 +615,7 @@ async fn the_newsletter_box_at_checkout_asks_for_confirmation(backend: Backend) 
             .await
             .unwrap()
             .newsletter,
-        "pending"
+        NewsletterState::Pending
     );
     let mails = confirmations().await;
     assert_eq!(mails.len(), 1, "the confirmation mail");
@@ -626,7 +627,7 @@ async fn the_newsletter_box_at_checkout_asks_for_confirmation(backend: Backend) 
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let sanne = subscriber(&app, "sanne@example.nl").await.unwrap();
-    assert_eq!(sanne.newsletter, "subscribed");
+    assert_eq!(sanne.newsletter, NewsletterState::Subscribed);
     assert!(sanne.newsletter_consent_at.is_some());
     app.finish().await;
 }

@@ -53,7 +53,7 @@ async fn add_customer(
     account: Option<Option<NaiveDateTime>>,
 ) -> i32 {
     customer::ActiveModel {
-        kind: Set("customer".into()),
+        kind: Set(app::customer::CustomerKind::Customer),
         first_name: Set(name.into()),
         last_name: Set("Test".into()),
         email: Set(format!("{}@example.nl", name.to_lowercase())),
@@ -63,7 +63,7 @@ async fn add_customer(
         postcode: Set("1012 AB".into()),
         city: Set("Amsterdam".into()),
         country: Set("NL".into()),
-        newsletter: Set("none".into()),
+        newsletter: Set(app::customer::NewsletterState::None),
         created_at: Set(created),
         last_login_at: Set(account.flatten()),
         password_hash: Set(account.map(|_| "$pbkdf2-sha512$i=1$x$y".into())),

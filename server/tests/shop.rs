@@ -6,6 +6,7 @@
 
 mod common;
 
+use app::customer::NewsletterState;
 use app::ssr::entities::{customer, order, order_line, product, session};
 use axum::http::StatusCode;
 use common::{Backend, Client, TestApp};
@@ -340,7 +341,7 @@ async fn guest_checkout_writes_order_customer_and_stock(backend: Backend) {
     assert_eq!(customer.email, "jan.jansen@example.nl");
     assert_eq!(customer.postcode, "3511 AB");
     assert_eq!(customer.delivery_city.as_deref(), Some("Brussel"));
-    assert_eq!(customer.newsletter, "pending");
+    assert_eq!(customer.newsletter, NewsletterState::Pending);
     assert!(customer.password_hash.is_none());
     assert!(
         (app::ssr::now_utc() - customer.created_at)

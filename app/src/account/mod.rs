@@ -131,7 +131,7 @@ fn AccountOverview(profile: Profile) -> impl IntoView {
             {t.account_since} " " {fmt(profile.created_at)}
             {profile.last_login_at.map(|d| view! { " · " {t.last_login} " " {fmt(d)} })}
         </p>
-        {(profile.newsletter == "pending").then(|| view! { <p class="notice">{t.newsletter_pending}</p> })}
+        {(profile.newsletter == crate::customer::NewsletterState::Pending).then(|| view! { <p class="notice">{t.newsletter_pending}</p> })}
 
         <section class="account-orders">
             <h2>{t.orders_title}</h2>

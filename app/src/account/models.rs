@@ -1,5 +1,6 @@
 //! Account types that cross the wire.
 
+use crate::customer::NewsletterState;
 use crate::shop::models::OrderView;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -26,8 +27,7 @@ pub struct Profile {
     pub delivery_postcode: Option<String>,
     pub delivery_city: Option<String>,
     pub delivery_country: Option<String>,
-    /// "none", "pending" or "subscribed".
-    pub newsletter: String,
+    pub newsletter: NewsletterState,
     pub newsletter_consent_at: Option<NaiveDateTime>,
     pub payment_methods: Vec<String>,
     pub created_at: NaiveDateTime,
@@ -56,7 +56,7 @@ impl Profile {
             delivery_postcode: None,
             delivery_city: None,
             delivery_country: None,
-            newsletter: "none".into(),
+            newsletter: NewsletterState::None,
             newsletter_consent_at: None,
             payment_methods: Vec::new(),
             created_at: NaiveDateTime::default(),

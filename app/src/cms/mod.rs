@@ -309,7 +309,7 @@ fn CustomerView(detail: CustomerDetail) -> impl IntoView {
             })}
             <ActionForm action=update attr:class="cms-customer" attr:novalidate=true>
                 <input type="hidden" name="id" value=detail.id/>
-                <CustomerFields server=field_errors(update) profile=Some(p.clone()) email=true prospect={detail.kind == "prospect"}/>
+                <CustomerFields server=field_errors(update) profile=Some(p.clone()) email=true prospect={detail.kind == crate::customer::CustomerKind::Prospect}/>
                 <button type="submit">{t.save}</button>
             </ActionForm>
         })}

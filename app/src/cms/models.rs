@@ -2,6 +2,7 @@
 
 use super::rules::Right;
 use crate::account::models::{OrderSummary, Profile};
+use crate::customer::CustomerKind;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
@@ -26,7 +27,7 @@ pub struct CustomerPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerDetail {
     pub id: i32,
-    pub kind: String,
+    pub kind: CustomerKind,
     /// "account: yes/no" — the password itself is never shown.
     pub has_account: bool,
     pub profile: Profile,
@@ -224,8 +225,7 @@ pub struct QuestionDetail {
     pub can_answer: bool,
     pub can_close: bool,
     pub customer_id: i32,
-    /// "customer" or "prospect".
-    pub customer_kind: String,
+    pub customer_kind: CustomerKind,
     pub name: String,
     pub email: String,
     pub phone: Option<String>,

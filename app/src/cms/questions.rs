@@ -6,6 +6,7 @@
 use super::api::{cms_question, cms_questions, CmsAnswerQuestion, CmsCloseQuestion};
 use super::rules::Right;
 use crate::contact::rules::QUESTION_STATUSES;
+use crate::customer::CustomerKind;
 use crate::error::AppError;
 use crate::forms::field_errors;
 use crate::forms::FieldMessage;
@@ -185,7 +186,7 @@ pub fn CmsQuestionPage() -> impl IntoView {
                             <dt>{t.when}</dt><dd>{date(q.created_at)}</dd>
                             <dt>{t.asker}</dt>
                             <dd>
-                                {q.name.clone()} " (" {if q.customer_kind == "prospect" { t.prospect } else { t.customer }} ")"
+                                {q.name.clone()} " (" {if q.customer_kind == CustomerKind::Prospect { t.prospect } else { t.customer }} ")"
                                 {can_see_customers.then(|| view! {
                                     " · " <A href=format!("/cms/customers/{}", q.customer_id)>{t.to_customer}</A>
                                 })}

@@ -113,7 +113,10 @@ mod tests {
 
     #[test]
     fn a_newsletter_page_names_only_its_own_purposes() {
-        assert_eq!(LinkPurpose::of_newsletter_page("confirm"), Some(LinkPurpose::Confirm));
+        assert_eq!(
+            LinkPurpose::of_newsletter_page("confirm"),
+            Some(LinkPurpose::Confirm)
+        );
         assert_eq!(
             LinkPurpose::of_newsletter_page("unsubscribe"),
             Some(LinkPurpose::Unsubscribe)

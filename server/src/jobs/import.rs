@@ -11,7 +11,7 @@
 
 use super::progress::bar;
 use crate::error::CliError;
-use app::customer::CustomerInput;
+use app::customer::{CustomerInput, CustomerKind, NewsletterState};
 use app::i18n::field_message;
 use app::ssr::entities::customer;
 use app::ssr::services::accounts::{account_by_email, new_customer};
@@ -126,8 +126,8 @@ fn row_of(
     };
     let created_at = parse_created_at(&get("created_at").unwrap_or_default())?.unwrap_or(now);
     let kind = match get("kind").as_deref() {
-        None | Some("customer") => "customer",
-        Some("prospect") => "prospect",
+        None | Some("customer") => CustomerKind::Customer,
+        Some("prospect") => CustomerKind::Prospect,
         Some(other) => {
             return Err(format!(
                 "kind: expected customer or prospect, got {other:?}"
@@ -136,10 +136,10 @@ fn row_of(
     };
     let mut row = new_customer(&data, hash.clone(), now);
     row.created_at = Set(created_at);
-    row.kind = Set(kind.to_owned());
+    row.kind = Set(kind);
     // A subscription from the old system counts as confirmed there.
     if data.newsletter {
-        row.newsletter = Set("subscribed".into());
+        row.newsletter = Set(NewsletterState::Subscribed);
         row.newsletter_consent_at = Set(Some(created_at));
     }
     Ok((row, hash.map(|_| data.email)))
@@ -287,7 +287,7 @@ mod tests {
         let (row, account) = row_of(&line(&pairs), now).expect("valid");
         assert_eq!(account, None, "no hash: a guest record");
         assert_eq!(row.email.clone().unwrap(), "els@example.nl");
-        assert_eq!(row.newsletter.clone().unwrap(), "subscribed");
+        assert_eq!(row.newsletter.clone().unwrap(), NewsletterState::Subscribed);
         assert_eq!(
             row.created_at.clone().unwrap().date(),
             NaiveDate::from_ymd_opt(2019, 3, 1).unwrap()

@@ -1,5 +1,6 @@
 //! AVG-4: the only place a customer's personal data lives.
 
+pub use crate::customer::{CustomerKind, NewsletterState};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    pub kind: String,
+    pub kind: CustomerKind,
     pub first_name: String,
     pub last_name: String,
     pub gender: Option<String>,
@@ -26,7 +27,7 @@ pub struct Model {
     pub delivery_postcode: Option<String>,
     pub delivery_city: Option<String>,
     pub delivery_country: Option<String>,
-    pub newsletter: String,
+    pub newsletter: NewsletterState,
     pub newsletter_consent_at: Option<DateTime>,
     pub payment_methods: Option<String>,
     pub created_at: DateTime,

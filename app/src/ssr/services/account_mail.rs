@@ -47,7 +47,7 @@ pub async fn queue_registration_mail(
                 .one(txn)
                 .await?
                 .ok_or(AppError::Internal)?;
-            let newsletter = if account.newsletter == "pending" {
+            let newsletter = if account.newsletter == crate::customer::NewsletterState::Pending {
                 let secret = link_secret(txn, state.config.link_secret.as_deref()).await?;
                 let links = links(&secret, &state.config.public_url, &account, now)?;
                 format!(

@@ -7,7 +7,7 @@ use crate::account::models::{
     CustomerExport, ExportedQuestion, OrderSummary, Profile, EXPORT_FORMAT,
 };
 use crate::account::rules::password_policy;
-use crate::customer::{CustomerData, CustomerInput};
+use crate::customer::{CustomerData, CustomerInput, CustomerKind, NewsletterState};
 use crate::error::AppError;
 use crate::shop::rules::entitled_payment_methods;
 use crate::ssr::entities::{customer, order, order_line, question, session};
@@ -58,23 +58,13 @@ pub fn apply_customer_data(row: &mut customer::ActiveModel, data: &CustomerData)
     row.delivery_country = Set(delivery.map(|a| a.country.clone()));
 }
 
-/// The newsletter state after the customer's choice: a new wish waits for
-/// the double opt-in; an existing subscription stays; "no" ends it.
-pub fn newsletter_state(current: &str, wants: bool) -> &'static str {
-    match (current, wants) {
-        (_, false) => "none",
-        ("subscribed", true) => "subscribed",
-        _ => "pending",
-    }
-}
-
 /// A prospect row (AVG-1: a prospective customer, from the contact or the
 /// newsletter form) with only an email address and a first name. The
 /// address columns, required for customers who order, stay empty; the
 /// caller sets whatever else its form asked.
 pub fn new_prospect(email: &str, first_name: &str, now: NaiveDateTime) -> customer::ActiveModel {
     customer::ActiveModel {
-        kind: Set("prospect".into()),
+        kind: Set(CustomerKind::Prospect),
         first_name: Set(first_name.to_owned()),
         last_name: Set(String::new()),
         gender: Set(None),
@@ -93,7 +83,7 @@ pub fn new_prospect(email: &str, first_name: &str, now: NaiveDateTime) -> custom
         delivery_postcode: Set(None),
         delivery_city: Set(None),
         delivery_country: Set(None),
-        newsletter: Set("none".into()),
+        newsletter: Set(NewsletterState::None),
         newsletter_consent_at: Set(None),
         payment_methods: Set(None),
         created_at: Set(now),
@@ -110,8 +100,8 @@ pub fn new_customer(
     now: NaiveDateTime,
 ) -> customer::ActiveModel {
     let mut row = customer::ActiveModel {
-        kind: Set("customer".into()),
-        newsletter: Set(newsletter_state("none", data.newsletter).into()),
+        kind: Set(CustomerKind::Customer),
+        newsletter: Set(NewsletterState::None.after_choice(data.newsletter)),
         newsletter_consent_at: Set(None),
         payment_methods: Set(None),
         created_at: Set(now),
@@ -270,7 +260,7 @@ pub fn profile_of(c: &customer::Model) -> Profile {
         delivery_postcode: c.delivery_postcode.clone(),
         delivery_city: c.delivery_city.clone(),
         delivery_country: c.delivery_country.clone(),
-        newsletter: c.newsletter.clone(),
+        newsletter: c.newsletter,
         newsletter_consent_at: c.newsletter_consent_at,
         payment_methods: entitled_payment_methods(c.payment_methods.as_deref())
             .into_iter()
@@ -296,17 +286,17 @@ pub async fn update_profile(
         ..input.clone()
     };
     let data = input.validate()?;
-    let was = current.newsletter.clone();
-    let newsletter = newsletter_state(&current.newsletter, data.newsletter);
-    let keep_consent = newsletter == "subscribed";
+    let was = current.newsletter;
+    let newsletter = current.newsletter.after_choice(data.newsletter);
+    let keep_consent = newsletter == NewsletterState::Subscribed;
     let consent = current.newsletter_consent_at;
     let mut row: customer::ActiveModel = current.into();
     apply_customer_data(&mut row, &data);
-    row.newsletter = Set(newsletter.to_owned());
+    row.newsletter = Set(newsletter);
     row.newsletter_consent_at = Set(if keep_consent { consent } else { None });
     let txn = state.db.begin().await?;
     let saved = row.update(&txn).await?;
-    super::newsletter::confirm_new_wish(&txn, state, &saved, &was, now).await?;
+    super::newsletter::confirm_new_wish(&txn, state, &saved, was, now).await?;
     txn.commit().await?;
     state.outbox.wake();
     Ok(profile_of(&saved))
@@ -536,17 +526,4 @@ pub async fn export(
         orders: placed,
         questions,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::newsletter_state;
-
-    #[test]
-    fn newsletter_wishes_wait_for_confirmation() {
-        assert_eq!(newsletter_state("none", true), "pending");
-        assert_eq!(newsletter_state("pending", true), "pending");
-        assert_eq!(newsletter_state("subscribed", true), "subscribed");
-        assert_eq!(newsletter_state("subscribed", false), "none");
-    }
 }

@@ -4,7 +4,7 @@
 use super::account_mail::{self, Registered};
 use super::accounts;
 use crate::clock::shop_today;
-use crate::customer::CustomerData;
+use crate::customer::{CustomerData, NewsletterState};
 use crate::error::AppError;
 use crate::shop::models::{CheckoutInput, CheckoutOptions};
 use crate::shop::rules::{self, CartItem, CheckoutData, PricedLine};
@@ -13,11 +13,11 @@ use crate::ssr::random_token;
 use crate::ssr::AppState;
 use chrono::NaiveDateTime;
 use sea_orm::sea_query::Expr;
-use tower_sessions::Session;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait,
     QueryFilter,
 };
+use tower_sessions::Session;
 
 /// What the checkout form offers this visitor: a logged-in customer sees
 /// their own data filled in and the payment methods granted to them.
@@ -66,8 +66,9 @@ pub async fn check_out(
     now: NaiveDateTime,
 ) -> Result<PlacedOrder, AppError> {
     let customer = crate::ssr::auth::current_customer(&state.db, session).await?;
-    let granted =
-        rules::entitled_payment_methods(customer.as_ref().and_then(|c| c.payment_methods.as_deref()));
+    let granted = rules::entitled_payment_methods(
+        customer.as_ref().and_then(|c| c.payment_methods.as_deref()),
+    );
     let data = rules::validate_checkout(input, shop_today(now), &granted)?;
     let cart = super::cart::load(session).await?;
     let placed = place_order(state, &cart, &data, customer.map(|c| c.id), now).await?;
@@ -254,5 +255,5 @@ async fn queue_newsletter(
         .one(txn)
         .await?
         .ok_or(AppError::Internal)?;
-    super::newsletter::confirm_new_wish(txn, state, &customer, "none", now).await
+    super::newsletter::confirm_new_wish(txn, state, &customer, NewsletterState::None, now).await
 }

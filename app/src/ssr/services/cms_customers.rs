@@ -71,7 +71,7 @@ pub async fn detail(db: &impl ConnectionTrait, id: i32) -> Result<CustomerDetail
         .ok_or(AppError::NotFound)?;
     Ok(CustomerDetail {
         id: row.id,
-        kind: row.kind.clone(),
+        kind: row.kind,
         has_account: row.password_hash.is_some(),
         profile: accounts::profile_of(&row),
         orders: accounts::order_history(db, row.id).await?,
@@ -87,7 +87,7 @@ pub async fn update(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let data = input.validate_for(Requirement::of_kind(&row.kind))?;
+    let data = input.validate_for(Requirement::of_kind(row.kind))?;
     let mut update: customer::ActiveModel = row.into();
     apply_customer_data(&mut update, &data);
     update.update(db).await?;

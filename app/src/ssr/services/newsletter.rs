@@ -14,6 +14,7 @@
 //! backups); otherwise one is generated at first use and kept in the
 //! `settings` table, so that links survive a restart without any setup.
 
+use crate::customer::{CustomerKind, NewsletterState};
 use crate::error::AppError;
 use crate::newsletter::rules::{parse_token, LinkClaims, LinkPurpose, PENDING_DAYS};
 use crate::ssr::entities::{customer, order, question, setting};
@@ -203,7 +204,7 @@ fn confirmation_mail(shop_name: &str, customer: &customer::Model, links: &Links)
 /// A newsletter-only prospect: the email and an optional first name.
 fn new_subscriber(email: &str, first_name: &str, now: NaiveDateTime) -> customer::ActiveModel {
     customer::ActiveModel {
-        newsletter: Set("pending".into()),
+        newsletter: Set(NewsletterState::Pending),
         ..super::accounts::new_prospect(email, first_name, now)
     }
 }
@@ -237,10 +238,10 @@ pub async fn subscribe(
         }
     };
     let subscriber = match known {
-        Some(c) if c.newsletter == "subscribed" => c,
+        Some(c) if c.newsletter == NewsletterState::Subscribed => c,
         Some(c) => {
             let mut row: customer::ActiveModel = c.into();
-            row.newsletter = Set("pending".into());
+            row.newsletter = Set(NewsletterState::Pending);
             row.update(&txn).await?
         }
         None => {
@@ -284,10 +285,10 @@ pub async fn confirm_new_wish(
     txn: &impl ConnectionTrait,
     state: &AppState,
     customer: &customer::Model,
-    was: &str,
+    was: NewsletterState,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    if customer.newsletter == "pending" && was != "pending" {
+    if customer.newsletter == NewsletterState::Pending && was != NewsletterState::Pending {
         queue_confirmation(txn, state, customer, now).await?;
     }
     Ok(())
@@ -302,11 +303,11 @@ pub async fn confirm(
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let customer = verify(db, secret, LinkPurpose::Confirm, token, now).await?;
-    if customer.newsletter == "subscribed" {
+    if customer.newsletter == NewsletterState::Subscribed {
         return Ok(());
     }
     let mut row: customer::ActiveModel = customer.into();
-    row.newsletter = Set("subscribed".into());
+    row.newsletter = Set(NewsletterState::Subscribed);
     row.newsletter_consent_at = Set(Some(now));
     row.update(db).await?;
     Ok(())
@@ -319,7 +320,7 @@ async fn only_for_the_newsletter(
     db: &impl ConnectionTrait,
     c: &customer::Model,
 ) -> Result<bool, AppError> {
-    Ok(c.kind == "prospect"
+    Ok(c.kind == CustomerKind::Prospect
         && c.password_hash.is_none()
         && question::Entity::find()
             .filter(question::Column::CustomerId.eq(c.id))
@@ -348,7 +349,7 @@ pub async fn unsubscribe(
         erase_customer(&txn, customer.id, ErasureReason::OwnRequest, now).await?;
     } else {
         let mut row: customer::ActiveModel = customer.into();
-        row.newsletter = Set("none".into());
+        row.newsletter = Set(NewsletterState::None);
         row.newsletter_consent_at = Set(None);
         row.update(&txn).await?;
     }
@@ -378,7 +379,7 @@ pub async fn purge_unconfirmed(
 ) -> Result<Purged, AppError> {
     let cutoff = now - chrono::Duration::days(PENDING_DAYS);
     let stale = customer::Entity::find()
-        .filter(customer::Column::Newsletter.eq("pending"))
+        .filter(customer::Column::Newsletter.eq(NewsletterState::Pending))
         .filter(customer::Column::CreatedAt.lt(cutoff))
         .all(db)
         .await?;
@@ -390,7 +391,7 @@ pub async fn purge_unconfirmed(
             purged.erased += 1;
         } else {
             let mut row: customer::ActiveModel = c.into();
-            row.newsletter = Set("none".into());
+            row.newsletter = Set(NewsletterState::None);
             row.update(&txn).await?;
             purged.reset += 1;
         }
@@ -406,7 +407,7 @@ mod tests {
     fn someone() -> customer::Model {
         customer::Model {
             id: 12,
-            kind: "prospect".into(),
+            kind: CustomerKind::Prospect,
             first_name: String::new(),
             last_name: String::new(),
             gender: None,
@@ -425,7 +426,7 @@ mod tests {
             delivery_postcode: None,
             delivery_city: None,
             delivery_country: None,
-            newsletter: "pending".into(),
+            newsletter: NewsletterState::Pending,
             newsletter_consent_at: None,
             payment_methods: None,
             created_at: crate::ssr::now_utc(),
