@@ -3,11 +3,8 @@
 
 use crate::config::Config;
 use crate::error::CliError;
-use crate::{db, http, jobs};
-use app::ssr::session_store::DbSessionStore;
-use app::ssr::state::ServerConfig;
+use crate::{db, jobs};
 use clap::{Parser, Subcommand};
-use std::time::Duration;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -129,7 +126,7 @@ pub async fn run() -> Result<(), CliError> {
     let cli = Cli::parse();
     let config = Config::from_env()?;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(&config).await,
+        Command::Serve => crate::serve::serve(&config).await,
         Command::Migrate => {
             let db = db::connect(&config.database_url).await?;
             db::migrate(&db).await?;
@@ -237,122 +234,6 @@ pub async fn run() -> Result<(), CliError> {
             jobs::retention::run_cli(&db, dry_run, as_of, json).await
         }
     }
-}
-
-async fn serve(config: &Config) -> Result<(), CliError> {
-    let options = config.leptos_options()?;
-    let db = db::connect(&config.database_url).await?;
-    db::migrate(&db).await?;
-
-    // Expired sessions are removed hourly.
-    let store = DbSessionStore::new(db.clone());
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(3600));
-        loop {
-            tick.tick().await;
-            if let Err(error) = store.delete_expired().await {
-                tracing::warn!(%error, "removing expired sessions failed");
-            }
-        }
-    });
-
-    if config.scheduler {
-        jobs::scheduler::spawn(
-            db.clone(),
-            vec![
-                jobs::retention::nightly(config.retention_at),
-                jobs::newsletter::nightly(config.retention_at),
-                jobs::backup::nightly(config.backup_at, config.backup()),
-            ],
-        );
-    } else {
-        tracing::info!("WINKEL_SCHEDULER=off: nightly jobs run elsewhere");
-    }
-
-    let addr = options.site_addr;
-    let secure = config.secure();
-    let scheme = if config.tls.is_some() {
-        "https"
-    } else {
-        "http"
-    };
-    let tls = match &config.tls {
-        Some(files) => {
-            let store = crate::tls::CertStore::load(files.clone())?;
-            store.watch(config.tls_reload);
-            Some(store.server_config()?)
-        }
-        None => None,
-    };
-    // The connection cap follows the open-files limit: as high as allowed.
-    if let Some(open_files) = crate::connections::raise_open_files_limit() {
-        tracing::debug!(open_files, "open-files limit");
-    }
-    let listeners = http::Listeners::bind(addr, tls, config.http_redirect_addr)
-        .await?
-        .with_connection_limits(config.connections.clone());
-    let mailer = config.mailer()?;
-    match mailer.folder_path() {
-        Some(dir) => tracing::info!("no WINKEL_SMTP_URL: mail is written to {}", dir.display()),
-        None => tracing::info!("mail goes out over SMTP"),
-    }
-    if config.public_url.is_none() {
-        tracing::warn!("WINKEL_PUBLIC_URL is not set: links in mails point to {scheme}://{addr}");
-    }
-    // One form key for every instance and restart (AVG-19 honeypot).
-    let site_secret =
-        app::ssr::services::newsletter::link_secret(&db, config.secret.as_deref()).await?;
-    let server_config = ServerConfig {
-        form_secret: Some(app::ssr::form_guard::derive_secret(&site_secret)),
-        cms_idle: config.cms_idle,
-        database_url: config.database_url.clone(),
-        mailer: std::sync::Arc::new(mailer),
-        public_url: config
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("{scheme}://{addr}")),
-        secure_cookies: secure,
-        link_secret: config.secret.clone(),
-        form_limit: config.form_limit,
-        form_window: config.form_window,
-        unsolicited_mails_per_day: config.unsolicited_mails_per_day,
-        trust_proxy: config.trust_proxy,
-        metrics_token: config.metrics_token.clone(),
-        bench_memory: config.bench_memory,
-        ..ServerConfig::new(config.uploads_dir.clone())
-    };
-    let (router, state) = http::router_and_state(options, db, server_config);
-    jobs::outbox::spawn(state.clone());
-    let listeners = listeners.with_metrics(state.metrics.clone());
-    // AVG-18: the security counts go to the database every few minutes, so
-    // that the dashboard can compare an hour with the week before.
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(5 * 60));
-        loop {
-            tick.tick().await;
-            let now = app::ssr::now_utc();
-            if let Err(error) =
-                app::ssr::services::security_counts::flush(&state.db, &state.metrics, now).await
-            {
-                tracing::warn!(%error, "saving the security counts failed");
-            }
-        }
-    });
-    tracing::info!("Winkel serves on {scheme}://{addr}");
-    let redirect = listeners.redirect_addr().map(|plain| {
-        tracing::info!("http://{plain} redirects to HTTPS");
-        http::HttpsRedirect {
-            public_url: config
-                .public_url
-                .clone()
-                .filter(|url| url.starts_with("https://")),
-            https_port: addr.port(),
-            acme_dir: config.acme_dir.clone(),
-        }
-    });
-    listeners
-        .serve(router, redirect, http::shutdown_signal())
-        .await
 }
 
 async fn backup(config: &Config, command: BackupCommand) -> Result<(), CliError> {

@@ -1,5 +1,6 @@
-//! The Winkel server: configuration, database start-up, the HTTP router and
-//! the command-line jobs. The binary in `main.rs` only calls [`cli::run`].
+//! The Winkel server: configuration, database start-up, the HTTP router,
+//! serving (`serve`) and the command-line jobs. The binary in `main.rs` only
+//! calls [`cli::run`].
 
 pub mod assets;
 pub mod cli;
@@ -12,4 +13,5 @@ pub mod jobs;
 pub mod logging;
 pub mod monitoring;
 pub mod security;
+pub mod serve;
 pub mod tls;

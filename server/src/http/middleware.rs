@@ -1,0 +1,156 @@
+//! The layers of the shop's own around the routes: the status of failed
+//! server functions, the CMS gate, session renewal and the anonymous page
+//! cache.
+
+use super::session_cookie;
+use app::error::AppError;
+use app::ssr::session_store::{self, Renewals};
+use app::ssr::state::AppState;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::sync::Arc;
+use tower_sessions::{Expiry, Session};
+
+/// Our server functions set their own status through `reply`; an error
+/// raised before our code runs (undecodable arguments) would keep
+/// server_fn's default 500. Its status is taken from the error itself: a bad
+/// request is the client's fault, never a 500.
+pub(super) async fn server_fn_status(req: axum::extract::Request, next: Next) -> Response {
+    let is_server_fn = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_server_fn || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    if let Some(status) = serde_json::from_slice::<AppError>(&bytes)
+        .ok()
+        .and_then(|e| StatusCode::from_u16(e.status()).ok())
+    {
+        parts.status = status;
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// CMS pages are only rendered for a logged-in staff member: anyone else is
+/// sent to the CMS login, before any CMS code runs (this also works without
+/// JavaScript). The server functions check rights themselves.
+pub(super) async fn cms_gate(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let is_cms_page = (path == "/cms" || path.starts_with("/cms/")) && path != "/cms/login";
+    if !is_cms_page {
+        return next.run(req).await;
+    }
+    let Some(live) = app::ssr::staff_auth::from_headers(&state, req.headers()).await else {
+        return Redirect::to("/cms/login").into_response();
+    };
+    let mut res = next.run(req).await;
+    with_cookie(&mut res, live.refreshed_cookie.as_deref());
+    res
+}
+
+/// Adds a `Set-Cookie` header (a renewed CMS cookie) to a response.
+pub(super) fn with_cookie(res: &mut Response, cookie: Option<&str>) {
+    if let Some(value) = cookie.and_then(|c| HeaderValue::from_str(c).ok()) {
+        res.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+/// Inside the session layer: a session whose stored end `load` found more
+/// than a tenth of the idle window old (`session_store::Renewals`) is marked
+/// modified, so that the session layer saves it with a fresh end and sends
+/// its cookie again. Any other request that changed nothing writes nothing.
+pub(super) async fn renew_sessions(
+    State(renewals): State<Arc<Renewals>>,
+    req: axum::extract::Request,
+    next: Next,
+) -> Response {
+    let session = req.extensions().get::<Session>().cloned();
+    let res = next.run(req).await;
+    if let Some(id) = session.as_ref().and_then(Session::id) {
+        if renewals.take(&id) {
+            if let Some(session) = session {
+                session.set_expiry(Some(Expiry::OnInactivity(session_store::IDLE)));
+            }
+        }
+    }
+    res
+}
+
+/// Header telling whether a page came from the anonymous page cache.
+pub const CACHE_HEADER: &str = "x-winkel-cache";
+
+/// Serves the pages of visitors without a session from the micro-cache
+/// (see `PageCache`). Runs outside the session layer: a request carrying the
+/// session cookie, or a response setting one, is never cached.
+pub(super) async fn anonymous_page_cache(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let cacheable = req.method() == axum::http::Method::GET
+        && (path == "/" || path.starts_with("/products/"))
+        && !req
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            // The plain name is part of the `__Host-` one too.
+            .any(|c| {
+                c.to_str()
+                    .map_or(true, |c| c.contains(session_cookie(false)))
+            });
+    if !cacheable {
+        return next.run(req).await;
+    }
+    let key = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| path.to_owned(), |pq| pq.as_str().to_owned());
+    let nonce = req
+        .extensions()
+        .get::<app::ssr::csp::CspNonce>()
+        .map(|n| n.0.clone());
+    if let Some(page) = state.page_cache.get(&key) {
+        let mut res = Response::new(Body::from(page.body_with_nonce(nonce.as_deref())));
+        res.headers_mut()
+            .insert(header::CONTENT_TYPE, page.content_type);
+        res.headers_mut()
+            .insert(CACHE_HEADER, HeaderValue::from_static("hit"));
+        return res;
+    }
+    let generation = state.page_cache.generation();
+    let res = next.run(req).await;
+    let storable =
+        res.status() == StatusCode::OK && !res.headers().contains_key(header::SET_COOKIE);
+    let content_type = res.headers().get(header::CONTENT_TYPE).cloned();
+    match (storable, content_type) {
+        (true, Some(content_type))
+            if content_type
+                .to_str()
+                .is_ok_and(|c| c.starts_with("text/html")) =>
+        {
+            let (mut parts, body) = res.into_parts();
+            let Ok(bytes) = axum::body::to_bytes(body, 4 * 1024 * 1024).await else {
+                return Response::from_parts(parts, Body::empty());
+            };
+            state
+                .page_cache
+                .put(generation, key, content_type, bytes.clone(), nonce);
+            parts
+                .headers
+                .insert(CACHE_HEADER, HeaderValue::from_static("miss"));
+            Response::from_parts(parts, Body::from(bytes))
+        }
+        _ => res,
+    }
+}
