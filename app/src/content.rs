@@ -55,13 +55,13 @@ pub struct PageEdit {
 
 #[server(endpoint = "get_page")]
 pub async fn get_page(slug: String) -> Result<PageView, AppError> {
-    crate::ssr::reply(crate::ssr::services::pages::published(&crate::ssr::db()?, &slug).await)
+    crate::ssr::services::pages::published(&crate::ssr::db()?, &slug).await
 }
 
 /// The live settings the privacy statement is made from.
 #[server(endpoint = "get_privacy")]
 pub async fn get_privacy() -> Result<crate::cms::models::ShopSettings, AppError> {
-    crate::ssr::reply(crate::ssr::services::settings::load(&crate::ssr::db()?).await)
+    crate::ssr::services::settings::load(&crate::ssr::db()?).await
 }
 
 #[component]

@@ -64,9 +64,7 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// The HTTP status of this error: the one table every response uses
-    /// (server functions through the server's `server_fn_status`
-    /// middleware, plain handlers through `IntoResponse`).
+    /// The HTTP status of this error (see `answer`).
     pub fn status(&self) -> u16 {
         match self {
             Self::Validation(_) => 422,
@@ -145,19 +143,29 @@ impl From<tower_sessions::session::Error> for AppError {
     }
 }
 
-/// A plain handler's error answer: the status and `Retry-After` of the one
-/// table above, and the user's sentence as text.
 #[cfg(feature = "ssr")]
-impl axum::response::IntoResponse for AppError {
-    fn into_response(self) -> axum::response::Response {
-        let status = http::StatusCode::from_u16(self.status())
+impl AppError {
+    /// Gives a response, whatever its body, this error's status and
+    /// `Retry-After`: the one place an error becomes a status. Server
+    /// functions get it from the server's `server_fn_status` middleware,
+    /// plain handlers through `IntoResponse`.
+    pub fn answer(&self, response: &mut axum::response::Response) {
+        *response.status_mut() = http::StatusCode::from_u16(self.status())
             .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-        let mut response = (status, self.user_message()).into_response();
         if let Some(secs) = self.retry_after() {
             response
                 .headers_mut()
                 .insert(http::header::RETRY_AFTER, secs.into());
         }
+    }
+}
+
+/// A plain handler's error answer: the user's sentence as text.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let mut response = self.user_message().into_response();
+        self.answer(&mut response);
         response
     }
 }

@@ -4,7 +4,7 @@
 use app::error::AppError;
 use app::ssr::csp::{self, CspNonce};
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -30,7 +30,7 @@ pub async fn security_headers(
 ) -> Response {
     let nonce = match CspNonce::generate() {
         Ok(n) => n,
-        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.user_message()).into_response(),
+        Err(e) => return e.into_response(),
     };
     req.extensions_mut().insert(nonce.clone());
     let mut res = next.run(req).await;
@@ -109,9 +109,11 @@ pub async fn same_origin_writes(req: axum::extract::Request, next: Next) -> Resp
             .is_some_and(|a| a.contains("text/html"));
     if wants_json {
         // What a server function's client decodes into its error.
-        (StatusCode::FORBIDDEN, axum::Json(error)).into_response()
+        let mut res = axum::Json(&error).into_response();
+        error.answer(&mut res);
+        res
     } else {
-        (StatusCode::FORBIDDEN, error.user_message()).into_response()
+        error.into_response()
     }
 }
 

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::forms::GuardFields;
 use crate::shop::models::OrderView;
 #[cfg(feature = "ssr")]
-use crate::ssr::{auth, db, now_utc, reply, services::accounts, session, state};
+use crate::ssr::{auth, db, now_utc, services::accounts, session, state};
 #[cfg(feature = "ssr")]
 use crate::ssr::{form_guard, form_limit::FormKind};
 use leptos::prelude::*;
@@ -14,12 +14,9 @@ use leptos::prelude::*;
 /// Who is logged in, for the header: the first name, or nothing.
 #[server(endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<String>, AppError> {
-    let result = async {
-        Ok(auth::current_customer(&db()?, &session().await?)
-            .await?
-            .map(|c| c.first_name))
-    };
-    reply(result.await)
+    Ok(auth::current_customer(&db()?, &session().await?)
+        .await?
+        .map(|c| c.first_name))
 }
 
 /// Creates an account. The answer never tells whether the email already
@@ -30,14 +27,11 @@ pub async fn register(
     password: String,
     #[server(flatten)] guard: GuardFields,
 ) -> Result<(), AppError> {
-    let result = async {
-        form_guard::check(FormKind::Register, &guard).await?;
-        let state = state::state()?;
-        accounts::register(&state, &input, &password, now_utc()).await?;
-        leptos_axum::redirect("/login?registered=1");
-        Ok(())
-    };
-    reply(result.await)
+    form_guard::check(FormKind::Register, &guard).await?;
+    let state = state::state()?;
+    accounts::register(&state, &input, &password, now_utc()).await?;
+    leptos_axum::redirect("/login?registered=1");
+    Ok(())
 }
 
 #[server(endpoint = "login")]
@@ -46,44 +40,32 @@ pub async fn login(
     password: String,
     #[server(flatten)] guard: GuardFields,
 ) -> Result<(), AppError> {
-    let result = async {
-        form_guard::check(FormKind::Login, &guard).await?;
-        let state = state::state()?;
-        let id = accounts::log_in(&state, &email, &password, now_utc()).await?;
-        auth::log_in(&session().await?, id).await?;
-        leptos_axum::redirect("/account");
-        Ok(())
-    };
-    reply(result.await)
+    form_guard::check(FormKind::Login, &guard).await?;
+    let state = state::state()?;
+    let id = accounts::log_in(&state, &email, &password, now_utc()).await?;
+    auth::log_in(&session().await?, id).await?;
+    leptos_axum::redirect("/account");
+    Ok(())
 }
 
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    let result = async {
-        auth::log_out(&session().await?).await?;
-        leptos_axum::redirect("/");
-        Ok(())
-    };
-    reply(result.await)
+    auth::log_out(&session().await?).await?;
+    leptos_axum::redirect("/");
+    Ok(())
 }
 
 #[server(endpoint = "get_profile")]
 pub async fn get_profile() -> Result<Profile, AppError> {
-    let result = async {
-        let customer = auth::require_customer(&db()?, &session().await?).await?;
-        Ok(accounts::profile_of(&customer))
-    };
-    reply(result.await)
+    let customer = auth::require_customer(&db()?, &session().await?).await?;
+    Ok(accounts::profile_of(&customer))
 }
 
 #[server(endpoint = "update_profile")]
 pub async fn update_profile(#[server(flatten)] input: CustomerInput) -> Result<Profile, AppError> {
-    let result = async {
-        let state = state::state()?;
-        let customer = auth::require_customer(&state.db, &session().await?).await?;
-        accounts::update_profile(&state, customer, &input, now_utc()).await
-    };
-    reply(result.await)
+    let state = state::state()?;
+    let customer = auth::require_customer(&state.db, &session().await?).await?;
+    accounts::update_profile(&state, customer, &input, now_utc()).await
 }
 
 #[server(endpoint = "change_password")]
@@ -91,75 +73,56 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    let result = async {
-        let (db, session) = (db()?, session().await?);
-        let customer = auth::require_customer(&db, &session).await?;
-        let id = customer.id;
-        // Ends every session of the customer, this one included ...
-        accounts::change_password(&db, customer, &current_password, &new_password).await?;
-        // ... which goes on under a new id (a new privilege level).
-        auth::log_in(&session, id).await
-    };
-    reply(result.await)
+    let (db, session) = (db()?, session().await?);
+    let customer = auth::require_customer(&db, &session).await?;
+    let id = customer.id;
+    // Ends every session of the customer, this one included ...
+    accounts::change_password(&db, customer, &current_password, &new_password).await?;
+    // ... which goes on under a new id (a new privilege level).
+    auth::log_in(&session, id).await
 }
 
 /// Asks for a new address: a link goes to it, and the address changes
 /// once it is followed. Answers with the address the link went to.
 #[server(endpoint = "change_email")]
 pub async fn change_email(current_password: String, new_email: String) -> Result<String, AppError> {
-    let result = async {
-        let state = state::state()?;
-        let customer = auth::require_customer(&state.db, &session().await?).await?;
-        accounts::request_email_change(&state, customer, &current_password, &new_email, now_utc())
-            .await
-    };
-    reply(result.await)
+    let state = state::state()?;
+    let customer = auth::require_customer(&state.db, &session().await?).await?;
+    accounts::request_email_change(&state, customer, &current_password, &new_email, now_utc()).await
 }
 
 /// The mailed link of an address change, with the new address typed again.
 #[server(endpoint = "confirm_email_change")]
 pub async fn confirm_email_change(token: String, new_email: String) -> Result<(), AppError> {
-    let result = async {
-        let state = state::state()?;
-        accounts::confirm_email_change(&state, &token, &new_email, now_utc()).await?;
-        // Every session ended: whoever follows the link logs in anew.
-        auth::log_out(&session().await?).await?;
-        leptos_axum::redirect("/login?email_changed=1");
-        Ok(())
-    };
-    reply(result.await)
+    let state = state::state()?;
+    accounts::confirm_email_change(&state, &token, &new_email, now_utc()).await?;
+    // Every session ended: whoever follows the link logs in anew.
+    auth::log_out(&session().await?).await?;
+    leptos_axum::redirect("/login?email_changed=1");
+    Ok(())
 }
 
 #[server(endpoint = "my_orders")]
 pub async fn my_orders() -> Result<Vec<OrderSummary>, AppError> {
-    let result = async {
-        let db = db()?;
-        let customer = auth::require_customer(&db, &session().await?).await?;
-        accounts::order_history(&db, customer.id).await
-    };
-    reply(result.await)
+    let db = db()?;
+    let customer = auth::require_customer(&db, &session().await?).await?;
+    accounts::order_history(&db, customer.id).await
 }
 
 #[server(endpoint = "my_order")]
 pub async fn my_order(token: String) -> Result<OrderView, AppError> {
-    let result = async {
-        let db = db()?;
-        let customer = auth::require_customer(&db, &session().await?).await?;
-        accounts::own_order(&db, customer.id, &token).await
-    };
-    reply(result.await)
+    let db = db()?;
+    let customer = auth::require_customer(&db, &session().await?).await?;
+    accounts::own_order(&db, customer.id, &token).await
 }
 
 /// "Verwijder mijn account".
 #[server(endpoint = "delete_account")]
 pub async fn delete_account(password: String) -> Result<(), AppError> {
-    let result = async {
-        let (db, session) = (db()?, session().await?);
-        let customer = auth::require_customer(&db, &session).await?;
-        accounts::delete_account(&db, customer, &password, now_utc()).await?;
-        auth::log_out(&session).await?;
-        leptos_axum::redirect("/account/deleted");
-        Ok(())
-    };
-    reply(result.await)
+    let (db, session) = (db()?, session().await?);
+    let customer = auth::require_customer(&db, &session).await?;
+    accounts::delete_account(&db, customer, &password, now_utc()).await?;
+    auth::log_out(&session).await?;
+    leptos_axum::redirect("/account/deleted");
+    Ok(())
 }

@@ -3,7 +3,7 @@
 use super::rules::ContactInput;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::ssr::{auth, db, now_utc, reply, services::questions, session};
+use crate::ssr::{auth, db, now_utc, services::questions, session};
 use leptos::prelude::*;
 
 /// Stores a question (AVG-3): a visitor's as a prospect with their contact
@@ -13,13 +13,10 @@ pub async fn send_question(
     #[server(flatten)] input: ContactInput,
     #[server(flatten)] guard: crate::forms::GuardFields,
 ) -> Result<(), AppError> {
-    let result = async {
-        crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::Contact, &guard).await?;
-        let db = db()?;
-        let customer = auth::current_customer(&db, &session().await?).await?;
-        questions::ask(&db, customer.as_ref(), &input, now_utc()).await?;
-        leptos_axum::redirect("/contact?sent=1");
-        Ok(())
-    };
-    reply(result.await)
+    crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::Contact, &guard).await?;
+    let db = db()?;
+    let customer = auth::current_customer(&db, &session().await?).await?;
+    questions::ask(&db, customer.as_ref(), &input, now_utc()).await?;
+    leptos_axum::redirect("/contact?sent=1");
+    Ok(())
 }

@@ -3,7 +3,7 @@
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::ssr::{now_utc, reply, services::newsletter, state};
+use crate::ssr::{now_utc, services::newsletter, state};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -19,14 +19,11 @@ pub async fn newsletter_subscribe(
     first_name: Option<String>,
     #[server(flatten)] guard: crate::forms::GuardFields,
 ) -> Result<(), AppError> {
-    let result = async {
-        crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::Newsletter, &guard).await?;
-        let state = state::state()?;
-        newsletter::subscribe(&state, &email, first_name.as_deref(), now_utc()).await?;
-        leptos_axum::redirect("/newsletter?requested=1");
-        Ok(())
-    };
-    reply(result.await)
+    crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::Newsletter, &guard).await?;
+    let state = state::state()?;
+    newsletter::subscribe(&state, &email, first_name.as_deref(), now_utc()).await?;
+    leptos_axum::redirect("/newsletter?requested=1");
+    Ok(())
 }
 
 /// Whether a link is intact and unexpired, before its button is shown.
@@ -34,40 +31,31 @@ pub async fn newsletter_subscribe(
 #[server(endpoint = "newsletter_check_link")]
 pub async fn newsletter_check_link(token: String, purpose: String) -> Result<(), AppError> {
     use crate::newsletter::rules::LinkPurpose;
-    let result = async {
-        let state = state::state()?;
-        let purpose = LinkPurpose::of_newsletter_page(&purpose).ok_or(AppError::InvalidLink)?;
-        newsletter::verify(
-            &state.db,
-            &secret(&state).await?,
-            purpose,
-            &token,
-            now_utc(),
-        )
-        .await?;
-        Ok(())
-    };
-    reply(result.await)
+    let state = state::state()?;
+    let purpose = LinkPurpose::of_newsletter_page(&purpose).ok_or(AppError::InvalidLink)?;
+    newsletter::verify(
+        &state.db,
+        &secret(&state).await?,
+        purpose,
+        &token,
+        now_utc(),
+    )
+    .await?;
+    Ok(())
 }
 
 #[server(endpoint = "newsletter_confirm")]
 pub async fn newsletter_confirm(token: String) -> Result<(), AppError> {
-    let result = async {
-        let state = state::state()?;
-        newsletter::confirm(&state.db, &secret(&state).await?, &token, now_utc()).await?;
-        leptos_axum::redirect("/newsletter?confirmed=1");
-        Ok(())
-    };
-    reply(result.await)
+    let state = state::state()?;
+    newsletter::confirm(&state.db, &secret(&state).await?, &token, now_utc()).await?;
+    leptos_axum::redirect("/newsletter?confirmed=1");
+    Ok(())
 }
 
 #[server(endpoint = "newsletter_unsubscribe")]
 pub async fn newsletter_unsubscribe(token: String) -> Result<(), AppError> {
-    let result = async {
-        let state = state::state()?;
-        newsletter::unsubscribe(&state.db, &secret(&state).await?, &token, now_utc()).await?;
-        leptos_axum::redirect("/newsletter?unsubscribed=1");
-        Ok(())
-    };
-    reply(result.await)
+    let state = state::state()?;
+    newsletter::unsubscribe(&state.db, &secret(&state).await?, &token, now_utc()).await?;
+    leptos_axum::redirect("/newsletter?unsubscribed=1");
+    Ok(())
 }

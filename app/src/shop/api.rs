@@ -4,7 +4,7 @@
 use super::models::{CartView, Catalog, CheckoutInput, CheckoutOptions, OrderView, ProductDetail};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::ssr::{db, now_utc, reply, services, session};
+use crate::ssr::{db, now_utc, services, session};
 use leptos::prelude::*;
 
 #[server(endpoint = "get_catalog")]
@@ -12,41 +12,38 @@ pub async fn get_catalog(
     query: Option<String>,
     category: Option<String>,
 ) -> Result<Catalog, AppError> {
-    reply(services::catalog::catalog(&db()?, query.as_deref(), category.as_deref()).await)
+    services::catalog::catalog(&db()?, query.as_deref(), category.as_deref()).await
 }
 
 #[server(endpoint = "get_product")]
 pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
-    reply(services::catalog::product_by_slug(&db()?, &slug).await)
+    services::catalog::product_by_slug(&db()?, &slug).await
 }
 
 #[server(endpoint = "get_cart")]
 pub async fn get_cart() -> Result<CartView, AppError> {
     let cart = services::cart::load(&session().await?).await?;
-    reply(services::cart::view(&db()?, &cart).await)
+    services::cart::view(&db()?, &cart).await
 }
 
 /// `quantity` arrives as typed, so that bad input gets a field message.
 #[server(endpoint = "add_to_cart")]
 pub async fn add_to_cart(product_id: i32, quantity: String) -> Result<CartView, AppError> {
-    reply(services::cart::add(&db()?, &session().await?, product_id, &quantity).await)
+    services::cart::add(&db()?, &session().await?, product_id, &quantity).await
 }
 
 /// Sets a cart line's quantity; 0 removes the line.
 #[server(endpoint = "update_cart_line")]
 pub async fn update_cart_line(product_id: i32, quantity: String) -> Result<CartView, AppError> {
-    reply(services::cart::update(&db()?, &session().await?, product_id, &quantity).await)
+    services::cart::update(&db()?, &session().await?, product_id, &quantity).await
 }
 
 #[server(endpoint = "get_checkout")]
 pub async fn get_checkout() -> Result<CheckoutOptions, AppError> {
-    let result = async {
-        let (db, session) = (db()?, session().await?);
-        let cart = services::cart::load(&session).await?;
-        let customer = crate::ssr::auth::current_customer(&db, &session).await?;
-        services::checkout::options(&db, &cart, customer.as_ref(), now_utc()).await
-    };
-    reply(result.await)
+    let (db, session) = (db()?, session().await?);
+    let cart = services::cart::load(&session).await?;
+    let customer = crate::ssr::auth::current_customer(&db, &session).await?;
+    services::checkout::options(&db, &cart, customer.as_ref(), now_utc()).await
 }
 
 /// Places the order and sends the browser to its confirmation page.
@@ -55,19 +52,15 @@ pub async fn place_order(
     #[server(flatten)] input: CheckoutInput,
     #[server(flatten)] guard: crate::forms::GuardFields,
 ) -> Result<String, AppError> {
-    let result = async {
-        crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::Checkout, &guard).await?;
-        let state = crate::ssr::state::state()?;
-        let placed =
-            services::checkout::check_out(&state, &session().await?, &input, now_utc()).await?;
-        leptos_axum::redirect(&format!("/orders/{}", placed.token));
-        Ok(placed.token)
-    }
-    .await;
-    reply(result)
+    crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::Checkout, &guard).await?;
+    let state = crate::ssr::state::state()?;
+    let placed =
+        services::checkout::check_out(&state, &session().await?, &input, now_utc()).await?;
+    leptos_axum::redirect(&format!("/orders/{}", placed.token));
+    Ok(placed.token)
 }
 
 #[server(endpoint = "get_order")]
 pub async fn get_order(token: String) -> Result<OrderView, AppError> {
-    reply(services::orders::by_token(&db()?, &token).await)
+    services::orders::by_token(&db()?, &token).await
 }

@@ -70,7 +70,7 @@ pub(super) async fn export_account(State(state): State<AppState>, session: Sessi
     let customer = match app::ssr::auth::require_customer(&state.db, &session).await {
         Ok(c) => c,
         Err(AppError::Unauthorized) => return Redirect::to("/login").into_response(),
-        Err(e) => return error_response(&e),
+        Err(e) => return e.into_response(),
     };
     match app::ssr::services::accounts::export(&state.db, &customer, app::ssr::now_utc()).await {
         Ok(export) => {
@@ -86,7 +86,7 @@ pub(super) async fn export_account(State(state): State<AppState>, session: Sessi
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             res
         }
-        Err(e) => error_response(&e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -109,7 +109,7 @@ pub(super) async fn upload_product_image(
         return Redirect::to("/cms/login").into_response();
     };
     if member.must_change_password || !member.allows(Right::CatalogEdit) {
-        return error_response(&AppError::Forbidden);
+        return AppError::Forbidden.into_response();
     }
     let mut image = None;
     while let Ok(Some(field)) = form.next_field().await {
@@ -132,12 +132,12 @@ pub(super) async fn upload_product_image(
                 state.page_cache.clear();
                 "ok"
             }
-            Err(AppError::NotFound) => return error_response(&AppError::NotFound),
+            Err(AppError::NotFound) => return AppError::NotFound.into_response(),
             Err(AppError::Validation(errors)) => match errors.get("image") {
                 Some(app::validate::FieldError::ImageTooLarge) => "too-large",
                 _ => "type",
             },
-            Err(e) => return error_response(&e),
+            Err(e) => return e.into_response(),
         },
     };
     let mut res =
@@ -169,13 +169,8 @@ pub(super) async fn one_click_unsubscribe(
     };
     match outcome.await {
         Ok(()) => (StatusCode::OK, app::newsletter::text::text().unsubscribed).into_response(),
-        Err(e) => error_response(&e),
+        Err(e) => e.into_response(),
     }
-}
-
-fn error_response(error: &AppError) -> Response {
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, error.user_message()).into_response()
 }
 
 /// AVG-18: Prometheus text for the monitoring system, behind a bearer
@@ -205,7 +200,7 @@ pub(super) async fn metrics_text(
     text.push_str(&crate::monitoring::pool_text(&state.db));
     match app::ssr::metrics::render_jobs(&state.db).await {
         Ok(jobs) => text.push_str(&jobs),
-        Err(e) => return error_response(&e),
+        Err(e) => return e.into_response(),
     }
     (
         [(

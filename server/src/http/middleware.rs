@@ -14,27 +14,28 @@ use axum::response::{IntoResponse, Redirect, Response};
 use std::sync::Arc;
 use tower_sessions::{Expiry, Session};
 
-/// Our server functions set their own status through `reply`; an error
-/// raised before our code runs (undecodable arguments) would keep
-/// server_fn's default 500. Its status is taken from the error itself: a bad
-/// request is the client's fault, never a 500.
+/// server_fn answers every failed server function with 500 and the
+/// `AppError` as JSON, whether our code or its own decoding failed: the
+/// status (and `Retry-After`) are taken from the error itself
+/// (`AppError::answer`), so a refused login is a 401 and bad input a 422,
+/// never a 500. A plain HTML form post is answered with a redirect back to
+/// the form, and keeps it.
 pub(super) async fn server_fn_status(req: axum::extract::Request, next: Next) -> Response {
     let is_server_fn = req.uri().path().starts_with("/api/");
     let res = next.run(req).await;
     if !is_server_fn || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return res;
     }
-    let (mut parts, body) = res.into_parts();
+    let (parts, body) = res.into_parts();
     let bytes = axum::body::to_bytes(body, 64 * 1024)
         .await
         .unwrap_or_default();
-    if let Some(status) = serde_json::from_slice::<AppError>(&bytes)
-        .ok()
-        .and_then(|e| StatusCode::from_u16(e.status()).ok())
-    {
-        parts.status = status;
+    let error = serde_json::from_slice::<AppError>(&bytes).ok();
+    let mut res = Response::from_parts(parts, Body::from(bytes));
+    if let Some(error) = error {
+        error.answer(&mut res);
     }
-    Response::from_parts(parts, Body::from(bytes))
+    res
 }
 
 /// CMS pages are only rendered for a logged-in staff member: anyone else is
