@@ -2,7 +2,7 @@
 //! privacy statement generated from the live settings.
 
 use crate::error::AppError;
-use crate::shop::ErrorMessage;
+use crate::ui::ErrorMessage;
 use chrono::NaiveDateTime;
 use leptos::prelude::*;
 use leptos_meta::Title;

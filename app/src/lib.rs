@@ -21,6 +21,7 @@ pub mod money;
 pub mod newsletter;
 pub mod privacy;
 pub mod shop;
+pub mod ui;
 pub mod validate;
 
 #[cfg(feature = "ssr")]
@@ -30,11 +31,10 @@ use account::{
     AccountDeletedPage, AccountOrderPage, AccountPage, ConfirmEmailChangePage, DeleteAccountPage,
     LoginPage, LogoutPage, RegisterPage,
 };
-use cms::questions::{CmsQuestionPage, CmsQuestionsPage};
 use cms::{
     CmsAuditPage, CmsCatalogPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginPage,
-    CmsOrderPage, CmsOrdersPage, CmsPagePage, CmsPagesPage, CmsProductPage, CmsSettingsPage,
-    CmsShell, CmsStaffPage,
+    CmsOrderPage, CmsOrdersPage, CmsPagePage, CmsPagesPage, CmsProductPage, CmsQuestionPage,
+    CmsQuestionsPage, CmsSettingsPage, CmsShell, CmsStaffPage,
 };
 use contact::ContactPage;
 use content::{ContentPage, PrivacyPage};

@@ -8,7 +8,8 @@ pub mod text;
 use crate::error::AppError;
 use crate::forms::{check_email, field_errors, CustomerFields, Field, FormGuard};
 use crate::i18n::{self, price};
-use crate::shop::{ErrorMessage, OrderSummary as OrderDetail};
+use crate::shop::OrderSummary as OrderDetail;
+use crate::ui::ErrorMessage;
 use api::{
     get_profile, my_order, my_orders, ChangeEmail, ChangePassword, ConfirmEmailChange,
     DeleteAccount, Login, Logout, Register, UpdateProfile,

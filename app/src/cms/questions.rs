@@ -5,16 +5,15 @@
 
 use super::api::{cms_question, cms_questions, CmsAnswerQuestion, CmsCloseQuestion};
 use super::rules::Right;
+use super::shell::allows;
 use crate::contact::rules::QUESTION_STATUSES;
 use crate::customer::CustomerKind;
-use crate::error::AppError;
 use crate::forms::field_errors;
 use crate::forms::FieldMessage;
-use crate::i18n;
-use crate::shop::ErrorMessage;
+use crate::ui::{date, id_param, loaded, query_number, ErrorMessage, Wait};
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 pub struct QuestionsText {
     pub title: &'static str,
@@ -77,25 +76,12 @@ pub fn status_label(status: &str) -> &'static str {
     }
 }
 
-fn date(d: chrono::NaiveDateTime) -> String {
-    d.format("%d-%m-%Y %H:%M").to_string()
-}
-
-fn loading() -> impl IntoView {
-    view! { <p>{i18n::layout().loading}</p> }
-}
-
 #[component]
 pub fn CmsQuestionsPage() -> impl IntoView {
     let t = &QUESTIONS_NL;
     let query = use_query_map();
     let status = move || query.read().get("status").unwrap_or_default();
-    let before = move || {
-        query
-            .read()
-            .get("before")
-            .and_then(|b| b.parse::<i32>().ok())
-    };
+    let before = query_number(query, "before");
     let page = Resource::new(
         move || (status(), before()),
         |(s, b)| cms_questions(Some(s), b),
@@ -111,62 +97,55 @@ pub fn CmsQuestionsPage() -> impl IntoView {
             </select>
             <button type="submit">{t.filter}</button>
         </Form>
-        <Transition fallback=loading>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(p) if p.rows.is_empty() => view! { <p class="empty">{t.none}</p> }.into_any(),
-                    Ok(p) => {
-                        let more = p.next_before.map(|n| {
-                            let href = format!("/cms/questions?status={}&before={n}", status());
-                            view! { <A href=href attr:class="more">{t.more}</A> }
-                        });
-                        view! {
-                            <table class="cms-questions">
-                                <thead><tr><th>{t.when}</th><th>{t.who}</th><th>{t.question}</th><th>{t.status}</th></tr></thead>
-                                <tbody>
-                                    {p.rows.into_iter().map(|q| view! {
-                                        <tr>
-                                            <td><A href=format!("/cms/questions/{}", q.id)>{date(q.created_at)}</A></td>
-                                            <td>{q.name}</td>
-                                            <td>{q.excerpt}</td>
-                                            <td>{status_label(&q.status)}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            {more}
-                        }.into_any()
-                    }
-                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(Wait::Transition, page, move |p| {
+            if p.rows.is_empty() {
+                return view! { <p class="empty">{t.none}</p> }.into_any();
+            }
+            let more = p.next_before.map(|n| {
+                let href = format!("/cms/questions?status={}&before={n}", status());
+                view! { <A href=href attr:class="more">{t.more}</A> }
+            });
+            view! {
+                <table class="cms-questions">
+                    <thead><tr><th>{t.when}</th><th>{t.who}</th><th>{t.question}</th><th>{t.status}</th></tr></thead>
+                    <tbody>
+                        {p.rows.into_iter().map(|q| view! {
+                            <tr>
+                                <td><A href=format!("/cms/questions/{}", q.id)>{date(q.created_at)}</A></td>
+                                <td>{q.name}</td>
+                                <td>{q.excerpt}</td>
+                                <td>{status_label(&q.status)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                {more}
+            }
+            .into_any()
+        })}
     }
 }
 
 #[component]
 pub fn CmsQuestionPage() -> impl IntoView {
     let t = &QUESTIONS_NL;
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
+    let id = id_param();
     let answer = ServerAction::<CmsAnswerQuestion>::new();
     let close = ServerAction::<CmsCloseQuestion>::new();
     let question = Resource::new(
-        move || (id(), answer.version().get(), close.version().get()),
+        move || {
+            (
+                id().unwrap_or(0),
+                answer.version().get(),
+                close.version().get(),
+            )
+        },
         |(id, _, _)| cms_question(id),
     );
     let server = field_errors(answer);
     let none = RwSignal::new(None);
-    let can_edit =
-        use_context::<super::rules::StaffMember>().is_some_and(|m| m.allows(Right::CustomersEdit));
-    let can_see_customers =
-        use_context::<super::rules::StaffMember>().is_some_and(|m| m.allows(Right::CustomersView));
+    let can_edit = allows(Right::CustomersEdit);
+    let can_see_customers = allows(Right::CustomersView);
     view! {
         {move || answer.value().get().map(|r| match r {
             Ok(_) => view! { <p class="notice" role="status">{t.answered}</p> }.into_any(),
@@ -176,57 +155,49 @@ pub fn CmsQuestionPage() -> impl IntoView {
             Ok(_) => view! { <p class="notice" role="status">{t.closed}</p> }.into_any(),
             Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
         })}
-        <Transition fallback=loading>
-            {move || Suspend::new(async move {
-                match question.await {
-                    Ok(q) => view! {
-                        <h1>{t.question} " #" {q.id}</h1>
-                        <dl class="order-facts question-facts">
-                            <dt>{t.status}</dt><dd class="question-status">{status_label(&q.status)}</dd>
-                            <dt>{t.when}</dt><dd>{date(q.created_at)}</dd>
-                            <dt>{t.asker}</dt>
-                            <dd>
-                                {q.name.clone()} " (" {if q.customer_kind == CustomerKind::Prospect { t.prospect } else { t.customer }} ")"
-                                {can_see_customers.then(|| view! {
-                                    " · " <A href=format!("/cms/customers/{}", q.customer_id)>{t.to_customer}</A>
-                                })}
-                            </dd>
-                            <dt>{t.email}</dt><dd class="question-email">{q.email.clone()}</dd>
-                            {q.phone.clone().map(|p| view! { <dt>{t.phone}</dt><dd>{p}</dd> })}
-                            {q.company_name.clone().map(|c| view! { <dt>{t.company}</dt><dd>{c}</dd> })}
-                        </dl>
-                        <h2>{t.question}</h2>
-                        <blockquote class="question-body">{q.body.clone()}</blockquote>
-                        {q.answer.clone().map(|a| view! {
-                            <h2>{t.answer}</h2>
-                            <p class="hint">{t.answered_at} " " {q.answered_at.map(date).unwrap_or_default()}</p>
-                            <blockquote class="question-answer">{a}</blockquote>
-                        })}
-                        {(can_edit && q.can_answer).then(|| view! {
-                            <h2>{t.answer}</h2>
-                            <ActionForm action=answer attr:class="cms-answer" attr:novalidate=true>
-                                <input type="hidden" name="id" value=q.id/>
-                                <label class="field">
-                                    <span class="label">{t.answer}</span>
-                                    <textarea name="answer" id="answer" rows="10" required aria-describedby="answer-error"></textarea>
-                                    <small class="hint">{t.answer_hint}</small>
-                                    <FieldMessage name="answer" local=none server/>
-                                </label>
-                                <button type="submit" class="primary">{t.send_answer}</button>
-                            </ActionForm>
-                        })}
-                        {(can_edit && q.can_close).then(|| view! {
-                            <ActionForm action=close attr:class="cms-close-question">
-                                <input type="hidden" name="id" value=q.id/>
-                                <button type="submit">{t.close}</button>
-                            </ActionForm>
-                        })}
-                    }.into_any(),
-                    Err(AppError::NotFound) => view! { <crate::layout::NotFound/> }.into_any(),
-                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
-                }
+        {loaded(Wait::Transition, question, move |q| view! {
+            <h1>{t.question} " #" {q.id}</h1>
+            <dl class="order-facts question-facts">
+                <dt>{t.status}</dt><dd class="question-status">{status_label(&q.status)}</dd>
+                <dt>{t.when}</dt><dd>{date(q.created_at)}</dd>
+                <dt>{t.asker}</dt>
+                <dd>
+                    {q.name.clone()} " (" {if q.customer_kind == CustomerKind::Prospect { t.prospect } else { t.customer }} ")"
+                    {can_see_customers.then(|| view! {
+                        " · " <A href=format!("/cms/customers/{}", q.customer_id)>{t.to_customer}</A>
+                    })}
+                </dd>
+                <dt>{t.email}</dt><dd class="question-email">{q.email.clone()}</dd>
+                {q.phone.clone().map(|p| view! { <dt>{t.phone}</dt><dd>{p}</dd> })}
+                {q.company_name.clone().map(|c| view! { <dt>{t.company}</dt><dd>{c}</dd> })}
+            </dl>
+            <h2>{t.question}</h2>
+            <blockquote class="question-body">{q.body.clone()}</blockquote>
+            {q.answer.clone().map(|a| view! {
+                <h2>{t.answer}</h2>
+                <p class="hint">{t.answered_at} " " {q.answered_at.map(date).unwrap_or_default()}</p>
+                <blockquote class="question-answer">{a}</blockquote>
             })}
-        </Transition>
+            {(can_edit && q.can_answer).then(|| view! {
+                <h2>{t.answer}</h2>
+                <ActionForm action=answer attr:class="cms-answer" attr:novalidate=true>
+                    <input type="hidden" name="id" value=q.id/>
+                    <label class="field">
+                        <span class="label">{t.answer}</span>
+                        <textarea name="answer" id="answer" rows="10" required aria-describedby="answer-error"></textarea>
+                        <small class="hint">{t.answer_hint}</small>
+                        <FieldMessage name="answer" local=none server/>
+                    </label>
+                    <button type="submit" class="primary">{t.send_answer}</button>
+                </ActionForm>
+            })}
+            {(can_edit && q.can_close).then(|| view! {
+                <ActionForm action=close attr:class="cms-close-question">
+                    <input type="hidden" name="id" value=q.id/>
+                    <button type="submit">{t.close}</button>
+                </ActionForm>
+            })}
+        })}
         <p><A href="/cms/questions">{t.title}</A></p>
     }
 }

@@ -10,7 +10,7 @@ use crate::forms::{
     FieldMessage,
 };
 use crate::i18n;
-use crate::shop::ErrorMessage;
+use crate::ui::ErrorMessage;
 use api::SendQuestion;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -12,7 +12,7 @@ pub mod text;
 use crate::error::AppError;
 use crate::forms::{check_email, field_errors, Field};
 use crate::i18n;
-use crate::shop::ErrorMessage;
+use crate::ui::ErrorMessage;
 use api::{newsletter_check_link, NewsletterConfirm, NewsletterSubscribe, NewsletterUnsubscribe};
 use leptos::prelude::*;
 use leptos_meta::Title;

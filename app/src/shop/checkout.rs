@@ -3,12 +3,13 @@
 
 use super::api::get_checkout;
 use super::api::PlaceOrder;
+use super::cart_action;
 use super::models::CheckoutOptions;
 use super::text::text;
-use super::{cart_action, ErrorMessage};
 use crate::error::AppError;
 use crate::forms::*;
 use crate::i18n::{self, price};
+use crate::ui::ErrorMessage;
 use crate::validate::FieldErrors;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -12,6 +12,7 @@ pub use checkout::CheckoutPage;
 use crate::error::AppError;
 use crate::i18n::{self, price};
 use crate::money::format_vat_rate;
+use crate::ui::ErrorMessage;
 use api::{get_cart, get_catalog, get_order, get_product, AddToCart, UpdateCartLine};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -59,11 +60,6 @@ where
 pub fn cart_resource() -> Resource<Result<CartView, AppError>> {
     let changed = cart_changed();
     Resource::new(move || changed.get(), |_| get_cart())
-}
-
-#[component]
-pub fn ErrorMessage(error: AppError) -> impl IntoView {
-    view! { <p class="error" role="alert">{error.user_message()}</p> }
 }
 
 /// A product picture. `eager` for a picture in the first screenful: a lazy

@@ -1,0 +1,56 @@
+//! The dashboard: today's orders, what is waiting, the last jobs and any
+//! security alerts.
+
+use super::api::cms_dashboard;
+use super::models::JobStatus;
+use super::text::{self, text};
+use crate::i18n::price;
+use crate::ui::{date, loaded, Wait};
+use leptos::prelude::*;
+
+/// When a background job last ran and how it went; also on the settings
+/// screen.
+#[component]
+pub(super) fn JobLine(label: &'static str, status: Option<JobStatus>) -> impl IntoView {
+    let t = text();
+    view! {
+        <dt>{label}</dt>
+        <dd>
+            {match status {
+                None => t.not_yet.to_owned(),
+                Some(s) => format!(
+                    "{} — {}{}",
+                    s.finished_at.map(date).unwrap_or_else(|| t.running.to_owned()),
+                    if s.ok { "" } else { "MISLUKT: " },
+                    s.summary
+                ),
+            }}
+        </dd>
+    }
+}
+
+#[component]
+pub fn CmsDashboard() -> impl IntoView {
+    let t = text();
+    let dashboard = Resource::new(|| (), |_| cms_dashboard());
+    view! {
+        <h1>{t.dashboard}</h1>
+        {loaded(Wait::Suspense, dashboard, move |d| view! {
+            {d.security_alerts.iter().map(|a| view! {
+                <p class="error security-alert" role="alert">
+                    {text::security_alert(&a.kind, a.last_hour, a.week_total)}
+                </p>
+            }).collect_view()}
+            <dl class="order-facts dashboard">
+                <dt>{t.orders_today}</dt>
+                <dd class="orders-today">{d.orders_today} " (" {price(d.revenue_today_cents)} ")"</dd>
+                <dt>{t.orders_to_handle}</dt>
+                <dd>{d.orders_new}</dd>
+                <dt>{t.open_questions}</dt>
+                <dd>{d.open_questions}</dd>
+                <JobLine label=t.last_retention status=d.last_retention/>
+                <JobLine label=t.last_backup status=d.last_backup/>
+            </dl>
+        })}
+    }
+}

@@ -1,0 +1,117 @@
+//! Staff rights (AVG-10): what the owner grants per staff member. The owner
+//! has every right. Checked on the server for every CMS call; the browser
+//! only uses them to hide what is not allowed.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Right {
+    CustomersView,
+    CustomersEdit,
+    CustomersDelete,
+    OrdersView,
+    OrdersEdit,
+    CatalogEdit,
+    PagesEdit,
+    SettingsView,
+    StaffManage,
+    AuditView,
+}
+
+impl Right {
+    pub const ALL: [Right; 10] = [
+        Self::CustomersView,
+        Self::CustomersEdit,
+        Self::CustomersDelete,
+        Self::OrdersView,
+        Self::OrdersEdit,
+        Self::CatalogEdit,
+        Self::PagesEdit,
+        Self::SettingsView,
+        Self::StaffManage,
+        Self::AuditView,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CustomersView => "customers.view",
+            Self::CustomersEdit => "customers.edit",
+            Self::CustomersDelete => "customers.delete",
+            Self::OrdersView => "orders.view",
+            Self::OrdersEdit => "orders.edit",
+            Self::CatalogEdit => "catalog.edit",
+            Self::PagesEdit => "pages.edit",
+            Self::SettingsView => "settings.view",
+            Self::StaffManage => "staff.manage",
+            Self::AuditView => "audit.view",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+}
+
+/// A logged-in staff member as the CMS screens see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub id: i32,
+    pub email: String,
+    pub is_owner: bool,
+    pub rights: Vec<Right>,
+    pub must_change_password: bool,
+}
+
+impl StaffMember {
+    pub fn allows(&self, right: Right) -> bool {
+        self.is_owner || self.rights.contains(&right)
+    }
+}
+
+/// Parses rights as stored or posted; unknown names are ignored.
+pub fn parse_rights<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<Right> {
+    let mut rights: Vec<Right> = names.into_iter().filter_map(Right::parse).collect();
+    rights.sort_by_key(|r| Right::ALL.iter().position(|a| a == r));
+    rights.dedup();
+    rights
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for right in Right::ALL {
+            assert_eq!(Right::parse(right.as_str()), Some(right));
+        }
+        assert_eq!(Right::parse("everything"), None);
+    }
+
+    #[test]
+    fn the_owner_may_do_everything_staff_only_what_is_granted() {
+        let owner = StaffMember {
+            id: 1,
+            email: "o@x.nl".into(),
+            is_owner: true,
+            rights: vec![],
+            must_change_password: false,
+        };
+        let clerk = StaffMember {
+            is_owner: false,
+            rights: vec![Right::OrdersView],
+            ..owner.clone()
+        };
+        assert!(Right::ALL.iter().all(|r| owner.allows(*r)));
+        assert!(clerk.allows(Right::OrdersView));
+        assert!(!clerk.allows(Right::CustomersView));
+    }
+
+    #[test]
+    fn parsing_orders_and_dedups() {
+        assert_eq!(
+            parse_rights(["audit.view", "customers.view", "bogus", "customers.view"]),
+            vec![Right::CustomersView, Right::AuditView]
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! Staff members: their rights, locking them out (AVG-11) and adding new
+//! ones.
+
+use super::api::{cms_staff, CmsCreateStaff, CmsSetLocked, CmsSetRights};
+use super::models::StaffView;
+use super::rules::Right;
+use super::shell;
+use super::text::{right_label, text};
+use crate::forms::{field_errors, Field};
+use crate::ui::{loaded, ErrorMessage, Wait};
+use leptos::prelude::*;
+
+#[component]
+fn RightsBoxes(#[prop(default = Vec::new())] granted: Vec<Right>) -> impl IntoView {
+    view! {
+        <div class="rights">
+            {Right::ALL.into_iter().map(|r| view! {
+                <label class="checkbox">
+                    <input type="checkbox" name="rights[]" value=r.as_str() checked=granted.contains(&r)/>
+                    {right_label(r)}
+                </label>
+            }).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn StaffRow(
+    member: StaffView,
+    set_rights: ServerAction<CmsSetRights>,
+    set_locked: ServerAction<CmsSetLocked>,
+) -> impl IntoView {
+    let t = text();
+    let editable = !member.is_owner && Some(member.id) != shell::member().map(|m| m.id);
+    view! {
+        <tr class="staff-row">
+            <td>
+                {member.email.clone()}
+                {member.is_owner.then(|| view! { " (" {t.owner} ")" })}
+                {member.locked.then(|| view! { <strong class="locked">" " {t.locked}</strong> })}
+            </td>
+            <td>
+                {if editable {
+                    view! {
+                        <ActionForm action=set_rights attr:class="staff-rights">
+                            <input type="hidden" name="id" value=member.id/>
+                            <RightsBoxes granted=member.rights.clone()/>
+                            <button type="submit">{t.save}</button>
+                        </ActionForm>
+                    }.into_any()
+                } else {
+                    view! { <span>{if member.is_owner { "alle rechten".to_owned() } else { member.rights.iter().map(|r| right_label(*r)).collect::<Vec<_>>().join(", ") }}</span> }.into_any()
+                }}
+            </td>
+            <td>
+                {editable.then(|| view! {
+                    <ActionForm action=set_locked attr:class="staff-lock">
+                        <input type="hidden" name="id" value=member.id/>
+                        <input type="hidden" name="locked" value=(!member.locked).to_string()/>
+                        <button type="submit" class:danger=!member.locked>{if member.locked { t.unlock } else { t.lock }}</button>
+                    </ActionForm>
+                })}
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+pub fn CmsStaffPage() -> impl IntoView {
+    let t = text();
+    let create = ServerAction::<CmsCreateStaff>::new();
+    let set_rights = ServerAction::<CmsSetRights>::new();
+    let set_locked = ServerAction::<CmsSetLocked>::new();
+    let list = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                set_rights.version().get(),
+                set_locked.version().get(),
+            )
+        },
+        |_| cms_staff(),
+    );
+    let server = field_errors(create);
+    let failure = move || {
+        [set_rights.value().get(), set_locked.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(Result::err)
+            .map(|e| view! { <ErrorMessage error=e/> })
+    };
+    view! {
+        <h1>{t.staff}</h1>
+        {failure}
+        {loaded(Wait::Transition, list, move |members| view! {
+            <table class="cms-staff">
+                <thead><tr><th>{t.email}</th><th>{t.rights}</th><th></th></tr></thead>
+                <tbody>
+                    {members.into_iter().map(|m| view! { <StaffRow member=m set_rights set_locked/> }).collect_view()}
+                </tbody>
+            </table>
+        })}
+        <h2>{t.new_staff}</h2>
+        {move || create.value().get().map(|r| match r {
+            Ok(_) => view! { <p class="notice" role="status">{t.staff_created}</p> }.into_any(),
+            Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+        })}
+        <ActionForm action=create attr:class="cms-create-staff" attr:novalidate=true>
+            <Field name="email" label=t.email kind="email" required=true server/>
+            <Field name="password" label=t.password kind="password" required=true autocomplete="new-password" hint=t.staff_password_hint server/>
+            <fieldset>
+                <legend>{t.rights}</legend>
+                <RightsBoxes/>
+            </fieldset>
+            <button type="submit">{t.create}</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,102 @@
+//! Screen scaffolding shared by the shop and the CMS: an error message,
+//! the loading line, dates as staff read them, the id in the path, and the
+//! `Suspense` (or `Transition`) that shows a server function's result once
+//! it is there.
+
+use crate::error::AppError;
+use crate::i18n;
+use crate::layout::NotFound;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use leptos_router::params::ParamsMap;
+use std::sync::Arc;
+
+#[component]
+pub fn ErrorMessage(error: AppError) -> impl IntoView {
+    view! { <p class="error" role="alert">{error.user_message()}</p> }
+}
+
+pub fn loading() -> impl IntoView {
+    view! { <p>{i18n::layout().loading}</p> }
+}
+
+pub fn date(d: chrono::NaiveDateTime) -> String {
+    d.format("%d-%m-%Y %H:%M").to_string()
+}
+
+/// The `:id` of the current path as a number; `None` when it is missing or
+/// not a number. Call it at the top of a component.
+pub fn id_param() -> impl Fn() -> Option<i32> + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i32>().ok())
+    }
+}
+
+/// The query parameter `name` as a number (where a list goes on); `None`
+/// when it is missing or not a number.
+pub fn query_number(
+    query: Memo<ParamsMap>,
+    name: &'static str,
+) -> impl Fn() -> Option<i32> + Copy + Send + Sync + 'static {
+    move || query.read().get(name).and_then(|n| n.parse::<i32>().ok())
+}
+
+/// What a screen shows for a loaded result: `ok` for the data, the
+/// not-found page for `NotFound`, the error's message for any other error.
+pub fn outcome<T, V>(result: Result<T, AppError>, ok: impl FnOnce(T) -> V) -> AnyView
+where
+    V: IntoView + 'static,
+{
+    match result {
+        Ok(value) => ok(value).into_any(),
+        Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+    }
+}
+
+/// The view of `resource` once it has loaded, shown by [`outcome`]; to go
+/// inside a `Suspense` or `Transition`.
+fn awaited<T, V>(
+    resource: Resource<Result<T, AppError>>,
+    ok: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl Fn() -> Suspend<AnyView> + Send + Sync + 'static
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let ok = Arc::new(ok);
+    move || {
+        let ok = Arc::clone(&ok);
+        Suspend::new(async move { outcome(resource.await, |value| ok(value)) })
+    }
+}
+
+/// How a screen waits for its data: a `Suspense` shows "loading" every
+/// time, a `Transition` keeps the old view while it reloads.
+#[derive(Clone, Copy)]
+pub enum Wait {
+    Suspense,
+    Transition,
+}
+
+/// `resource` shown by [`outcome`] once it has loaded; until then
+/// "loading" (or, in a `Transition` that reloads, the view it had).
+pub fn loaded<T, V>(
+    wait: Wait,
+    resource: Resource<Result<T, AppError>>,
+    ok: impl Fn(T) -> V + Send + Sync + 'static,
+) -> AnyView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let shown = awaited(resource, ok);
+    match wait {
+        Wait::Suspense => view! { <Suspense fallback=loading>{shown}</Suspense> }.into_any(),
+        Wait::Transition => view! { <Transition fallback=loading>{shown}</Transition> }.into_any(),
+    }
+}
