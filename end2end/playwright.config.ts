@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 // only need the URL of a running, seeded demo shop.
 // - `./winkel test` starts a fresh shop of its own and names it in
 //   WINKEL_E2E_URL (and its mail folder in WINKEL_MAIL_DIR).
-// - `cargo leptos end2end` serves the development shop at its site-addr
+// - `cargo leptos end-to-end` serves the development shop at its site-addr
 //   (Cargo.toml: 127.0.0.1:3000; LEPTOS_SITE_ADDR overrides it for both)
 //   and runs `npx playwright test` here; its mail goes to the server's
 //   default folder, data/mail (README.md, "Developing").

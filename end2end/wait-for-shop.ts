@@ -1,7 +1,7 @@
 import type { FullConfig } from '@playwright/test';
 
 // Before any test: wait (at most WINKEL_E2E_WAIT_SECONDS, default 120) until
-// the shop answers GET /healthz with 200. `cargo leptos end2end` runs the
+// the shop answers GET /healthz with 200. `cargo leptos end-to-end` runs the
 // suite right after starting the server, which first migrates the database.
 export default async function waitForShop(config: FullConfig): Promise<void> {
   const baseURL =
