@@ -1,14 +1,28 @@
 import { defineConfig, devices } from '@playwright/test';
+import { resolve } from 'node:path';
 
-// The server is started by the test command (see README.md), never here:
-// these tests only need the URL of a running, freshly seeded demo shop.
-const baseURL = process.env.WINKEL_E2E_URL ?? 'http://127.0.0.1:3100';
+// The server is started by whoever runs the suite, never here: these tests
+// only need the URL of a running, seeded demo shop.
+// - `./winkel test` starts a fresh shop of its own and names it in
+//   WINKEL_E2E_URL (and its mail folder in WINKEL_MAIL_DIR).
+// - `cargo leptos end-to-end` serves the development shop at its site-addr
+//   (Cargo.toml: 127.0.0.1:3000; LEPTOS_SITE_ADDR overrides it for both)
+//   and runs `npx playwright test` here; its mail goes to the server's
+//   default folder, data/mail (README.md, "Developing").
+const siteAddr = process.env.LEPTOS_SITE_ADDR || '127.0.0.1:3000';
+const baseURL = process.env.WINKEL_E2E_URL || `http://${siteAddr}`;
+if (!process.env.WINKEL_E2E_URL && !process.env.WINKEL_MAIL_DIR) {
+  process.env.WINKEL_MAIL_DIR = resolve(__dirname, '..', 'data', 'mail');
+}
 
 // Debian's Chromium, not a downloaded browser.
 const chromium = process.env.WINKEL_E2E_CHROMIUM ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: './tests',
+  // Waits until GET /healthz answers: cargo-leptos starts the tests as soon
+  // as it has started the server, not when the server is up.
+  globalSetup: './wait-for-shop.ts',
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   retries: 0,

@@ -38,6 +38,10 @@ pub enum Command {
         /// A small demo shop: categories, products and their images.
         #[arg(long)]
         demo: bool,
+        /// Development: the demo shop and an owner account whose password
+        /// is printed once and must be changed at the first login.
+        #[arg(long)]
+        dev: bool,
         /// Made-up customers, spread over the last 12 years.
         #[arg(long, requires = "orders")]
         customers: Option<u64>,
@@ -202,18 +206,23 @@ pub async fn run() -> Result<(), CliError> {
         }
         Command::Seed {
             demo,
+            dev,
             customers,
             orders,
         } => {
-            if !demo && customers.is_none() {
+            if !demo && !dev && customers.is_none() {
                 return Err(CliError::Config(
-                    "say what to seed: winkel seed --demo, or --customers N --orders M".into(),
+                    "say what to seed: winkel seed --demo, --dev, or --customers N --orders M"
+                        .into(),
                 ));
             }
             let db = db::connect(&config.database_url).await?;
             db::migrate(&db).await?;
             if demo {
                 jobs::seed::demo(&db, &config.uploads_dir).await?;
+            }
+            if dev {
+                jobs::dev_seed::run(&db, &config.uploads_dir).await?;
             }
             if let (Some(customers), Some(orders)) = (customers, orders) {
                 jobs::population::population(&db, customers, orders).await?;

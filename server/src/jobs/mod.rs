@@ -2,6 +2,7 @@
 //! leaves the database consistent when interrupted.
 
 pub mod backup;
+pub mod dev_seed;
 pub mod import;
 pub mod newsletter;
 pub mod outbox;
