@@ -3,8 +3,10 @@
 //! text in its `text.rs`, so that English is added there without touching
 //! components.
 
+use crate::cms::rules::OrderStatus;
 use crate::error::AppError;
 use crate::money::format_eur;
+use crate::shop::rules::{DeliveryMethod, PaymentMethod};
 use crate::validate::FieldError;
 
 /// Text of the page frame (header, footer).
@@ -146,31 +148,28 @@ pub fn wait_phrase(secs: u64) -> String {
     }
 }
 
-pub fn payment_method_label(method: &str) -> &'static str {
+pub fn payment_method_label(method: PaymentMethod) -> &'static str {
     match method {
-        "bank_transfer" => "Bankoverschrijving",
-        "pay_on_pickup" => "Betalen bij afhalen",
-        "on_account" => "Op rekening",
-        _ => "Onbekend",
+        PaymentMethod::BankTransfer => "Bankoverschrijving",
+        PaymentMethod::PayOnPickup => "Betalen bij afhalen",
+        PaymentMethod::OnAccount => "Op rekening",
     }
 }
 
-pub fn delivery_method_label(method: &str) -> &'static str {
+pub fn delivery_method_label(method: DeliveryMethod) -> &'static str {
     match method {
-        "shipping" => "Verzenden",
-        "pickup" => "Afhalen in de winkel",
-        _ => "Onbekend",
+        DeliveryMethod::Shipping => "Verzenden",
+        DeliveryMethod::Pickup => "Afhalen in de winkel",
     }
 }
 
-pub fn order_status_label(status: &str) -> &'static str {
+pub fn order_status_label(status: OrderStatus) -> &'static str {
     match status {
-        "new" => "Nieuw",
-        "paid" => "Betaald",
-        "shipped" => "Verzonden",
-        "completed" => "Afgerond",
-        "cancelled" => "Geannuleerd",
-        _ => "Onbekend",
+        OrderStatus::New => "Nieuw",
+        OrderStatus::Paid => "Betaald",
+        OrderStatus::Shipped => "Verzonden",
+        OrderStatus::Completed => "Afgerond",
+        OrderStatus::Cancelled => "Geannuleerd",
     }
 }
 

@@ -151,11 +151,13 @@ pub async fn run() -> Result<(), CliError> {
             db::migrate(&db).await?;
             let id = app::ssr::services::staff::create(
                 &db,
-                &email,
-                password,
-                true,
-                &[],
-                false,
+                &app::ssr::services::staff::NewStaff {
+                    email: &email,
+                    initial_password: password,
+                    is_owner: true,
+                    rights: &[],
+                    must_change_password: false,
+                },
                 app::ssr::now_utc(),
             )
             .await

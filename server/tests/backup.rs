@@ -32,11 +32,13 @@ async fn shop(backend: Backend) -> Option<(TestDb, PathBuf)> {
         .unwrap();
     app::ssr::services::staff::create(
         db,
-        "eigenaar@example.nl",
-        "een lang en sterk wachtwoord",
-        true,
-        &[],
-        false,
+        &app::ssr::services::staff::NewStaff {
+            email: "eigenaar@example.nl",
+            initial_password: "een lang en sterk wachtwoord",
+            is_owner: true,
+            rights: &[],
+            must_change_password: false,
+        },
         app::ssr::now_utc(),
     )
     .await
@@ -201,11 +203,13 @@ async fn round_trip(backend: Backend) {
     // The restored database keeps working: new rows get fresh ids.
     app::ssr::services::staff::create(
         &empty.db,
-        "tweede@example.nl",
-        "nog een lang en sterk wachtwoord",
-        false,
-        &[],
-        false,
+        &app::ssr::services::staff::NewStaff {
+            email: "tweede@example.nl",
+            initial_password: "nog een lang en sterk wachtwoord",
+            is_owner: false,
+            rights: &[],
+            must_change_password: false,
+        },
         app::ssr::now_utc(),
     )
     .await
@@ -473,11 +477,13 @@ async fn nightly_backup_is_recorded_and_shown(backend: Backend) {
 
     app::ssr::services::staff::create(
         &app.db,
-        "owner@example.nl",
-        "een lang en sterk wachtwoord",
-        true,
-        &[],
-        false,
+        &app::ssr::services::staff::NewStaff {
+            email: "owner@example.nl",
+            initial_password: "een lang en sterk wachtwoord",
+            is_owner: true,
+            rights: &[],
+            must_change_password: false,
+        },
         app::ssr::now_utc(),
     )
     .await

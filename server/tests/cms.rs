@@ -1043,11 +1043,13 @@ async fn a_change_and_its_audit_entry_commit_together(backend: Backend) {
     };
     let owner = app::ssr::services::staff::create(
         &app.db,
-        "owner@example.nl",
-        OWNER_PASSWORD,
-        true,
-        &[],
-        false,
+        &app::ssr::services::staff::NewStaff {
+            email: "owner@example.nl",
+            initial_password: OWNER_PASSWORD,
+            is_owner: true,
+            rights: &[],
+            must_change_password: false,
+        },
         app::ssr::now_utc(),
     )
     .await
@@ -1058,8 +1060,7 @@ async fn a_change_and_its_audit_entry_commit_together(backend: Backend) {
     let failed = audited(
         &app.db,
         owner,
-        "settings.edit",
-        "settings",
+        app::cms::rules::AuditAction::SettingsEdit,
         None,
         async |txn: &_| {
             settings::save(txn, "Half opgeslagen", "", "7", "7").await?;
@@ -1078,8 +1079,7 @@ async fn a_change_and_its_audit_entry_commit_together(backend: Backend) {
     let saved = audited(
         &app.db,
         owner,
-        "settings.edit",
-        "settings",
+        app::cms::rules::AuditAction::SettingsEdit,
         None,
         async |txn: &_| {
             let saved = settings::save(txn, "Heel opgeslagen", "", "7", "7").await?;

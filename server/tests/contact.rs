@@ -135,7 +135,7 @@ async fn a_question_stores_a_prospect_and_the_question_together(backend: Backend
         .unwrap()
         .expect("the question");
     assert_eq!(stored.body, QUESTION);
-    assert_eq!(stored.status, "open");
+    assert_eq!(stored.status, app::contact::rules::QuestionStatus::Open);
     assert_eq!(stored.answer, None);
 
     // The same address again is a new prospect: a typed address never

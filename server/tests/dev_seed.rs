@@ -97,11 +97,13 @@ async fn an_existing_owner_keeps_the_dev_seed_from_adding_one(backend: Backend) 
     };
     app::ssr::services::staff::create(
         &app.db,
-        "baas@example.nl",
-        "de winkel gaat om negen open",
-        true,
-        &[],
-        false,
+        &app::ssr::services::staff::NewStaff {
+            email: "baas@example.nl",
+            initial_password: "de winkel gaat om negen open",
+            is_owner: true,
+            rights: &[],
+            must_change_password: false,
+        },
         app::ssr::now_utc(),
     )
     .await

@@ -195,11 +195,13 @@ async fn bot_forms_far_above_the_week_warn_on_the_dashboard(backend: Backend) {
     };
     app::ssr::services::staff::create(
         &app.db,
-        "owner@example.nl",
-        OWNER_PASSWORD,
-        true,
-        &[],
-        false,
+        &app::ssr::services::staff::NewStaff {
+            email: "owner@example.nl",
+            initial_password: OWNER_PASSWORD,
+            is_owner: true,
+            rights: &[],
+            must_change_password: false,
+        },
         app::ssr::now_utc(),
     )
     .await

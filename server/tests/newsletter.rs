@@ -312,7 +312,7 @@ async fn unsubscribe_by_page_and_by_one_click(backend: Backend) {
     app::ssr::entities::question::Entity::insert(app::ssr::entities::question::ActiveModel {
         customer_id: Set(lotte.id),
         body: Set("Een vraag".into()),
-        status: Set("open".into()),
+        status: Set(app::contact::rules::QuestionStatus::Open),
         answer: Set(None),
         created_at: Set(app::ssr::now_utc()),
         answered_at: Set(None),

@@ -161,11 +161,13 @@ async fn no_address_reaches_the_database_or_the_log(backend: Backend) {
 
     app::ssr::services::staff::create(
         &app.db,
-        "owner@example.nl",
-        "de winkel gaat om negen open",
-        true,
-        &[],
-        false,
+        &app::ssr::services::staff::NewStaff {
+            email: "owner@example.nl",
+            initial_password: "de winkel gaat om negen open",
+            is_owner: true,
+            rights: &[],
+            must_change_password: false,
+        },
         app::ssr::now_utc(),
     )
     .await

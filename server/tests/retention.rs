@@ -85,10 +85,10 @@ async fn add_order(
     order::ActiveModel {
         token: Set(format!("{n:032x}")),
         customer_id: Set(customer_id),
-        status: Set("completed".into()),
+        status: Set(app::cms::rules::OrderStatus::Completed),
         placed_at: Set(placed),
-        delivery_method: Set("shipping".into()),
-        payment_method: Set("ideal".into()),
+        delivery_method: Set(app::shop::rules::DeliveryMethod::Shipping),
+        payment_method: Set(app::shop::rules::PaymentMethod::BankTransfer),
         subtotal_cents: Set(1000),
         shipping_cents: Set(495),
         vat_cents: Set(259),

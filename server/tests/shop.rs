@@ -297,7 +297,7 @@ async fn guest_checkout_writes_order_customer_and_stock(backend: Backend) {
         .await
         .expect("q")
         .expect("order");
-    assert_eq!(order.status, "new");
+    assert_eq!(order.status, app::cms::rules::OrderStatus::New);
     assert_eq!(order.subtotal_cents, 2 * 1295 + 3995);
     assert_eq!(order.shipping_cents, 0, "free shipping from € 50");
     assert_eq!(order.total_cents, 2 * 1295 + 3995);

@@ -148,7 +148,7 @@ fn AccountOverview(profile: Profile) -> impl IntoView {
                                             {o.placed_at.format("%d-%m-%Y").to_string()}
                                         </A>
                                         " · " {o.items} " " {t.order_items} " · " {price(o.total_cents)}
-                                        " · " {i18n::order_status_label(&o.status)}
+                                        " · " {i18n::order_status_label(o.status)}
                                     </li>
                                 }).collect_view()}
                             </ul>

@@ -1,5 +1,7 @@
 //! Account types that cross the wire.
 
+use crate::cms::rules::OrderStatus;
+use crate::contact::rules::QuestionStatus;
 use crate::customer::NewsletterState;
 use crate::shop::models::OrderView;
 use chrono::NaiveDateTime;
@@ -69,7 +71,7 @@ impl Profile {
 pub struct OrderSummary {
     pub token: String,
     pub placed_at: NaiveDateTime,
-    pub status: String,
+    pub status: OrderStatus,
     pub total_cents: i64,
     pub items: i64,
 }
@@ -93,8 +95,7 @@ pub struct CustomerExport {
 pub struct ExportedQuestion {
     pub asked_at: NaiveDateTime,
     pub question: String,
-    /// "open", "answered" or "closed".
-    pub status: String,
+    pub status: QuestionStatus,
     pub answer: Option<String>,
     pub answered_at: Option<NaiveDateTime>,
 }

@@ -84,7 +84,7 @@ fn CustomerView(detail: CustomerDetail) -> impl IntoView {
             view! {
                 <ul class="order-history">
                     {detail.orders.iter().map(|o| view! {
-                        <li>{date(o.placed_at)} " · " {price(o.total_cents)} " · " {i18n::order_status_label(&o.status)}</li>
+                        <li>{date(o.placed_at)} " · " {price(o.total_cents)} " · " {i18n::order_status_label(o.status)}</li>
                     }).collect_view()}
                 </ul>
             }.into_any()

@@ -1,7 +1,8 @@
 //! CMS types that cross the wire.
 
-use super::rules::Right;
+use super::rules::{OrderStatus, Right};
 use crate::account::models::{OrderSummary, Profile};
+use crate::contact::rules::QuestionStatus;
 use crate::customer::CustomerKind;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -60,7 +61,7 @@ pub struct OrderRow {
     pub id: i32,
     pub token: String,
     pub placed_at: NaiveDateTime,
-    pub status: String,
+    pub status: OrderStatus,
     pub total_cents: i64,
     pub recipient_name: String,
 }
@@ -78,7 +79,7 @@ pub struct StaffOrderView {
     pub anonymised: bool,
     pub order: crate::shop::models::OrderView,
     /// The statuses staff may move it to next.
-    pub next_statuses: Vec<String>,
+    pub next_statuses: Vec<OrderStatus>,
 }
 
 /// The shop's settings as the CMS shows and edits them.
@@ -198,8 +199,7 @@ pub struct ProductInput {
 pub struct QuestionRow {
     pub id: i32,
     pub created_at: NaiveDateTime,
-    /// "open", "answered" or "closed".
-    pub status: String,
+    pub status: QuestionStatus,
     pub name: String,
     /// The start of the question.
     pub excerpt: String,
@@ -217,7 +217,7 @@ pub struct QuestionPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuestionDetail {
     pub id: i32,
-    pub status: String,
+    pub status: QuestionStatus,
     pub body: String,
     pub answer: Option<String>,
     pub created_at: NaiveDateTime,

@@ -2,7 +2,7 @@
 //! changes staff may make.
 
 use super::api::{cms_order, cms_orders, CmsSetOrderStatus};
-use super::rules::{Right, ORDER_STATUSES};
+use super::rules::{OrderStatus, Right};
 use super::shell::allows;
 use super::text::text;
 use crate::i18n::{self, price};
@@ -27,8 +27,8 @@ pub fn CmsOrdersPage() -> impl IntoView {
         <Form method="GET" action="/cms/orders" attr:class="search order-filters">
             <select name="status" aria-label=t.status>
                 <option value="">{t.all_statuses}</option>
-                {ORDER_STATUSES.into_iter().map(|s| view! {
-                    <option value=s selected=move || status() == s>{i18n::order_status_label(s)}</option>
+                {OrderStatus::ALL.into_iter().map(|s| view! {
+                    <option value=s.as_str() selected=move || status() == s.as_str()>{i18n::order_status_label(s)}</option>
                 }).collect_view()}
             </select>
             <input type="date" name="from" value=from aria-label=t.from/>
@@ -48,7 +48,7 @@ pub fn CmsOrdersPage() -> impl IntoView {
                             <tr>
                                 <td><A href=format!("/cms/orders/{}", o.id)>{date(o.placed_at)}</A></td>
                                 <td>{o.recipient_name}</td>
-                                <td>{i18n::order_status_label(&o.status)}</td>
+                                <td>{i18n::order_status_label(o.status)}</td>
                                 <td>{price(o.total_cents)}</td>
                             </tr>
                         }).collect_view()}
@@ -78,9 +78,9 @@ pub fn CmsOrderPage() -> impl IntoView {
                     {o.next_statuses.clone().into_iter().map(|s| view! {
                         <ActionForm action=change attr:class="inline">
                             <input type="hidden" name="id" value=o.id/>
-                            <input type="hidden" name="status" value=s.clone()/>
-                            <button type="submit" class:danger=s == "cancelled">
-                                {t.mark_as} " " {i18n::order_status_label(&s)}
+                            <input type="hidden" name="status" value=s.as_str()/>
+                            <button type="submit" class:danger=s == OrderStatus::Cancelled>
+                                {t.mark_as} " " {i18n::order_status_label(s)}
                             </button>
                         </ActionForm>
                     }).collect_view()}

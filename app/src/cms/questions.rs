@@ -6,7 +6,7 @@
 use super::api::{cms_question, cms_questions, CmsAnswerQuestion, CmsCloseQuestion};
 use super::rules::Right;
 use super::shell::allows;
-use crate::contact::rules::QUESTION_STATUSES;
+use crate::contact::rules::QuestionStatus;
 use crate::customer::CustomerKind;
 use crate::forms::field_errors;
 use crate::forms::FieldMessage;
@@ -67,12 +67,11 @@ pub const QUESTIONS_NL: QuestionsText = QuestionsText {
     more: "Oudere vragen",
 };
 
-pub fn status_label(status: &str) -> &'static str {
+pub fn status_label(status: QuestionStatus) -> &'static str {
     match status {
-        "open" => "Open",
-        "answered" => "Beantwoord",
-        "closed" => "Gesloten",
-        _ => "Onbekend",
+        QuestionStatus::Open => "Open",
+        QuestionStatus::Answered => "Beantwoord",
+        QuestionStatus::Closed => "Gesloten",
     }
 }
 
@@ -91,8 +90,8 @@ pub fn CmsQuestionsPage() -> impl IntoView {
         <Form method="GET" action="/cms/questions" attr:class="search question-filters">
             <select name="status" aria-label=t.filter>
                 <option value="">{t.all}</option>
-                {QUESTION_STATUSES.into_iter().map(|s| view! {
-                    <option value=s selected=move || status() == s>{status_label(s)}</option>
+                {QuestionStatus::ALL.into_iter().map(|s| view! {
+                    <option value=s.as_str() selected=move || status() == s.as_str()>{status_label(s)}</option>
                 }).collect_view()}
             </select>
             <button type="submit">{t.filter}</button>
@@ -114,7 +113,7 @@ pub fn CmsQuestionsPage() -> impl IntoView {
                                 <td><A href=format!("/cms/questions/{}", q.id)>{date(q.created_at)}</A></td>
                                 <td>{q.name}</td>
                                 <td>{q.excerpt}</td>
-                                <td>{status_label(&q.status)}</td>
+                                <td>{status_label(q.status)}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -158,7 +157,7 @@ pub fn CmsQuestionPage() -> impl IntoView {
         {loaded(Wait::Transition, question, move |q| view! {
             <h1>{t.question} " #" {q.id}</h1>
             <dl class="order-facts question-facts">
-                <dt>{t.status}</dt><dd class="question-status">{status_label(&q.status)}</dd>
+                <dt>{t.status}</dt><dd class="question-status">{status_label(q.status)}</dd>
                 <dt>{t.when}</dt><dd>{date(q.created_at)}</dd>
                 <dt>{t.asker}</dt>
                 <dd>

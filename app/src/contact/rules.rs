@@ -96,14 +96,42 @@ impl ContactInput {
 /// The statuses of a question: open → answered (an answer was mailed) →
 /// closed; an open question may also be closed without an answer (spam, or
 /// answered by phone).
-pub const QUESTION_STATUSES: [&str; 3] = ["open", "answered", "closed"];
-
-pub fn can_answer(status: &str) -> bool {
-    status == "open"
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+pub enum QuestionStatus {
+    Open,
+    Answered,
+    Closed,
 }
 
-pub fn can_close(status: &str) -> bool {
-    matches!(status, "open" | "answered")
+impl QuestionStatus {
+    pub const ALL: [QuestionStatus; 3] = [Self::Open, Self::Answered, Self::Closed];
+
+    /// As stored, and as the CMS filter names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Answered => "answered",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+
+    pub fn can_answer(self) -> bool {
+        self == Self::Open
+    }
+
+    pub fn can_close(self) -> bool {
+        matches!(self, Self::Open | Self::Answered)
+    }
 }
 
 #[cfg(test)]
@@ -165,7 +193,9 @@ mod tests {
 
     #[test]
     fn the_question_life_cycle() {
-        assert!(can_answer("open") && !can_answer("answered") && !can_answer("closed"));
-        assert!(can_close("open") && can_close("answered") && !can_close("closed"));
+        use QuestionStatus::*;
+        assert!(Open.can_answer() && !Answered.can_answer() && !Closed.can_answer());
+        assert!(Open.can_close() && Answered.can_close() && !Closed.can_close());
+        assert_eq!(QuestionStatus::parse("bogus"), None);
     }
 }

@@ -5,6 +5,7 @@ use super::api::get_checkout;
 use super::api::PlaceOrder;
 use super::cart_action;
 use super::models::CheckoutOptions;
+use super::rules::DeliveryMethod;
 use super::text::text;
 use crate::error::AppError;
 use crate::forms::*;
@@ -43,9 +44,9 @@ fn CheckoutForm(options: CheckoutOptions) -> impl IntoView {
             <fieldset>
                 <legend>{t.delivery}</legend>
                 <div class="choices" role="radiogroup" aria-label=t.delivery_method>
-                    <label><input type="radio" name="delivery_method" value="shipping" checked/> {i18n::delivery_method_label("shipping")}
+                    <label><input type="radio" name="delivery_method" value=DeliveryMethod::Shipping.as_str() checked/> {i18n::delivery_method_label(DeliveryMethod::Shipping)}
                         " (" {price(options.shipping_cents)} ", " {t.free} " vanaf " {price(options.free_shipping_from_cents)} ")"</label>
-                    <label><input type="radio" name="delivery_method" value="pickup"/> {i18n::delivery_method_label("pickup")}</label>
+                    <label><input type="radio" name="delivery_method" value=DeliveryMethod::Pickup.as_str()/> {i18n::delivery_method_label(DeliveryMethod::Pickup)}</label>
                     <FieldMessage name="delivery_method" local=none server=server_errors/>
                 </div>
                 <label class="field">
@@ -71,8 +72,8 @@ fn CheckoutForm(options: CheckoutOptions) -> impl IntoView {
                         .map(|(i, m)| {
                             view! {
                                 <label>
-                                    <input type="radio" name="payment_method" value=m.clone() checked=i == 0/>
-                                    {i18n::payment_method_label(m)}
+                                    <input type="radio" name="payment_method" value=m.as_str() checked=i == 0/>
+                                    {i18n::payment_method_label(*m)}
                                 </label>
                             }
                         })

@@ -379,15 +379,15 @@ pub fn OrderSummary(order: models::OrderView) -> impl IntoView {
                 <dt>{t.order_number}</dt>
                 <dd class="order-token">{order.token.clone()}</dd>
                 <dt>{t.order_status}</dt>
-                <dd class="order-status">{i18n::order_status_label(&order.status)}</dd>
+                <dd class="order-status">{i18n::order_status_label(order.status)}</dd>
                 <dt>{t.order_date}</dt>
                 <dd>{order.placed_at.format("%d-%m-%Y %H:%M UTC").to_string()}</dd>
                 <dt>{t.delivery_method}</dt>
-                <dd>{i18n::delivery_method_label(&order.delivery_method)}</dd>
+                <dd>{i18n::delivery_method_label(order.delivery_method)}</dd>
                 <dt>{t.delivery_date}</dt>
                 <dd>{order.desired_delivery_date.map(|d| d.format("%d-%m-%Y").to_string()).unwrap_or_else(|| "—".into())}</dd>
                 <dt>{t.payment_method}</dt>
-                <dd>{i18n::payment_method_label(&order.payment_method)}</dd>
+                <dd>{i18n::payment_method_label(order.payment_method)}</dd>
             </dl>
             <table class="order-lines">
                 <thead>

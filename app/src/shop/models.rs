@@ -1,5 +1,7 @@
 //! Shop types that cross the wire between server and browser.
 
+use super::rules::{DeliveryMethod, PaymentMethod};
+use crate::cms::rules::OrderStatus;
 use crate::customer::CustomerInput;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -66,7 +68,7 @@ pub struct CheckoutOptions {
     pub cart: CartView,
     /// The logged-in customer's data, to fill the form with.
     pub profile: Option<crate::account::models::Profile>,
-    pub payment_methods: Vec<String>,
+    pub payment_methods: Vec<PaymentMethod>,
     pub earliest_delivery: NaiveDate,
     pub latest_delivery: NaiveDate,
     pub shipping_cents: i64,
@@ -85,11 +87,11 @@ pub struct OrderLineView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderView {
     pub token: String,
-    pub status: String,
+    pub status: OrderStatus,
     pub placed_at: NaiveDateTime,
     pub desired_delivery_date: Option<NaiveDate>,
-    pub delivery_method: String,
-    pub payment_method: String,
+    pub delivery_method: DeliveryMethod,
+    pub payment_method: PaymentMethod,
     pub lines: Vec<OrderLineView>,
     pub subtotal_cents: i64,
     pub shipping_cents: i64,

@@ -18,6 +18,12 @@ pub const SHIPPING_VAT_BP: i32 = 2_100;
 pub const LATEST_DELIVERY_DAYS: u64 = 90;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
 pub enum PaymentMethod {
     BankTransfer,
     PayOnPickup,
@@ -57,6 +63,12 @@ pub fn entitled_payment_methods(granted: Option<&str>) -> Vec<PaymentMethod> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
 pub enum DeliveryMethod {
     Shipping,
     Pickup,

@@ -17,7 +17,7 @@ pub mod session_store;
 pub mod staff_auth;
 pub mod state;
 
-pub use state::{db, reply, session, AppState};
+pub use state::{db, session, AppState};
 
 /// 128 random bits as 32 lower-case hex characters: order tokens and the
 /// like, unguessable by design.

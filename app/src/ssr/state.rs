@@ -96,13 +96,6 @@ pub fn db() -> Result<DatabaseConnection, AppError> {
     })
 }
 
-/// Forgets the cached anonymous pages (after stock or catalogue changes).
-pub fn clear_page_cache() {
-    if let Some(state) = use_context::<AppState>() {
-        state.page_cache.clear();
-    }
-}
-
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from context");
@@ -116,32 +109,4 @@ pub async fn session() -> Result<Session, AppError> {
         tracing::error!(error = %e, "session layer missing");
         AppError::Internal
     })
-}
-
-/// Gives a failed server function its HTTP status. A plain HTML form post
-/// (no JavaScript) is answered with a redirect back to the form instead, with
-/// the error in the URL, so its status must stay a redirect.
-pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(error) = &result {
-        // A plain HTML form post is answered with a redirect back to the
-        // form, so its status must stay a redirect. Page renders keep 200
-        // too: they show the error as a page ("log in first"); records that
-        // do not exist answer 404 through `NotFound`.
-        let plain_form_post = use_context::<http::request::Parts>()
-            .and_then(|parts| parts.headers.get(http::header::ACCEPT).cloned())
-            .and_then(|accept| accept.to_str().ok().map(|a| a.contains("text/html")))
-            .unwrap_or(false);
-        if !plain_form_post {
-            if let (Some(options), Ok(status)) = (
-                use_context::<leptos_axum::ResponseOptions>(),
-                http::StatusCode::from_u16(error.status()),
-            ) {
-                options.set_status(status);
-                if let Some(secs) = error.retry_after() {
-                    options.insert_header(http::header::RETRY_AFTER, secs.into());
-                }
-            }
-        }
-    }
-    result
 }

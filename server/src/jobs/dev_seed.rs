@@ -68,16 +68,14 @@ pub async fn dev_owner(db: &DatabaseConnection) -> Result<DevOwner, CliError> {
         return Ok(DevOwner::Exists { email });
     }
     let password = random_password(DEV_OWNER_EMAIL)?;
-    let created = staff_service::create(
-        db,
-        DEV_OWNER_EMAIL,
-        &password,
-        true,
-        &[],
-        true,
-        app::ssr::now_utc(),
-    )
-    .await;
+    let owner = staff_service::NewStaff {
+        email: DEV_OWNER_EMAIL,
+        initial_password: &password,
+        is_owner: true,
+        rights: &[],
+        must_change_password: true,
+    };
+    let created = staff_service::create(db, &owner, app::ssr::now_utc()).await;
     match created {
         Ok(id) => Ok(DevOwner::Created {
             id,

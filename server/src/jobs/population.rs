@@ -13,7 +13,9 @@
 
 use super::progress::bar;
 use crate::error::CliError;
-use app::shop::rules::{order_totals, DeliveryMethod, PricedLine};
+use app::cms::rules::OrderStatus;
+use app::customer::{CustomerKind, NewsletterState};
+use app::shop::rules::{order_totals, DeliveryMethod, PaymentMethod, PricedLine};
 use app::ssr::entities::{customer, order, order_line, product};
 use app::ssr::now_utc;
 use chrono::{Duration, NaiveDateTime};
@@ -179,7 +181,7 @@ impl Generator {
         };
         block.customers.push(vec![
             Expr::val(id),
-            Expr::val("customer"),
+            Expr::val(CustomerKind::Customer),
             Expr::val(first),
             Expr::val(last),
             Expr::val(email),
@@ -189,7 +191,7 @@ impl Generator {
             Expr::val(postcode.clone()),
             Expr::val(city),
             Expr::val("NL"),
-            Expr::val("none"),
+            Expr::val(NewsletterState::None),
             Expr::val(created),
             Expr::val(last_login),
             Expr::val(hash),
@@ -245,18 +247,19 @@ impl Generator {
         let totals = order_totals(&priced, delivery);
         let age = self.now - placed;
         let status = if age > Duration::days(30) {
-            "completed"
+            OrderStatus::Completed
         } else {
-            *self.random.pick(&["new", "paid", "shipped", "completed"])
+            use OrderStatus::*;
+            *self.random.pick(&[New, Paid, Shipped, Completed])
         };
         block.orders.push(vec![
             Expr::val(id),
             Expr::val(format!("{id:08x}{:016x}", self.random.next())),
             Expr::val(customer_id),
-            Expr::val(status),
+            Expr::val(status.as_str()),
             Expr::val(placed),
             Expr::val(delivery.as_str()),
-            Expr::val("ideal"),
+            Expr::val(PaymentMethod::BankTransfer.as_str()),
             Expr::val(totals.subtotal_cents),
             Expr::val(totals.shipping_cents),
             Expr::val(totals.vat_cents),

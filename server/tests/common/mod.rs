@@ -278,11 +278,13 @@ pub async fn staff_client(
 ) -> Client {
     app::ssr::services::staff::create(
         &app.db,
-        email,
-        password,
-        owner,
-        rights,
-        false,
+        &app::ssr::services::staff::NewStaff {
+            email,
+            initial_password: password,
+            is_owner: owner,
+            rights,
+            must_change_password: false,
+        },
         app::ssr::now_utc(),
     )
     .await

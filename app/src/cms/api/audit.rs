@@ -5,7 +5,7 @@ use crate::cms::models::AuditEntry;
 use crate::cms::rules::Right;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::ssr::{reply, services, staff_auth};
+use crate::ssr::{services, staff_auth};
 use leptos::prelude::*;
 
 #[server(endpoint = "cms_audit")]
@@ -15,16 +15,13 @@ pub async fn cms_audit(
     entity_id: Option<i32>,
     before: Option<i64>,
 ) -> Result<Vec<AuditEntry>, AppError> {
-    let result = async {
-        let (state, _) = staff_auth::require(Right::AuditView).await?;
-        services::audit::list(
-            &state.db,
-            action.as_deref(),
-            entity.as_deref(),
-            entity_id,
-            before,
-        )
-        .await
-    };
-    reply(result.await)
+    let (state, _) = staff_auth::require(Right::AuditView).await?;
+    services::audit::list(
+        &state.db,
+        action.as_deref(),
+        entity.as_deref(),
+        entity_id,
+        before,
+    )
+    .await
 }

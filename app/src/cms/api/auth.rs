@@ -3,7 +3,7 @@
 use crate::cms::rules::StaffMember;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::ssr::{now_utc, reply, services, staff_auth};
+use crate::ssr::{now_utc, services, staff_auth};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -22,44 +22,24 @@ pub async fn cms_login(
     password: String,
     #[server(flatten)] guard: crate::forms::GuardFields,
 ) -> Result<(), AppError> {
-    let result = async {
-        crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::CmsLogin, &guard).await?;
-        let state = crate::ssr::state::state()?;
-        let member = services::staff::log_in(
-            &state.db,
-            &state.login_throttle,
-            &email,
-            &password,
-            now_utc(),
-        )
-        .await
-        .inspect_err(|e| {
-            if *e == AppError::InvalidCredentials {
-                state
-                    .metrics
-                    .record_security(crate::ssr::metrics::SecurityEvent::FailedLoginStaff, "");
-            }
-        })?;
-        set_cookie(&staff_auth::start(&state, member.id).await?);
-        leptos_axum::redirect("/cms");
-        Ok(())
-    };
-    reply(result.await)
+    crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::CmsLogin, &guard).await?;
+    let state = crate::ssr::state::state()?;
+    let member = services::staff::log_in(&state, &email, &password, now_utc()).await?;
+    set_cookie(&staff_auth::start(&state, member.id).await?);
+    leptos_axum::redirect("/cms");
+    Ok(())
 }
 
 #[server(endpoint = "cms_logout")]
 pub async fn cms_logout() -> Result<(), AppError> {
-    let result = async {
-        let state = crate::ssr::state::state()?;
-        let token = use_context::<http::request::Parts>()
-            .and_then(|p| staff_auth::token_from(&p.headers, state.config.secure_cookies));
-        if let Some(token) = token {
-            set_cookie(&staff_auth::end(&state, &token).await?);
-        }
-        leptos_axum::redirect("/cms/login");
-        Ok(())
-    };
-    reply(result.await)
+    let state = crate::ssr::state::state()?;
+    let token = use_context::<http::request::Parts>()
+        .and_then(|p| staff_auth::token_from(&p.headers, state.config.secure_cookies));
+    if let Some(token) = token {
+        set_cookie(&staff_auth::end(&state, &token).await?);
+    }
+    leptos_axum::redirect("/cms/login");
+    Ok(())
 }
 
 /// The logged-in staff member, or `None`.
@@ -68,7 +48,7 @@ pub async fn cms_me() -> Result<Option<StaffMember>, AppError> {
     match staff_auth::require_login().await {
         Ok((_, member)) => Ok(Some(member)),
         Err(AppError::Unauthorized) => Ok(None),
-        Err(e) => reply(Err(e)),
+        Err(e) => Err(e),
     }
 }
 
@@ -78,14 +58,11 @@ pub async fn cms_change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    let result = async {
-        let (state, member) = staff_auth::require_login().await?;
-        services::staff::change_password(&state.db, member.id, &current_password, &new_password)
-            .await?;
-        // Other sessions of this member end; this one starts afresh.
-        staff_auth::end_all(&state.db, member.id).await?;
-        set_cookie(&staff_auth::start(&state, member.id).await?);
-        Ok(())
-    };
-    reply(result.await)
+    let (state, member) = staff_auth::require_login().await?;
+    services::staff::change_password(&state.db, member.id, &current_password, &new_password)
+        .await?;
+    // Other sessions of this member end; this one starts afresh.
+    staff_auth::end_all(&state.db, member.id).await?;
+    set_cookie(&staff_auth::start(&state, member.id).await?);
+    Ok(())
 }

@@ -2,13 +2,15 @@
 
 use crate::cms::models::{CustomerDetail, CustomerPage};
 #[cfg(feature = "ssr")]
+use crate::cms::rules::AuditAction;
+#[cfg(feature = "ssr")]
 use crate::cms::rules::Right;
 use crate::customer::CustomerInput;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::services::audit::audited;
 #[cfg(feature = "ssr")]
-use crate::ssr::{now_utc, reply, services, staff_auth};
+use crate::ssr::{now_utc, services, staff_auth};
 use leptos::prelude::*;
 
 #[server(endpoint = "cms_customers")]
@@ -16,32 +18,24 @@ pub async fn cms_customers(
     query: Option<String>,
     after: Option<i32>,
 ) -> Result<CustomerPage, AppError> {
-    let result = async {
-        let (state, _) = staff_auth::require(Right::CustomersView).await?;
-        services::cms_customers::search(&state.db, query.as_deref().unwrap_or_default(), after)
-            .await
-    };
-    reply(result.await)
+    let (state, _) = staff_auth::require(Right::CustomersView).await?;
+    services::cms_customers::search(&state.db, query.as_deref().unwrap_or_default(), after).await
 }
 
 /// One customer's data; every view is audited.
 #[server(endpoint = "cms_customer")]
 pub async fn cms_customer(id: i32) -> Result<CustomerDetail, AppError> {
-    let result = async {
-        let (state, member) = staff_auth::require(Right::CustomersView).await?;
-        let detail = services::cms_customers::detail(&state.db, id).await?;
-        services::audit::record(
-            &state.db,
-            member.id,
-            "customer.view",
-            "customer",
-            Some(id),
-            None,
-        )
-        .await?;
-        Ok(detail)
-    };
-    reply(result.await)
+    let (state, member) = staff_auth::require(Right::CustomersView).await?;
+    let detail = services::cms_customers::detail(&state.db, id).await?;
+    services::audit::record(
+        &state.db,
+        member.id,
+        AuditAction::CustomerView,
+        Some(id),
+        None,
+    )
+    .await?;
+    Ok(detail)
 }
 
 #[server(endpoint = "cms_update_customer")]
@@ -49,46 +43,38 @@ pub async fn cms_update_customer(
     id: i32,
     #[server(flatten)] input: CustomerInput,
 ) -> Result<CustomerDetail, AppError> {
-    let result = async {
-        let (state, member) = staff_auth::require(Right::CustomersEdit).await?;
-        let edit = async |txn: &_| {
-            Ok((
-                services::cms_customers::update(txn, id, &input).await?,
-                None,
-            ))
-        };
-        audited(
-            &state.db,
-            member.id,
-            "customer.edit",
-            "customer",
-            Some(id),
-            edit,
-        )
-        .await
+    let (state, member) = staff_auth::require(Right::CustomersEdit).await?;
+    let edit = async |txn: &_| {
+        Ok((
+            services::cms_customers::update(txn, id, &input).await?,
+            None,
+        ))
     };
-    reply(result.await)
+    audited(
+        &state.db,
+        member.id,
+        AuditAction::CustomerEdit,
+        Some(id),
+        edit,
+    )
+    .await
 }
 
 #[server(endpoint = "cms_delete_customer")]
 pub async fn cms_delete_customer(id: i32) -> Result<(), AppError> {
-    let result = async {
-        let (state, member) = staff_auth::require(Right::CustomersDelete).await?;
-        let erase = async |txn: &_| {
-            let anonymised = services::cms_customers::delete(txn, id, now_utc()).await?;
-            Ok(((), Some(format!("{anonymised} orders anonymised"))))
-        };
-        audited(
-            &state.db,
-            member.id,
-            "customer.delete",
-            "customer",
-            Some(id),
-            erase,
-        )
-        .await?;
-        leptos_axum::redirect("/cms/customers");
-        Ok(())
+    let (state, member) = staff_auth::require(Right::CustomersDelete).await?;
+    let erase = async |txn: &_| {
+        let anonymised = services::cms_customers::delete(txn, id, now_utc()).await?;
+        Ok(((), Some(format!("{anonymised} orders anonymised"))))
     };
-    reply(result.await)
+    audited(
+        &state.db,
+        member.id,
+        AuditAction::CustomerDelete,
+        Some(id),
+        erase,
+    )
+    .await?;
+    leptos_axum::redirect("/cms/customers");
+    Ok(())
 }

@@ -3,18 +3,15 @@
 use crate::cms::models::Dashboard;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::ssr::{now_utc, reply, services, staff_auth};
+use crate::ssr::{now_utc, services, staff_auth};
 use leptos::prelude::*;
 
 #[server(endpoint = "cms_dashboard")]
 pub async fn cms_dashboard() -> Result<Dashboard, AppError> {
-    let result = async {
-        let (state, _) = staff_auth::require_member().await?;
-        let now = now_utc();
-        let mut dashboard = services::dashboard::load(&state.db, now).await?;
-        dashboard.security_alerts =
-            services::security_counts::alerts(&state.db, &state.metrics, now).await?;
-        Ok(dashboard)
-    };
-    reply(result.await)
+    let (state, _) = staff_auth::require_member().await?;
+    let now = now_utc();
+    let mut dashboard = services::dashboard::load(&state.db, now).await?;
+    dashboard.security_alerts =
+        services::security_counts::alerts(&state.db, &state.metrics, now).await?;
+    Ok(dashboard)
 }

@@ -5,25 +5,19 @@ use crate::cms::rules::Right;
 use crate::content::{PageAdminRow, PageEdit};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::ssr::{now_utc, reply, services, staff_auth};
+use crate::ssr::{now_utc, services, staff_auth};
 use leptos::prelude::*;
 
 #[server(endpoint = "cms_pages")]
 pub async fn cms_pages() -> Result<Vec<PageAdminRow>, AppError> {
-    let result = async {
-        let (state, _) = staff_auth::require(Right::PagesEdit).await?;
-        services::pages::list(&state.db).await
-    };
-    reply(result.await)
+    let (state, _) = staff_auth::require(Right::PagesEdit).await?;
+    services::pages::list(&state.db).await
 }
 
 #[server(endpoint = "cms_page")]
 pub async fn cms_page(id: i32) -> Result<PageEdit, AppError> {
-    let result = async {
-        let (state, _) = staff_auth::require(Right::PagesEdit).await?;
-        services::pages::get(&state.db, id).await
-    };
-    reply(result.await)
+    let (state, _) = staff_auth::require(Right::PagesEdit).await?;
+    services::pages::get(&state.db, id).await
 }
 
 /// Creates (no `id`) or updates a content page.
@@ -35,34 +29,27 @@ pub async fn cms_save_page(
     body_markdown: String,
     published: Option<String>,
 ) -> Result<i32, AppError> {
-    let result = async {
-        let (state, _) = staff_auth::require(Right::PagesEdit).await?;
-        let published = crate::validate::checkbox(published.as_deref());
-        let saved = services::pages::save(
-            &state.db,
-            id,
-            &slug,
-            &title,
-            &body_markdown,
-            published,
-            now_utc(),
-        )
-        .await?;
-        if id.is_none() {
-            leptos_axum::redirect(&format!("/cms/pages/{saved}"));
-        }
-        Ok(saved)
-    };
-    reply(result.await)
+    let (state, _) = staff_auth::require(Right::PagesEdit).await?;
+    let saved = services::pages::save(
+        &state.db,
+        id,
+        &slug,
+        &title,
+        &body_markdown,
+        published.as_deref(),
+        now_utc(),
+    )
+    .await?;
+    if id.is_none() {
+        leptos_axum::redirect(&format!("/cms/pages/{saved}"));
+    }
+    Ok(saved)
 }
 
 #[server(endpoint = "cms_delete_page")]
 pub async fn cms_delete_page(id: i32) -> Result<(), AppError> {
-    let result = async {
-        let (state, _) = staff_auth::require(Right::PagesEdit).await?;
-        services::pages::delete(&state.db, id).await?;
-        leptos_axum::redirect("/cms/pages");
-        Ok(())
-    };
-    reply(result.await)
+    let (state, _) = staff_auth::require(Right::PagesEdit).await?;
+    services::pages::delete(&state.db, id).await?;
+    leptos_axum::redirect("/cms/pages");
+    Ok(())
 }

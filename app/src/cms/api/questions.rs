@@ -2,12 +2,14 @@
 
 use crate::cms::models::{QuestionDetail, QuestionPage};
 #[cfg(feature = "ssr")]
+use crate::cms::rules::AuditAction;
+#[cfg(feature = "ssr")]
 use crate::cms::rules::Right;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::services::audit::audited;
 #[cfg(feature = "ssr")]
-use crate::ssr::{now_utc, reply, services, staff_auth};
+use crate::ssr::{now_utc, services, staff_auth};
 use leptos::prelude::*;
 
 /// Questions from the contact form, newest first. Their askers' names are
@@ -17,58 +19,44 @@ pub async fn cms_questions(
     status: Option<String>,
     before: Option<i32>,
 ) -> Result<QuestionPage, AppError> {
-    let result = async {
-        let (state, _) = staff_auth::require(Right::CustomersView).await?;
-        services::questions::list(&state.db, status.as_deref(), before).await
-    };
-    reply(result.await)
+    let (state, _) = staff_auth::require(Right::CustomersView).await?;
+    services::questions::list(&state.db, status.as_deref(), before).await
 }
 
 /// One question with the asker's contact data; every view is audited.
 #[server(endpoint = "cms_question")]
 pub async fn cms_question(id: i32) -> Result<QuestionDetail, AppError> {
-    let result = async {
-        let (state, member) = staff_auth::require(Right::CustomersView).await?;
-        let detail = services::questions::detail(&state.db, id).await?;
-        services::audit::record(
-            &state.db,
-            member.id,
-            "question.view",
-            "question",
-            Some(id),
-            None,
-        )
-        .await?;
-        Ok(detail)
-    };
-    reply(result.await)
+    let (state, member) = staff_auth::require(Right::CustomersView).await?;
+    let detail = services::questions::detail(&state.db, id).await?;
+    services::audit::record(
+        &state.db,
+        member.id,
+        AuditAction::QuestionView,
+        Some(id),
+        None,
+    )
+    .await?;
+    Ok(detail)
 }
 
 /// Answers a question: the answer is mailed to the asker and stored. A
 /// change to what is kept about a customer: `customers.edit`.
 #[server(endpoint = "cms_answer_question")]
 pub async fn cms_answer_question(id: i32, answer: String) -> Result<QuestionDetail, AppError> {
-    let result = async {
-        let (state, member) = staff_auth::require(Right::CustomersEdit).await?;
-        services::questions::answer(&state, member.id, id, &answer, now_utc()).await
-    };
-    reply(result.await)
+    let (state, member) = staff_auth::require(Right::CustomersEdit).await?;
+    services::questions::answer(&state, member.id, id, &answer, now_utc()).await
 }
 
 #[server(endpoint = "cms_close_question")]
 pub async fn cms_close_question(id: i32) -> Result<QuestionDetail, AppError> {
-    let result = async {
-        let (state, member) = staff_auth::require(Right::CustomersEdit).await?;
-        let close = async |txn: &_| Ok((services::questions::close(txn, id).await?, None));
-        audited(
-            &state.db,
-            member.id,
-            "question.close",
-            "question",
-            Some(id),
-            close,
-        )
-        .await
-    };
-    reply(result.await)
+    let (state, member) = staff_auth::require(Right::CustomersEdit).await?;
+    let close = async |txn: &_| Ok((services::questions::close(txn, id).await?, None));
+    audited(
+        &state.db,
+        member.id,
+        AuditAction::QuestionClose,
+        Some(id),
+        close,
+    )
+    .await
 }

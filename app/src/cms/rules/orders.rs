@@ -1,42 +1,87 @@
-//! What staff may do with an order's status.
+//! An order's status and the changes staff may make to it.
 
-/// Order statuses and the changes staff may make:
+use serde::{Deserialize, Serialize};
+
 /// new → paid → shipped → completed, and new or paid → cancelled.
-pub const ORDER_STATUSES: [&str; 5] = ["new", "paid", "shipped", "completed", "cancelled"];
-
-pub fn can_change_status(from: &str, to: &str) -> bool {
-    matches!(
-        (from, to),
-        ("new", "paid")
-            | ("paid", "shipped")
-            | ("shipped", "completed")
-            | ("new", "cancelled")
-            | ("paid", "cancelled")
-    )
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+pub enum OrderStatus {
+    New,
+    Paid,
+    Shipped,
+    Completed,
+    Cancelled,
 }
 
-/// The statuses an order can be moved to from `from`.
-pub fn next_statuses(from: &str) -> Vec<&'static str> {
-    ORDER_STATUSES
-        .into_iter()
-        .filter(|to| can_change_status(from, to))
-        .collect()
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 5] = [
+        Self::New,
+        Self::Paid,
+        Self::Shipped,
+        Self::Completed,
+        Self::Cancelled,
+    ];
+
+    /// As stored, and as forms and URLs name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Paid => "paid",
+            Self::Shipped => "shipped",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+
+    pub fn can_change_to(self, to: OrderStatus) -> bool {
+        use OrderStatus::*;
+        matches!(
+            (self, to),
+            (New, Paid)
+                | (Paid, Shipped)
+                | (Shipped, Completed)
+                | (New, Cancelled)
+                | (Paid, Cancelled)
+        )
+    }
+
+    /// The statuses an order can be moved to from this one.
+    pub fn next(self) -> Vec<OrderStatus> {
+        Self::ALL
+            .into_iter()
+            .filter(|to| self.can_change_to(*to))
+            .collect()
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::OrderStatus::*;
     use super::*;
 
     #[test]
     fn the_order_life_cycle() {
-        assert_eq!(next_statuses("new"), vec!["paid", "cancelled"]);
-        assert_eq!(next_statuses("paid"), vec!["shipped", "cancelled"]);
-        assert_eq!(next_statuses("shipped"), vec!["completed"]);
-        assert!(next_statuses("completed").is_empty() && next_statuses("cancelled").is_empty());
+        assert_eq!(New.next(), vec![Paid, Cancelled]);
+        assert_eq!(Paid.next(), vec![Shipped, Cancelled]);
+        assert_eq!(Shipped.next(), vec![Completed]);
+        assert!(Completed.next().is_empty() && Cancelled.next().is_empty());
         assert!(
-            !can_change_status("shipped", "cancelled"),
+            !Shipped.can_change_to(Cancelled),
             "what has left cannot be cancelled"
         );
-        assert!(!can_change_status("new", "new") && !can_change_status("new", "bogus"));
+        assert!(!New.can_change_to(New));
+        assert_eq!(OrderStatus::parse("bogus"), None);
+        assert!(OrderStatus::ALL
+            .into_iter()
+            .all(|s| OrderStatus::parse(s.as_str()) == Some(s)));
     }
 }

@@ -1,3 +1,5 @@
+pub use crate::cms::rules::OrderStatus;
+pub use crate::shop::rules::{DeliveryMethod, PaymentMethod};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,11 +9,11 @@ pub struct Model {
     pub id: i32,
     pub token: String,
     pub customer_id: Option<i32>,
-    pub status: String,
+    pub status: OrderStatus,
     pub placed_at: DateTime,
     pub desired_delivery_date: Option<Date>,
-    pub delivery_method: String,
-    pub payment_method: String,
+    pub delivery_method: DeliveryMethod,
+    pub payment_method: PaymentMethod,
     pub subtotal_cents: i64,
     pub shipping_cents: i64,
     pub vat_cents: i64,

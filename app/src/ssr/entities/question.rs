@@ -1,5 +1,6 @@
 //! A question from the contact / interest form (AVG-2, AVG-3).
 
+pub use crate::contact::rules::QuestionStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,7 +11,7 @@ pub struct Model {
     pub customer_id: i32,
     #[sea_orm(column_type = "Text")]
     pub body: String,
-    pub status: String,
+    pub status: QuestionStatus,
     #[sea_orm(column_type = "Text", nullable)]
     pub answer: Option<String>,
     pub created_at: DateTime,

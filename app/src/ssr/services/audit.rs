@@ -2,6 +2,7 @@
 //! added: no CMS function edits or deletes them.
 
 use crate::cms::models::AuditEntry;
+use crate::cms::rules::AuditAction;
 use crate::error::AppError;
 use crate::ssr::entities::{audit_log, staff};
 use crate::ssr::now_utc;
@@ -17,15 +18,14 @@ use sea_orm::{
 pub async fn audited<T>(
     db: &DatabaseConnection,
     staff_id: i32,
-    action: &str,
-    entity: &str,
+    action: AuditAction,
     entity_id: Option<i32>,
     change: impl AsyncFnOnce(&DatabaseTransaction) -> Result<(T, Option<String>), AppError>,
 ) -> Result<T, AppError> {
     let txn = db.begin().await?;
     let outcome = async {
         let (value, detail) = change(&txn).await?;
-        record(&txn, staff_id, action, entity, entity_id, detail).await?;
+        record(&txn, staff_id, action, entity_id, detail).await?;
         Ok(value)
     }
     .await;
@@ -46,15 +46,14 @@ pub async fn audited<T>(
 pub async fn record(
     db: &impl ConnectionTrait,
     staff_id: i32,
-    action: &str,
-    entity: &str,
+    action: AuditAction,
     entity_id: Option<i32>,
     detail: Option<String>,
 ) -> Result<(), AppError> {
     audit_log::Entity::insert(audit_log::ActiveModel {
         staff_id: Set(staff_id),
-        action: Set(action.to_owned()),
-        entity: Set(entity.to_owned()),
+        action: Set(action.as_str().to_owned()),
+        entity: Set(action.entity().to_owned()),
         entity_id: Set(entity_id),
         detail: Set(detail),
         at: Set(now_utc()),

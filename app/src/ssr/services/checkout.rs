@@ -32,10 +32,7 @@ pub async fn options(
     Ok(CheckoutOptions {
         cart: super::cart::view(db, cart).await?,
         profile: customer.map(accounts::profile_of),
-        payment_methods: rules::entitled_payment_methods(granted)
-            .into_iter()
-            .map(|m| m.as_str().to_owned())
-            .collect(),
+        payment_methods: rules::entitled_payment_methods(granted),
         earliest_delivery: rules::earliest_delivery(today),
         latest_delivery: rules::latest_delivery(today),
         shipping_cents: rules::SHIPPING_CENTS,
@@ -173,11 +170,11 @@ async fn write_order(
     let order = order::ActiveModel {
         token: Set(token.clone()),
         customer_id: Set(Some(customer_id)),
-        status: Set("new".into()),
+        status: Set(order::OrderStatus::New),
         placed_at: Set(now),
         desired_delivery_date: Set(data.delivery_date),
-        delivery_method: Set(data.delivery_method.as_str().into()),
-        payment_method: Set(data.payment_method.as_str().into()),
+        delivery_method: Set(data.delivery_method),
+        payment_method: Set(data.payment_method),
         subtotal_cents: Set(totals.subtotal_cents),
         shipping_cents: Set(totals.shipping_cents),
         vat_cents: Set(totals.vat_cents),

@@ -1,17 +1,18 @@
 //! The catalogue in the CMS: products and categories, product pictures.
+//! Every change drops the cached shop pages, which show the catalogue.
 
 use crate::cms::models::{CatalogAdmin, CatalogCategory, CatalogProduct, ProductInput};
 use crate::cms::rules::{image_extension, parse_price, MAX_IMAGE_BYTES, VAT_RATES_BP};
 use crate::error::AppError;
 use crate::ssr::entities::{category, product};
 use crate::ssr::random_token;
+use crate::ssr::AppState;
 use crate::validate::{self as v, FieldError, FieldErrors};
 use chrono::NaiveDateTime;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder,
 };
-use std::path::Path;
 
 fn product_view(p: product::Model) -> CatalogProduct {
     CatalogProduct {
@@ -58,11 +59,12 @@ fn text(value: &Option<String>) -> &str {
 
 /// Creates (`id` None) or updates a product after checking every field.
 pub async fn save_product(
-    db: &impl ConnectionTrait,
+    state: &AppState,
     id: Option<i32>,
     input: &ProductInput,
     now: NaiveDateTime,
 ) -> Result<CatalogProduct, AppError> {
+    let db = &state.db;
     let mut errors = FieldErrors::default();
     let name = errors.check("name", v::required_text(text(&input.name), 150));
     let category_id = text(&input.category_id).trim().parse::<i32>().ok();
@@ -157,25 +159,29 @@ pub async fn save_product(
         Some(_) => row.update(db).await?,
         None => row.insert(db).await?,
     };
+    state.page_cache.clear();
     Ok(product_view(saved))
 }
 
 /// Deletes a product; order lines keep their own copy of name and price.
-pub async fn delete_product(db: &impl ConnectionTrait, id: i32) -> Result<(), AppError> {
+pub async fn delete_product(state: &AppState, id: i32) -> Result<(), AppError> {
+    let db = &state.db;
     let deleted = product::Entity::delete_by_id(id).exec(db).await?;
     if deleted.rows_affected == 0 {
         return Err(AppError::NotFound);
     }
+    state.page_cache.clear();
     Ok(())
 }
 
 pub async fn save_category(
-    db: &impl ConnectionTrait,
+    state: &AppState,
     id: Option<i32>,
     name: &str,
     slug: &str,
     position: &str,
 ) -> Result<(), AppError> {
+    let db = &state.db;
     let mut errors = FieldErrors::default();
     let name = errors.check("name", v::required_text(name, 100));
     let slug_text = if slug.trim().is_empty() {
@@ -224,11 +230,13 @@ pub async fn save_category(
         Some(_) => row.update(db).await?,
         None => row.insert(db).await?,
     };
+    state.page_cache.clear();
     Ok(())
 }
 
 /// Deletes an empty category; one with products is refused.
-pub async fn delete_category(db: &impl ConnectionTrait, id: i32) -> Result<(), AppError> {
+pub async fn delete_category(state: &AppState, id: i32) -> Result<(), AppError> {
+    let db = &state.db;
     if product::Entity::find()
         .filter(product::Column::CategoryId.eq(id))
         .count(db)
@@ -241,17 +249,15 @@ pub async fn delete_category(db: &impl ConnectionTrait, id: i32) -> Result<(), A
     if deleted.rows_affected == 0 {
         return Err(AppError::NotFound);
     }
+    state.page_cache.clear();
     Ok(())
 }
 
 /// Stores a product picture in the uploads folder (never in the database)
 /// after checking its type by content and its size; replaces the old one.
-pub async fn set_image(
-    db: &impl ConnectionTrait,
-    uploads_dir: &Path,
-    id: i32,
-    bytes: &[u8],
-) -> Result<String, AppError> {
+pub async fn set_image(state: &AppState, id: i32, bytes: &[u8]) -> Result<String, AppError> {
+    let db = &state.db;
+    let uploads_dir = state.config.uploads_dir.as_path();
     let invalid = |error| AppError::field("image", error);
     if bytes.len() > MAX_IMAGE_BYTES {
         return Err(invalid(FieldError::ImageTooLarge));
@@ -288,5 +294,6 @@ pub async fn set_image(
             let _ = tokio::fs::remove_file(dir.join(old_name)).await;
         }
     }
+    state.page_cache.clear();
     Ok(url)
 }

@@ -1,11 +1,12 @@
 //! Orders in the CMS: list with filters, detail, status changes. A
 //! cancellation returns the stock, in the same transaction.
 
-use super::orders;
+use super::{audit, orders};
 use crate::cms::models::{OrderPage, OrderRow, StaffOrderView};
-use crate::cms::rules::{can_change_status, next_statuses, ORDER_STATUSES};
+use crate::cms::rules::{AuditAction, OrderStatus};
 use crate::error::AppError;
 use crate::ssr::entities::{order, order_line, product};
+use crate::ssr::AppState;
 use crate::validate::FieldError;
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
@@ -38,9 +39,8 @@ pub async fn list(
         .order_by_desc(order::Column::Id)
         .limit(PAGE_SIZE + 1);
     if let Some(status) = status.map(str::trim).filter(|s| !s.is_empty()) {
-        if !ORDER_STATUSES.contains(&status) {
-            return Err(AppError::field("status", FieldError::Required));
-        }
+        let status = OrderStatus::parse(status)
+            .ok_or_else(|| AppError::field("status", FieldError::Required))?;
         select = select.filter(order::Column::Status.eq(status));
     }
     if let Some(from) = parse_day("from", from)? {
@@ -85,21 +85,56 @@ pub async fn detail(db: &impl ConnectionTrait, id: i32) -> Result<StaffOrderView
         id: row.id,
         customer_id: row.customer_id,
         anonymised: row.anonymised_at.is_some(),
-        next_statuses: next_statuses(&row.status)
-            .into_iter()
-            .map(str::to_owned)
-            .collect(),
+        next_statuses: row.status.next(),
         order: orders::by_token(db, &row.token).await?,
     })
+}
+
+/// One order for a member of staff; the view is audited (AVG-11).
+pub async fn view(
+    db: &impl ConnectionTrait,
+    staff_id: i32,
+    id: i32,
+) -> Result<StaffOrderView, AppError> {
+    let order = detail(db, id).await?;
+    audit::record(db, staff_id, AuditAction::OrderView, Some(id), None).await?;
+    Ok(order)
+}
+
+/// A status change by a member of staff, with its audit entry in the same
+/// transaction; cached catalogue pages are dropped, as cancelling puts
+/// stock back.
+pub async fn change_status(
+    state: &AppState,
+    staff_id: i32,
+    id: i32,
+    status: &str,
+) -> Result<StaffOrderView, AppError> {
+    let status = OrderStatus::parse(status)
+        .ok_or_else(|| AppError::field("status", FieldError::StatusChange))?;
+    let change = async |txn: &_| {
+        let order = set_status(txn, id, status).await?;
+        Ok((order, Some(status.as_str().to_owned())))
+    };
+    let order = audit::audited(
+        &state.db,
+        staff_id,
+        AuditAction::OrderStatus,
+        Some(id),
+        change,
+    )
+    .await?;
+    state.page_cache.clear();
+    Ok(order)
 }
 
 /// Moves an order on in its life cycle; cancelling puts its articles back
 /// in stock. Refuses any other change with a field message. Runs in the
 /// caller's transaction (with its audit entry).
-pub async fn set_status(
+async fn set_status(
     txn: &DatabaseTransaction,
     id: i32,
-    status: &str,
+    status: OrderStatus,
 ) -> Result<StaffOrderView, AppError> {
     let Some(row) = order::Entity::find_by_id(id)
         .lock_exclusive()
@@ -108,10 +143,10 @@ pub async fn set_status(
     else {
         return Err(AppError::NotFound);
     };
-    if !can_change_status(&row.status, status) {
+    if !row.status.can_change_to(status) {
         return Err(AppError::field("status", FieldError::StatusChange));
     }
-    if status == "cancelled" {
+    if status == OrderStatus::Cancelled {
         let lines = order_line::Entity::find()
             .filter(order_line::Column::OrderId.eq(id))
             .all(txn)
@@ -130,7 +165,7 @@ pub async fn set_status(
         }
     }
     let mut update: order::ActiveModel = row.into();
-    update.status = Set(status.to_owned());
+    update.status = Set(status);
     update.update(txn).await?;
     detail(txn, id).await
 }

@@ -2,6 +2,8 @@
 
 use crate::clock::{amsterdam_offset_hours, shop_today};
 use crate::cms::models::{Dashboard, JobStatus};
+use crate::cms::rules::OrderStatus;
+use crate::contact::rules::QuestionStatus;
 use crate::error::AppError;
 use crate::ssr::entities::{job_run, order, question};
 use chrono::{Duration, NaiveDateTime};
@@ -35,15 +37,15 @@ pub async fn load(db: &impl ConnectionTrait, now: NaiveDateTime) -> Result<Dashb
         orders_today: today.len() as u64,
         revenue_today_cents: today
             .iter()
-            .filter(|o| o.status != "cancelled")
+            .filter(|o| o.status != OrderStatus::Cancelled)
             .map(|o| o.total_cents)
             .sum(),
         orders_new: order::Entity::find()
-            .filter(order::Column::Status.eq("new"))
+            .filter(order::Column::Status.eq(OrderStatus::New))
             .count(db)
             .await?,
         open_questions: question::Entity::find()
-            .filter(question::Column::Status.eq("open"))
+            .filter(question::Column::Status.eq(QuestionStatus::Open))
             .count(db)
             .await?,
         last_retention: last_run(db, "retention").await?,

@@ -62,9 +62,10 @@ pub async fn save(
     slug: &str,
     title: &str,
     body: &str,
-    published: bool,
+    published: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<i32, AppError> {
+    let published = v::checkbox(published);
     let mut errors = FieldErrors::default();
     let title = errors.check("title", v::required_text(title, 200));
     let slug_text = if slug.trim().is_empty() {

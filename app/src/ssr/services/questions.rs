@@ -3,7 +3,8 @@
 //! functions write the audit log.
 
 use crate::cms::models::{QuestionDetail, QuestionPage, QuestionRow};
-use crate::contact::rules::{can_answer, can_close, ContactInput, ANSWER_MAX, QUESTION_STATUSES};
+use crate::cms::rules::AuditAction;
+use crate::contact::rules::{ContactInput, QuestionStatus, ANSWER_MAX};
 use crate::error::AppError;
 use crate::ssr::entities::{customer, question};
 use crate::ssr::mailer::{Mail, MailKind};
@@ -63,7 +64,7 @@ pub async fn ask(
     let id = question::Entity::insert(question::ActiveModel {
         customer_id: Set(customer_id),
         body: Set(body),
-        status: Set("open".into()),
+        status: Set(QuestionStatus::Open),
         answer: Set(None),
         created_at: Set(now),
         answered_at: Set(None),
@@ -94,7 +95,7 @@ pub async fn list(
     let mut select = question::Entity::find()
         .order_by_desc(question::Column::Id)
         .limit(PAGE_SIZE + 1);
-    if let Some(status) = status.filter(|s| QUESTION_STATUSES.contains(s)) {
+    if let Some(status) = status.and_then(QuestionStatus::parse) {
         select = select.filter(question::Column::Status.eq(status));
     }
     if let Some(before) = before {
@@ -149,13 +150,13 @@ async fn find(
 fn detail_of(q: question::Model, c: customer::Model) -> QuestionDetail {
     QuestionDetail {
         id: q.id,
-        status: q.status.clone(),
+        status: q.status,
         body: q.body,
         answer: q.answer,
         created_at: q.created_at,
         answered_at: q.answered_at,
-        can_answer: can_answer(&q.status),
-        can_close: can_close(&q.status),
+        can_answer: q.status.can_answer(),
+        can_close: q.status.can_close(),
         customer_id: c.id,
         customer_kind: c.kind,
         name: format!("{} {}", c.first_name, c.last_name),
@@ -200,18 +201,21 @@ pub async fn answer(
 ) -> Result<QuestionDetail, AppError> {
     let answer = v::required_text(answer, ANSWER_MAX).map_err(|e| AppError::field("answer", e))?;
     let (q, c) = find(&state.db, id).await?;
-    if !can_answer(&q.status) {
+    if !q.status.can_answer() {
         return Err(AppError::field("answer", FieldError::StatusChange));
     }
     let shop_name = super::settings::load(&state.db).await?.shop_name;
     let mail = answer_mail(&shop_name, &c, &q.body, &answer);
     let store = async |txn: &DatabaseTransaction| {
         let stored = question::Entity::update_many()
-            .col_expr(question::Column::Status, Expr::value("answered"))
+            .col_expr(
+                question::Column::Status,
+                Expr::value(QuestionStatus::Answered),
+            )
             .col_expr(question::Column::Answer, Expr::value(Some(answer)))
             .col_expr(question::Column::AnsweredAt, Expr::value(Some(now)))
             .filter(question::Column::Id.eq(id))
-            .filter(question::Column::Status.eq("open"))
+            .filter(question::Column::Status.eq(QuestionStatus::Open))
             .exec(txn)
             .await?;
         if stored.rows_affected != 1 {
@@ -223,8 +227,7 @@ pub async fn answer(
     let answered = super::audit::audited(
         &state.db,
         staff_id,
-        "question.answer",
-        "question",
+        AuditAction::QuestionAnswer,
         Some(id),
         store,
     )
@@ -237,11 +240,11 @@ pub async fn answer(
 /// transaction (with its audit entry).
 pub async fn close(txn: &DatabaseTransaction, id: i32) -> Result<QuestionDetail, AppError> {
     let (q, c) = find(txn, id).await?;
-    if !can_close(&q.status) {
+    if !q.status.can_close() {
         return Err(AppError::field("status", FieldError::StatusChange));
     }
     let mut row: question::ActiveModel = q.into();
-    row.status = Set("closed".into());
+    row.status = Set(QuestionStatus::Closed);
     let q = row.update(txn).await?;
     Ok(detail_of(q, c))
 }

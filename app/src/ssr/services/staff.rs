@@ -3,12 +3,14 @@
 use super::audit;
 use crate::account::rules::{password_shape, STAFF_MIN_PASSWORD};
 use crate::cms::models::StaffView;
-use crate::cms::rules::{parse_rights, Right};
+use crate::cms::rules::{parse_rights, AuditAction, Right};
 use crate::error::AppError;
 use crate::ssr::entities::{staff, staff_right};
 use crate::ssr::login_throttle::LoginThrottle;
+use crate::ssr::metrics::SecurityEvent;
 use crate::ssr::password::{self, Verified};
 use crate::ssr::staff_auth;
+use crate::ssr::AppState;
 use crate::validate::{self as v, FieldError};
 use chrono::NaiveDateTime;
 use sea_orm::{
@@ -26,19 +28,56 @@ pub fn staff_password_policy(password: &str, email: &str) -> Result<String, Fiel
     Ok(password.to_owned())
 }
 
-/// Creates a staff member. A member created by the owner must choose their
-/// own password at first login; the owner created on the command line not.
+/// A staff member to create.
+pub struct NewStaff<'a> {
+    pub email: &'a str,
+    pub initial_password: &'a str,
+    pub is_owner: bool,
+    pub rights: &'a [Right],
+    /// A member created by the owner must choose their own password at
+    /// first login; the owner created on the command line not.
+    pub must_change_password: bool,
+}
+
+/// Creates a staff member.
 pub async fn create(
     db: &DatabaseConnection,
-    email: &str,
-    initial_password: &str,
-    is_owner: bool,
-    rights: &[Right],
-    must_change_password: bool,
+    new: &NewStaff<'_>,
     now: NaiveDateTime,
 ) -> Result<i32, AppError> {
-    let email = v::email(email).map_err(|e| AppError::field("email", e))?;
-    let password = staff_password_policy(initial_password, &email)
+    insert(db, new, None, now).await
+}
+
+/// A member added in the CMS by `actor`: with the rights ticked (unknown
+/// names are ignored), a first password to change at first login, and the
+/// audit entry in the same transaction.
+pub async fn add_member(
+    db: &DatabaseConnection,
+    actor: i32,
+    email: &str,
+    initial_password: &str,
+    rights: &[String],
+    now: NaiveDateTime,
+) -> Result<i32, AppError> {
+    let rights = parse_rights(rights.iter().map(String::as_str));
+    let new = NewStaff {
+        email,
+        initial_password,
+        is_owner: false,
+        rights: &rights,
+        must_change_password: true,
+    };
+    insert(db, &new, Some(actor), now).await
+}
+
+async fn insert(
+    db: &DatabaseConnection,
+    new: &NewStaff<'_>,
+    audit_by: Option<i32>,
+    now: NaiveDateTime,
+) -> Result<i32, AppError> {
+    let email = v::email(new.email).map_err(|e| AppError::field("email", e))?;
+    let password = staff_password_policy(new.initial_password, &email)
         .map_err(|e| AppError::field("password", e))?;
     let hash = password::hash_async(password).await?;
     let txn = db.begin().await?;
@@ -54,8 +93,8 @@ pub async fn create(
     let id = staff::Entity::insert(staff::ActiveModel {
         email: Set(email),
         password_hash: Set(hash),
-        is_owner: Set(is_owner),
-        must_change_password: Set(must_change_password),
+        is_owner: Set(new.is_owner),
+        must_change_password: Set(new.must_change_password),
         locked_at: Set(None),
         created_at: Set(now),
         last_login_at: Set(None),
@@ -64,7 +103,18 @@ pub async fn create(
     .exec(&txn)
     .await?
     .last_insert_id;
-    write_rights(&txn, id, rights).await?;
+    write_rights(&txn, id, new.rights).await?;
+    if let Some(actor) = audit_by {
+        let names: Vec<&str> = new.rights.iter().map(|r| r.as_str()).collect();
+        audit::record(
+            &txn,
+            actor,
+            AuditAction::StaffCreate,
+            Some(id),
+            Some(names.join(",")),
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(id)
 }
@@ -88,8 +138,26 @@ async fn write_rights(
     Ok(())
 }
 
-/// Checks a staff login. Unknown, wrong and locked answer alike.
+/// Checks a staff login. Unknown, wrong and locked answer alike; a
+/// failure is counted for monitoring (AVG-18).
 pub async fn log_in(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    now: NaiveDateTime,
+) -> Result<staff::Model, AppError> {
+    check_login(&state.db, &state.login_throttle, email, password, now)
+        .await
+        .inspect_err(|e| {
+            if *e == AppError::InvalidCredentials {
+                state
+                    .metrics
+                    .record_security(SecurityEvent::FailedLoginStaff, "");
+            }
+        })
+}
+
+async fn check_login(
     db: &impl ConnectionTrait,
     throttle: &LoginThrottle,
     email: &str,
@@ -207,12 +275,15 @@ async fn other_member(
     Ok(row)
 }
 
+/// Replaces a member's rights with the ones ticked (unknown names are
+/// ignored); audited.
 pub async fn set_rights(
     db: &DatabaseConnection,
     actor: i32,
     id: i32,
-    rights: &[Right],
+    rights: &[String],
 ) -> Result<(), AppError> {
+    let rights = &parse_rights(rights.iter().map(String::as_str))[..];
     let txn = db.begin().await?;
     other_member(&txn, actor, id).await?;
     write_rights(&txn, id, rights).await?;
@@ -220,8 +291,7 @@ pub async fn set_rights(
     audit::record(
         &txn,
         actor,
-        "staff.rights",
-        "staff",
+        AuditAction::StaffRights,
         Some(id),
         Some(names.join(",")),
     )
@@ -249,8 +319,11 @@ pub async fn set_locked(
     audit::record(
         &txn,
         actor,
-        if locked { "staff.lock" } else { "staff.unlock" },
-        "staff",
+        if locked {
+            AuditAction::StaffLock
+        } else {
+            AuditAction::StaffUnlock
+        },
         Some(id),
         None,
     )

@@ -1,0 +1,64 @@
+//! What the audit log records: every view and change of personal data by
+//! staff (AVG-11), one action each, named `record.what` in the log.
+
+/// One kind of audited staff action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    CustomerView,
+    CustomerEdit,
+    CustomerDelete,
+    OrderView,
+    OrderStatus,
+    QuestionView,
+    QuestionAnswer,
+    QuestionClose,
+    SettingsReveal,
+    SettingsEdit,
+    StaffCreate,
+    StaffRights,
+    StaffLock,
+    StaffUnlock,
+}
+
+impl AuditAction {
+    /// As stored in the log's `action` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CustomerView => "customer.view",
+            Self::CustomerEdit => "customer.edit",
+            Self::CustomerDelete => "customer.delete",
+            Self::OrderView => "order.view",
+            Self::OrderStatus => "order.status",
+            Self::QuestionView => "question.view",
+            Self::QuestionAnswer => "question.answer",
+            Self::QuestionClose => "question.close",
+            Self::SettingsReveal => "settings.reveal",
+            Self::SettingsEdit => "settings.edit",
+            Self::StaffCreate => "staff.create",
+            Self::StaffRights => "staff.rights",
+            Self::StaffLock => "staff.lock",
+            Self::StaffUnlock => "staff.unlock",
+        }
+    }
+
+    /// The kind of record it concerns, as stored in the `entity` column:
+    /// the part before the dot.
+    pub fn entity(self) -> &'static str {
+        self.as_str()
+            .split_once('.')
+            .map_or("", |(entity, _)| entity)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_action_names_its_record() {
+        assert_eq!(AuditAction::CustomerView.as_str(), "customer.view");
+        assert_eq!(AuditAction::CustomerView.entity(), "customer");
+        assert_eq!(AuditAction::StaffUnlock.entity(), "staff");
+        assert_eq!(AuditAction::SettingsReveal.entity(), "settings");
+    }
+}
