@@ -1,6 +1,6 @@
-//! The customer record's fields (AVG-4) as forms send them, and the one
-//! validation all forms share: checkout, registration, "Mijn account" and
-//! (later) the CMS.
+//! The customer record's fields (AVG-4) as forms send them, the one
+//! validation all forms share (checkout, registration, "Mijn account" and
+//! the CMS), and the record's typed states: its kind and newsletter state.
 
 use crate::validate::{self as v, FieldErrors};
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! Screen text of the contact form and the newsletter, Dutch.
+//! Screen text of the contact form, Dutch.
 
 pub struct ContactText {
     pub title: &'static str,

@@ -87,8 +87,8 @@ pub async fn cms_save_settings(
     })
 }
 
-/// Counts only, no personal data: open to every staff member.
-/// The backup section of the settings screen (AVG-20).
+/// The backup section of the settings screen (AVG-20): dates and counts,
+/// no personal data, for whoever may see the settings.
 #[server(endpoint = "cms_backup_status")]
 pub async fn cms_backup_status() -> Result<BackupStatus, AppError> {
     let (state, _) = staff_auth::require(Right::SettingsView).await?;
