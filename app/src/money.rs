@@ -27,7 +27,8 @@ pub fn vat_included(gross_cents: i64, rate_bp: i32) -> i64 {
     let denominator = 10_000 + rate;
     // Round half away from zero.
     let vat = (2 * numerator + denominator) / (2 * denominator);
-    vat as i64
+    // Never more than the gross amount, so it fits.
+    i64::try_from(vat).unwrap_or(gross_cents)
 }
 
 /// Formats a VAT rate in basis points as a percentage: `21%`, `9%`, `5,5%`.

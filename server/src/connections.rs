@@ -38,6 +38,8 @@ use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use hyper_util::service::TowerToHyperService;
+#[cfg(unix)]
+use rustix::process as rlimit;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
@@ -93,16 +95,7 @@ impl Default for ConnectionLimits {
 /// The process's open-files limit (`ulimit -n`), when there is one.
 #[cfg(unix)]
 pub fn open_files_limit() -> Option<u64> {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit only writes the struct it is given.
-    let read = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
-    // `rlim_t` is narrower than u64 on some 32-bit systems.
-    #[allow(clippy::useless_conversion)]
-    let soft = u64::from(limit.rlim_cur);
-    (read == 0 && limit.rlim_cur != libc::RLIM_INFINITY).then_some(soft)
+    rlimit::getrlimit(rlimit::Resource::Nofile).current
 }
 
 #[cfg(not(unix))]
@@ -115,21 +108,16 @@ pub fn open_files_limit() -> Option<u64> {
 /// nothing in this process uses. Returns the limit now in force.
 #[cfg(unix)]
 pub fn raise_open_files_limit() -> Option<u64> {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit and setrlimit only read and write the struct given.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max
-        {
-            let raised = libc::rlimit {
-                rlim_cur: limit.rlim_max,
-                rlim_max: limit.rlim_max,
+    let limit = rlimit::getrlimit(rlimit::Resource::Nofile);
+    if let (Some(current), Some(maximum)) = (limit.current, limit.maximum) {
+        if current < maximum {
+            let raised = rlimit::Rlimit {
+                current: Some(maximum),
+                maximum: Some(maximum),
             };
             // Refused (some systems cap it below an unlimited hard limit):
             // the old limit stays, and the cap follows it.
-            let _ = libc::setrlimit(libc::RLIMIT_NOFILE, &raised);
+            let _ = rlimit::setrlimit(rlimit::Resource::Nofile, raised);
         }
     }
     open_files_limit()

@@ -96,7 +96,14 @@ fn origin_authority(origin: &str) -> Option<&str> {
 /// every server function, the picture upload, any other POST route.
 pub async fn same_origin_writes(req: axum::extract::Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if safe || allows_write(req.headers(), req.uri().authority().map(|a| a.as_str())) {
+    if safe
+        || allows_write(
+            req.headers(),
+            req.uri()
+                .authority()
+                .map(axum::http::uri::Authority::as_str),
+        )
+    {
         return next.run(req).await;
     }
     tracing::warn!(path = %req.uri().path(), "cross-site write refused");

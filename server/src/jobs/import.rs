@@ -193,7 +193,7 @@ pub async fn import_customers(
         .headers()
         .map_err(|e| CliError::Job(format!("cannot read the header row: {e}")))?
         .iter()
-        .map(|h| h.to_lowercase())
+        .map(str::to_lowercase)
         .collect();
     if let Some(unknown) = headers.iter().find(|h| !COLUMNS.contains(&h.as_str())) {
         return Err(CliError::Job(format!(

@@ -18,7 +18,7 @@ pub fn nightly(at: NaiveTime) -> NightlyJob {
                     .await
                     .map_err(|e| e.to_string())?;
                 Ok(RunOutcome {
-                    deleted: purged.erased as i64,
+                    deleted: i64::try_from(purged.erased).unwrap_or(i64::MAX),
                     anonymised: 0,
                     detail: Some(format!(
                         "{} onbevestigde aanmeldingen verwijderd, {} ingetrokken",

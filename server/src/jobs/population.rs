@@ -91,13 +91,18 @@ impl Random {
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
+    /// A number in `0..n` for counts and indexes, which fit any integer.
+    fn small(&mut self, n: usize) -> usize {
+        let n = u64::try_from(n).unwrap_or(u64::MAX);
+        usize::try_from(self.below(n)).unwrap_or(0)
+    }
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
+        &items[self.small(items.len())]
     }
     /// An instant uniformly between `from` and `to`.
     fn between(&mut self, from: NaiveDateTime, to: NaiveDateTime) -> NaiveDateTime {
-        let span = (to - from).num_seconds().max(0) as u64;
-        from + Duration::seconds(self.below(span + 1) as i64)
+        let span = u64::try_from((to - from).num_seconds()).unwrap_or(0);
+        from + Duration::seconds(i64::try_from(self.below(span + 1)).unwrap_or(0))
     }
 }
 
@@ -171,8 +176,8 @@ impl Generator {
             } else if self.accounts_left == 0 {
                 self.account_orders_left
             } else {
-                let mean = self.account_orders_left as f64 / (self.accounts_left + 1) as f64;
-                ((mean * 2.0 * r.unit()).round() as u64).min(self.account_orders_left)
+                let mean = count_f64(self.account_orders_left) / count_f64(self.accounts_left + 1);
+                whole(mean * 2.0 * r.unit()).min(self.account_orders_left)
             };
             self.account_orders_left -= count;
             let until = last_login.unwrap_or(created);
@@ -216,11 +221,11 @@ impl Generator {
     ) {
         let id = self.next_order;
         self.next_order += 1;
-        let lines = 1 + self.random.below(3) as usize;
+        let lines = 1 + self.random.small(3);
         let mut priced = Vec::with_capacity(lines);
         for _ in 0..lines {
-            let article = &self.articles[self.random.below(self.articles.len() as u64) as usize];
-            let quantity = 1 + self.random.below(3) as i32;
+            let article = self.random.pick(&self.articles);
+            let quantity = 1 + i32::try_from(self.random.small(3)).unwrap_or(0);
             let line = PricedLine {
                 unit_price_cents: article.price_cents,
                 quantity,
@@ -274,8 +279,21 @@ impl Generator {
     }
 }
 
+/// A count as a float, for shares and means (exact up to 2^53).
+#[allow(clippy::cast_precision_loss)]
+fn count_f64(count: u64) -> f64 {
+    count as f64
+}
+
+/// A non-negative float rounded to a count; negative or NaN is 0.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn whole(value: f64) -> u64 {
+    // `as` saturates at the bounds and turns NaN into 0.
+    value.round().max(0.0) as u64
+}
+
 fn letter(r: &mut Random) -> char {
-    char::from(b'A' + r.below(26) as u8)
+    char::from(b'A' + u8::try_from(r.below(26)).unwrap_or(0))
 }
 
 fn insert<E: EntityTrait>(
@@ -388,7 +406,7 @@ pub async fn population(
     customers: u64,
     orders: u64,
 ) -> Result<(), CliError> {
-    let guests = ((customers as f64) * GUEST_SHARE) as u64;
+    let guests = whole(count_f64(customers) * GUEST_SHARE);
     let guest_orders = guests.min(orders);
     let accounts = customers - guests;
     if accounts == 0 && orders > guest_orders {

@@ -50,8 +50,8 @@ fn options(mode: Mode) -> Options {
 
 fn outcome(report: &RetentionReport) -> RunOutcome {
     RunOutcome {
-        deleted: report.customers_deleted as i64,
-        anonymised: report.orders_anonymised as i64,
+        deleted: i64::try_from(report.customers_deleted).unwrap_or(i64::MAX),
+        anonymised: i64::try_from(report.orders_anonymised).unwrap_or(i64::MAX),
         detail: None,
     }
 }
@@ -96,7 +96,7 @@ pub async fn run_cli(
                 &mut progress,
             )
             .await;
-            let recorded = result.as_ref().map(outcome).map_err(|e| e.to_string());
+            let recorded = result.as_ref().map(outcome).map_err(ToString::to_string);
             report = result.ok();
             recorded
         };

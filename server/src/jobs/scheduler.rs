@@ -164,7 +164,7 @@ pub fn spawn(db: DatabaseConnection, jobs: Vec<NightlyJob>) -> tokio::task::Join
                         "nightly job done"
                     ),
                     Ok(Tick::Ran(Err(error))) => {
-                        tracing::error!(job = job.name, %error, "nightly job failed")
+                        tracing::error!(job = job.name, %error, "nightly job failed");
                     }
                     Ok(Tick::Done | Tick::Busy) => {}
                     Err(error) => tracing::warn!(job = job.name, %error, "scheduler check failed"),

@@ -251,7 +251,7 @@ pub async fn demo(db: &DatabaseConnection, uploads_dir: &Path) -> Result<(), Cli
         let category_id = category::Entity::insert(category::ActiveModel {
             name: Set(demo.name.into()),
             slug: Set(demo.slug.into()),
-            position: Set(position as i32),
+            position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
             ..Default::default()
         })
         .exec(&txn)

@@ -3,6 +3,7 @@
 
 use super::accounts::{self, apply_customer_data};
 use super::privacy::{erase_customer, ErasureReason};
+use super::{one_page, PAGE_SIZE};
 use crate::cms::models::{CustomerDetail, CustomerPage, CustomerRow};
 use crate::customer::{CustomerInput, Requirement};
 use crate::error::AppError;
@@ -13,8 +14,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
-
-pub const PAGE_SIZE: u64 = 50;
 
 /// Newest customers first, 50 a page, continuing after the id `after`
 /// (keyset paging: as fast on page 1,000 as on page 1). A search is a prefix
@@ -41,9 +40,7 @@ pub async fn search(
     if let Some(after) = after {
         select = select.filter(customer::Column::Id.lt(after));
     }
-    let mut rows = select.all(db).await?;
-    let more = rows.len() as u64 > PAGE_SIZE;
-    rows.truncate(PAGE_SIZE as usize);
+    let (rows, more) = one_page(select.all(db).await?);
     Ok(CustomerPage {
         next_after: if more {
             rows.last().map(|r| r.id)

@@ -2,6 +2,7 @@
 //! cancellation returns the stock, in the same transaction.
 
 use super::{audit, orders};
+use super::{one_page, PAGE_SIZE};
 use crate::cms::models::{OrderPage, OrderRow, StaffOrderView};
 use crate::cms::rules::{AuditAction, OrderStatus};
 use crate::error::AppError;
@@ -14,8 +15,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
     EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-
-pub const PAGE_SIZE: u64 = 50;
 
 fn parse_day(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
@@ -53,9 +52,7 @@ pub async fn list(
     if let Some(before) = before {
         select = select.filter(order::Column::Id.lt(before));
     }
-    let mut rows = select.all(db).await?;
-    let more = rows.len() as u64 > PAGE_SIZE;
-    rows.truncate(PAGE_SIZE as usize);
+    let (rows, more) = one_page(select.all(db).await?);
     Ok(OrderPage {
         next_before: if more {
             rows.last().map(|o| o.id)

@@ -53,3 +53,16 @@ pub async fn begin_write(
     })
     .await
 }
+
+/// A CMS list shows this many rows a page; its query asks for one more, to
+/// know whether there is a next page.
+pub const PAGE_SIZE: u64 = 50;
+
+/// The rows of one page from a query limited to `PAGE_SIZE + 1`, and
+/// whether more follow.
+pub fn one_page<T>(mut rows: Vec<T>) -> (Vec<T>, bool) {
+    let page = usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX);
+    let more = rows.len() > page;
+    rows.truncate(page);
+    (rows, more)
+}

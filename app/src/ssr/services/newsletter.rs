@@ -61,12 +61,9 @@ pub async fn link_secret(
     })
     .exec_without_returning(db)
     .await;
-    let row = match setting::Entity::find_by_id(SECRET_KEY).one(db).await? {
-        Some(row) => row,
-        None => {
-            inserted?;
-            return Err(AppError::Internal);
-        }
+    let Some(row) = setting::Entity::find_by_id(SECRET_KEY).one(db).await? else {
+        inserted?;
+        return Err(AppError::Internal);
     };
     Ok(row.value.into_bytes())
 }

@@ -2,6 +2,7 @@
 //! asker, listed, answered (by mail) and closed in the CMS. The CMS server
 //! functions write the audit log.
 
+use super::{one_page, PAGE_SIZE};
 use crate::cms::models::{QuestionDetail, QuestionPage, QuestionRow};
 use crate::cms::rules::AuditAction;
 use crate::contact::rules::{ContactInput, QuestionStatus, ANSWER_MAX};
@@ -16,8 +17,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
-
-pub const PAGE_SIZE: u64 = 50;
 
 /// A prospect holding only what the contact form asked.
 fn new_prospect(
@@ -101,9 +100,7 @@ pub async fn list(
     if let Some(before) = before {
         select = select.filter(question::Column::Id.lt(before));
     }
-    let mut rows = select.all(db).await?;
-    let more = rows.len() as u64 > PAGE_SIZE;
-    rows.truncate(PAGE_SIZE as usize);
+    let (rows, more) = one_page(select.all(db).await?);
     let ids: Vec<i32> = rows.iter().map(|q| q.customer_id).collect();
     let askers = customer::Entity::find()
         .filter(customer::Column::Id.is_in(ids))

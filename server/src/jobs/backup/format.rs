@@ -204,7 +204,7 @@ pub fn push_date(out: &mut Vec<u8>, date: NaiveDate) {
         out.extend_from_slice(date.format(DATE).to_string().as_bytes());
         return;
     }
-    push_digits(out, year as u32, 4);
+    push_digits(out, year.unsigned_abs(), 4);
     out.push(b'-');
     push_digits(out, date.month(), 2);
     out.push(b'-');

@@ -176,12 +176,13 @@ pub async fn restore(
     // The schema at the backup's version: back down if the target is newer,
     // up if it is older or empty.
     let wanted = version + 1;
+    let steps = |n: usize| Some(u32::try_from(n).unwrap_or(u32::MAX));
     if applied.len() > wanted {
-        Migrator::down(target, Some((applied.len() - wanted) as u32))
+        Migrator::down(target, steps(applied.len() - wanted))
             .await
             .map_err(|e| BackupError::Refused(format!("cannot step the schema back: {e}")))?;
     } else if applied.len() < wanted {
-        Migrator::up(target, Some((wanted - applied.len()) as u32))
+        Migrator::up(target, steps(wanted - applied.len()))
             .await
             .map_err(|e| BackupError::Refused(format!("cannot create the schema: {e}")))?;
     }

@@ -112,8 +112,8 @@ async fn row_estimates(
         let row = txn.query_one_raw(statement).await?;
         estimates.push(
             row.and_then(|r| r.try_get_by_index::<i64>(0).ok())
-                .unwrap_or(0)
-                .max(0) as u64,
+                .and_then(|n| u64::try_from(n).ok())
+                .unwrap_or(0),
         );
     }
     Ok(estimates)

@@ -166,7 +166,7 @@ pub async fn keep_count(db: &DatabaseConnection) -> Result<usize, BackupError> {
 
 fn outcome(created: &Created) -> RunOutcome {
     RunOutcome {
-        deleted: created.removed.len() as i64,
+        deleted: i64::try_from(created.removed.len()).unwrap_or(i64::MAX),
         anonymised: 0,
         detail: Some(created.summary()),
     }
