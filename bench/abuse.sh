@@ -49,7 +49,7 @@ trap stop_server EXIT
 trap 'exit 130' INT TERM
 
 export DATABASE_URL="sqlite://$WORK/db.sqlite?mode=rwc" WINKEL_UPLOADS_DIR=$WORK/uploads \
-  WINKEL_MAIL_DIR=$WORK/mail WINKEL_SMTP_URL= WINKEL_BACKUP_DIR=$WORK/backups \
+  WINKEL_MAIL_DIR=$WORK/mail WINKEL_SMTP_URL='' WINKEL_BACKUP_DIR=$WORK/backups \
   WINKEL_METRICS_TOKEN=$TOKEN WINKEL_TRUST_PROXY=true WINKEL_SCHEDULER=off
 log "winkel seed --demo on a fresh SQLite database ($WORK/db.sqlite)"
 "$BIN" seed --demo >"$WORK/seed.log" 2>&1 || {

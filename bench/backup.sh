@@ -80,8 +80,9 @@ fi
 # uploads folder, so both hold the database only.
 export WINKEL_UPLOADS_DIR=$work/uploads
 
-# timed NAME COMMAND...: runs under /usr/bin/time -v; sets SECONDS_<NAME>
-# and PEAK_KB_<NAME>.
+# timed NAME COMMAND...: runs under /usr/bin/time -v; sets SECS[NAME] (wall
+# clock) and PEAK_KB[NAME].
+declare -A SECS PEAK_KB
 timed() {
   local name=$1 report=$OUT/backup-time-$1.txt
   shift
@@ -90,8 +91,8 @@ timed() {
   local wall peak
   wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$report")
   peak=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$report")
-  printf -v "SECONDS_$name" '%s' "$(awk -v t="$wall" 'BEGIN { n = split(t, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }')"
-  printf -v "PEAK_KB_$name" '%s' "$peak"
+  SECS[$name]="$(awk -v t="$wall" 'BEGIN { n = split(t, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }')"
+  PEAK_KB[$name]=$peak
 }
 
 log "winkel backup create"
@@ -119,15 +120,15 @@ mariadb_root_sql -e "DROP DATABASE IF EXISTS \`$OURS_DB\`; DROP DATABASE IF EXIS
 ours_size=$(stat -c %s "$WINKEL_BACKUP_DIR/$NAME")
 theirs_size=$(stat -c %s "$DUMP")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-create_ratio=$(ratio "$SECONDS_ours_create" "$SECONDS_theirs_dump")
-restore_ratio=$(ratio "$SECONDS_ours_restore" "$SECONDS_theirs_restore")
+create_ratio=$(ratio "${SECS[ours_create]}" "${SECS[theirs_dump]}")
+restore_ratio=$(ratio "${SECS[ours_restore]}" "${SECS[theirs_restore]}")
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f MB", k / 1024 }'; }
 
 printf '\nbackup benchmark: MariaDB, %s customers, %s orders\n' "$CUSTOMERS" "$ORDERS"
-printf '  %-34s %8ss  peak %8s  file %s\n' "winkel backup create" "$SECONDS_ours_create" "$(mb "$PEAK_KB_ours_create")" "$(mb $((ours_size / 1024)))"
-printf '  %-34s %8ss  peak %8s  file %s\n' "mariadb-dump --single-transaction | zstd" "$SECONDS_theirs_dump" "$(mb "$PEAK_KB_theirs_dump")" "$(mb $((theirs_size / 1024)))"
-printf '  %-34s %8ss  peak %8s\n' "winkel backup restore --into" "$SECONDS_ours_restore" "$(mb "$PEAK_KB_ours_restore")"
-printf '  %-34s %8ss  peak %8s\n' "zstd -dc | mariadb" "$SECONDS_theirs_restore" "$(mb "$PEAK_KB_theirs_restore")"
+printf '  %-34s %8ss  peak %8s  file %s\n' "winkel backup create" "${SECS[ours_create]}" "$(mb "${PEAK_KB[ours_create]}")" "$(mb $((ours_size / 1024)))"
+printf '  %-34s %8ss  peak %8s  file %s\n' "mariadb-dump --single-transaction | zstd" "${SECS[theirs_dump]}" "$(mb "${PEAK_KB[theirs_dump]}")" "$(mb $((theirs_size / 1024)))"
+printf '  %-34s %8ss  peak %8s\n' "winkel backup restore --into" "${SECS[ours_restore]}" "$(mb "${PEAK_KB[ours_restore]}")"
+printf '  %-34s %8ss  peak %8s\n' "zstd -dc | mariadb" "${SECS[theirs_restore]}" "$(mb "${PEAK_KB[theirs_restore]}")"
 printf '  create  ours/theirs = %s (goal <= %s)\n' "$create_ratio" "$GOAL"
 printf '  restore ours/theirs = %s (goal <= %s)\n' "$restore_ratio" "$GOAL"
 

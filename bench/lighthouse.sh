@@ -31,7 +31,7 @@ LIGHTHOUSE=$WINKEL_ROOT/bench/lighthouse/node_modules/.bin/lighthouse
 bench_private_release lighthouse
 export LEPTOS_SITE_ROOT=$SITE WINKEL_SCHEDULER=off
 export WINKEL_MAIL_DIR=$tmp/mail WINKEL_UPLOADS_DIR=$tmp/uploads
-bench_serve_demo
+bench_serve_demo "$ADDR"
 
 # A cart with one product, as the hydrated product page makes it.
 curl -sS -o "$tmp/b" -X POST -H 'Accept: application/json' --data-urlencode "slug=$PRODUCT" \

@@ -35,7 +35,7 @@ bench_private_release memory
 # stop them after ten; what is measured here is memory, not that limit.
 export LEPTOS_SITE_ROOT=$SITE WINKEL_SCHEDULER=off WINKEL_FORM_LIMIT=10000
 export WINKEL_MAIL_DIR=$tmp/mail WINKEL_UPLOADS_DIR=$tmp/uploads
-bench_serve_demo
+bench_serve_demo "$ADDR"
 PID=$WINKEL_SERVER_PID
 
 # kB of a /proc/PID/status field (VmRSS, VmHWM).
@@ -62,6 +62,7 @@ for slug in $SLUGS; do
   IDS+="$(grep -o '"id":[0-9]*' "$tmp/b" | head -n 1 | cut -d: -f2) "
 done
 first_id=${IDS%% *}
+read -ra ID_LIST <<<"$IDS"
 
 # The visitor with a cart whose pages wrk renders.
 [ "$(api "$tmp" add_to_cart '' -d "product_id=$first_id&quantity=1")" = 200 ] || die "add_to_cart: $(head -c 300 "$tmp/b")"
@@ -76,7 +77,7 @@ checkouts() {
   while [ "$(date +%s)" -lt "$until" ]; do
     i=$((i + 1))
     local id
-    id=$(printf '%s\n' $IDS | sed -n "$(((i % $(printf '%s\n' $IDS | wc -l)) + 1))p")
+    id=${ID_LIST[i % ${#ID_LIST[@]}]}
     [ "$(api "$dir" add_to_cart '' -d "product_id=$id&quantity=1")" = 200 ] || {
       echo "add_to_cart $(head -c 100 "$dir/b")" >>"$OUT/checkouts.txt"
       sleep 1

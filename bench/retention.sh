@@ -44,7 +44,8 @@ TABLES="categories products bookable_items customers orders order_lines bookings
 
 ensure_cmd /usr/bin/time time
 ensure_cmd bc bc
-ensure_mariadb && mariadb_setup_user || die "MariaDB is needed"
+ensure_mariadb || die "MariaDB is needed"
+mariadb_setup_user || die "MariaDB is needed (its user $MARIADB_USER could not be set up)"
 if [ "$build" = 1 ]; then build_release || die "the release build failed"; fi
 BIN=$(winkel_bin)
 [ -x "$BIN" ] || die "no release binary at $BIN (run without --no-build)"

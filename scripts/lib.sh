@@ -10,6 +10,7 @@ WINKEL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Versions of the build tools. wasm-bindgen's is read from Cargo.toml.
 CARGO_LEPTOS_VERSION=0.3.10
+CARGO_DENY_VERSION=0.20.2
 BINARYEN_VERSION=132 # npm package binaryen@132 (scripts/tools/package.json)
 # cargo-leptos builds debug with this flag; tests use it too, so that both
 # share one set of compiled dependencies.
@@ -128,6 +129,19 @@ ensure_cargo_leptos() {
   # cargo-leptos never fetches binaries; it uses the tools on PATH.
   cargo install "cargo-leptos@$CARGO_LEPTOS_VERSION" --locked --features no_downloads >&2
 }
+
+# cargo-deny for `./winkel test` (licenses, bans, sources; see deny.toml).
+ensure_cargo_deny() {
+  if have cargo-deny && [ "$(cargo-deny --version 2>/dev/null)" = "cargo-deny $CARGO_DENY_VERSION" ]; then
+    return 0
+  fi
+  log "cargo install cargo-deny@$CARGO_DENY_VERSION (about 10 minutes on 2 cores, once per machine)"
+  # --locked: newer dependency versions need a newer rustc.
+  cargo install "cargo-deny@$CARGO_DENY_VERSION" --locked >&2
+}
+
+# The shellcheck command for `./winkel test` (Debian's package).
+ensure_shellcheck() { ensure_cmd shellcheck shellcheck; }
 
 ensure_wasm_bindgen() {
   local want
@@ -287,19 +301,20 @@ bench_private_release() {
   snapshot_release_site "$SITE" || die "no release site to benchmark"
 }
 
-# bench_serve_demo: the demo shop in a fresh SQLite file in $tmp, served by
-# the private $BIN on $ADDR (log in $OUT/server.log; stop_server stops it).
+# bench_serve_demo ADDR: the demo shop in a fresh SQLite file in $tmp, served
+# by the private $BIN on ADDR (log in $OUT/server.log; stop_server stops it).
 bench_serve_demo() {
+  local addr=$1
   export DATABASE_URL="sqlite://$tmp/shop.sqlite?mode=rwc"
   log "winkel seed --demo (SQLite)"
   "$BIN" seed --demo >"$OUT/seed.log" 2>&1 || {
     cat "$OUT/seed.log" >&2
     die "seeding the shop failed"
   }
-  port_in_use "${ADDR##*:}" && die "something already listens on $ADDR; stop it first"
-  (WINKEL_ADDR=$ADDR exec "$BIN" serve) >"$OUT/server.log" 2>&1 &
+  port_in_use "${addr##*:}" && die "something already listens on $addr; stop it first"
+  (WINKEL_ADDR=$addr exec "$BIN" serve) >"$OUT/server.log" 2>&1 &
   WINKEL_SERVER_PID=$!
-  wait_healthy "$ADDR" "$WINKEL_SERVER_PID" 60 || {
+  wait_healthy "$addr" "$WINKEL_SERVER_PID" 60 || {
     tail -n 40 "$OUT/server.log" >&2
     die "the server did not start"
   }

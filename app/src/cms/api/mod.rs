@@ -1,6 +1,6 @@
 //! CMS server functions, one file a screen. Each one starts with
 //! `staff_auth::require(right)`: the right is checked on the server for
-//! every call (AVG-10), and `server/tests/cms.rs` proves it for every
+//! every call (AVG-10), and `server/tests/it/cms.rs` proves it for every
 //! `cms_*` endpoint there is. Every endpoint is named explicitly, so the
 //! file a function lives in does not change its URL.
 

@@ -4,12 +4,12 @@
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
+use crate::common::{Backend, Client, TestApp};
 use app::cms::rules::Right;
 use app::ssr::entities::{audit_log, customer, order};
 use axum::http::StatusCode;
-use common::{Backend, Client, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 on_both_databases!(

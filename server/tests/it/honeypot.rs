@@ -5,12 +5,10 @@
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-
+use crate::common::{form_token, Backend, Client, TestApp, FORM_SECRET};
 use app::error::AppError;
 use app::ssr::entities::{customer, order};
 use axum::http::StatusCode;
-use common::{form_token, Backend, Client, TestApp, FORM_SECRET};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 on_both_databases!(

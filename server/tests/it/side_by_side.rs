@@ -8,10 +8,8 @@
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-
+use crate::common::{Backend, Client, TestApp};
 use axum::http::StatusCode;
-use common::{Backend, Client, TestApp};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;

@@ -10,10 +10,10 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
+use crate::common::{Backend, TestApp};
 use app::ssr::metrics::{ConnectionClose, Metrics};
-use common::{Backend, TestApp};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -184,6 +184,11 @@ fn summary(closed: &[Option<Duration>]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_headers_are_cut_off_while_the_shop_answers() {
+    // Alone: it reads the process's log.
+    common::alone(slow_headers_cut_off()).await;
+}
+
+async fn slow_headers_cut_off() {
     const SLOW: usize = 2000;
     enough_open_files(SLOW as u64 + 10);
     let log = common::captured_log();

@@ -4,20 +4,19 @@
 //! rotation keeps the configured count; an erasure made after a backup
 //! survives its restore.
 
-mod common;
+use crate::common;
 
+use crate::common::{database, dump_all_text, Backend, TestDb};
 use chrono::{Duration, NaiveDateTime};
-use common::{database, dump_all_text, Backend, TestDb};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement, TransactionTrait};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use winkel::jobs::backup::{self, format, read, BackupConfig, BackupError, RestoreOptions};
 
-static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
+/// A path of its own under the temporary folder (numbered by the harness,
+/// whose own `winkel_uploads_*` folders share the process and the prefix).
 fn temp_dir(what: &str) -> PathBuf {
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    std::env::temp_dir().join(format!("winkel_{what}_{}_{n}", std::process::id()))
+    std::env::temp_dir().join(common::unique(&format!("winkel_{what}")))
 }
 
 /// A shop with data in nearly every table: the demo catalogue with its

@@ -254,6 +254,8 @@ async fn refused(url: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mariadb_over_tls() {
+    // It logs what its connections do, like every test with a database.
+    let _turn = crate::common::Turn::side_by_side().await;
     let started = Instant::now();
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     let binaries = (

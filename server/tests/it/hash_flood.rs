@@ -1,19 +1,17 @@
 //! Hundreds of logins at once (issue 12, item 2), on SQLite and MariaDB:
 //! password hashing never runs more than the cap of the process-wide gate,
 //! the rest wait briefly or are told "busy" (503, Retry-After), and pages
-//! are served meanwhile. A test binary of its own: the flood fills the
-//! process's hashing queue, which would answer other tests "busy".
+//! are served meanwhile. Runs alone: the flood fills the process's hashing
+//! queue, which would answer other tests "busy".
 
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-
+use crate::common::{call_from, Backend, TestApp};
 use axum::http::{header, StatusCode};
-use common::{call_from, Backend, TestApp};
 use tower::ServiceExt;
 
-on_both_databases!(a_flood_of_parallel_logins_runs_at_most_the_cap_of_hashes);
+on_both_databases!(alone: a_flood_of_parallel_logins_runs_at_most_the_cap_of_hashes);
 
 async fn a_flood_of_parallel_logins_runs_at_most_the_cap_of_hashes(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {

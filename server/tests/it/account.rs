@@ -4,12 +4,12 @@
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
+use crate::common::{Backend, Client, TestApp};
 use app::customer::NewsletterState;
 use app::ssr::entities::{customer, order, order_line, session};
 use axum::http::StatusCode;
-use common::{Backend, Client, TestApp};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
 };

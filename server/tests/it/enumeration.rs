@@ -5,27 +5,29 @@
 //! runs (the hashing gate's counter, the outbox), and also compared by the
 //! medians of many tries, never by the time of one request.
 //!
-//! This file is a test binary of its own with one test that takes the two
-//! databases in turn: the hash counter is the process's, and nothing else
-//! may hash while it counts.
+//! One test that takes the two databases in turn, and runs alone: the hash
+//! counter is the process's, and nothing else may hash while it counts.
 
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
+use crate::common::{registration, Backend, Client, TestApp};
 use app::ssr::entities::{customer, outbox};
 use app::ssr::password;
 use axum::http::StatusCode;
-use common::{registration, Backend, Client, TestApp};
 use sea_orm::{ActiveValue::Set, EntityTrait, PaginatorTrait};
 use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_path_tells_whether_an_address_has_an_account_on_both_databases() {
-    for backend in [Backend::Sqlite, Backend::MariaDb] {
-        common::within_a_minute(no_path_tells_whether_an_address_has_an_account(backend)).await;
-    }
+    common::alone(async {
+        for backend in [Backend::Sqlite, Backend::MariaDb] {
+            common::within_a_minute(no_path_tells_whether_an_address_has_an_account(backend)).await;
+        }
+    })
+    .await;
 }
 
 /// Hashes run and mails queued by `work`.

@@ -8,15 +8,15 @@
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
+use crate::common::{dump_all_text, form, form_token, Backend, Client, TestApp};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
-use common::{dump_all_text, form, form_token, Backend, Client, TestApp};
 use std::net::SocketAddr;
 
-on_both_databases!(no_address_reaches_the_database_or_the_log);
+on_both_databases!(alone: no_address_reaches_the_database_or_the_log);
 
 const PEER: &str = "198.51.100.9:5555";
 const FORWARDED: &str = "203.0.113.77, 2001:db8::42";

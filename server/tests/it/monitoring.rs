@@ -6,12 +6,12 @@
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
+use crate::common::{Backend, Client, TestApp};
 use app::ssr::entities::{job_run, security_count};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{Backend, Client, TestApp};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
 on_both_databases!(

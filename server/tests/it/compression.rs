@@ -10,11 +10,9 @@
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-
+use crate::common::{self, Backend, TestApp};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{Backend, TestApp};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use tower::ServiceExt;
@@ -26,7 +24,9 @@ const HASH: &str = "Q2x3bV9rUDlhUS0ybUxyVA";
 /// A site folder as `./winkel build` leaves it: the hashed wasm, js and
 /// css, each with the brotli and gzip file beside it, and hash.txt.
 fn release_site() -> PathBuf {
-    let site = std::env::temp_dir().join(format!("winkel_site_{}", std::process::id()));
+    // A folder per test: tests that rewrite one shared folder while
+    // another serves from it see half-written files.
+    let site = std::env::temp_dir().join(common::unique("winkel_site"));
     let pkg = site.join("pkg");
     std::fs::create_dir_all(&pkg).unwrap();
     for ext in ["wasm", "js", "css"] {

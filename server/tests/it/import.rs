@@ -4,12 +4,10 @@
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-
+use crate::common::{Backend, TestApp};
 use app::customer::NewsletterState;
 use app::ssr::entities::customer;
 use axum::http::StatusCode;
-use common::{Backend, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 on_both_databases!(imports_good_lines_and_reports_bad_ones);

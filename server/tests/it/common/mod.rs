@@ -1,5 +1,11 @@
 //! Test harness: the real router on a real database, SQLite or MariaDB,
 //! driven over HTTP (in process) like a browser, cookie included.
+//!
+//! Every area's tests run in this one process, side by side. What is the
+//! process's rather than a test's (the password hashing gate and its
+//! counters, the global log) is shared: a test that counts or fills it
+//! runs [`alone`], and every database a test opens waits for such a test
+//! to finish first (see [`Turn`]).
 #![allow(dead_code)]
 
 use axum::body::Body;
@@ -9,7 +15,7 @@ use axum::Router;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use tower::ServiceExt;
 
@@ -21,7 +27,9 @@ pub enum Backend {
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
-fn unique(prefix: &str) -> String {
+/// `prefix_<pid>_<n>`, unique in this process: for temporary files,
+/// folders and database names.
+pub fn unique(prefix: &str) -> String {
     format!(
         "{prefix}_{}_{}",
         std::process::id(),
@@ -29,10 +37,116 @@ fn unique(prefix: &str) -> String {
     )
 }
 
+// ------------------------------------------------------------ turns
+
+/// Who runs app code now: any number of tests side by side, or one test
+/// alone. Not fair on purpose: a test that already holds a turn (two
+/// databases at once) is never made to wait behind a test waiting to run
+/// alone, which could then wait for it in turn.
+#[derive(Default)]
+struct Turns {
+    state: Mutex<TurnState>,
+    changed: tokio::sync::Notify,
+}
+
+#[derive(Default)]
+struct TurnState {
+    side_by_side: usize,
+    alone: bool,
+}
+
+fn turns() -> &'static Turns {
+    static TURNS: OnceLock<Turns> = OnceLock::new();
+    TURNS.get_or_init(Turns::default)
+}
+
+impl Turns {
+    /// Waits until `take` says the state allows a turn (and takes it).
+    async fn wait_for(&self, take: impl Fn(&mut TurnState) -> bool) {
+        loop {
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            if take(&mut self.state.lock().expect("turns")) {
+                return;
+            }
+            changed.await;
+        }
+    }
+
+    fn give_back(&self, give: impl FnOnce(&mut TurnState)) {
+        give(&mut self.state.lock().expect("turns"));
+        self.changed.notify_waiters();
+    }
+}
+
+tokio::task_local! {
+    /// Set while a test runs [`alone`]: its own databases need no turn.
+    static ALONE: ();
+}
+
+/// A test's share of the process while it uses a database (held by
+/// [`TestDb`], and so by [`TestApp`], and by [`within_a_minute`]); none
+/// inside [`alone`].
+pub struct Turn(bool);
+
+impl Turn {
+    /// Waits while a test runs alone.
+    pub async fn side_by_side() -> Self {
+        if ALONE.try_with(|_| ()).is_ok() {
+            return Self(false);
+        }
+        turns()
+            .wait_for(|state| {
+                if state.alone {
+                    return false;
+                }
+                state.side_by_side += 1;
+                true
+            })
+            .await;
+        Self(true)
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        if self.0 {
+            turns().give_back(|state| state.side_by_side -= 1);
+        }
+    }
+}
+
+/// Runs `test` with no other test of this process using a database
+/// meanwhile: for a test that counts the process's password hashes, fills
+/// its hashing queue, or reads its log. Waits for the tests running now to
+/// finish (before `test` starts: wrap it in [`within_a_minute`] inside).
+pub async fn alone<T>(test: impl std::future::Future<Output = T>) -> T {
+    turns()
+        .wait_for(|state| {
+            if state.alone || state.side_by_side > 0 {
+                return false;
+            }
+            state.alone = true;
+            true
+        })
+        .await;
+    struct Release;
+    impl Drop for Release {
+        fn drop(&mut self) {
+            CAPTURING.store(false, Ordering::SeqCst);
+            turns().give_back(|state| state.alone = false);
+        }
+    }
+    let _release = Release;
+    ALONE.scope((), test).await
+}
+
 /// A fresh, migrated database of the given kind, or `None` when MariaDB is
 /// not configured outside CI. Under `CI=true` a missing or unreachable
 /// MariaDB fails the test: nothing is skipped there.
 pub async fn database(backend: Backend) -> Option<TestDb> {
+    let turn = Turn::side_by_side().await;
     match backend {
         Backend::Sqlite => {
             let path = std::env::temp_dir().join(format!("{}.db", unique("winkel_test")));
@@ -44,6 +158,7 @@ pub async fn database(backend: Backend) -> Option<TestDb> {
                 backend,
                 url,
                 cleanup: Cleanup::File(path),
+                _turn: turn,
             })
         }
         Backend::MariaDb => {
@@ -80,6 +195,7 @@ pub async fn database(backend: Backend) -> Option<TestDb> {
                 backend,
                 url,
                 cleanup: Cleanup::Database { admin, name },
+                _turn: turn,
             })
         }
     }
@@ -99,6 +215,8 @@ pub struct TestDb {
     /// For a second connection or a `winkel` process on the same database.
     url: String,
     cleanup: Cleanup,
+    /// Given back when the database is dropped.
+    _turn: Turn,
 }
 
 impl TestDb {
@@ -492,7 +610,10 @@ impl Client {
 
 /// A hung test fails instead of stalling the whole suite. Generous: on 2
 /// cores under load a test that hashes passwords can take most of a minute.
+/// The clock starts once the test has its turn: waiting while a test runs
+/// [`alone`] does not count.
 pub async fn within_a_minute(test: impl std::future::Future<Output = ()>) {
+    let _turn = Turn::side_by_side().await;
     if tokio::time::timeout(std::time::Duration::from_secs(120), test)
         .await
         .is_err()
@@ -501,19 +622,39 @@ pub async fn within_a_minute(test: impl std::future::Future<Output = ()>) {
     }
 }
 
-/// Runs a test body against both databases.
-#[macro_export]
+/// Runs a test body against both databases; `alone:` first runs it
+/// [`alone`] (each database in turn).
 macro_rules! on_both_databases {
+    (alone: $($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    $crate::common::alone($crate::common::within_a_minute(super::$name(
+                        $crate::common::Backend::Sqlite,
+                    )))
+                    .await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn mariadb() {
+                    $crate::common::alone($crate::common::within_a_minute(super::$name(
+                        $crate::common::Backend::MariaDb,
+                    )))
+                    .await;
+                }
+            }
+        )*
+    };
     ($($name:ident),* $(,)?) => {
         $(
             mod $name {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
-                    super::common::within_a_minute(super::$name(super::common::Backend::Sqlite)).await;
+                    $crate::common::within_a_minute(super::$name($crate::common::Backend::Sqlite)).await;
                 }
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn mariadb() {
-                    super::common::within_a_minute(super::$name(super::common::Backend::MariaDb)).await;
+                    $crate::common::within_a_minute(super::$name($crate::common::Backend::MariaDb)).await;
                 }
             }
         )*
@@ -599,21 +740,42 @@ pub async fn dump_all_text(db: &DatabaseConnection) -> String {
     out
 }
 
-/// Everything any test in this binary logged (debug level included): for
-/// tests that prove what never reaches the log.
+/// Whether the log is being captured: only while a test runs [`alone`].
+static CAPTURING: AtomicBool = AtomicBool::new(false);
+
+/// Everything logged (debug level included) from now until the end of the
+/// calling test, which runs [`alone`]: for tests that prove what never
+/// reaches the log. Nothing is kept (or formatted) at other times.
 pub fn captured_log() -> Arc<Mutex<Vec<u8>>> {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
+    assert!(
+        ALONE.try_with(|_| ()).is_ok(),
+        "captured_log() is for a test that runs alone: others log too"
+    );
     static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOG.get_or_init(|| {
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let sink = log.clone();
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
-            .with_ansi(false)
-            .with_writer(move || Sink(sink.clone()))
-            .try_init();
-        log
-    })
-    .clone()
+    let log = LOG
+        .get_or_init(|| {
+            let log = Arc::new(Mutex::new(Vec::new()));
+            let sink = log.clone();
+            let capturing = tracing_subscriber::filter::filter_fn(|meta| {
+                CAPTURING.load(Ordering::SeqCst) && *meta.level() <= tracing::Level::DEBUG
+            });
+            let _ = tracing_subscriber::registry()
+                .with(
+                    tracing_subscriber::fmt::layer()
+                        .with_ansi(false)
+                        .with_writer(move || Sink(sink.clone()))
+                        .with_filter(capturing),
+                )
+                .try_init();
+            log
+        })
+        .clone();
+    log.lock().expect("log buffer").clear();
+    CAPTURING.store(true, Ordering::SeqCst);
+    log
 }
 
 pub struct Sink(Arc<Mutex<Vec<u8>>>);

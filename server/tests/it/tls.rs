@@ -8,10 +8,10 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
+use crate::common::{Backend, TestApp};
 use axum::http::StatusCode;
-use common::{Backend, TestApp};
 use rustls::pki_types::{CertificateDer, ServerName};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -8,13 +8,13 @@
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
+use crate::common::{Backend, Client, TestApp};
 use app::cms::rules::Right;
 use app::ssr::entities::session;
 use axum::http::{header, StatusCode};
 use chrono::{Duration, NaiveDateTime, SubsecRound};
-use common::{Backend, Client, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use tower_sessions::SessionStore;
 

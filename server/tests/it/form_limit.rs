@@ -5,11 +5,9 @@
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-
+use crate::common::{call_from, registration, Backend, Client, TestApp};
 use app::ssr::entities::customer;
 use axum::http::{header, StatusCode};
-use common::{call_from, registration, Backend, Client, TestApp};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 on_both_databases!(

@@ -6,13 +6,13 @@
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
+use crate::common::{Backend, Client, TestApp};
 use app::cms::rules::Right;
 use app::customer::{CustomerKind, NewsletterState};
 use app::ssr::entities::{audit_log, customer, question};
 use axum::http::StatusCode;
-use common::{Backend, Client, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 on_both_databases!(

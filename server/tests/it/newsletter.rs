@@ -6,13 +6,11 @@
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-
+use crate::common::{Backend, TestApp};
 use app::customer::{CustomerKind, NewsletterState};
 use app::ssr::entities::{customer, erasure};
 use app::ssr::services::newsletter;
 use axum::http::{header, Request, StatusCode};
-use common::{Backend, TestApp};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
 };

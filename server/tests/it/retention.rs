@@ -3,15 +3,13 @@
 //! interrupted run, and two schedulers racing. On SQLite and MariaDB.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-
+use crate::common::{database, Backend};
 use app::privacy::models::RetentionReport;
 use app::privacy::rules::retention_cutoff;
 use app::ssr::entities::{customer, erasure, job_run, order};
 use app::ssr::services::privacy::ANONYMOUS_NAME;
 use app::ssr::services::retention::{self, Mode};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
-use common::{database, Backend};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder,

@@ -5,12 +5,12 @@
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
+use crate::common::{form, Backend, TestApp};
 use app::ssr::entities::customer;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use common::{form, Backend, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 on_both_databases!(

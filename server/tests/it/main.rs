@@ -1,0 +1,41 @@
+//! The integration tests: one binary, one module per area, so that the
+//! whole app is linked once instead of once per area.
+//!
+//! The areas run side by side in this one process. What belongs to the
+//! process rather than to a test (the password hashing gate, the global
+//! log) is handled in `common`: a test that counts or fills it runs alone.
+//! No test sets environment variables; configuration is passed to the app
+//! explicitly (`TestApp::start_with`).
+
+// A failed expectation in a test is the failure we want to see.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+#[macro_use]
+mod common;
+
+mod account;
+mod backup;
+mod cms;
+mod compression;
+mod config;
+mod contact;
+mod dev_seed;
+mod enumeration;
+mod form_limit;
+mod hash_flood;
+mod honeypot;
+mod hostile_visitors;
+mod import;
+mod injection;
+mod mariadb_tls;
+mod monitoring;
+mod newsletter;
+mod no_addresses;
+mod no_waiting_transactions;
+mod retention;
+mod security;
+mod sessions;
+mod shop;
+mod side_by_side;
+mod slow_clients;
+mod tls;
