@@ -121,7 +121,7 @@ async fn round_trip(backend: Backend) {
         .tables
         .iter()
         .map(|t| t.name.clone())
-        .chain(format::NOT_BACKED_UP.iter().map(|t| t.to_string()))
+        .chain(format::NOT_BACKED_UP.iter().map(ToString::to_string))
         .collect();
     covered.sort();
     assert_eq!(covered, backup::all_tables(db).await.unwrap());

@@ -111,7 +111,7 @@ async fn get(app: &TestApp, path: &str, encodings: Option<&str>, cookie: Option<
 
 async fn start(site: &Path) -> TestApp {
     TestApp::start_with_site(Backend::Sqlite, Some(site), |config| {
-        config.form_limit = 100_000
+        config.form_limit = 100_000;
     })
     .await
     .expect("SQLite is always there")

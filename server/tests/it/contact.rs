@@ -286,7 +286,7 @@ async fn staff_answer_and_close_questions_within_their_rights(backend: Backend) 
         .iter()
         .map(|r| r["id"].as_i64().unwrap())
         .collect();
-    assert_eq!(ids, vec![second as i64, first as i64]);
+    assert_eq!(ids, vec![i64::from(second), i64::from(first)]);
     assert_eq!(rows[0]["name"], "Joris Hendriks");
     assert_eq!(
         boss.call("cms_dashboard", &[]).await.json()["open_questions"],

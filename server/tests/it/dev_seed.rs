@@ -3,9 +3,9 @@
 //! second run creates no second owner and hands out no new password, and an
 //! owner made with `winkel admin create` keeps the dev seed from adding one.
 
+use crate::common::{Backend, TestApp};
 use app::ssr::entities::{product, staff};
 use axum::http::StatusCode;
-use crate::common::{Backend, TestApp};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use winkel::jobs::dev_seed::{self, DevOwner, DEV_OWNER_EMAIL};
 

@@ -61,7 +61,7 @@ async fn product_id(client: &mut Client, slug: &str) -> i64 {
 }
 
 async fn stock(app: &TestApp, id: i64) -> i32 {
-    product::Entity::find_by_id(id as i32)
+    product::Entity::find_by_id(i32::try_from(id).unwrap())
         .one(&app.db)
         .await
         .expect("query")
@@ -447,7 +447,7 @@ async fn overselling_is_refused_and_rolled_back(backend: Backend) {
     add(&mut client, espresso, "1").await;
     add(&mut client, teapot, "2").await;
     // Meanwhile the teapots sell out down to one.
-    let mut pot: product::ActiveModel = product::Entity::find_by_id(teapot as i32)
+    let mut pot: product::ActiveModel = product::Entity::find_by_id(i32::try_from(teapot).unwrap())
         .one(&app.db)
         .await
         .expect("q")
@@ -550,12 +550,13 @@ async fn last_item_goes_to_exactly_one_buyer(backend: Backend) {
     let mut first = app.client();
     let mut second = app.client();
     let scheerkwast = product_id(&mut first, "scheerkwast").await;
-    let mut pot: product::ActiveModel = product::Entity::find_by_id(scheerkwast as i32)
-        .one(&app.db)
-        .await
-        .expect("q")
-        .expect("p")
-        .into();
+    let mut pot: product::ActiveModel =
+        product::Entity::find_by_id(i32::try_from(scheerkwast).unwrap())
+            .one(&app.db)
+            .await
+            .expect("q")
+            .expect("p")
+            .into();
     pot.stock = Set(1);
     pot.update(&app.db).await.expect("update");
     add(&mut first, scheerkwast, "1").await;
@@ -653,7 +654,7 @@ async fn anonymous_pages_are_cached_until_stock_changes(backend: Backend) {
     // A visitor with a session is never served from (or into) the cache.
     let mut buyer = app.client();
     let kwast = product_id(&mut buyer, "scheerkwast").await;
-    let mut pot: product::ActiveModel = product::Entity::find_by_id(kwast as i32)
+    let mut pot: product::ActiveModel = product::Entity::find_by_id(i32::try_from(kwast).unwrap())
         .one(&app.db)
         .await
         .expect("q")
