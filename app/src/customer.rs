@@ -2,6 +2,7 @@
 //! validation all forms share (checkout, registration, "Mijn account" and
 //! the CMS), and the record's typed states: its kind and newsletter state.
 
+use crate::stored::stored_enum;
 use crate::validate::{self as v, FieldErrors};
 use serde::{Deserialize, Serialize};
 
@@ -41,33 +42,23 @@ pub struct Address {
     pub country: String,
 }
 
-/// What a customer record is (AVG-1): someone who ordered or has an
-/// account, or a prospect (contact form, newsletter).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "ssr",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-pub enum CustomerKind {
-    Customer,
-    Prospect,
+stored_enum! {
+    /// What a customer record is (AVG-1): someone who ordered or has an
+    /// account, or a prospect (contact form, newsletter).
+    pub enum CustomerKind {
+        Customer = "customer",
+        Prospect = "prospect",
+    }
 }
 
-/// Where a customer stands with the newsletter (AVG-2): a wish waits for
-/// the double opt-in as `Pending` until the mailed link is followed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "ssr",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-pub enum NewsletterState {
-    None,
-    Pending,
-    Subscribed,
+stored_enum! {
+    /// Where a customer stands with the newsletter (AVG-2): a wish waits for
+    /// the double opt-in as `Pending` until the mailed link is followed.
+    pub enum NewsletterState {
+        None = "none",
+        Pending = "pending",
+        Subscribed = "subscribed",
+    }
 }
 
 impl NewsletterState {

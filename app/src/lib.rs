@@ -21,6 +21,7 @@ pub mod money;
 pub mod newsletter;
 pub mod privacy;
 pub mod shop;
+mod stored;
 pub mod ui;
 pub mod validate;
 

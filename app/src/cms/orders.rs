@@ -27,7 +27,7 @@ pub fn CmsOrdersPage() -> impl IntoView {
         <Form method="GET" action="/cms/orders" attr:class="search order-filters">
             <select name="status" aria-label=t.status>
                 <option value="">{t.all_statuses}</option>
-                {OrderStatus::ALL.into_iter().map(|s| view! {
+                {OrderStatus::ALL.iter().map(|&s| view! {
                     <option value=s.as_str() selected=move || status() == s.as_str()>{i18n::order_status_label(s)}</option>
                 }).collect_view()}
             </select>

@@ -90,7 +90,7 @@ pub fn CmsQuestionsPage() -> impl IntoView {
         <Form method="GET" action="/cms/questions" attr:class="search question-filters">
             <select name="status" aria-label=t.filter>
                 <option value="">{t.all}</option>
-                {QuestionStatus::ALL.into_iter().map(|s| view! {
+                {QuestionStatus::ALL.iter().map(|&s| view! {
                     <option value=s.as_str() selected=move || status() == s.as_str()>{status_label(s)}</option>
                 }).collect_view()}
             </select>

@@ -7,6 +7,7 @@
 //! called back) and a company name (a business enquiry) are optional. No
 //! address, gender or VAT number: nothing about a question needs them.
 
+use crate::stored::stored_enum;
 use crate::validate::{self as v, FieldErrors};
 use serde::{Deserialize, Serialize};
 
@@ -93,38 +94,18 @@ impl ContactInput {
     }
 }
 
-/// The statuses of a question: open → answered (an answer was mailed) →
-/// closed; an open question may also be closed without an answer (spam, or
-/// answered by phone).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "ssr",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-pub enum QuestionStatus {
-    Open,
-    Answered,
-    Closed,
+stored_enum! {
+    /// The statuses of a question: open → answered (an answer was mailed) →
+    /// closed; an open question may also be closed without an answer (spam, or
+    /// answered by phone).
+    pub enum QuestionStatus {
+        Open = "open",
+        Answered = "answered",
+        Closed = "closed",
+    }
 }
 
 impl QuestionStatus {
-    pub const ALL: [QuestionStatus; 3] = [Self::Open, Self::Answered, Self::Closed];
-
-    /// As stored, and as the CMS filter names it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Answered => "answered",
-            Self::Closed => "closed",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == value)
-    }
-
     pub fn can_answer(self) -> bool {
         self == Self::Open
     }

@@ -4,6 +4,7 @@
 use super::models::CheckoutInput;
 use crate::customer::CustomerData;
 use crate::money::vat_included;
+use crate::stored::stored_enum;
 use crate::validate::{self as v, FieldError, FieldErrors};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -17,32 +18,11 @@ pub const SHIPPING_VAT_BP: i32 = 2_100;
 /// A desired delivery date lies between tomorrow and this many days ahead.
 pub const LATEST_DELIVERY_DAYS: u64 = 90;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "ssr",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-pub enum PaymentMethod {
-    BankTransfer,
-    PayOnPickup,
-    OnAccount,
-}
-
-impl PaymentMethod {
-    pub const ALL: [PaymentMethod; 3] = [Self::BankTransfer, Self::PayOnPickup, Self::OnAccount];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::BankTransfer => "bank_transfer",
-            Self::PayOnPickup => "pay_on_pickup",
-            Self::OnAccount => "on_account",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|m| m.as_str() == value)
+stored_enum! {
+    pub enum PaymentMethod {
+        BankTransfer = "bank_transfer",
+        PayOnPickup = "pay_on_pickup",
+        OnAccount = "on_account",
     }
 }
 
@@ -62,32 +42,10 @@ pub fn entitled_payment_methods(granted: Option<&str>) -> Vec<PaymentMethod> {
     methods
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "ssr",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-pub enum DeliveryMethod {
-    Shipping,
-    Pickup,
-}
-
-impl DeliveryMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Shipping => "shipping",
-            Self::Pickup => "pickup",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "shipping" => Some(Self::Shipping),
-            "pickup" => Some(Self::Pickup),
-            _ => None,
-        }
+stored_enum! {
+    pub enum DeliveryMethod {
+        Shipping = "shipping",
+        Pickup = "pickup",
     }
 }
 

@@ -1,47 +1,19 @@
 //! An order's status and the changes staff may make to it.
 
-use serde::{Deserialize, Serialize};
+use crate::stored::stored_enum;
 
-/// new → paid → shipped → completed, and new or paid → cancelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "ssr",
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-pub enum OrderStatus {
-    New,
-    Paid,
-    Shipped,
-    Completed,
-    Cancelled,
+stored_enum! {
+    /// new → paid → shipped → completed, and new or paid → cancelled.
+    pub enum OrderStatus {
+        New = "new",
+        Paid = "paid",
+        Shipped = "shipped",
+        Completed = "completed",
+        Cancelled = "cancelled",
+    }
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 5] = [
-        Self::New,
-        Self::Paid,
-        Self::Shipped,
-        Self::Completed,
-        Self::Cancelled,
-    ];
-
-    /// As stored, and as forms and URLs name it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::New => "new",
-            Self::Paid => "paid",
-            Self::Shipped => "shipped",
-            Self::Completed => "completed",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == value)
-    }
-
     pub fn can_change_to(self, to: OrderStatus) -> bool {
         use OrderStatus::*;
         matches!(
@@ -57,7 +29,8 @@ impl OrderStatus {
     /// The statuses an order can be moved to from this one.
     pub fn next(self) -> Vec<OrderStatus> {
         Self::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|to| self.can_change_to(*to))
             .collect()
     }
@@ -81,7 +54,7 @@ mod tests {
         assert!(!New.can_change_to(New));
         assert_eq!(OrderStatus::parse("bogus"), None);
         assert!(OrderStatus::ALL
-            .into_iter()
-            .all(|s| OrderStatus::parse(s.as_str()) == Some(s)));
+            .iter()
+            .all(|s| OrderStatus::parse(s.as_str()) == Some(*s)));
     }
 }

@@ -188,15 +188,8 @@ pub async fn log_in(
     password: &str,
     now: NaiveDateTime,
 ) -> Result<i32, AppError> {
-    check_login(&state.db, &state.login_throttle, email, password, now)
-        .await
-        .inspect_err(|e| {
-            if *e == AppError::InvalidCredentials {
-                state
-                    .metrics
-                    .record_security(SecurityEvent::FailedLoginCustomer, "");
-            }
-        })
+    let checked = check_login(&state.db, &state.login_throttle, email, password, now).await;
+    super::count_refused_login(state, SecurityEvent::FailedLoginCustomer, checked)
 }
 
 async fn check_login(

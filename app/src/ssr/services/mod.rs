@@ -66,3 +66,16 @@ pub fn one_page<T>(mut rows: Vec<T>) -> (Vec<T>, bool) {
     rows.truncate(page);
     (rows, more)
 }
+
+/// Counts a refused login (unknown email or wrong password) for
+/// monitoring (AVG-18), and hands the outcome on.
+pub fn count_refused_login<T>(
+    state: &crate::ssr::AppState,
+    event: crate::ssr::metrics::SecurityEvent,
+    outcome: Result<T, crate::error::AppError>,
+) -> Result<T, crate::error::AppError> {
+    if matches!(outcome, Err(crate::error::AppError::InvalidCredentials)) {
+        state.metrics.record_security(event, "");
+    }
+    outcome
+}

@@ -146,15 +146,8 @@ pub async fn log_in(
     password: &str,
     now: NaiveDateTime,
 ) -> Result<staff::Model, AppError> {
-    check_login(&state.db, &state.login_throttle, email, password, now)
-        .await
-        .inspect_err(|e| {
-            if *e == AppError::InvalidCredentials {
-                state
-                    .metrics
-                    .record_security(SecurityEvent::FailedLoginStaff, "");
-            }
-        })
+    let checked = check_login(&state.db, &state.login_throttle, email, password, now).await;
+    super::count_refused_login(state, SecurityEvent::FailedLoginStaff, checked)
 }
 
 async fn check_login(
