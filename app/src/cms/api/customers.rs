@@ -26,16 +26,7 @@ pub async fn cms_customers(
 #[server(endpoint = "cms_customer")]
 pub async fn cms_customer(id: i32) -> Result<CustomerDetail, AppError> {
     let (state, member) = staff_auth::require(Right::CustomersView).await?;
-    let detail = services::cms_customers::detail(&state.db, id).await?;
-    services::audit::record(
-        &state.db,
-        member.id,
-        AuditAction::CustomerView,
-        Some(id),
-        None,
-    )
-    .await?;
-    Ok(detail)
+    services::cms_customers::view(&state.db, member.id, id).await
 }
 
 #[server(endpoint = "cms_update_customer")]

@@ -27,16 +27,7 @@ pub async fn cms_questions(
 #[server(endpoint = "cms_question")]
 pub async fn cms_question(id: i32) -> Result<QuestionDetail, AppError> {
     let (state, member) = staff_auth::require(Right::CustomersView).await?;
-    let detail = services::questions::detail(&state.db, id).await?;
-    services::audit::record(
-        &state.db,
-        member.id,
-        AuditAction::QuestionView,
-        Some(id),
-        None,
-    )
-    .await?;
-    Ok(detail)
+    services::questions::view(&state.db, member.id, id).await
 }
 
 /// Answers a question: the answer is mailed to the asker and stored. A

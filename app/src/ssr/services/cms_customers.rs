@@ -5,6 +5,7 @@ use super::accounts::{self, apply_customer_data};
 use super::privacy::{erase_customer, ErasureReason};
 use super::{one_page, PAGE_SIZE};
 use crate::cms::models::{CustomerDetail, CustomerPage, CustomerRow};
+use crate::cms::rules::AuditAction;
 use crate::customer::{CustomerInput, Requirement};
 use crate::error::AppError;
 use crate::ssr::entities::customer;
@@ -59,6 +60,17 @@ pub async fn search(
             })
             .collect(),
     })
+}
+
+/// One customer's data for a member of staff; the view is audited (AVG-11).
+pub async fn view(
+    db: &impl ConnectionTrait,
+    staff_id: i32,
+    id: i32,
+) -> Result<CustomerDetail, AppError> {
+    let detail = detail(db, id).await?;
+    super::audit::record(db, staff_id, AuditAction::CustomerView, Some(id), None).await?;
+    Ok(detail)
 }
 
 pub async fn detail(db: &impl ConnectionTrait, id: i32) -> Result<CustomerDetail, AppError> {

@@ -163,6 +163,17 @@ fn detail_of(q: question::Model, c: customer::Model) -> QuestionDetail {
     }
 }
 
+/// One question for a member of staff; the view is audited (AVG-11).
+pub async fn view(
+    db: &impl ConnectionTrait,
+    staff_id: i32,
+    id: i32,
+) -> Result<QuestionDetail, AppError> {
+    let detail = detail(db, id).await?;
+    super::audit::record(db, staff_id, AuditAction::QuestionView, Some(id), None).await?;
+    Ok(detail)
+}
+
 /// One question with its asker's contact data.
 pub async fn detail(db: &impl ConnectionTrait, id: i32) -> Result<QuestionDetail, AppError> {
     let (q, c) = find(db, id).await?;
