@@ -122,7 +122,6 @@ pub(super) async fn upload_product_image(
         None => "missing",
         Some(bytes) => match app::ssr::services::cms_catalog::set_image(&state, id, &bytes).await {
             Ok(_) => "ok",
-            Err(AppError::NotFound) => return AppError::NotFound.into_response(),
             Err(AppError::Validation(errors)) => match errors.get("image") {
                 Some(app::validate::FieldError::ImageTooLarge) => "too-large",
                 _ => "type",
