@@ -29,19 +29,14 @@ async fn shop(backend: Backend) -> Option<(TestDb, PathBuf)> {
     winkel::jobs::population::population(db, 40, 90)
         .await
         .unwrap();
-    app::ssr::services::staff::create(
+    common::add_staff(
         db,
-        &app::ssr::services::staff::NewStaff {
-            email: "eigenaar@example.nl",
-            initial_password: "een lang en sterk wachtwoord",
-            is_owner: true,
-            rights: &[],
-            must_change_password: false,
-        },
-        app::ssr::now_utc(),
+        "eigenaar@example.nl",
+        "een lang en sterk wachtwoord",
+        true,
+        &[],
     )
-    .await
-    .unwrap();
+    .await;
     let txn = db.begin().await.unwrap();
     app::ssr::services::settings::save(&txn, "Winkel Test", "info@example.nl", "7", "7")
         .await
@@ -200,19 +195,14 @@ async fn round_trip(backend: Backend) {
     .unwrap();
     assert_eq!(contents(&empty.db).await, before);
     // The restored database keeps working: new rows get fresh ids.
-    app::ssr::services::staff::create(
+    common::add_staff(
         &empty.db,
-        &app::ssr::services::staff::NewStaff {
-            email: "tweede@example.nl",
-            initial_password: "nog een lang en sterk wachtwoord",
-            is_owner: false,
-            rights: &[],
-            must_change_password: false,
-        },
-        app::ssr::now_utc(),
+        "tweede@example.nl",
+        "nog een lang en sterk wachtwoord",
+        false,
+        &[],
     )
-    .await
-    .unwrap();
+    .await;
 
     empty.drop_database().await;
     let _ = std::fs::remove_dir_all(&config.dir);
@@ -474,19 +464,14 @@ async fn nightly_backup_is_recorded_and_shown(backend: Backend) {
     assert_eq!(again, Tick::Done);
     assert_eq!(backup::list(&config.dir).unwrap().len(), 1);
 
-    app::ssr::services::staff::create(
+    common::add_staff(
         &app.db,
-        &app::ssr::services::staff::NewStaff {
-            email: "owner@example.nl",
-            initial_password: "een lang en sterk wachtwoord",
-            is_owner: true,
-            rights: &[],
-            must_change_password: false,
-        },
-        app::ssr::now_utc(),
+        "owner@example.nl",
+        "een lang en sterk wachtwoord",
+        true,
+        &[],
     )
-    .await
-    .unwrap();
+    .await;
     let mut owner = app.client();
     let login = owner
         .call(

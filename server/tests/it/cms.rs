@@ -1041,19 +1041,7 @@ async fn a_change_and_its_audit_entry_commit_together(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    let owner = app::ssr::services::staff::create(
-        &app.db,
-        &app::ssr::services::staff::NewStaff {
-            email: "owner@example.nl",
-            initial_password: OWNER_PASSWORD,
-            is_owner: true,
-            rights: &[],
-            must_change_password: false,
-        },
-        app::ssr::now_utc(),
-    )
-    .await
-    .expect("owner");
+    let owner = common::add_staff(&app.db, "owner@example.nl", OWNER_PASSWORD, true, &[]).await;
     let entries = || async { audit_log::Entity::find().count(&app.db).await.unwrap() };
     let before = entries().await;
 

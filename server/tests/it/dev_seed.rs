@@ -3,7 +3,7 @@
 //! second run creates no second owner and hands out no new password, and an
 //! owner made with `winkel admin create` keeps the dev seed from adding one.
 
-use crate::common::{Backend, TestApp};
+use crate::common::{self, Backend, TestApp};
 use app::ssr::entities::{product, staff};
 use axum::http::StatusCode;
 use sea_orm::{EntityTrait, PaginatorTrait};
@@ -90,19 +90,14 @@ async fn an_existing_owner_keeps_the_dev_seed_from_adding_one(backend: Backend) 
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    app::ssr::services::staff::create(
+    common::add_staff(
         &app.db,
-        &app::ssr::services::staff::NewStaff {
-            email: "baas@example.nl",
-            initial_password: "de winkel gaat om negen open",
-            is_owner: true,
-            rights: &[],
-            must_change_password: false,
-        },
-        app::ssr::now_utc(),
+        "baas@example.nl",
+        "de winkel gaat om negen open",
+        true,
+        &[],
     )
-    .await
-    .unwrap();
+    .await;
     let outcome = dev_seed::dev_owner(&app.db).await.unwrap();
     assert_eq!(
         outcome,

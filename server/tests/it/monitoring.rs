@@ -193,19 +193,7 @@ async fn bot_forms_far_above_the_week_warn_on_the_dashboard(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    app::ssr::services::staff::create(
-        &app.db,
-        &app::ssr::services::staff::NewStaff {
-            email: "owner@example.nl",
-            initial_password: OWNER_PASSWORD,
-            is_owner: true,
-            rights: &[],
-            must_change_password: false,
-        },
-        app::ssr::now_utc(),
-    )
-    .await
-    .unwrap();
+    common::add_staff(&app.db, "owner@example.nl", OWNER_PASSWORD, true, &[]).await;
     assert_eq!(
         owner_dashboard(&app).await["security_alerts"],
         serde_json::json!([])

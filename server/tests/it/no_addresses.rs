@@ -159,19 +159,14 @@ async fn no_address_reaches_the_database_or_the_log(backend: Backend) {
         .await;
     assert_eq!(page.status, StatusCode::OK);
 
-    app::ssr::services::staff::create(
+    common::add_staff(
         &app.db,
-        &app::ssr::services::staff::NewStaff {
-            email: "owner@example.nl",
-            initial_password: "de winkel gaat om negen open",
-            is_owner: true,
-            rights: &[],
-            must_change_password: false,
-        },
-        app::ssr::now_utc(),
+        "owner@example.nl",
+        "de winkel gaat om negen open",
+        true,
+        &[],
     )
-    .await
-    .unwrap();
+    .await;
     let mut staff = app.client();
     let wrong = [("email", "owner@example.nl"), ("password", "fout")];
     assert_eq!(

@@ -385,17 +385,17 @@ impl TestApp {
     }
 }
 
-/// A staff member (an owner when `owner`, else with exactly `rights`) who
-/// has chosen `password`, logged in to the CMS.
-pub async fn staff_client(
-    app: &TestApp,
+/// Adds a staff member (an owner when `owner`, else with exactly
+/// `rights`) who has chosen `password` already; returns their id.
+pub async fn add_staff(
+    db: &sea_orm::DatabaseConnection,
     email: &str,
     password: &str,
     owner: bool,
     rights: &[app::cms::rules::Right],
-) -> Client {
+) -> i32 {
     app::ssr::services::staff::create(
-        &app.db,
+        db,
         &app::ssr::services::staff::NewStaff {
             email,
             initial_password: password,
@@ -406,7 +406,19 @@ pub async fn staff_client(
         app::ssr::now_utc(),
     )
     .await
-    .expect("staff member");
+    .expect("staff member")
+}
+
+/// A staff member (an owner when `owner`, else with exactly `rights`) who
+/// has chosen `password`, logged in to the CMS.
+pub async fn staff_client(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    owner: bool,
+    rights: &[app::cms::rules::Right],
+) -> Client {
+    add_staff(&app.db, email, password, owner, rights).await;
     let mut client = app.client();
     let res = client
         .call("cms_login", &[("email", email), ("password", password)])
