@@ -19,6 +19,13 @@ pub enum AppError {
     CartEmpty,
     #[error("a product in the cart is no longer available")]
     ProductUnavailable,
+    /// A slot that cannot be booked (past, closed, beyond the horizon), or
+    /// a booking that can no longer be cancelled.
+    #[error("slot refused: {0:?}")]
+    SlotRefused(crate::booking::rules::SlotRefusal),
+    /// The slot has fewer places left than asked for.
+    #[error("slot full: {left} places left")]
+    SlotFull { left: i32 },
     #[error("not logged in")]
     Unauthorized,
     /// Unknown email or wrong password: deliberately indistinguishable.
@@ -69,7 +76,11 @@ impl AppError {
         match self {
             Self::Validation(_) => 422,
             Self::NotFound => 404,
-            Self::OutOfStock { .. } | Self::CartEmpty | Self::ProductUnavailable => 409,
+            Self::OutOfStock { .. }
+            | Self::CartEmpty
+            | Self::ProductUnavailable
+            | Self::SlotFull { .. } => 409,
+            Self::SlotRefused(_) => 422,
             Self::Unauthorized | Self::InvalidCredentials => 401,
             Self::MailFailed | Self::Busy { .. } => 503,
             Self::InvalidLink => 400,

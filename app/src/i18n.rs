@@ -3,6 +3,7 @@
 //! text in its `text.rs`, so that English is added there without touching
 //! components.
 
+use crate::booking::rules::{BookingStatus, SlotRefusal};
 use crate::cms::rules::OrderStatus;
 use crate::error::AppError;
 use crate::money::format_eur;
@@ -73,6 +74,8 @@ pub fn field_message(error: &FieldError) -> String {
         FieldError::PasswordMismatch => "De twee wachtwoorden zijn niet gelijk.".into(),
         FieldError::WrongPassword => "Je huidige wachtwoord klopt niet.".into(),
         FieldError::Number { min, max } => format!("Vul een heel getal van {min} tot {max} in."),
+        FieldError::Slot => "Kies een tijd uit de agenda.".into(),
+        FieldError::Time => "Vul een tijd in als uu:mm, bijvoorbeeld 09:30.".into(),
         FieldError::Slug => {
             "Alleen kleine letters, cijfers en streepjes, bijvoorbeeld plaid-wol.".into()
         }
@@ -135,6 +138,13 @@ pub fn error_message(error: &AppError) -> String {
         AppError::Busy { .. } => {
             "Het is op dit moment erg druk. Probeer het over een paar seconden opnieuw.".into()
         }
+        AppError::SlotRefused(refusal) => slot_refusal_message(*refusal).into(),
+        AppError::SlotFull { left: 0 } => {
+            "Dit tijdslot is net volgeboekt. Kies een ander tijdstip.".into()
+        }
+        AppError::SlotFull { left } => format!(
+            "In dit tijdslot zijn nog maar {left} plaatsen vrij. Kies minder plaatsen of een ander tijdstip."
+        ),
         AppError::Internal => "Er ging iets mis aan onze kant. Probeer het later opnieuw.".into(),
         AppError::Request(_) => "Het verzoek kon niet worden verwerkt. Probeer het opnieuw.".into(),
     }
@@ -170,6 +180,30 @@ pub fn order_status_label(status: OrderStatus) -> &'static str {
         OrderStatus::Shipped => "Verzonden",
         OrderStatus::Completed => "Afgerond",
         OrderStatus::Cancelled => "Geannuleerd",
+    }
+}
+
+pub fn slot_refusal_message(refusal: SlotRefusal) -> &'static str {
+    match refusal {
+        SlotRefusal::Past => "Dit tijdstip is al voorbij. Kies een later tijdstip.",
+        SlotRefusal::BeyondHorizon => {
+            "Zo ver vooruit kun je nog niet boeken. Kies een eerder tijdstip."
+        }
+        SlotRefusal::Closed => "Op deze dag zijn we gesloten. Kies een andere dag.",
+        SlotRefusal::NoSuchSlot => "Op dit tijdstip kun je niet boeken. Kies een tijd uit de agenda.",
+        SlotRefusal::ItemInactive => "Dit kan niet meer worden geboekt.",
+        SlotRefusal::TooLateToCancel => {
+            "Deze boeking kan niet meer online worden geannuleerd: de annuleringstermijn is voorbij. Neem contact met ons op."
+        }
+        SlotRefusal::NotCancellable => "Deze boeking is al geannuleerd of afgerond.",
+    }
+}
+
+pub fn booking_status_label(status: BookingStatus) -> &'static str {
+    match status {
+        BookingStatus::Booked => "Geboekt",
+        BookingStatus::Cancelled => "Geannuleerd",
+        BookingStatus::Attended => "Geweest",
     }
 }
 

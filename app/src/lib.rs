@@ -8,6 +8,7 @@
 compile_error!("features `ssr` and `hydrate` are mutually exclusive");
 
 pub mod account;
+pub mod booking;
 pub mod clock;
 pub mod cms;
 pub mod contact;

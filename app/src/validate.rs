@@ -49,6 +49,10 @@ pub enum FieldError {
     CategoryNotEmpty,
     ImageType,
     ImageTooLarge,
+    /// Not a slot as the booking form names it (`2026-12-14T19:00+01:00`).
+    Slot,
+    /// A time of day `HH:MM`.
+    Time,
 }
 
 /// A refused field: its form name and the reason.

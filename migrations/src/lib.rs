@@ -22,6 +22,7 @@ mod m20261129_000004_cms;
 mod m20261129_000005_privacy_jobs;
 mod m20261129_000006_security_counts;
 mod m20261204_000007_hostile_visitors;
+mod m20261205_000008_bookings;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_privacy_jobs::Migration),
             Box::new(m20261129_000006_security_counts::Migration),
             Box::new(m20261204_000007_hostile_visitors::Migration),
+            Box::new(m20261205_000008_bookings::Migration),
         ]
     }
 }

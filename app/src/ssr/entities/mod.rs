@@ -4,6 +4,12 @@
 //! not `Serialize`: they cannot be sent to the browser by accident.
 
 pub mod audit_log;
+pub mod bookable_item;
+pub mod booking;
+pub mod booking_closure;
+pub mod booking_date;
+pub mod booking_hour;
+pub mod booking_slot;
 pub mod category;
 pub mod customer;
 pub mod erasure;
