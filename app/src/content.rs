@@ -103,12 +103,12 @@ pub fn PrivacyPage() -> impl IntoView {
                             <h1>{format!("Privacyverklaring van {}", s.shop_name)}</h1>
                             <p>"Wij bewaren alleen gegevens van klanten en mensen die een vraag stellen, en alleen om een bestelling te leveren, een boeking te maken, een nieuwsbrief te sturen of een vraag te beantwoorden."</p>
                             <h2>"Wat we bewaren"</h2>
-                            <p>"Je naam en adres, eventueel een afwijkend afleveradres, je aanhef als je die opgeeft, je e-mailadres, je telefoonnummer(s), eventueel je bedrijfsnaam en btw-nummer, je keuze voor de nieuwsbrief, de betaalwijzen waarvoor je in aanmerking komt, de datum waarop je klant werd en, met een account, de datum waarop je voor het laatst inlogde. Bij een bestelling: de artikelen, aantallen, prijzen, datums en de gewenste levering."</p>
+                            <p>"Je naam en adres, eventueel een afwijkend afleveradres, je aanhef als je die opgeeft, je e-mailadres, je telefoonnummer(s), eventueel je bedrijfsnaam en btw-nummer, je keuze voor de nieuwsbrief, de betaalwijzen waarvoor je in aanmerking komt, de datum waarop je klant werd en, met een account, de datum waarop je voor het laatst inlogde. Bij een bestelling: de artikelen, aantallen, prijzen, datums en de gewenste levering. Bij een boeking: wat je boekte, de datum en het tijdstip, het aantal plaatsen, de prijs, de betaalwijze en de status (geboekt, geannuleerd of geweest), gekoppeld aan je klantgegevens; verder niets over jou."</p>
                             <h2>"Wat we nooit vragen of bewaren"</h2>
                             <p>"Geen IP-adres, geen locatie, geen bank- of kaartgegevens, geen beroep, voorkeuren of interesses en geen bijzondere persoonsgegevens — niet in de database, niet in sessies, niet in logbestanden en niet in back-ups."</p>
                             <h2>"Hoe lang"</h2>
                             <p class="retention">{format!(
-                                "Klanten zonder account verwijderen we {t} jaar nadat ze klant werden; met een account {t} jaar na de laatste keer inloggen. Hun bestellingen worden dan geanonimiseerd: we houden alleen wat de boekhouding nodig heeft, zonder iets dat naar jou leidt.",
+                                "Klanten zonder account verwijderen we {t} jaar nadat ze klant werden; met een account {t} jaar na de laatste keer inloggen. Een bestelling of boeking van minder dan {t} jaar geleden, of een afspraak die minder dan {t} jaar geleden was of nog komt, houdt je gegevens langer: tot {t} jaar daarna. Bij het verwijderen worden je bestellingen en boekingen geanonimiseerd: we houden alleen wat de boekhouding nodig heeft, zonder iets dat naar jou leidt. Zonder account gebeurt dat met een bestelling of boeking ook zelf, {t} jaar nadat je bestelde of je afspraak was.",
                                 t = s.retention_years
                             )}</p>
                             <p class="backups">{format!(
@@ -116,7 +116,7 @@ pub fn PrivacyPage() -> impl IntoView {
                                 s.backups_keep
                             )}</p>
                             <h2>"Je rechten"</h2>
-                            <p>"Met een account bekijk en wijzig je je gegevens onder “Mijn account”, download je alles wat we over je bewaren en kies je “Verwijder mijn account”. Een wachtwoord bewaren we alleen versleuteld; niemand kan het inzien."</p>
+                            <p>"Met een account bekijk en wijzig je je gegevens onder “Mijn account”, download je alles wat we over je bewaren (ook je bestellingen en boekingen) en kies je “Verwijder mijn account”: je gegevens zijn dan weg en je bestellingen en boekingen geanonimiseerd. Een wachtwoord bewaren we alleen versleuteld; niemand kan het inzien."</p>
                             {(!s.contact_email.is_empty()).then(|| view! { <p>"Vragen? Mail naar " <a href=format!("mailto:{}", s.contact_email)>{s.contact_email.clone()}</a> "."</p> })}
                         </article>
                     }.into_any(),

@@ -19,6 +19,6 @@ test('the dashboard shows the last retention sweep and the settings its dry run'
   await expect(preview.locator('h2')).toHaveText('Opschoning van vannacht (voorbeeld)');
   const years = await page.locator('input[name="retention_years"]').inputValue();
   await expect(preview.locator('.retention-summary')).toContainText(
-    new RegExp(`Met een bewaartermijn van ${years} jaar worden vandaag \\d+ klanten verwijderd en \\d+ bestellingen geanonimiseerd\\.`),
+    new RegExp(`Met een bewaartermijn van ${years} jaar worden vandaag \\d+ klanten verwijderd en \\d+ bestellingen en \\d+ boekingen geanonimiseerd\\.`),
   );
 });

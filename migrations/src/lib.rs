@@ -9,9 +9,13 @@
 //! address snapshot of `orders` (an invoice must keep the address it was
 //! issued to; anonymisation overwrites it), in `questions.body`, and in
 //! `outbox` until a mail is sent (its recipient and text; erased with the
-//! customer). No table
-//! has a column for an IP address, a location, payment card details or any
-//! other category AVG-8 forbids.
+//! customer). `bookings` hold none (AVG-5): the item, the slot, places, a
+//! price snapshot, the status, a public token and the link to the customer,
+//! removed when the customer is erased; the other booking tables
+//! (`bookable_items`, `booking_hours`, `booking_dates`, `booking_closures`,
+//! `booking_slots`) describe what can be booked and how many places are
+//! taken, not who took them. No table has a column for an IP address, a
+//! location, payment card details or any other category AVG-8 forbids.
 
 pub use sea_orm_migration::prelude::*;
 

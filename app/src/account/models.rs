@@ -1,9 +1,11 @@
 //! Account types that cross the wire.
 
+use crate::booking::rules::BookingStatus;
 use crate::cms::rules::OrderStatus;
 use crate::contact::rules::QuestionStatus;
 use crate::customer::NewsletterState;
 use crate::shop::models::OrderView;
+use crate::shop::rules::PaymentMethod;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
@@ -88,6 +90,10 @@ pub struct CustomerExport {
     /// from exports made before questions existed.
     #[serde(default)]
     pub questions: Vec<ExportedQuestion>,
+    /// Bookings (AVG-5), cancelled ones included; absent from exports made
+    /// before bookings existed.
+    #[serde(default)]
+    pub bookings: Vec<ExportedBooking>,
 }
 
 /// A question and the shop's answer, as exported.
@@ -100,4 +106,25 @@ pub struct ExportedQuestion {
     pub answered_at: Option<NaiveDateTime>,
 }
 
+/// A booking as exported: what it holds and nothing more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportedBooking {
+    pub token: String,
+    pub item_name: String,
+    /// The slot's start in Amsterdam wall-clock time, as it was booked (the
+    /// one local time in the export: a person reads it as an appointment).
+    pub starts_local: NaiveDateTime,
+    pub duration_minutes: i32,
+    pub places: i32,
+    pub status: BookingStatus,
+    pub payment_method: PaymentMethod,
+    pub unit_price_cents: i64,
+    pub total_cents: i64,
+    pub vat_rate_bp: i32,
+    pub created_at: NaiveDateTime,
+    pub cancelled_at: Option<NaiveDateTime>,
+}
+
+/// Fields are only ever added (questions, bookings), so consumers of `/1`
+/// keep working and the version stays (docs/export-format.md).
 pub const EXPORT_FORMAT: &str = "winkel-customer-export/1";

@@ -101,6 +101,7 @@ fn RetentionPreview(preview: Resource<Result<RetentionReport, AppError>>) -> imp
                 <p class="retention-summary">{(t.retention_preview_line)(
                     r.customers_deleted,
                     r.orders_anonymised,
+                    r.bookings_anonymised,
                     r.retention_years,
                 )}</p>
                 <p class="hint">{t.retention_preview_hint}</p>

@@ -99,8 +99,8 @@ pub struct CmsText {
     pub retention_hint: &'static str,
     pub backups_keep: &'static str,
     pub retention_preview: &'static str,
-    /// (customers deleted, orders anonymised, term in years)
-    pub retention_preview_line: fn(u64, u64, u32) -> String,
+    /// (customers deleted, orders anonymised, bookings anonymised, term in years)
+    pub retention_preview_line: fn(u64, u64, u64, u32) -> String,
     pub retention_preview_hint: &'static str,
     pub database_login: &'static str,
     pub backend: &'static str,
@@ -207,12 +207,12 @@ pub const NL: CmsText = CmsText {
     shop_name: "Naam van de winkel",
     contact_email: "Contactadres",
     retention_years: "Bewaartermijn (jaren)",
-    retention_hint: "Klanten zonder activiteit worden na deze termijn verwijderd en hun bestellingen geanonimiseerd.",
+    retention_hint: "Klanten zonder activiteit worden na deze termijn verwijderd en hun bestellingen en boekingen geanonimiseerd.",
     backups_keep: "Aantal back-ups dat bewaard blijft",
     retention_preview: "Opschoning van vannacht (voorbeeld)",
-    retention_preview_line: |customers, orders, years| {
+    retention_preview_line: |customers, orders, bookings, years| {
         format!(
-            "Met een bewaartermijn van {years} jaar worden vandaag {customers} klanten verwijderd en {orders} bestellingen geanonimiseerd."
+            "Met een bewaartermijn van {years} jaar worden vandaag {customers} klanten verwijderd en {orders} bestellingen en {bookings} boekingen geanonimiseerd."
         )
     },
     retention_preview_hint: "Een proefrun: er is niets gewijzigd. De opschoning draait elke nacht; zie de laatste run op het dashboard.",

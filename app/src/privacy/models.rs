@@ -13,9 +13,15 @@ pub struct RetentionReport {
     pub cutoff: Option<NaiveDateTime>,
     pub customers_deleted: u64,
     pub orders_anonymised: u64,
+    /// Bookings unlinked from their customer (a booking holds nothing
+    /// else personal); absent from reports made before bookings existed.
+    #[serde(default)]
+    pub bookings_anonymised: u64,
     /// The ids, when asked for (`--json`); empty otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub customer_ids: Vec<i32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub order_ids: Vec<i32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub booking_ids: Vec<i32>,
 }

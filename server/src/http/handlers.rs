@@ -72,7 +72,7 @@ pub(super) async fn export_account(State(state): State<AppState>, session: Sessi
         Err(AppError::Unauthorized) => return Redirect::to("/login").into_response(),
         Err(e) => return e.into_response(),
     };
-    match app::ssr::services::accounts::export(&state.db, &customer, app::ssr::now_utc()).await {
+    match app::ssr::services::export::export(&state.db, &customer, app::ssr::now_utc()).await {
         Ok(export) => {
             let file = format!(
                 "attachment; filename=\"winkel-gegevens-{}.json\"",

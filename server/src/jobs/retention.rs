@@ -51,7 +51,9 @@ fn options(mode: Mode) -> Options {
 fn outcome(report: &RetentionReport) -> RunOutcome {
     RunOutcome {
         deleted: i64::try_from(report.customers_deleted).unwrap_or(i64::MAX),
-        anonymised: i64::try_from(report.orders_anonymised).unwrap_or(i64::MAX),
+        // Orders and bookings: the dashboard's "N geanonimiseerd".
+        anonymised: i64::try_from(report.orders_anonymised + report.bookings_anonymised)
+            .unwrap_or(i64::MAX),
         detail: None,
     }
 }
@@ -110,8 +112,14 @@ pub async fn run_cli(
     if let Some(bar) = progress.0 {
         bar.finish();
     }
+    let (deleted, anonymised) = if dry_run {
+        ("would be deleted", "would be anonymised")
+    } else {
+        ("deleted", "anonymised")
+    };
     eprintln!(
-        "{} as of {as_of} (term {} years, before {} UTC): {} customers {}, {} orders {}",
+        "{} as of {as_of} (term {} years, before {} UTC): {} customers {deleted}, {} orders \
+         and {} bookings {anonymised}",
         if dry_run {
             "dry run"
         } else {
@@ -123,17 +131,8 @@ pub async fn run_cli(
             .map(|c| c.format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_default(),
         report.customers_deleted,
-        if dry_run {
-            "would be deleted"
-        } else {
-            "deleted"
-        },
         report.orders_anonymised,
-        if dry_run {
-            "would be anonymised"
-        } else {
-            "anonymised"
-        },
+        report.bookings_anonymised,
     );
     if json {
         let text = serde_json::to_string_pretty(&report)

@@ -55,8 +55,12 @@ pub async fn cms_update_customer(
 pub async fn cms_delete_customer(id: i32) -> Result<(), AppError> {
     let (state, member) = staff_auth::require(Right::CustomersDelete).await?;
     let erase = async |txn: &_| {
-        let anonymised = services::cms_customers::delete(txn, id, now_utc()).await?;
-        Ok(((), Some(format!("{anonymised} orders anonymised"))))
+        let erased = services::cms_customers::delete(txn, id, now_utc()).await?;
+        let detail = format!(
+            "{} orders anonymised, {} bookings unlinked",
+            erased.orders, erased.bookings
+        );
+        Ok(((), Some(detail)))
     };
     audited(
         &state.db,

@@ -3,14 +3,12 @@
 
 use super::orders;
 use super::privacy::{erase_customer, ErasureReason};
-use crate::account::models::{
-    CustomerExport, ExportedQuestion, OrderSummary, Profile, EXPORT_FORMAT,
-};
+use crate::account::models::{OrderSummary, Profile};
 use crate::account::rules::password_policy;
 use crate::customer::{CustomerData, CustomerInput, CustomerKind, NewsletterState};
 use crate::error::AppError;
 use crate::shop::rules::entitled_payment_methods;
-use crate::ssr::entities::{customer, order, order_line, question, session};
+use crate::ssr::entities::{customer, order, order_line, session};
 use crate::ssr::login_throttle::LoginThrottle;
 use crate::ssr::metrics::SecurityEvent;
 use crate::ssr::password::{self, Verified};
@@ -486,37 +484,4 @@ pub async fn delete_account(
             Err(e)
         }
     }
-}
-
-/// Everything stored about the customer.
-pub async fn export(
-    db: &impl ConnectionTrait,
-    current: &customer::Model,
-    now: NaiveDateTime,
-) -> Result<CustomerExport, AppError> {
-    let mut placed = Vec::new();
-    for summary in order_history(db, current.id).await? {
-        placed.push(orders::by_token(db, &summary.token).await?);
-    }
-    let questions = question::Entity::find()
-        .filter(question::Column::CustomerId.eq(current.id))
-        .order_by_asc(question::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|q| ExportedQuestion {
-            asked_at: q.created_at,
-            question: q.body,
-            status: q.status,
-            answer: q.answer,
-            answered_at: q.answered_at,
-        })
-        .collect();
-    Ok(CustomerExport {
-        format: EXPORT_FORMAT.to_owned(),
-        exported_at: now,
-        profile: profile_of(current),
-        orders: placed,
-        questions,
-    })
 }

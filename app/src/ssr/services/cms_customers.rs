@@ -2,7 +2,7 @@
 //! view and change is written to the audit log by the caller's function.
 
 use super::accounts::{self, apply_customer_data};
-use super::privacy::{erase_customer, ErasureReason};
+use super::privacy::{erase_customer, Erased, ErasureReason};
 use super::{one_page, PAGE_SIZE};
 use crate::cms::models::{CustomerDetail, CustomerPage, CustomerRow};
 use crate::cms::rules::AuditAction;
@@ -109,7 +109,7 @@ pub async fn delete(
     txn: &DatabaseTransaction,
     id: i32,
     now: NaiveDateTime,
-) -> Result<u64, AppError> {
+) -> Result<Erased, AppError> {
     if customer::Entity::find_by_id(id).one(txn).await?.is_none() {
         return Err(AppError::NotFound);
     }

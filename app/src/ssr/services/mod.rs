@@ -12,6 +12,7 @@ pub mod cms_catalog;
 pub mod cms_customers;
 pub mod cms_orders;
 pub mod dashboard;
+pub mod export;
 pub mod jobs;
 pub mod newsletter;
 pub mod orders;

@@ -17,7 +17,7 @@
 use crate::customer::{CustomerKind, NewsletterState};
 use crate::error::AppError;
 use crate::newsletter::rules::{parse_token, LinkClaims, LinkPurpose, PENDING_DAYS};
-use crate::ssr::entities::{customer, order, question, setting};
+use crate::ssr::entities::{booking, customer, order, question, setting};
 use crate::ssr::mailer::{Mail, MailKind};
 use crate::ssr::services::outbox::Queued;
 use crate::ssr::services::privacy::{erase_customer, ErasureReason};
@@ -311,8 +311,8 @@ pub async fn confirm(
 }
 
 /// Whether a record exists only for the newsletter: a prospect without
-/// questions or orders. Without the subscription there is no reason left
-/// to keep it (AVG-2).
+/// questions, orders or bookings. Without the subscription there is no
+/// reason left to keep it (AVG-2).
 async fn only_for_the_newsletter(
     db: &impl ConnectionTrait,
     c: &customer::Model,
@@ -326,6 +326,11 @@ async fn only_for_the_newsletter(
             == 0
         && order::Entity::find()
             .filter(order::Column::CustomerId.eq(c.id))
+            .count(db)
+            .await?
+            == 0
+        && booking::Entity::find()
+            .filter(booking::Column::CustomerId.eq(c.id))
             .count(db)
             .await?
             == 0)

@@ -2,9 +2,9 @@
 //! account" (AVG-16), the retention sweep (AVG-14/15) and the CMS.
 
 use crate::error::AppError;
-use crate::ssr::entities::{customer, erasure, order, session};
+use crate::ssr::entities::{booking, customer, erasure, order, session};
 use chrono::NaiveDateTime;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 };
@@ -44,29 +44,54 @@ pub async fn anonymise_orders(
     Ok(updated.rows_affected)
 }
 
-/// Anonymises every order of the given customers and unlinks their
-/// bookings (which hold no personal data of their own).
-pub async fn anonymise_orders_of(
+/// Anonymises the bookings that match `which`. A booking holds nothing
+/// personal of its own (AVG-5: item, slot, places, price), so removing the
+/// link to the customer is all there is to it; `anonymised_at` says when.
+/// Returns the number of bookings changed.
+pub async fn anonymise_bookings(
+    db: &impl ConnectionTrait,
+    which: Condition,
+    now: NaiveDateTime,
+) -> Result<u64, AppError> {
+    let updated = booking::Entity::update_many()
+        .col_expr(
+            booking::Column::CustomerId,
+            Expr::value(Option::<i32>::None),
+        )
+        .col_expr(booking::Column::AnonymisedAt, Expr::value(Some(now)))
+        .filter(which)
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected)
+}
+
+/// What an erasure anonymised.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Erased {
+    pub orders: u64,
+    pub bookings: u64,
+}
+
+/// Anonymises every order and every booking of the given customers.
+pub async fn anonymise_everything_of(
     db: &impl ConnectionTrait,
     customer_ids: &[i32],
     now: NaiveDateTime,
-) -> Result<u64, AppError> {
-    let bookings = Alias::new("bookings");
-    let unlink = Query::update()
-        .table(bookings.clone())
-        .value(Alias::new("customer_id"), Option::<i32>::None)
-        .value(Alias::new("anonymised_at"), Some(now))
-        .and_where(
-            Expr::col((bookings, Alias::new("customer_id"))).is_in(customer_ids.iter().copied()),
-        )
-        .to_owned();
-    db.execute(&unlink).await?;
-    anonymise_orders(
+) -> Result<Erased, AppError> {
+    let ids = || customer_ids.iter().copied();
+    let bookings = anonymise_bookings(
         db,
-        Condition::all().add(order::Column::CustomerId.is_in(customer_ids.iter().copied())),
+        Condition::all().add(booking::Column::CustomerId.is_in(ids())),
         now,
     )
-    .await
+    .await?;
+    let orders = anonymise_orders(
+        db,
+        Condition::all().add(order::Column::CustomerId.is_in(ids())),
+        now,
+    )
+    .await?;
+    Ok(Erased { orders, bookings })
 }
 
 /// Why a customer was erased (kept in the tombstone).
@@ -87,30 +112,30 @@ impl ErasureReason {
     }
 }
 
-/// Erases a customer: ends their sessions, anonymises their orders, deletes
-/// the customer row (their questions go with it) and writes a tombstone so
-/// that a backup restore re-applies the erasure. Run it inside the caller's
+/// Erases a customer: ends their sessions, anonymises their orders and
+/// bookings, deletes the customer row (their questions go with it) and
+/// writes a tombstone so that a backup restore re-applies the erasure. Run it inside the caller's
 /// transaction so that it happens entirely or not at all.
 pub async fn erase_customer(
     db: &impl ConnectionTrait,
     customer_id: i32,
     reason: ErasureReason,
     now: NaiveDateTime,
-) -> Result<u64, AppError> {
+) -> Result<Erased, AppError> {
     erase_customers(db, &[customer_id], reason, now).await
 }
 
 /// [`erase_customer`] for many customers at once (the retention sweep's
-/// batches): the same steps, one statement each. Returns the number of
-/// orders anonymised.
+/// batches): the same steps, one statement each. Returns how many orders
+/// and bookings were anonymised.
 pub async fn erase_customers(
     db: &impl ConnectionTrait,
     customer_ids: &[i32],
     reason: ErasureReason,
     now: NaiveDateTime,
-) -> Result<u64, AppError> {
+) -> Result<Erased, AppError> {
     if customer_ids.is_empty() {
-        return Ok(0);
+        return Ok(Erased::default());
     }
     let ids = || customer_ids.iter().copied();
     session::Entity::delete_many()
@@ -118,7 +143,7 @@ pub async fn erase_customers(
         .exec(db)
         .await?;
     super::outbox::erase_for(db, customer_ids).await?;
-    let anonymised = anonymise_orders_of(db, customer_ids, now).await?;
+    let anonymised = anonymise_everything_of(db, customer_ids, now).await?;
     customer::Entity::delete_many()
         .filter(customer::Column::Id.is_in(ids()))
         .exec(db)

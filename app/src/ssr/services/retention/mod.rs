@@ -1,44 +1,57 @@
 //! The retention sweep (AVG-14, AVG-15): deletes customers and anonymises
-//! orders once the term T (settings, default 7 years) has passed.
+//! orders and bookings once the term T (settings, default 7 years) has
+//! passed.
 //!
 //! The rules, with the edge cases decided so that no personal data outlives
-//! T and no order younger than T loses what delivery and invoicing need
-//! (also in docs/operations.md):
+//! T and no order or booking younger than T loses what delivery, the
+//! appointment and invoicing need (also in docs/operations.md):
 //! 1. A customer without an account is deleted when their date added is
 //!    more than T ago; one with an account when their last login is (an
 //!    account that never logged in counts from its date added).
 //! 2. Decision: a customer who has an order placed, or a booking made or
 //!    starting, less than T ago is kept whatever rule 1 says: deleting them
-//!    would anonymise an order that is still being delivered or invoiced.
-//!    Their data then lives at most T after that order.
+//!    would anonymise an order that is still being delivered or invoiced,
+//!    or a booking whose appointment is still to come. Their data then
+//!    lives at most T after that order or booking.
 //! 3. Deleting a customer erases them exactly like "Verwijder mijn account"
-//!    (`privacy::erase_customers`): sessions ended, all their orders
-//!    anonymised, tombstone written, in the same transaction.
+//!    (`privacy::erase_customers`): sessions ended, all their orders and
+//!    bookings anonymised, tombstone written, in the same transaction.
 //! 4. Orders of customers without an account placed more than T ago are
 //!    anonymised, and so are orders that lost their customer some other way
 //!    (decision: an orphan order past T has nobody left to keep it for).
-//! 5. Orders of an account holder stay linked while the account is in use
-//!    (the customer sees them under "Mijn account"); they are anonymised
-//!    when the account is deleted under rule 1.
+//!    Bookings likewise, where a booking is past T when it was made AND
+//!    started more than T ago (the mirror of rule 2). A booking holds
+//!    nothing personal of its own, so anonymising it is unlinking it and
+//!    stamping `anonymised_at`; an orphan booking past T (its customer
+//!    removed other than by an erasure, the foreign key's SET NULL) only
+//!    gets the stamp, so that every unlinked booking past T says so.
+//! 5. Orders and bookings of an account holder stay linked while the
+//!    account is in use (the customer sees them under "Mijn account"); they
+//!    are anonymised when the account is deleted under rule 1.
 //!
 //! The work is done in batches (windows of [`BATCH`] ids by default), each batch one
 //! transaction, so an interrupted sweep leaves every batch either done or
 //! untouched and the next run picks up the rest. A dry run walks the same
 //! batches with the same queries without writing.
 
-use super::privacy::{anonymise_orders, erase_customers, ErasureReason};
+mod select;
+
+pub use select::{count, count_affected, Counts};
+use select::{erased_with, guest_bookings_query, guest_orders_query, stale_customer};
+
+use super::privacy::{
+    anonymise_bookings, anonymise_orders, erase_customers, Erased, ErasureReason,
+};
 use crate::error::AppError;
 use crate::privacy::models::RetentionReport;
 use crate::privacy::rules::retention_cutoff;
-use crate::ssr::entities::{customer, order};
+use crate::ssr::entities::{booking, customer, order};
 use chrono::{NaiveDate, NaiveDateTime};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, TransactionOptions,
-    TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionOptions, TransactionTrait,
 };
-use std::collections::HashSet;
 
 /// Rows per transaction: a batch holds its locks for a fraction of a
 /// second, and the commits no longer dominate (bench/retention.sh: 1,000
@@ -86,7 +99,8 @@ pub trait Progress {
     /// Whether a total is shown: counting first costs about one more pass
     /// over the tables, worth it only when someone watches.
     fn wants_total(&self) -> bool;
-    /// The rows the sweep will look at: orders (step 1) plus customers (2).
+    /// The rows the sweep will look at: guest orders and bookings past the
+    /// term (steps 1 and 2) plus customers (3).
     fn start(&mut self, total: u64);
     fn advance(&mut self, rows: u64);
 }
@@ -98,107 +112,6 @@ impl Progress for () {
     }
     fn start(&mut self, _total: u64) {}
     fn advance(&mut self, _rows: u64) {}
-}
-
-/// Customers past the term (rules 1 and 2).
-fn stale_customer(cutoff: NaiveDateTime) -> Condition {
-    let recent_order = Query::select()
-        .expr(Expr::val(1))
-        .from(order::Entity)
-        .and_where(
-            Expr::col((order::Entity, order::Column::CustomerId))
-                .equals((customer::Entity, customer::Column::Id)),
-        )
-        .and_where(Expr::col((order::Entity, order::Column::PlacedAt)).gte(cutoff))
-        .to_owned();
-    let bookings = Alias::new("bookings");
-    let recent_booking = Query::select()
-        .expr(Expr::val(1))
-        .from(bookings.clone())
-        .and_where(
-            Expr::col((bookings.clone(), Alias::new("customer_id")))
-                .equals((customer::Entity, customer::Column::Id)),
-        )
-        .and_where(
-            Expr::col((bookings.clone(), Alias::new("created_at")))
-                .gte(cutoff)
-                .or(Expr::col((bookings, Alias::new("starts_at"))).gte(cutoff)),
-        )
-        .to_owned();
-    let last_seen = Func::coalesce([
-        Expr::col((customer::Entity, customer::Column::LastLoginAt)),
-        Expr::col((customer::Entity, customer::Column::CreatedAt)),
-    ]);
-    Condition::all()
-        .add(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(customer::Column::PasswordHash.is_null())
-                        .add(customer::Column::CreatedAt.lt(cutoff)),
-                )
-                .add(
-                    Condition::all()
-                        .add(customer::Column::PasswordHash.is_not_null())
-                        .add(Expr::expr(last_seen).lt(cutoff)),
-                ),
-        )
-        .add(Expr::exists(recent_order).not())
-        .add(Expr::exists(recent_booking).not())
-}
-
-/// Orders past the term that belong to no account holder (rule 4).
-fn stale_guest_order(cutoff: NaiveDateTime) -> Condition {
-    Condition::all()
-        .add(order::Column::PlacedAt.lt(cutoff))
-        .add(order::Column::AnonymisedAt.is_null())
-        .add(Expr::col((customer::Entity, customer::Column::PasswordHash)).is_null())
-}
-
-fn guest_orders_query(cutoff: NaiveDateTime) -> sea_orm::Select<order::Entity> {
-    order::Entity::find()
-        .join(JoinType::LeftJoin, order::Relation::Customer.def())
-        .filter(stale_guest_order(cutoff))
-}
-
-/// The same selection counted, for the progress bar and the CMS preview.
-pub async fn count(
-    db: &impl ConnectionTrait,
-    cutoff: NaiveDateTime,
-) -> Result<(u64, u64), AppError> {
-    let customers = customer::Entity::find()
-        .filter(stale_customer(cutoff))
-        .count(db)
-        .await?;
-    let orders = guest_orders_query(cutoff).count(db).await?;
-    Ok((customers, orders))
-}
-
-/// What the sweep would delete and anonymise, counted in the database (the
-/// CMS preview; a dry run gives the same numbers row by row): the guest
-/// orders past the term plus the orders of the customers to delete that are
-/// not among those.
-pub async fn count_affected(
-    db: &impl ConnectionTrait,
-    cutoff: NaiveDateTime,
-) -> Result<(u64, u64), AppError> {
-    let (customers, guest_orders) = count(db, cutoff).await?;
-    let stale_ids = Query::select()
-        .column(customer::Column::Id)
-        .from(customer::Entity)
-        .cond_where(stale_customer(cutoff))
-        .to_owned();
-    let their_orders = order::Entity::find()
-        .join(JoinType::InnerJoin, order::Relation::Customer.def())
-        .filter(order::Column::CustomerId.in_subquery(stale_ids))
-        .filter(
-            Condition::any()
-                .add(order::Column::PlacedAt.gte(cutoff))
-                .add(customer::Column::PasswordHash.is_not_null()),
-        )
-        .count(db)
-        .await?;
-    Ok((customers, guest_orders + their_orders))
 }
 
 /// The next id window's width, from how many rows the last one held:
@@ -281,64 +194,131 @@ pub async fn preview(
     let as_of = crate::clock::shop_today(now);
     let years = super::settings::load(db).await?.retention_years;
     let cutoff = retention_cutoff(as_of, years);
-    let (customers, orders) = count_affected(db, cutoff).await?;
+    let counts = count_affected(db, cutoff).await?;
     Ok(RetentionReport {
         dry_run: true,
         as_of: Some(as_of),
         retention_years: years,
         cutoff: Some(cutoff),
-        customers_deleted: customers,
-        orders_anonymised: orders,
+        customers_deleted: counts.customers,
+        orders_anonymised: counts.orders,
+        bookings_anonymised: counts.bookings,
         ..Default::default()
     })
 }
 
-/// Runs the sweep: first the guest orders past the term (rule 4), then the
-/// customers past it (rules 1-3). Returns what was (or would be) done.
+/// Runs the sweep: first the guest orders and bookings past the term (rule
+/// 4), then the customers past it (rules 1-3). Returns what was (or would
+/// be) done.
 pub async fn run(
     db: &DatabaseConnection,
     sweep: Sweep,
     progress: &mut (dyn Progress + Send),
 ) -> Result<RetentionReport, AppError> {
     if progress.wants_total() {
-        let (customers, orders) = count(db, sweep.cutoff).await?;
-        progress.start(customers + orders);
+        let counts = count(db, sweep.cutoff).await?;
+        progress.start(counts.customers + counts.orders + counts.bookings);
     }
     let mut report = RetentionReport {
         dry_run: sweep.options.mode == Mode::DryRun,
         cutoff: Some(sweep.cutoff),
         ..Default::default()
     };
-    anonymise_guest_orders(db, sweep, &mut report, progress).await?;
+    anonymise_past_term(db, sweep, Guests::Orders, &mut report, progress).await?;
+    anonymise_past_term(db, sweep, Guests::Bookings, &mut report, progress).await?;
     delete_customers(db, sweep, &mut report, progress).await?;
     Ok(report)
 }
 
-async fn anonymise_guest_orders(
+/// What rule 4 anonymises past the term: the orders and the bookings
+/// that belong to no account holder. One walk serves both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Guests {
+    Orders,
+    Bookings,
+}
+
+impl Guests {
+    async fn last_id(self, db: &DatabaseConnection) -> Result<i32, AppError> {
+        match self {
+            Self::Orders => super::max_id::<order::Entity>(db, order::Column::Id).await,
+            Self::Bookings => super::max_id::<booking::Entity>(db, booking::Column::Id).await,
+        }
+    }
+
+    /// The ids in the window (after, upto], locked when writing.
+    async fn ids(
+        self,
+        txn: &sea_orm::DatabaseTransaction,
+        sweep: Sweep,
+        (after, upto): (i32, i32),
+    ) -> Result<Vec<i32>, AppError> {
+        let (backend, mode) = (txn.get_database_backend(), sweep.options.mode);
+        Ok(match self {
+            Self::Orders => {
+                let select = guest_orders_query(sweep.cutoff)
+                    .select_only()
+                    .column(order::Column::Id)
+                    .filter(order::Column::Id.gt(after))
+                    .filter(order::Column::Id.lte(upto))
+                    .order_by_asc(order::Column::Id);
+                locked(select, backend, mode).into_tuple().all(txn).await?
+            }
+            Self::Bookings => {
+                let select = guest_bookings_query(sweep.cutoff)
+                    .select_only()
+                    .column(booking::Column::Id)
+                    .filter(booking::Column::Id.gt(after))
+                    .filter(booking::Column::Id.lte(upto))
+                    .order_by_asc(booking::Column::Id);
+                locked(select, backend, mode).into_tuple().all(txn).await?
+            }
+        })
+    }
+
+    async fn anonymise(
+        self,
+        txn: &sea_orm::DatabaseTransaction,
+        ids: &[i32],
+        now: NaiveDateTime,
+    ) -> Result<u64, AppError> {
+        let ids = ids.iter().copied();
+        match self {
+            Self::Orders => {
+                anonymise_orders(txn, Condition::all().add(order::Column::Id.is_in(ids)), now).await
+            }
+            Self::Bookings => {
+                let which = Condition::all().add(booking::Column::Id.is_in(ids));
+                anonymise_bookings(txn, which, now).await
+            }
+        }
+    }
+
+    fn record(self, report: &mut RetentionReport, done: u64, ids: &[i32], with_ids: bool) {
+        let (count, list) = match self {
+            Self::Orders => (&mut report.orders_anonymised, &mut report.order_ids),
+            Self::Bookings => (&mut report.bookings_anonymised, &mut report.booking_ids),
+        };
+        *count += done;
+        if with_ids {
+            list.extend(ids);
+        }
+    }
+}
+
+async fn anonymise_past_term(
     db: &DatabaseConnection,
     sweep: Sweep,
+    guests: Guests,
     report: &mut RetentionReport,
     progress: &mut (dyn Progress + Send),
 ) -> Result<(), AppError> {
-    let backend = db.get_database_backend();
-    let last_id = super::max_id::<order::Entity>(db, order::Column::Id).await?;
+    let last_id = guests.last_id(db).await?;
     let (mut after, mut width) = (0, sweep.options.batch);
     while after < last_id {
         let upto = window_end(after, width);
         let txn = begin_batch(db, sweep.options.mode).await?;
-        let ids: Vec<i32> = locked(
-            guest_orders_query(sweep.cutoff)
-                .select_only()
-                .column(order::Column::Id)
-                .filter(order::Column::Id.gt(after))
-                .filter(order::Column::Id.lte(upto))
-                .order_by_asc(order::Column::Id),
-            backend,
-            sweep.options.mode,
-        )
-        .into_tuple()
-        .all(&txn)
-        .await?;
+        let ids = guests.ids(&txn, sweep, (after, upto)).await?;
         after = upto;
         width = next_window(width, ids.len() as u64, sweep.options.batch);
         if ids.is_empty() {
@@ -347,16 +327,10 @@ async fn anonymise_guest_orders(
         }
         let done = match sweep.options.mode {
             Mode::DryRun => ids.len() as u64,
-            Mode::Apply => {
-                let which = Condition::all().add(order::Column::Id.is_in(ids.iter().copied()));
-                anonymise_orders(&txn, which, sweep.now).await?
-            }
+            Mode::Apply => guests.anonymise(&txn, &ids, sweep.now).await?,
         };
         txn.commit().await?;
-        report.orders_anonymised += done;
-        if sweep.options.with_ids {
-            report.order_ids.extend(&ids);
-        }
+        guests.record(report, done, &ids, sweep.options.with_ids);
         progress.advance(ids.len() as u64);
     }
     Ok(())
@@ -397,41 +371,22 @@ async fn delete_customers(
             continue;
         }
         let ids: Vec<i32> = customers.iter().map(|(id, _)| *id).collect();
-        // Their orders that step 1 did not take already: in a dry run step 1
-        // wrote nothing, so its guest orders past the term are left out here
-        // to count each order once, exactly as the real run does.
-        let orders: Vec<(i32, Option<i32>, NaiveDateTime)> = order::Entity::find()
-            .select_only()
-            .columns([
-                order::Column::Id,
-                order::Column::CustomerId,
-                order::Column::PlacedAt,
-            ])
-            .filter(order::Column::CustomerId.is_in(ids.iter().copied()))
-            .into_tuple()
-            .all(&txn)
-            .await?;
-        let guests: HashSet<i32> = customers
-            .iter()
-            .filter(|(_, guest)| *guest != 0)
-            .map(|(id, _)| *id)
-            .collect();
-        let is_guest = |id: Option<i32>| id.is_some_and(|id| guests.contains(&id));
-        let order_ids: Vec<i32> = orders
-            .iter()
-            .filter(|(_, customer, placed)| !(is_guest(*customer) && *placed < sweep.cutoff))
-            .map(|(id, _, _)| *id)
-            .collect();
+        let (order_ids, booking_ids) = erased_with(&txn, sweep.cutoff, &customers).await?;
         let anonymised = match sweep.options.mode {
-            Mode::DryRun => order_ids.len() as u64,
+            Mode::DryRun => Erased {
+                orders: order_ids.len() as u64,
+                bookings: booking_ids.len() as u64,
+            },
             Mode::Apply => erase_customers(&txn, &ids, ErasureReason::Retention, sweep.now).await?,
         };
         txn.commit().await?;
         report.customers_deleted += ids.len() as u64;
-        report.orders_anonymised += anonymised;
+        report.orders_anonymised += anonymised.orders;
+        report.bookings_anonymised += anonymised.bookings;
         if sweep.options.with_ids {
             report.customer_ids.extend(&ids);
             report.order_ids.extend(order_ids);
+            report.booking_ids.extend(booking_ids);
         }
         progress.advance(ids.len() as u64);
     }
