@@ -15,6 +15,7 @@ mod common;
 
 mod account;
 mod backup;
+mod bookings;
 mod cms;
 mod compression;
 mod config;
