@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 /// Paths the shop itself uses; no page may take them.
-pub const RESERVED_SLUGS: [&str; 13] = [
+pub const RESERVED_SLUGS: [&str; 14] = [
     "products",
     "cart",
     "checkout",
@@ -24,6 +24,7 @@ pub const RESERVED_SLUGS: [&str; 13] = [
     "privacy",
     "contact",
     "newsletter",
+    "bookings",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

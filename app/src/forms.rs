@@ -292,3 +292,71 @@ pub fn FormGuard() -> impl IntoView {
         </Suspense>
     }
 }
+
+/// The payment method radios of checkout and the booking form: the
+/// methods this customer may use, the first one chosen.
+#[component]
+pub fn PaymentMethodChoice(
+    methods: Vec<crate::shop::rules::PaymentMethod>,
+    server: Signal<Option<FieldErrors>>,
+) -> impl IntoView {
+    let t = text();
+    let none = RwSignal::new(None);
+    view! {
+        <fieldset>
+            <legend>{t.payment_method}</legend>
+            <div class="choices" role="radiogroup" aria-label=t.payment_method>
+                {methods
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| {
+                        view! {
+                            <label>
+                                <input type="radio" name="payment_method" value=m.as_str() checked=i == 0/>
+                                {crate::i18n::payment_method_label(*m)}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+                <FieldMessage name="payment_method" local=none server/>
+            </div>
+        </fieldset>
+    }
+}
+
+/// "Create an account" with its password, offered to a guest in checkout
+/// and the booking form.
+#[component]
+pub fn CreateAccountFields(server: Signal<Option<FieldErrors>>) -> impl IntoView {
+    let t = text();
+    view! {
+        <fieldset class="create-account">
+            <label class="checkbox">
+                <input type="checkbox" name="create_account" value="on"/>
+                {t.create_account}
+            </label>
+            <p class="hint">{t.create_account_hint}</p>
+            <Field name="password" label=t.password kind="password" autocomplete="new-password" server/>
+        </fieldset>
+    }
+}
+
+/// Above a form: why the server refused it, when not for a single field
+/// (sold out, slot full), or that some fields need another look.
+#[component]
+pub fn FormProblem<S>(action: ServerAction<S>) -> impl IntoView
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    use crate::error::AppError;
+    move || {
+        action.value().get().and_then(Result::err).map(|e| {
+            let e = match e {
+                AppError::Validation(_) => AppError::Validation(FieldErrors::default()),
+                other => other,
+            };
+            view! { <crate::ui::ErrorMessage error=e/> }
+        })
+    }
+}

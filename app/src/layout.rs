@@ -31,6 +31,7 @@ pub fn Header() -> impl IntoView {
             <span class="tagline">{t.tagline}</span>
             <nav>
                 <A href="/">{t.catalog}</A>
+                <A href="/bookings" attr:class="bookings-link">{crate::booking::text::text().header_link}</A>
                 <Transition fallback=|| ()>{account}</Transition>
                 <A href="/cart" attr:class="cart-link">
                     {t.cart}

@@ -33,6 +33,7 @@ use account::{
     AccountDeletedPage, AccountOrderPage, AccountPage, ConfirmEmailChangePage, DeleteAccountPage,
     LoginPage, LogoutPage, RegisterPage,
 };
+use booking::{BookablePage, BookablesPage, BookingConfirmedPage};
 use cms::{
     CmsAuditPage, CmsCatalogPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginPage,
     CmsOrderPage, CmsOrdersPage, CmsPagePage, CmsPagesPage, CmsProductPage, CmsQuestionPage,
@@ -110,6 +111,9 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async/>
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async/>
                     <Route path=path!("/orders/:token") view=OrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/bookings") view=BookablesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/bookings/confirmed/:token") view=BookingConfirmedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/bookings/:slug") view=BookablePage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>

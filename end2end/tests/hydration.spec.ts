@@ -125,3 +125,23 @@ test('every CMS screen hydrates without console errors for a member with only or
   }
   expect(problems).toEqual([]);
 });
+
+test('the booking pages hydrate without console errors', async ({ page }) => {
+  const problems = watchConsole(page);
+  await visit(page, '/bookings');
+  await page.waitForLoadState('networkidle');
+  for (const slug of ['fietsreparatie', 'kookworkshop-pasta', 'adviesgesprek']) {
+    await visit(page, `/bookings/${slug}`);
+    await page.waitForLoadState('networkidle');
+    const next = await page.locator('a.next-month').getAttribute('href');
+    if (next) {
+      await visit(page, next);
+      await page.waitForLoadState('networkidle');
+    }
+  }
+  // An unknown token: the not-found page, hydrated all the same.
+  const missing = await page.goto('/bookings/confirmed/00000000000000000000000000000000');
+  expect(missing?.status()).toBe(404);
+  await waitForHydration(page);
+  expect(problems.filter((p) => !/status of 404/.test(p))).toEqual([]);
+});

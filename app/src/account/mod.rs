@@ -1,6 +1,7 @@
 //! "Mijn account": register, log in, own data, orders, export, delete.
 
 pub mod api;
+mod bookings;
 pub mod models;
 pub mod rules;
 pub mod text;
@@ -158,6 +159,8 @@ fn AccountOverview(profile: Profile) -> impl IntoView {
                 })}
             </Suspense>
         </section>
+
+        <bookings::MyBookings/>
 
         <section class="account-profile">
             <h2>{t.profile_title}</h2>

@@ -1,5 +1,129 @@
 //! Bookings: bookable items, their availability and the booking form
 //! (`/bookings`, `/bookings/{slug}`, `/bookings/confirmed/{token}`).
 
+pub mod api;
+mod form;
 pub mod models;
+mod month;
 pub mod rules;
+pub mod text;
+
+use crate::i18n::{self, price};
+use crate::ui::{loaded, Wait};
+use api::{get_bookable, get_bookables, get_booking};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use models::{BookableCard, BookingView};
+use text::{long_date_time, text};
+
+#[component]
+fn Card(item: BookableCard) -> impl IntoView {
+    let t = text();
+    let href = format!("/bookings/{}", item.slug);
+    view! {
+        <li class="bookable-card">
+            <h2><A href=href.clone()>{item.name}</A></h2>
+            <p>{item.description}</p>
+            <p class="facts">
+                {price(item.price_cents)} " " {t.per_place} " · " {item.duration_minutes} " " {t.minutes}
+                " · " {item.capacity} " " {t.places_per_slot}
+            </p>
+        </li>
+    }
+}
+
+/// `/bookings`: what can be booked.
+#[component]
+pub fn BookablesPage() -> impl IntoView {
+    let t = text();
+    let items = Resource::new(|| (), |_| get_bookables());
+    view! {
+        <Title text=t.list_title/>
+        <h1>{t.list_title}</h1>
+        <p class="intro">{t.list_intro}</p>
+        {loaded(Wait::Suspense, items, move |list| {
+            if list.is_empty() {
+                view! { <p class="empty">{t.nothing_bookable}</p> }.into_any()
+            } else {
+                view! { <ul class="bookables">{list.into_iter().map(|item| view! { <Card item/> }).collect_view()}</ul> }.into_any()
+            }
+        })}
+    }
+}
+
+/// `/bookings/{slug}`: the item, its month (`?maand=YYYY-MM`) and the form.
+#[component]
+pub fn BookablePage() -> impl IntoView {
+    let t = text();
+    let params = use_params_map();
+    let query = use_query_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let month = Memo::new(move |_| query.read().get("maand"));
+    let item = Resource::new(slug, |slug| get_bookable(slug, None));
+    view! {
+        {loaded(Wait::Suspense, item, move |d| {
+            view! {
+                <Title text=d.name.clone()/>
+                <article class="bookable">
+                    <h1>{d.name.clone()}</h1>
+                    <p class="description">{d.description.clone()}</p>
+                    <p class="facts">
+                        {price(d.price_cents)} " " {t.per_place} " · " {d.duration_minutes} " " {t.minutes}
+                    </p>
+                    <form::BookingForm detail=d month/>
+                </article>
+            }
+        })}
+        <p><A href="/bookings">{t.back_to_list}</A></p>
+    }
+}
+
+#[component]
+fn Confirmation(booking: BookingView) -> impl IntoView {
+    let t = text();
+    view! {
+        <section class="booking-confirmation">
+            <h1>{t.confirmed_title}</h1>
+            <p>{t.confirmed_thanks}</p>
+            <dl class="booking-facts">
+                <dt>{t.what}</dt>
+                <dd class="booking-item">{booking.item_name.clone()}</dd>
+                <dt>{t.when}</dt>
+                <dd class="booking-when">{long_date_time(booking.starts_local)} " – " {booking.ends_local.format("%H:%M").to_string()}</dd>
+                <dt>{t.places}</dt>
+                <dd class="booking-places">{booking.places}</dd>
+                <dt>{t.total}</dt>
+                <dd>{price(booking.total_cents)}</dd>
+                <dt>{t.payment}</dt>
+                <dd>{i18n::payment_method_label(booking.payment_method)}</dd>
+                <dt>{t.status}</dt>
+                <dd class="booking-status">{i18n::booking_status_label(booking.status)}</dd>
+            </dl>
+            {if booking.can_cancel {
+                view! {
+                    <p class="hint">
+                        {t.cancel_online_until} " " {long_date_time(booking.cancel_until_local)} ". " {t.cancel_how}
+                    </p>
+                }.into_any()
+            } else {
+                view! { <p class="hint">{t.no_longer_cancellable}</p> }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// `/bookings/confirmed/{token}`.
+#[component]
+pub fn BookingConfirmedPage() -> impl IntoView {
+    let t = text();
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let booking = Resource::new(token, get_booking);
+    view! {
+        <Title text=t.confirmed_title/>
+        {loaded(Wait::Suspense, booking, |b| view! { <Confirmation booking=b/> })}
+        <p><A href="/bookings">{t.back_to_list}</A></p>
+    }
+}

@@ -7,11 +7,9 @@ use super::cart_action;
 use super::models::CheckoutOptions;
 use super::rules::DeliveryMethod;
 use super::text::text;
-use crate::error::AppError;
 use crate::forms::*;
 use crate::i18n::{self, price};
 use crate::ui::ErrorMessage;
-use crate::validate::FieldErrors;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -22,24 +20,12 @@ fn CheckoutForm(options: CheckoutOptions) -> impl IntoView {
     let place = cart_action::<PlaceOrder>();
     let server_errors = field_errors(place);
     let guest = options.profile.is_none();
-    let other_error = move || {
-        place
-            .value()
-            .get()
-            .and_then(Result::err)
-            .filter(|e| !matches!(e, AppError::Validation(_)))
-    };
     let none = RwSignal::new(None);
     let cart = options.cart.clone();
     view! {
         <ActionForm action=place attr:class="checkout" attr:novalidate=true>
             <FormGuard/>
-            {move || other_error().map(|e| view! { <ErrorMessage error=e/> })}
-            {move || {
-                server_errors
-                    .get()
-                    .map(|_| view! { <p class="error" role="alert">{i18n::error_message(&AppError::Validation(FieldErrors::default()))}</p> })
-            }}
+            <FormProblem action=place/>
             <CustomerFields server=server_errors profile=options.profile.clone() email=true/>
             <fieldset>
                 <legend>{t.delivery}</legend>
@@ -62,36 +48,8 @@ fn CheckoutForm(options: CheckoutOptions) -> impl IntoView {
                     <FieldMessage name="delivery_date" local=none server=server_errors/>
                 </label>
             </fieldset>
-            <fieldset>
-                <legend>{t.payment_method}</legend>
-                <div class="choices" role="radiogroup" aria-label=t.payment_method>
-                    {options
-                        .payment_methods
-                        .iter()
-                        .enumerate()
-                        .map(|(i, m)| {
-                            view! {
-                                <label>
-                                    <input type="radio" name="payment_method" value=m.as_str() checked=i == 0/>
-                                    {i18n::payment_method_label(*m)}
-                                </label>
-                            }
-                        })
-                        .collect_view()}
-                    <FieldMessage name="payment_method" local=none server=server_errors/>
-                </div>
-            </fieldset>
-
-            {guest.then(|| view! {
-                <fieldset class="create-account">
-                    <label class="checkbox">
-                        <input type="checkbox" name="create_account" value="on"/>
-                        {t.create_account}
-                    </label>
-                    <p class="hint">{t.create_account_hint}</p>
-                    <Field name="password" label=t.password kind="password" autocomplete="new-password" server=server_errors/>
-                </fieldset>
-            })}
+            <PaymentMethodChoice methods=options.payment_methods.clone() server=server_errors/>
+            {guest.then(|| view! { <CreateAccountFields server=server_errors/> })}
             <section class="summary">
                 <p>{t.subtotal} ": " <strong class="checkout-subtotal">{price(cart.subtotal_cents)}</strong></p>
                 <p class="hint">{t.privacy_note}</p>

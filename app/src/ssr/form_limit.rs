@@ -21,6 +21,8 @@ pub enum FormKind {
     Register,
     Login,
     Checkout,
+    /// The booking form: its own limit, like checkout's.
+    Booking,
     CmsLogin,
     Contact,
     Newsletter,
@@ -35,6 +37,7 @@ impl FormKind {
             Self::Register => "register",
             Self::Login => "login",
             Self::Checkout => "checkout",
+            Self::Booking => "booking",
             Self::CmsLogin => "cms_login",
             Self::Contact => "contact",
             Self::Newsletter => "newsletter",

@@ -53,15 +53,18 @@ pub enum MailKind {
     EmailChange,
     /// Staff's answer to a question.
     QuestionAnswer,
+    /// The confirmation of a booking.
+    BookingConfirmation,
 }
 
 impl MailKind {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::NewsletterConfirm,
         Self::AccountWelcome,
         Self::AccountExists,
         Self::EmailChange,
         Self::QuestionAnswer,
+        Self::BookingConfirmation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +74,7 @@ impl MailKind {
             Self::AccountExists => "account.exists",
             Self::EmailChange => "account.email_change",
             Self::QuestionAnswer => "question.answer",
+            Self::BookingConfirmation => "booking.confirmation",
         }
     }
 

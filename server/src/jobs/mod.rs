@@ -11,3 +11,4 @@ pub mod progress;
 pub mod retention;
 pub mod scheduler;
 pub mod seed;
+pub mod seed_bookings;

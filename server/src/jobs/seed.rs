@@ -290,9 +290,13 @@ pub async fn demo(db: &DatabaseConnection, uploads_dir: &Path) -> Result<(), Cli
     })
     .exec(&txn)
     .await?;
+    let bookable = super::seed_bookings::seed(&txn, now).await?;
     txn.commit().await?;
     progress.finish();
-    eprintln!("seeded {} categories and {total} products", DEMO.len());
+    eprintln!(
+        "seeded {} categories, {total} products and {bookable} bookable items",
+        DEMO.len()
+    );
     Ok(())
 }
 

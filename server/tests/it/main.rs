@@ -16,6 +16,7 @@ mod common;
 mod account;
 mod backup;
 mod booking_privacy;
+mod bookings;
 mod cms;
 mod compression;
 mod config;

@@ -98,7 +98,9 @@ pub async fn ensure_slot(
     })
     .on_conflict(
         OnConflict::columns([booking_slot::Column::ItemId, booking_slot::Column::StartsAt])
-            .do_nothing()
+            // `do_nothing()` alone is `ON DUPLICATE KEY IGNORE` on MySQL,
+            // which MariaDB refuses; this is `UPDATE item_id = item_id`.
+            .do_nothing_on([booking_slot::Column::ItemId])
             .to_owned(),
     )
     .exec_without_returning(db)

@@ -210,8 +210,9 @@ async fn write_order(
 /// an account unless the address already has one; then it stays a guest
 /// record, and (as after a registration) that account is told by mail.
 /// One mail either way: the checkout never shows whether the address had
-/// an account. A newsletter wish gets its confirmation mail.
-async fn guest_customer(
+/// an account. A newsletter wish gets its confirmation mail. Bookings use
+/// it too.
+pub(super) async fn guest_customer(
     txn: &DatabaseTransaction,
     state: &AppState,
     person: &CustomerData,

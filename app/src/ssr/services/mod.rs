@@ -5,6 +5,7 @@ pub mod account_mail;
 pub mod accounts;
 pub mod audit;
 pub mod booking_slots;
+pub mod bookings;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;

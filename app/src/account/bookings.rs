@@ -1,0 +1,89 @@
+//! "Mijn boekingen" in Mijn account: upcoming bookings (soonest first)
+//! with a cancel button while the item's cut-off allows it, then the past
+//! ones. The cancel button is a plain form post that returns to /account.
+
+use crate::booking::api::{get_my_bookings, CancelBooking};
+use crate::booking::models::BookingView;
+use crate::booking::text::{long_date_time, text};
+use crate::forms::FormProblem;
+use crate::i18n::{booking_status_label, price};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+fn BookingRow(booking: BookingView, cancel: ServerAction<CancelBooking>) -> impl IntoView {
+    let t = text();
+    let item = match booking.item_slug.clone() {
+        Some(slug) => {
+            view! { <A href=format!("/bookings/{slug}")>{booking.item_name.clone()}</A> }.into_any()
+        }
+        None => view! { <span>{booking.item_name.clone()}</span> }.into_any(),
+    };
+    let token = booking.token.clone();
+    let until = long_date_time(booking.cancel_until_local);
+    let cancel_part = if booking.can_cancel {
+        view! {
+            <ActionForm action=cancel attr:class="cancel-booking">
+                <input type="hidden" name="token" value=token.clone()/>
+                <button type="submit" class="link danger" disabled=move || cancel.pending().get()>
+                    {t.cancel}
+                </button>
+                <small class="hint">" " {t.cancel_until} " " {until}</small>
+            </ActionForm>
+        }
+        .into_any()
+    } else if booking.upcoming && booking.status == crate::booking::rules::BookingStatus::Booked {
+        view! { <small class="hint">{t.cancel_too_late}</small> }.into_any()
+    } else {
+        ().into_any()
+    };
+    view! {
+        <li class="booking" data-token=booking.token>
+            {item}
+            " · " {long_date_time(booking.starts_local)}
+            " · " {booking.places} " " {if booking.places == 1 { "plaats" } else { "plaatsen" }}
+            " · " {price(booking.total_cents)}
+            " · " <span class="booking-status">{booking_status_label(booking.status)}</span>
+            " " {cancel_part}
+        </li>
+    }
+}
+
+#[component]
+pub fn MyBookings() -> impl IntoView {
+    let t = text();
+    let cancel = ServerAction::<CancelBooking>::new();
+    let bookings = Resource::new(move || cancel.version().get(), |_| get_my_bookings());
+    let list = move |items: Vec<BookingView>, title: &'static str, class: &'static str| {
+        (!items.is_empty()).then(|| {
+            view! {
+                <h3>{title}</h3>
+                <ul class=class>
+                    {items.into_iter().map(|booking| view! { <BookingRow booking cancel/> }).collect_view()}
+                </ul>
+            }
+        })
+    };
+    view! {
+        <section class="account-bookings">
+            <h2>{t.my_bookings}</h2>
+            <FormProblem action=cancel/>
+            <Transition fallback=crate::ui::loading>
+                {move || Suspend::new(async move {
+                    match bookings.await {
+                        Ok(all) if all.is_empty() => view! { <p class="empty">{t.no_bookings}</p> }.into_any(),
+                        Ok(all) => {
+                            let (upcoming, past): (Vec<_>, Vec<_>) = all.into_iter().partition(|b| b.upcoming);
+                            view! {
+                                {list(upcoming, t.upcoming, "bookings-upcoming")}
+                                {list(past, t.past, "bookings-past")}
+                            }
+                            .into_any()
+                        }
+                        Err(e) => view! { <crate::ui::ErrorMessage error=e/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,62 @@
+//! Booking server functions: thin wrappers that find the database and
+//! session and call `ssr::services::bookings`.
+
+use super::models::{BookableCard, BookableDetail, BookingInput, BookingView};
+use crate::error::AppError;
+use crate::forms::GuardFields;
+#[cfg(feature = "ssr")]
+use crate::ssr::{auth, db, now_utc, services::bookings, session, state};
+#[cfg(feature = "ssr")]
+use crate::ssr::{form_guard, form_limit::FormKind};
+use leptos::prelude::*;
+
+#[server(endpoint = "get_bookables")]
+pub async fn get_bookables() -> Result<Vec<BookableCard>, AppError> {
+    bookings::list(&db()?).await
+}
+
+/// An item's page; `month` is `YYYY-MM` (else the current month).
+#[server(endpoint = "get_bookable")]
+pub async fn get_bookable(slug: String, month: Option<String>) -> Result<BookableDetail, AppError> {
+    let (db, session) = (db()?, session().await?);
+    let customer = auth::current_customer(&db, &session).await?;
+    bookings::detail(&db, &slug, month.as_deref(), customer.as_ref(), now_utc()).await
+}
+
+/// Books the slot and sends the browser to the confirmation page.
+#[server(endpoint = "book_slot")]
+pub async fn book_slot(
+    slug: String,
+    #[server(flatten)] input: BookingInput,
+    #[server(flatten)] guard: GuardFields,
+) -> Result<String, AppError> {
+    form_guard::check(FormKind::Booking, &guard).await?;
+    let state = state::state()?;
+    let placed = bookings::book(&state, &session().await?, &slug, &input, now_utc()).await?;
+    leptos_axum::redirect(&format!("/bookings/confirmed/{}", placed.token));
+    Ok(placed.token)
+}
+
+#[server(endpoint = "get_booking")]
+pub async fn get_booking(token: String) -> Result<BookingView, AppError> {
+    bookings::by_token(&db()?, &token, now_utc()).await
+}
+
+/// The logged-in customer's bookings, upcoming first.
+#[server(endpoint = "get_my_bookings")]
+pub async fn get_my_bookings() -> Result<Vec<BookingView>, AppError> {
+    let db = db()?;
+    let customer = auth::require_customer(&db, &session().await?).await?;
+    bookings::for_customer(&db, customer.id, now_utc()).await
+}
+
+/// The logged-in customer cancels one of their bookings; without
+/// JavaScript the browser returns to Mijn account.
+#[server(endpoint = "cancel_booking")]
+pub async fn cancel_booking(token: String) -> Result<(), AppError> {
+    let state = state::state()?;
+    let customer = auth::require_customer(&state.db, &session().await?).await?;
+    bookings::cancel_by_customer(&state, customer.id, &token, now_utc()).await?;
+    leptos_axum::redirect("/account");
+    Ok(())
+}

@@ -1,0 +1,482 @@
+//! The shop side of bookings: the list of bookable items, an item's month
+//! of availability, booking a slot (as checkout places an order: one
+//! transaction that takes the places, records the customer and writes the
+//! booking with its confirmation mail) and a customer's own bookings.
+
+use super::booking_slots;
+use super::checkout::guest_customer;
+use crate::booking::models::{
+    BookableCard, BookableDetail, BookingInput, BookingView, DayView, MonthView, SlotView,
+};
+use crate::booking::rules::{self, BookingStatus, SlotRefusal};
+use crate::clock::amsterdam_local;
+use crate::customer::CustomerData;
+use crate::error::AppError;
+use crate::i18n::{payment_method_label, price};
+use crate::shop::rules::{entitled_payment_methods, PaymentMethod};
+use crate::ssr::entities::{bookable_item, booking, customer};
+use crate::ssr::mailer::{Mail, MailKind};
+use crate::ssr::random_token;
+use crate::ssr::AppState;
+use crate::validate::{self as v, FieldError, FieldErrors};
+use chrono::{Days, Months, NaiveDateTime, TimeDelta};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder,
+};
+use tower_sessions::Session;
+
+/// The items that can be booked, by name.
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<BookableCard>, AppError> {
+    let items = bookable_item::Entity::find()
+        .filter(bookable_item::Column::Active.eq(true))
+        .order_by_asc(bookable_item::Column::Name)
+        .all(db)
+        .await?;
+    Ok(items
+        .into_iter()
+        .map(|i| BookableCard {
+            name: i.name,
+            slug: i.slug,
+            description: i.description,
+            image: i.image,
+            price_cents: i.price_cents,
+            duration_minutes: i.duration_minutes,
+            capacity: i.capacity,
+        })
+        .collect())
+}
+
+async fn active_item(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<bookable_item::Model, AppError> {
+    bookable_item::Entity::find()
+        .filter(bookable_item::Column::Slug.eq(slug))
+        .filter(bookable_item::Column::Active.eq(true))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// An item's page: the month `month` (`YYYY-MM`, else the current one)
+/// with its free and full slots, and the form's options for `customer`.
+pub async fn detail(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    month: Option<&str>,
+    customer: Option<&customer::Model>,
+    now: NaiveDateTime,
+) -> Result<BookableDetail, AppError> {
+    let item = active_item(db, slug).await?;
+    let month = month_view(db, &item, month, now).await?;
+    let granted = customer.and_then(|c| c.payment_methods.as_deref());
+    Ok(BookableDetail {
+        name: item.name,
+        slug: item.slug,
+        description: item.description,
+        image: item.image,
+        price_cents: item.price_cents,
+        vat_rate_bp: item.vat_rate_bp,
+        duration_minutes: item.duration_minutes,
+        capacity: item.capacity,
+        cancel_hours: item.cancel_hours,
+        month,
+        profile: customer.map(super::accounts::profile_of),
+        payment_methods: entitled_payment_methods(granted),
+    })
+}
+
+async fn month_view(
+    db: &impl ConnectionTrait,
+    item: &bookable_item::Model,
+    month: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<MonthView, AppError> {
+    let first = rules::month_shown(month, now, item.horizon_days);
+    let weeks = rules::month_weeks(first);
+    let schedule = booking_slots::schedule(db, item).await?;
+    let last_day = rules::last_bookable_day(now, item.horizon_days);
+    // A day on either side covers every UTC instant of the local weeks.
+    let from = weeks[0][0] - Days::new(1);
+    let to = weeks[weeks.len() - 1][6] + Days::new(2);
+    let taken = booking_slots::taken_between(
+        db,
+        item.id,
+        from.and_time(chrono::NaiveTime::MIN),
+        to.and_time(chrono::NaiveTime::MIN),
+    )
+    .await?;
+    let in_month = |d: chrono::NaiveDate| d >= first && d < first + Months::new(1);
+    let weeks = weeks
+        .iter()
+        .map(|week| {
+            week.iter()
+                .map(|&date| DayView {
+                    date,
+                    in_month: in_month(date),
+                    slots: if in_month(date) && date <= last_day {
+                        rules::slots_on(&schedule, date)
+                            .into_iter()
+                            .filter(|s| *s > now)
+                            .map(|s| SlotView {
+                                slot: rules::slot_param(s),
+                                time: amsterdam_local(s).format("%H:%M").to_string(),
+                                places_left: Ord::max(
+                                    item.capacity - taken.get(&s).copied().unwrap_or(0),
+                                    0,
+                                ),
+                            })
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
+                })
+                .collect()
+        })
+        .collect();
+    let param = |d| Some(rules::month_param(d));
+    let previous = first
+        .checked_sub_months(Months::new(1))
+        .filter(|p| rules::month_shown(Some(&rules::month_param(*p)), now, item.horizon_days) == *p)
+        .and_then(param);
+    let next = first
+        .checked_add_months(Months::new(1))
+        .filter(|n| rules::month_shown(Some(&rules::month_param(*n)), now, item.horizon_days) == *n)
+        .and_then(param);
+    Ok(MonthView {
+        first,
+        previous,
+        next,
+        weeks,
+    })
+}
+
+/// The booking form, validated: what the customer typed and chose.
+struct BookingData {
+    customer: CustomerData,
+    slot: NaiveDateTime,
+    places: i32,
+    payment_method: PaymentMethod,
+    account_password: Option<String>,
+}
+
+/// Checks every field at once (as checkout does): the customer's AVG-4
+/// fields, the payment method this customer may use, the password when an
+/// account is asked for, the slot's form and the number of places.
+fn validate(
+    input: &BookingInput,
+    capacity: i32,
+    entitled: &[PaymentMethod],
+) -> Result<BookingData, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let customer = input.customer.validate_into(&mut errors);
+    let slot = errors.check(
+        "slot",
+        rules::parse_slot(input.slot.as_deref().unwrap_or_default()),
+    );
+    let places = errors.check("places", rules::places(input.places.as_deref(), capacity));
+    let payment_method = errors.check(
+        "payment_method",
+        match input
+            .payment_method
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+        {
+            None => Err(FieldError::Required),
+            Some(m) => PaymentMethod::parse(m)
+                .filter(|m| entitled.contains(m))
+                .ok_or(FieldError::PaymentMethod),
+        },
+    );
+    let account_password = if v::checkbox(input.create_account.as_deref()) {
+        let email = input.customer.email.as_deref().unwrap_or_default();
+        errors.check(
+            "password",
+            crate::account::rules::password_policy(
+                input.password.as_deref().unwrap_or_default(),
+                email,
+            ),
+        )
+    } else {
+        None
+    };
+    match (customer, slot, places, payment_method) {
+        (Some(customer), Some(slot), Some(places), Some(payment_method)) if errors.is_empty() => {
+            Ok(BookingData {
+                customer,
+                slot,
+                places,
+                payment_method,
+                account_password,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// A placed booking: its confirmation token and the customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacedBooking {
+    pub token: String,
+    pub customer_id: i32,
+}
+
+/// Books `input.places` places of the item `slug` in `input.slot`.
+/// Either everything is written (places, customer, booking, mail) or
+/// nothing is.
+pub async fn book(
+    state: &AppState,
+    session: &Session,
+    slug: &str,
+    input: &BookingInput,
+    now: NaiveDateTime,
+) -> Result<PlacedBooking, AppError> {
+    let customer = crate::ssr::auth::current_customer(&state.db, session).await?;
+    book_as(state, customer.as_ref(), slug, input, now).await
+}
+
+/// Books as `customer` (logged in) or as a guest.
+pub async fn book_as(
+    state: &AppState,
+    customer: Option<&customer::Model>,
+    slug: &str,
+    input: &BookingInput,
+    now: NaiveDateTime,
+) -> Result<PlacedBooking, AppError> {
+    let db = &state.db;
+    let item = active_item(db, slug).await?;
+    let logged_in = customer.map(|c| c.id);
+    let entitled = entitled_payment_methods(customer.and_then(|c| c.payment_methods.as_deref()));
+    let data = validate(input, item.capacity, &entitled)?;
+    let schedule = booking_slots::schedule(db, &item).await?;
+    rules::check_slot(&schedule, data.slot, now, item.horizon_days)
+        .map_err(AppError::SlotRefused)?;
+    // Hash before the transaction: on SQLite every other write would wait
+    // behind it.
+    let password_hash = match (&data.account_password, logged_in) {
+        (Some(password), None) => Some(crate::ssr::password::hash_async(password.clone()).await?),
+        _ => None,
+    };
+    booking_slots::ensure_slot(db, item.id, data.slot).await?;
+    let txn = super::begin_write(db).await?;
+    match write_booking(&txn, state, &item, &data, logged_in, password_hash, now).await {
+        Ok(placed) => {
+            txn.commit().await?;
+            state.outbox.wake();
+            Ok(placed)
+        }
+        Err(error) => {
+            txn.rollback().await?;
+            Err(error)
+        }
+    }
+}
+
+async fn write_booking(
+    txn: &DatabaseTransaction,
+    state: &AppState,
+    item: &bookable_item::Model,
+    data: &BookingData,
+    logged_in: Option<i32>,
+    password_hash: Option<String>,
+    now: NaiveDateTime,
+) -> Result<PlacedBooking, AppError> {
+    booking_slots::take(txn, item, data.slot, data.places).await?;
+    let customer_id = match logged_in {
+        Some(id) => id,
+        None => guest_customer(txn, state, &data.customer, password_hash, now).await?,
+    };
+    let token = random_token()?;
+    let row = booking::ActiveModel {
+        token: Set(token.clone()),
+        customer_id: Set(Some(customer_id)),
+        item_id: Set(item.id),
+        item_name: Set(item.name.clone()),
+        starts_at: Set(data.slot),
+        duration_minutes: Set(item.duration_minutes),
+        places: Set(data.places),
+        status: Set(BookingStatus::Booked),
+        payment_method: Set(data.payment_method),
+        unit_price_cents: Set(item.price_cents),
+        total_cents: Set(rules::total_cents(item.price_cents, data.places)),
+        vat_rate_bp: Set(item.vat_rate_bp),
+        created_at: Set(now),
+        cancelled_at: Set(None),
+        anonymised_at: Set(None),
+        ..Default::default()
+    };
+    let booking = row.insert(txn).await?;
+    queue_confirmation(txn, state, item, &booking, &data.customer.email, now).await?;
+    Ok(PlacedBooking { token, customer_id })
+}
+
+/// The confirmation mail, in the booking's transaction. It goes to an
+/// address typed into a form: only the shop's own words and the booking's
+/// facts, no name.
+async fn queue_confirmation(
+    txn: &DatabaseTransaction,
+    state: &AppState,
+    item: &bookable_item::Model,
+    booking: &booking::Model,
+    email: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let shop = super::settings::load(txn).await?.shop_name;
+    let base = state.config.public_url.trim_end_matches('/');
+    let starts = amsterdam_local(booking.starts_at);
+    let cancel_until = amsterdam_local(cancel_deadline(item.cancel_hours, booking.starts_at));
+    let body = format!(
+        "Hallo,\n\nBedankt voor je boeking bij {shop}.\n\n\
+         Wat: {item}\nWanneer: {date} om {time} uur ({minutes} minuten)\nPlaatsen: {places}\n\
+         Totaal: {total}\nBetaling: {payment}\n\n\
+         Je boeking bekijken:\n{base}/bookings/confirmed/{token}\n\n\
+         Annuleren kan tot {cancel_date} {cancel_time} uur: log in en kies bij Mijn account \
+         \"Mijn boekingen\" ({base}/account). Daarna kun je ons bellen of mailen.\n",
+        item = booking.item_name,
+        date = starts.format("%d-%m-%Y"),
+        time = starts.format("%H:%M"),
+        minutes = booking.duration_minutes,
+        places = booking.places,
+        total = price(booking.total_cents),
+        payment = payment_method_label(booking.payment_method),
+        token = booking.token,
+        cancel_date = cancel_until.format("%d-%m-%Y"),
+        cancel_time = cancel_until.format("%H:%M"),
+    );
+    let mail = Mail {
+        kind: MailKind::BookingConfirmation,
+        to: email.to_owned(),
+        subject: format!("Je boeking bij {shop}: {}", booking.item_name),
+        body,
+        unsubscribe_url: None,
+    };
+    state
+        .outbox
+        .queue(txn, &mail, booking.customer_id, now)
+        .await?;
+    Ok(())
+}
+
+fn cancel_deadline(cancel_hours: i32, starts_at: NaiveDateTime) -> NaiveDateTime {
+    starts_at - TimeDelta::hours(cancel_hours.into())
+}
+
+fn view_of(
+    b: booking::Model,
+    item: Option<&bookable_item::Model>,
+    now: NaiveDateTime,
+) -> BookingView {
+    let cancel_hours = item.map_or(0, |i| i.cancel_hours);
+    BookingView {
+        item_slug: item.filter(|i| i.active).map(|i| i.slug.clone()),
+        starts_local: amsterdam_local(b.starts_at),
+        ends_local: amsterdam_local(b.starts_at + TimeDelta::minutes(b.duration_minutes.into())),
+        can_cancel: item.is_some()
+            && rules::check_cancel(b.status, b.starts_at, now, cancel_hours).is_ok(),
+        cancel_until_local: amsterdam_local(cancel_deadline(cancel_hours, b.starts_at)),
+        upcoming: b.starts_at > now,
+        token: b.token,
+        item_name: b.item_name,
+        places: b.places,
+        status: b.status,
+        payment_method: b.payment_method,
+        unit_price_cents: b.unit_price_cents,
+        total_cents: b.total_cents,
+        vat_rate_bp: b.vat_rate_bp,
+        created_at: b.created_at,
+    }
+}
+
+/// A booking by its public token (the confirmation page).
+pub async fn by_token(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: NaiveDateTime,
+) -> Result<BookingView, AppError> {
+    let (b, item) = booking::Entity::find()
+        .filter(booking::Column::Token.eq(token))
+        .find_also_related(bookable_item::Entity)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(view_of(b, item.as_ref(), now))
+}
+
+/// A customer's bookings: the upcoming ones first (soonest first), then
+/// the past ones (latest first).
+pub async fn for_customer(
+    db: &impl ConnectionTrait,
+    customer_id: i32,
+    now: NaiveDateTime,
+) -> Result<Vec<BookingView>, AppError> {
+    let rows = booking::Entity::find()
+        .filter(booking::Column::CustomerId.eq(customer_id))
+        .find_also_related(bookable_item::Entity)
+        .order_by_asc(booking::Column::StartsAt)
+        .all(db)
+        .await?;
+    let (upcoming, mut past): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .map(|(b, item)| view_of(b, item.as_ref(), now))
+        .partition(|b| b.upcoming);
+    past.reverse();
+    Ok(upcoming.into_iter().chain(past).collect())
+}
+
+/// A customer cancels their own booking, up to the item's cut-off: one
+/// transaction sets the status and gives the places back. Another
+/// customer's token is not found.
+pub async fn cancel_by_customer(
+    state: &AppState,
+    customer_id: i32,
+    token: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let txn = super::begin_write(&state.db).await?;
+    match cancel_in(&txn, customer_id, token, now).await {
+        Ok(()) => Ok(txn.commit().await?),
+        Err(error) => {
+            txn.rollback().await?;
+            Err(error)
+        }
+    }
+}
+
+async fn cancel_in(
+    txn: &DatabaseTransaction,
+    customer_id: i32,
+    token: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let (b, item) = booking::Entity::find()
+        .filter(booking::Column::Token.eq(token))
+        .filter(booking::Column::CustomerId.eq(customer_id))
+        .find_also_related(bookable_item::Entity)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let item = item.ok_or(AppError::SlotRefused(SlotRefusal::NotCancellable))?;
+    rules::check_cancel(b.status, b.starts_at, now, item.cancel_hours)
+        .map_err(AppError::SlotRefused)?;
+    // Only a booking still booked is changed: a concurrent cancel of the
+    // same booking gives the places back once.
+    let updated = booking::Entity::update_many()
+        .col_expr(
+            booking::Column::Status,
+            sea_orm::sea_query::Expr::value(BookingStatus::Cancelled.as_str()),
+        )
+        .col_expr(
+            booking::Column::CancelledAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(booking::Column::Id.eq(b.id))
+        .filter(booking::Column::Status.eq(BookingStatus::Booked))
+        .exec(txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(AppError::SlotRefused(SlotRefusal::NotCancellable));
+    }
+    booking_slots::release(txn, b.item_id, b.starts_at, b.places).await
+}

@@ -1,0 +1,122 @@
+// Bookings (issue 15) in the browser, against the demo seed: a customer
+// books places in the cooking workshop, sees the confirmation and the
+// booking under Mijn account, and cancels it there; once with JavaScript
+// (the hydrated app: the chosen slot and the total show as you go, the
+// month links navigate inside the app) and once without (plain links and
+// form posts answered with redirects).
+import { expect, test, type Page } from '@playwright/test';
+import {
+  euro,
+  logIn,
+  markDocument,
+  newAccount,
+  register,
+  sameDocument,
+  uniqueEmail,
+  visit,
+  waitForFormGuard,
+  watchConsole,
+} from './support';
+
+const WORKSHOP = { slug: 'kookworkshop-pasta', name: 'Kookworkshop pasta', cents: 7500 };
+const CONFIRMED_URL = /\/bookings\/confirmed\/([0-9a-f]{32})$/;
+
+/**
+ * The first free slot of the item page that is open, going to the next
+ * month while the one shown has none; checks its radio button and returns
+ * its value (`2026-12-14T19:00+01:00`).
+ */
+async function chooseFirstFreeSlot(page: Page): Promise<string> {
+  const form = page.locator('form.booking');
+  for (let month = 0; month < 4; month++) {
+    const free = form.locator('input[name="slot"]:not([disabled])');
+    if ((await free.count()) > 0) {
+      const slot = (await free.first().getAttribute('value'))!;
+      await free.first().check();
+      return slot;
+    }
+    const caption = await form.locator('.month-name').textContent();
+    await form.locator('a.next-month').click();
+    await expect(form.locator('.month-name')).not.toHaveText(caption ?? '');
+  }
+  throw new Error('no free slot in four months');
+}
+
+async function bookAndCancel(page: Page, js: boolean): Promise<void> {
+  const email = uniqueEmail(js ? 'boeker-js' : 'boeker-zonder-js');
+  await register(page, newAccount(email), { js });
+  await logIn(page, email, newAccount(email).password, { js });
+
+  if (js) await visit(page, '/bookings');
+  else await page.goto('/bookings');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Reserveren');
+  if (js) await markDocument(page);
+  await page.getByRole('link', { name: WORKSHOP.name, exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/bookings/${WORKSHOP.slug}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(WORKSHOP.name);
+  const form = page.locator('form.booking');
+  await expect(form.locator('table.month')).toBeVisible();
+
+  const slot = await chooseFirstFreeSlot(page);
+  if (js) {
+    // The month links and the item link stayed inside the app.
+    expect(await sameDocument(page)).toBe(true);
+    await expect(form.locator('.chosen-slot')).toContainText(`Gekozen: `);
+    await expect(form.locator('.chosen-slot')).toContainText(slot.slice(11, 16));
+  }
+  await form.locator('input[name="places"]').fill('2');
+  if (js) await expect(form.locator('.booking-total')).toHaveText(euro(2 * WORKSHOP.cents));
+  // A logged-in customer's details are filled in already.
+  await expect(form.locator('input[name="email"]')).toHaveValue(email);
+  await form.locator('input[name="payment_method"][value="bank_transfer"]').check();
+  await waitForFormGuard(form);
+  await form.getByRole('button', { name: 'Boeken' }).click();
+
+  await expect(page).toHaveURL(CONFIRMED_URL, { timeout: 15_000 });
+  const token = CONFIRMED_URL.exec(page.url())![1];
+  await expect(page.locator('.booking-item')).toHaveText(WORKSHOP.name);
+  await expect(page.locator('.booking-places')).toHaveText('2');
+  await expect(page.locator('.booking-when')).toContainText(slot.slice(11, 16));
+  await expect(page.locator('.booking-status')).toHaveText('Geboekt');
+
+  if (js) await visit(page, '/account');
+  else await page.goto('/account');
+  const row = page.locator(`.account-bookings li.booking[data-token="${token}"]`);
+  await expect(row).toContainText(WORKSHOP.name);
+  await expect(row).toContainText('2 plaatsen');
+  await expect(row).toContainText(euro(2 * WORKSHOP.cents));
+  await expect(row.locator('.booking-status')).toHaveText('Geboekt');
+  await row.getByRole('button', { name: 'Annuleren' }).click();
+  await expect(page).toHaveURL(/\/account\??$/);
+  await expect(row.locator('.booking-status')).toHaveText('Geannuleerd', { timeout: 15_000 });
+  await expect(row.getByRole('button', { name: 'Annuleren' })).toHaveCount(0);
+}
+
+test('a customer books the cooking workshop, finds it in Mijn account and cancels it', async ({ page }) => {
+  test.slow();
+  const problems = watchConsole(page);
+  await bookAndCancel(page, true);
+  expect(problems).toEqual([]);
+});
+
+test('a full or refused slot gets a clear message, the form keeps working', async ({ page }) => {
+  const problems = watchConsole(page);
+  await visit(page, `/bookings/${WORKSHOP.slug}`);
+  const form = page.locator('form.booking');
+  // Nothing chosen: the field messages, no navigation.
+  await waitForFormGuard(form);
+  await form.getByRole('button', { name: 'Boeken' }).click();
+  await expect(page.locator('span#slot-error')).toHaveText('Kies een tijd uit de agenda.');
+  await expect(page.locator('span#email-error')).not.toBeEmpty();
+  await expect(page).toHaveURL(new RegExp(`/bookings/${WORKSHOP.slug}$`));
+  expect(problems.filter((p) => !/status of 422/.test(p))).toEqual([]);
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('a customer books the cooking workshop, finds it in Mijn account and cancels it', async ({ page }) => {
+    test.slow();
+    await bookAndCancel(page, false);
+  });
+});
