@@ -16,6 +16,7 @@ mod common;
 mod account;
 mod backup;
 mod cms;
+mod cms_bookings;
 mod compression;
 mod config;
 mod contact;

@@ -97,8 +97,11 @@ pub async fn ensure_slot(
         ..Default::default()
     })
     .on_conflict(
+        // `do_nothing_on`: MySQL has no DO NOTHING, and plain `do_nothing`
+        // writes `ON DUPLICATE KEY IGNORE` there, which MariaDB refuses;
+        // this writes a no-op `UPDATE item_id = item_id` instead.
         OnConflict::columns([booking_slot::Column::ItemId, booking_slot::Column::StartsAt])
-            .do_nothing()
+            .do_nothing_on([booking_slot::Column::ItemId])
             .to_owned(),
     )
     .exec_without_returning(db)
