@@ -76,6 +76,10 @@ pub fn field_message(error: &FieldError) -> String {
         FieldError::Number { min, max } => format!("Vul een heel getal van {min} tot {max} in."),
         FieldError::Slot => "Kies een tijd uit de agenda.".into(),
         FieldError::Time => "Vul een tijd in als uu:mm, bijvoorbeeld 09:30.".into(),
+        FieldError::ClosesBeforeOpens => "De sluitingstijd moet na de openingstijd liggen.".into(),
+        FieldError::ItemHasBookings => {
+            "Dit item heeft boekingen en kan niet worden verwijderd; zet het op niet actief.".into()
+        }
         FieldError::Slug => {
             "Alleen kleine letters, cijfers en streepjes, bijvoorbeeld plaid-wol.".into()
         }

@@ -35,9 +35,10 @@ use account::{
 };
 use booking::{BookablePage, BookablesPage, BookingConfirmedPage};
 use cms::{
-    CmsAuditPage, CmsCatalogPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginPage,
-    CmsOrderPage, CmsOrdersPage, CmsPagePage, CmsPagesPage, CmsProductPage, CmsQuestionPage,
-    CmsQuestionsPage, CmsSettingsPage, CmsShell, CmsStaffPage,
+    CmsAuditPage, CmsBookablePage, CmsBookablesPage, CmsBookingPage, CmsBookingsPage,
+    CmsCatalogPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginPage, CmsOrderPage,
+    CmsOrdersPage, CmsPagePage, CmsPagesPage, CmsProductPage, CmsQuestionPage, CmsQuestionsPage,
+    CmsSettingsPage, CmsShell, CmsStaffPage,
 };
 use contact::ContactPage;
 use content::{ContentPage, PrivacyPage};
@@ -134,6 +135,10 @@ fn Frame() -> impl IntoView {
                         <Route path=path!("customers/:id") view=CmsCustomerPage/>
                         <Route path=path!("orders") view=CmsOrdersPage/>
                         <Route path=path!("orders/:id") view=CmsOrderPage/>
+                        <Route path=path!("bookings") view=CmsBookingsPage/>
+                        <Route path=path!("bookings/:id") view=CmsBookingPage/>
+                        <Route path=path!("bookables") view=CmsBookablesPage/>
+                        <Route path=path!("bookables/:id") view=CmsBookablePage/>
                         <Route path=path!("questions") view=CmsQuestionsPage/>
                         <Route path=path!("questions/:id") view=CmsQuestionPage/>
                         <Route path=path!("staff") view=CmsStaffPage/>

@@ -53,6 +53,10 @@ pub enum FieldError {
     Slot,
     /// A time of day `HH:MM`.
     Time,
+    /// Closing time not after the opening time.
+    ClosesBeforeOpens,
+    /// A bookable item with bookings cannot be deleted (only deactivated).
+    ItemHasBookings,
 }
 
 /// A refused field: its form name and the reason.

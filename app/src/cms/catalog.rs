@@ -97,7 +97,8 @@ pub fn CmsCatalogPage() -> impl IntoView {
     }
 }
 
-fn euros(cents: i64) -> String {
+/// Cents as the price field shows them for editing ("12,95").
+pub(super) fn euros(cents: i64) -> String {
     format!("{},{:02}", cents / 100, cents % 100)
 }
 

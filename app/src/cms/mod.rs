@@ -9,6 +9,9 @@ pub mod rules;
 pub mod text;
 
 mod audit;
+mod bookables;
+mod bookings;
+mod bookings_text;
 mod catalog;
 mod customers;
 mod dashboard;
@@ -19,6 +22,8 @@ mod shell;
 mod staff;
 
 pub use audit::CmsAuditPage;
+pub use bookables::{CmsBookablePage, CmsBookablesPage};
+pub use bookings::{CmsBookingPage, CmsBookingsPage};
 pub use catalog::{CmsCatalogPage, CmsProductPage};
 pub use customers::{CmsCustomerPage, CmsCustomersPage};
 pub use dashboard::CmsDashboard;

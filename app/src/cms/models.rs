@@ -2,9 +2,11 @@
 
 use super::rules::{OrderStatus, Right};
 use crate::account::models::{OrderSummary, Profile};
+use crate::booking::rules::BookingStatus;
 use crate::contact::rules::QuestionStatus;
 use crate::customer::CustomerKind;
-use chrono::NaiveDateTime;
+use crate::shop::rules::PaymentMethod;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 /// One line of the customer list. Never a password or its hash (AVG-9).
@@ -230,4 +232,150 @@ pub struct QuestionDetail {
     pub email: String,
     pub phone: Option<String>,
     pub company_name: Option<String>,
+}
+
+/// One booking in the agenda or the list. Times are Amsterdam wall-clock;
+/// the name is the customer's (empty once anonymised).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingRow {
+    pub id: i32,
+    pub starts_local: NaiveDateTime,
+    pub ends_local: NaiveDateTime,
+    pub item_name: String,
+    pub places: i32,
+    pub status: BookingStatus,
+    pub customer_name: String,
+    pub total_cents: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgendaDay {
+    pub date: NaiveDate,
+    /// In order of their start.
+    pub bookings: Vec<BookingRow>,
+}
+
+/// A day or a week (Monday first) of bookings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agenda {
+    pub week: bool,
+    pub days: Vec<AgendaDay>,
+    /// The date to show for the previous / next day or week.
+    pub previous: NaiveDate,
+    pub next: NaiveDate,
+}
+
+/// An item as the booking filters name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemChoice {
+    pub id: i32,
+    pub name: String,
+}
+
+/// A page of bookings, newest first; `next_before` continues it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingPage {
+    pub rows: Vec<BookingRow>,
+    pub next_before: Option<i32>,
+    pub items: Vec<ItemChoice>,
+}
+
+/// One booking for staff, with the customer's contact data (audited).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffBookingView {
+    pub id: i32,
+    pub item_id: i32,
+    pub item_name: String,
+    pub starts_local: NaiveDateTime,
+    pub ends_local: NaiveDateTime,
+    pub places: i32,
+    pub status: BookingStatus,
+    pub payment_method: PaymentMethod,
+    pub unit_price_cents: i64,
+    pub total_cents: i64,
+    pub vat_rate_bp: i32,
+    pub created_at: NaiveDateTime,
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub anonymised: bool,
+    pub customer_id: Option<i32>,
+    pub customer_name: Option<String>,
+    pub customer_email: Option<String>,
+    pub customer_phone: Option<String>,
+    /// The statuses staff may move it to next.
+    pub next_statuses: Vec<BookingStatus>,
+}
+
+/// One line of the bookable items list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookableRow {
+    pub id: i32,
+    pub name: String,
+    pub slug: String,
+    pub price_cents: i64,
+    pub duration_minutes: i32,
+    pub capacity: i32,
+    pub active: bool,
+}
+
+/// Weekly hours as staff read them (`HH:MM`, Amsterdam).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoursRow {
+    pub id: i32,
+    /// 0 = Monday.
+    pub weekday: i16,
+    pub opens: String,
+    pub closes: String,
+}
+
+/// A one-off slot, in Amsterdam time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateRow {
+    pub id: i32,
+    pub starts_local: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosureRow {
+    pub id: i32,
+    pub closed_on: NaiveDate,
+    /// Closed for every item, not only this one.
+    pub every_item: bool,
+}
+
+/// A bookable item with its schedule, for its edit screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookableAdmin {
+    pub id: i32,
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub image: Option<String>,
+    pub price_cents: i64,
+    pub vat_rate_bp: i32,
+    pub duration_minutes: i32,
+    pub slot_minutes: i32,
+    pub capacity: i32,
+    pub horizon_days: i32,
+    pub cancel_hours: i32,
+    pub active: bool,
+    pub hours: Vec<HoursRow>,
+    pub dates: Vec<DateRow>,
+    pub closures: Vec<ClosureRow>,
+}
+
+/// The bookable item form as posted (numbers and euros as typed).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BookableInput {
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub description: Option<String>,
+    pub price: Option<String>,
+    pub vat_rate: Option<String>,
+    pub duration_minutes: Option<String>,
+    pub slot_minutes: Option<String>,
+    pub capacity: Option<String>,
+    pub horizon_days: Option<String>,
+    pub cancel_hours: Option<String>,
+    pub active: Option<String>,
 }

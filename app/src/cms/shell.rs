@@ -2,6 +2,7 @@
 //! the shell around every screen, which provides the logged-in member.
 
 use super::api::{cms_me, CmsChangePassword, CmsLogin, CmsLogout};
+use super::bookings_text::BOOKINGS_NL;
 use super::questions::QUESTIONS_NL;
 use super::rules::{Right, StaffMember};
 use super::text::text;
@@ -88,6 +89,8 @@ fn CmsNav(member: StaffMember) -> impl IntoView {
             <A href="/cms">{t.dashboard}</A>
             {member.allows(Right::CustomersView).then(|| view! { <A href="/cms/customers">{t.customers}</A> })}
             {member.allows(Right::OrdersView).then(|| view! { <A href="/cms/orders">{t.orders}</A> })}
+            {member.allows(Right::BookingsView).then(|| view! { <A href="/cms/bookings">{BOOKINGS_NL.title}</A> })}
+            {member.allows(Right::BookingsEdit).then(|| view! { <A href="/cms/bookables">{BOOKINGS_NL.items}</A> })}
             {member.allows(Right::CustomersView).then(|| view! { <A href="/cms/questions">{QUESTIONS_NL.title}</A> })}
             {member.allows(Right::CatalogEdit).then(|| view! { <A href="/cms/catalog">{t.catalog}</A> })}
             {member.allows(Right::PagesEdit).then(|| view! { <A href="/cms/pages">{t.pages}</A> })}

@@ -243,6 +243,8 @@ pub fn right_label(right: super::rules::Right) -> &'static str {
         SettingsView => "Instellingen bekijken",
         StaffManage => "Medewerkers beheren",
         AuditView => "Logboek bekijken",
+        BookingsView => "Boekingen bekijken",
+        BookingsEdit => "Boekingen en boekbare items beheren",
     }
 }
 

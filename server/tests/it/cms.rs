@@ -66,6 +66,18 @@ const SAMPLE_ARGUMENTS: &[(&str, &str)] = &[
     ("body_markdown", ""),
     ("published", "on"),
     ("answer", "Bedankt voor je vraag."),
+    ("span", "week"),
+    ("item", ""),
+    ("date", "2026-12-14"),
+    ("time", "19:00"),
+    ("weekday", "0"),
+    ("opens", "09:00"),
+    ("closes", "17:00"),
+    ("duration_minutes", "60"),
+    ("slot_minutes", "60"),
+    ("capacity", "1"),
+    ("horizon_days", "30"),
+    ("cancel_hours", "24"),
 ];
 
 async fn owner(app: &TestApp) -> Client {

@@ -18,6 +18,7 @@ mod backup;
 mod booking_privacy;
 mod bookings;
 mod cms;
+mod cms_bookings;
 mod compression;
 mod config;
 mod contact;

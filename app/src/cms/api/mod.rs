@@ -6,6 +6,8 @@
 
 mod audit;
 mod auth;
+mod bookables;
+mod bookings;
 mod catalog;
 mod customers;
 mod dashboard;
@@ -17,6 +19,8 @@ mod staff;
 
 pub use audit::*;
 pub use auth::*;
+pub use bookables::*;
+pub use bookings::*;
 pub use catalog::*;
 pub use customers::*;
 pub use dashboard::*;

@@ -18,6 +18,15 @@ pub enum AuditAction {
     StaffRights,
     StaffLock,
     StaffUnlock,
+    /// A booking with its customer's contact data.
+    BookingView,
+    BookingCancel,
+    BookingAttended,
+    BookableCreate,
+    BookableUpdate,
+    BookableDelete,
+    /// Weekly hours, one-off dates or closed days.
+    BookableSchedule,
 }
 
 impl AuditAction {
@@ -38,6 +47,13 @@ impl AuditAction {
             Self::StaffRights => "staff.rights",
             Self::StaffLock => "staff.lock",
             Self::StaffUnlock => "staff.unlock",
+            Self::BookingView => "booking.view",
+            Self::BookingCancel => "booking.cancel",
+            Self::BookingAttended => "booking.attended",
+            Self::BookableCreate => "bookable.create",
+            Self::BookableUpdate => "bookable.update",
+            Self::BookableDelete => "bookable.delete",
+            Self::BookableSchedule => "bookable.schedule",
         }
     }
 

@@ -45,6 +45,18 @@ pub fn parse_price(text: &str) -> Option<i64> {
     (total < 100_000_000).then_some(total)
 }
 
+/// A VAT rate as the form sends it, in percent ("21", "9 %", "0"), to
+/// basis points; only the Dutch rates.
+pub fn parse_vat_rate(text: &str) -> Option<i32> {
+    text.trim()
+        .trim_end_matches('%')
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .and_then(|p| p.checked_mul(100))
+        .filter(|bp| VAT_RATES_BP.contains(bp))
+}
+
 /// The picture types accepted for products, recognised by their first
 /// bytes (never by the name the browser sends). SVG is refused: it can
 /// carry scripts.
@@ -81,6 +93,16 @@ mod tests {
         );
         for bad in ["", "-1", "abc", "12,3x", "€", "99999999"] {
             assert_eq!(parse_price(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn vat_rates_in_percent() {
+        assert_eq!(parse_vat_rate("21"), Some(2100));
+        assert_eq!(parse_vat_rate("9 %"), Some(900));
+        assert_eq!(parse_vat_rate("0"), Some(0));
+        for bad in ["", "19", "-21", "veel", "99999999999"] {
+            assert_eq!(parse_vat_rate(bad), None, "{bad}");
         }
     }
 

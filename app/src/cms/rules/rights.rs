@@ -16,10 +16,16 @@ pub enum Right {
     SettingsView,
     StaffManage,
     AuditView,
+    /// Bookings have rights of their own rather than the order rights: a
+    /// cooking school's teacher sees the agenda (who comes, with their
+    /// contact details) without seeing the shop's orders and customers.
+    BookingsView,
+    /// Cancel / mark attended, and the bookable items with their schedules.
+    BookingsEdit,
 }
 
 impl Right {
-    pub const ALL: [Right; 10] = [
+    pub const ALL: [Right; 12] = [
         Self::CustomersView,
         Self::CustomersEdit,
         Self::CustomersDelete,
@@ -30,6 +36,8 @@ impl Right {
         Self::SettingsView,
         Self::StaffManage,
         Self::AuditView,
+        Self::BookingsView,
+        Self::BookingsEdit,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +52,8 @@ impl Right {
             Self::SettingsView => "settings.view",
             Self::StaffManage => "staff.manage",
             Self::AuditView => "audit.view",
+            Self::BookingsView => "bookings.view",
+            Self::BookingsEdit => "bookings.edit",
         }
     }
 

@@ -97,9 +97,10 @@ pub async fn ensure_slot(
         ..Default::default()
     })
     .on_conflict(
+        // `do_nothing_on`: MySQL has no DO NOTHING, and plain `do_nothing`
+        // writes `ON DUPLICATE KEY IGNORE` there, which MariaDB refuses;
+        // this writes a no-op `UPDATE item_id = item_id` instead.
         OnConflict::columns([booking_slot::Column::ItemId, booking_slot::Column::StartsAt])
-            // `do_nothing()` alone is `ON DUPLICATE KEY IGNORE` on MySQL,
-            // which MariaDB refuses; this is `UPDATE item_id = item_id`.
             .do_nothing_on([booking_slot::Column::ItemId])
             .to_owned(),
     )

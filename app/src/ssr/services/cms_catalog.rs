@@ -2,7 +2,7 @@
 //! Every change drops the cached shop pages, which show the catalogue.
 
 use crate::cms::models::{CatalogAdmin, CatalogCategory, CatalogProduct, ProductInput};
-use crate::cms::rules::{image_extension, parse_price, MAX_IMAGE_BYTES, VAT_RATES_BP};
+use crate::cms::rules::{image_extension, parse_price, parse_vat_rate, MAX_IMAGE_BYTES};
 use crate::error::AppError;
 use crate::ssr::entities::{category, product};
 use crate::ssr::random_token;
@@ -99,14 +99,7 @@ pub async fn save_product(
     );
     let vat = errors.check(
         "vat_rate",
-        text(&input.vat_rate)
-            .trim()
-            .trim_end_matches('%')
-            .parse::<i32>()
-            .ok()
-            .map(|p| p * 100)
-            .filter(|bp| VAT_RATES_BP.contains(bp))
-            .ok_or(FieldError::VatRate),
+        parse_vat_rate(text(&input.vat_rate)).ok_or(FieldError::VatRate),
     );
     let stock = errors.check(
         "stock",

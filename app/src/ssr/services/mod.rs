@@ -9,6 +9,8 @@ pub mod bookings;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod cms_bookables;
+pub mod cms_bookings;
 pub mod cms_catalog;
 pub mod cms_customers;
 pub mod cms_orders;
