@@ -120,6 +120,11 @@ UPDATE orders o LEFT JOIN customers c ON c.id = o.customer_id
        o.street = '-', o.house_number = '-', o.postcode = '-', o.city = '-',
        o.customer_id = NULL, o.anonymised_at = @now
  WHERE o.placed_at < @cutoff AND o.anonymised_at IS NULL AND c.password_hash IS NULL;
+-- Rule 4 for bookings: made and started more than T ago, no account.
+UPDATE bookings b LEFT JOIN customers c ON c.id = b.customer_id
+   SET b.customer_id = NULL, b.anonymised_at = @now
+ WHERE b.created_at < @cutoff AND b.starts_at < @cutoff AND b.anonymised_at IS NULL
+   AND c.password_hash IS NULL;
 -- Rules 1 and 2 (with the decision on recent orders and bookings).
 CREATE TEMPORARY TABLE stale (id INT PRIMARY KEY) ENGINE=MEMORY
   SELECT c.id FROM customers c

@@ -377,9 +377,8 @@ async fn an_old_shops_duplicate_accounts_are_resolved_by_the_migration(backend: 
         .rev()
         .take_while(|m| m.name() != "m20261204_000007_hostile_visitors")
         .count();
-    migrations::Migrator::down(db, Some(newer as u32 + 1))
-        .await
-        .unwrap();
+    let steps = u32::try_from(newer + 1).unwrap();
+    migrations::Migrator::down(db, Some(steps)).await.unwrap();
     let at = |year| {
         chrono::NaiveDate::from_ymd_opt(year, 6, 1)
             .unwrap()

@@ -180,6 +180,14 @@ async fn staff_erasure_unlinks_bookings(backend: Backend) {
     )
     .await;
 
+    // The privacy statement says what a booking holds and how long.
+    let statement = app.client().get("/privacy").await.body;
+    assert!(
+        statement.contains("Bij een boeking: wat je boekte")
+            && statement.contains("Een bestelling of boeking van minder dan 7 jaar geleden"),
+        "{statement}"
+    );
+
     // Without the right to delete customers: refused, nothing changes.
     let mut viewer = common::staff_client(
         &app,
