@@ -31,6 +31,10 @@ const CMS_PAGES = [
   '/cms/customers/1',
   '/cms/orders',
   '/cms/orders/1',
+  '/cms/bookings',
+  '/cms/bookings/1',
+  '/cms/bookables',
+  '/cms/bookables/1',
   '/cms/catalog',
   '/cms/pages',
   '/cms/staff',
@@ -237,7 +241,7 @@ test('without a CMS login every CMS page redirects to /cms/login (JS)', async ({
   }
   await waitForLoginHydrated(page);
   // The server functions refuse an anonymous caller.
-  for (const endpoint of ['cms_orders', 'cms_customers', 'cms_staff', 'cms_audit', 'cms_dashboard']) {
+  for (const endpoint of ['cms_orders', 'cms_customers', 'cms_staff', 'cms_audit', 'cms_dashboard', 'cms_bookings', 'cms_bookables']) {
     expect((await callServer(page, endpoint)).status(), endpoint).toBe(401);
   }
   // A wrong password keeps the visitor out.

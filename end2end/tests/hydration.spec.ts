@@ -43,6 +43,8 @@ test('every CMS screen hydrates without console errors on a shop with data (owne
     ['/cms', null],
     ['/cms/customers', 'table.cms-customers tbody a'],
     ['/cms/orders', 'table.cms-orders tbody a'],
+    ['/cms/bookings', null],
+    ['/cms/bookables', null],
     ['/cms/questions', 'table.cms-questions a'],
     ['/cms/catalog', 'table.cms-products a'],
     ['/cms/pages', 'table.cms-pages a'],
