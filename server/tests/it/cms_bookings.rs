@@ -156,7 +156,7 @@ fn booking_calls(
         (
             "cms_save_bookable",
             vec![
-                ("name", s("Fietsreparatie")),
+                ("name", s("Bandenservice")),
                 ("price", s("25")),
                 ("vat_rate", s("21")),
                 ("duration_minutes", s("60")),
@@ -267,7 +267,7 @@ async fn booking_functions_need_the_booking_rights(backend: Backend) {
     assert_eq!(unchanged.status, BookingStatus::Booked);
     assert_eq!(
         bookable_item::Entity::find()
-            .filter(bookable_item::Column::Slug.eq("fietsreparatie"))
+            .filter(bookable_item::Column::Slug.eq("bandenservice"))
             .count(&app.db)
             .await
             .unwrap(),
@@ -444,6 +444,13 @@ async fn bookable_items_and_schedules_are_validated_and_kept(backend: Backend) {
         return;
     };
     let mut boss = common::staff_client(&app, "eigenaar@example.nl", PASSWORD, true, &[]).await;
+    // The demo shop's items, plus the one this test makes.
+    let seeded = bookable_item::Entity::find().count(&app.db).await.unwrap();
+    let shop_closed = booking_closure::Entity::find()
+        .filter(booking_closure::Column::ItemId.is_null())
+        .count(&app.db)
+        .await
+        .unwrap();
     let taken = add_item(&app.db, "bezet", 1).await;
 
     let cases = [
@@ -476,7 +483,7 @@ async fn bookable_items_and_schedules_are_validated_and_kept(backend: Backend) {
     );
     assert_eq!(
         bookable_item::Entity::find().count(&app.db).await.unwrap(),
-        1,
+        seeded + 1,
         "nothing refused was stored"
     );
 
@@ -612,7 +619,10 @@ async fn bookable_items_and_schedules_are_validated_and_kept(backend: Backend) {
     assert_eq!(admin["hours"][1]["closes"], "12:30");
     assert_eq!(admin["dates"][0]["starts_local"], "2026-03-14T19:00:00");
     assert_eq!(admin["dates"][1]["starts_local"], "2026-07-01T19:00:00");
-    assert_eq!(admin["closures"].as_array().map(Vec::len), Some(2));
+    // The item's own closed day, the shop-wide one made here, and the
+    // demo shop's holidays.
+    let closures = usize::try_from(shop_closed).unwrap() + 2;
+    assert_eq!(admin["closures"].as_array().map(Vec::len), Some(closures));
     // Six schedule changes were made (one for every item), each audited.
     assert_eq!(audit_count(&app.db, "bookable.schedule", Some(id)).await, 5);
     assert_eq!(audit_count(&app.db, "bookable.schedule", None).await, 6);
