@@ -167,23 +167,10 @@ pub fn validate_checkout(
             DeliveryMethod::parse(m).ok_or(FieldError::DeliveryMethod),
         ),
     };
-    let payment_method = match input
-        .payment_method
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-    {
-        None => errors.check(
-            "payment_method",
-            Err::<PaymentMethod, _>(FieldError::Required),
-        ),
-        Some(m) => errors.check(
-            "payment_method",
-            PaymentMethod::parse(m)
-                .filter(|m| entitled.contains(m))
-                .ok_or(FieldError::PaymentMethod),
-        ),
-    };
+    let payment_method = errors.check(
+        "payment_method",
+        payment_method(input.payment_method.as_deref(), entitled),
+    );
     if payment_method == Some(PaymentMethod::PayOnPickup)
         && delivery_method == Some(DeliveryMethod::Shipping)
     {
@@ -219,6 +206,20 @@ pub fn validate_checkout(
             })
         }
         _ => Err(errors),
+    }
+}
+
+/// The payment method chosen in a form (checkout, booking): one of those
+/// this customer may use.
+pub fn payment_method(
+    value: Option<&str>,
+    entitled: &[PaymentMethod],
+) -> Result<PaymentMethod, FieldError> {
+    match value.map(str::trim).filter(|m| !m.is_empty()) {
+        None => Err(FieldError::Required),
+        Some(m) => PaymentMethod::parse(m)
+            .filter(|m| entitled.contains(m))
+            .ok_or(FieldError::PaymentMethod),
     }
 }
 

@@ -18,7 +18,7 @@ use crate::ssr::entities::{bookable_item, booking, customer};
 use crate::ssr::mailer::{Mail, MailKind};
 use crate::ssr::random_token;
 use crate::ssr::AppState;
-use crate::validate::{self as v, FieldError, FieldErrors};
+use crate::validate::{self as v, FieldErrors};
 use chrono::{Days, Months, NaiveDateTime, TimeDelta};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
@@ -178,17 +178,7 @@ fn validate(
     let places = errors.check("places", rules::places(input.places.as_deref(), capacity));
     let payment_method = errors.check(
         "payment_method",
-        match input
-            .payment_method
-            .as_deref()
-            .map(str::trim)
-            .filter(|m| !m.is_empty())
-        {
-            None => Err(FieldError::Required),
-            Some(m) => PaymentMethod::parse(m)
-                .filter(|m| entitled.contains(m))
-                .ok_or(FieldError::PaymentMethod),
-        },
+        crate::shop::rules::payment_method(input.payment_method.as_deref(), entitled),
     );
     let account_password = if v::checkbox(input.create_account.as_deref()) {
         let email = input.customer.email.as_deref().unwrap_or_default();
