@@ -99,7 +99,7 @@ test('a customer books the cooking workshop, finds it in Mijn account and cancel
   expect(problems).toEqual([]);
 });
 
-test('a full or refused slot gets a clear message, the form keeps working', async ({ page }) => {
+test('a booking without a slot or details gets clear field messages and stays on the page', async ({ page }) => {
   const problems = watchConsole(page);
   await visit(page, `/bookings/${WORKSHOP.slug}`);
   const form = page.locator('form.booking');

@@ -124,13 +124,18 @@ pub fn cache_control(reply: Reply<'_>) -> Option<&'static str> {
     None
 }
 
-/// Account, order and CMS pages hold personal data.
+/// Account, order, booking and CMS pages hold personal data (a booking
+/// form is filled in with the logged-in customer's, as checkout is).
 fn is_private_area(path: &str) -> bool {
     let under = |area: &str| {
         path.strip_prefix(area)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
     };
-    under("/account") || under("/cms") || under("/orders") || under("/checkout")
+    under("/account")
+        || under("/cms")
+        || under("/orders")
+        || under("/checkout")
+        || under("/bookings")
 }
 
 /// Middleware: sets [`cache_control`] on responses without one, and
@@ -228,6 +233,8 @@ mod tests {
             "/cms/customers/3",
             "/orders/abc",
             "/checkout",
+            "/bookings/kookworkshop-pasta",
+            "/bookings/confirmed/abc",
         ] {
             assert_eq!(
                 cache_control(reply(path, true, false)),

@@ -171,9 +171,11 @@ fn validate(
 ) -> Result<BookingData, FieldErrors> {
     let mut errors = FieldErrors::default();
     let customer = input.customer.validate_into(&mut errors);
+    // A missing slot gets the same sentence as a bad one: "choose a time
+    // from the calendar" says what to do.
     let slot = errors.check(
         "slot",
-        rules::parse_slot(input.slot.as_deref().unwrap_or_default()),
+        rules::parse_slot(input.slot.as_deref().unwrap_or_default()).map_err(|_| FieldError::Slot),
     );
     let places = errors.check("places", rules::places(input.places.as_deref(), capacity));
     let payment_method = errors.check(
@@ -469,4 +471,86 @@ async fn cancel_in(
         return Err(AppError::SlotRefused(SlotRefusal::NotCancellable));
     }
     booking_slots::release(txn, b.item_id, b.starts_at, b.places).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::customer::CustomerInput;
+
+    fn input() -> BookingInput {
+        BookingInput {
+            customer: CustomerInput {
+                email: Some("an@example.nl".into()),
+                first_name: Some("An".into()),
+                last_name: Some("Smit".into()),
+                street: Some("Dorpsstraat".into()),
+                house_number: Some("1".into()),
+                postcode: Some("3511AB".into()),
+                city: Some("Utrecht".into()),
+                country: Some("NL".into()),
+                phone: Some("06-12345678".into()),
+                ..CustomerInput::default()
+            },
+            slot: Some("2026-12-14T19:00+01:00".into()),
+            places: Some("2".into()),
+            payment_method: Some("bank_transfer".into()),
+            ..BookingInput::default()
+        }
+    }
+
+    fn guest() -> Vec<PaymentMethod> {
+        entitled_payment_methods(None)
+    }
+
+    #[test]
+    fn a_valid_form_names_the_slot_in_utc() {
+        let data = validate(&input(), 8, &guest()).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(data.slot.to_string(), "2026-12-14 18:00:00");
+        assert_eq!(
+            (data.places, data.payment_method),
+            (2, PaymentMethod::BankTransfer)
+        );
+        assert_eq!(data.account_password, None);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let missing = BookingInput {
+            slot: None,
+            ..input()
+        };
+        let errors = validate(&missing, 8, &guest()).err().unwrap_or_default();
+        assert_eq!(errors.get("slot"), Some(&FieldError::Slot));
+        let bad = BookingInput {
+            slot: Some("2026-12-14T19:00+02:00".into()),
+            places: Some("9".into()),
+            payment_method: Some("on_account".into()),
+            create_account: Some("on".into()),
+            password: Some("kort".into()),
+            ..input()
+        };
+        let errors = validate(&bad, 8, &guest()).err().unwrap_or_default();
+        assert_eq!(errors.get("slot"), Some(&FieldError::Slot));
+        assert_eq!(
+            errors.get("places"),
+            Some(&FieldError::Number { min: 1, max: 8 })
+        );
+        assert_eq!(
+            errors.get("payment_method"),
+            Some(&FieldError::PaymentMethod)
+        );
+        assert!(errors.get("password").is_some());
+    }
+
+    #[test]
+    fn the_cancel_deadline_lies_the_items_hours_before_the_start() {
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 14)
+            .and_then(|d| d.and_hms_opt(18, 0, 0))
+            .unwrap_or_default();
+        assert_eq!(
+            cancel_deadline(48, start).to_string(),
+            "2026-12-12 18:00:00"
+        );
+    }
 }
