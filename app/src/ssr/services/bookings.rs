@@ -18,7 +18,7 @@ use crate::ssr::entities::{bookable_item, booking, customer};
 use crate::ssr::mailer::{Mail, MailKind};
 use crate::ssr::random_token;
 use crate::ssr::AppState;
-use crate::validate::{self as v, FieldErrors};
+use crate::validate::{self as v, FieldError, FieldErrors};
 use chrono::{Days, Months, NaiveDateTime, TimeDelta};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
