@@ -4,8 +4,9 @@
 // (the hydrated app: the chosen slot and the total show as you go, the
 // month links navigate inside the app) and once without (plain links and
 // form posts answered with redirects).
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import {
+  cmsLogInAsOwner,
   euro,
   logIn,
   markDocument,
@@ -42,7 +43,28 @@ async function chooseFirstFreeSlot(page: Page): Promise<string> {
   throw new Error('no free slot in four months');
 }
 
-async function bookAndCancel(page: Page, js: boolean): Promise<void> {
+/**
+ * The owner, in a browser of their own, finds the booking in the CMS
+ * agenda of its day: the item, the customer's name and the places.
+ */
+async function ownerSeesInAgenda(browser: Browser, slot: string, customer: string): Promise<void> {
+  const context = await browser.newContext();
+  const staff = await context.newPage();
+  await cmsLogInAsOwner(staff);
+  await visit(staff, `/cms/bookings?span=day&date=${slot.slice(0, 10)}`);
+  // Other runs may have booked the same evening under the same name: the
+  // line that is still booked, with this time, item and number of places.
+  const line = staff
+    .locator('li.agenda-booking:not(.cancelled)')
+    .filter({ hasText: customer })
+    .filter({ hasText: WORKSHOP.name })
+    .filter({ hasText: slot.slice(11, 16) })
+    .filter({ hasText: '2 plaatsen' });
+  await expect(line.first()).toBeVisible();
+  await context.close();
+}
+
+async function bookAndCancel(page: Page, js: boolean, browser?: Browser): Promise<void> {
   const email = uniqueEmail(js ? 'boeker-js' : 'boeker-zonder-js');
   await register(page, newAccount(email), { js });
   await logIn(page, email, newAccount(email).password, { js });
@@ -79,6 +101,11 @@ async function bookAndCancel(page: Page, js: boolean): Promise<void> {
   await expect(page.locator('.booking-when')).toContainText(slot.slice(11, 16));
   await expect(page.locator('.booking-status')).toHaveText('Geboekt');
 
+  if (browser) {
+    const account = newAccount(email);
+    await ownerSeesInAgenda(browser, slot, `${account.first_name} ${account.last_name}`);
+  }
+
   if (js) await visit(page, '/account');
   else await page.goto('/account');
   const row = page.locator(`.account-bookings li.booking[data-token="${token}"]`);
@@ -92,10 +119,10 @@ async function bookAndCancel(page: Page, js: boolean): Promise<void> {
   await expect(row.getByRole('button', { name: 'Annuleren' })).toHaveCount(0);
 }
 
-test('a customer books the cooking workshop, finds it in Mijn account and cancels it', async ({ page }) => {
+test('a customer books the cooking workshop, the owner sees it in the agenda, the customer cancels it in Mijn account', async ({ page, browser }) => {
   test.slow();
   const problems = watchConsole(page);
-  await bookAndCancel(page, true);
+  await bookAndCancel(page, true, browser);
   expect(problems).toEqual([]);
 });
 

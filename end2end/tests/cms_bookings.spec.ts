@@ -3,10 +3,9 @@
 // wrong time is refused with its message); the agenda moves by day and
 // week, with and without JavaScript.
 //
-// A booking seen in the agenda needs the shop's booking page
-// (/bookings/{slug}), built in parallel; that check joins this file when
-// both are merged. The agenda's times and contents are proved on both
-// databases in server/tests/it/cms_bookings.rs.
+// A booking made in the shop and seen in the agenda: bookings.spec.ts. The
+// agenda's times and contents are proved on both databases in
+// server/tests/it/cms_bookings.rs.
 import { expect, test } from '@playwright/test';
 import { cmsLogIn, cmsLogInAsOwner, cmsNav, OWNER, visit } from './support';
 
