@@ -37,6 +37,10 @@ pub enum DevOwner {
 /// the owner's password (standard output) only when it created the account.
 pub async fn run(db: &DatabaseConnection, uploads_dir: &Path) -> Result<DevOwner, CliError> {
     super::seed::demo(db, uploads_dir).await?;
+    let bookings = super::seed_bookings::demo_bookings(db, app::ssr::now_utc()).await?;
+    if bookings > 0 {
+        eprintln!("seeded {bookings} bookings of made-up guests");
+    }
     let owner = dev_owner(db).await?;
     match &owner {
         DevOwner::Created {

@@ -1,7 +1,9 @@
 //! The demo's bookable items (part of `winkel seed --demo`): a bike
 //! workshop, a cooking school and a consultant, with schedules relative to
 //! the day of seeding so that the demo always has slots ahead. The demo has
-//! no customers, so it has no bookings either.
+//! no customers, so it has no bookings either; `winkel seed --dev` adds a
+//! few made-up customers with bookings ([`demo_bookings`]) so that the
+//! agenda, Mijn account and the privacy jobs have something to show.
 
 use app::clock::{amsterdam_to_utc, shop_today};
 use app::ssr::entities::{bookable_item, booking_closure, booking_date, booking_hour};
@@ -141,6 +143,99 @@ pub async fn seed(db: &impl ConnectionTrait, now: NaiveDateTime) -> Result<usize
         .await?;
     }
     Ok(ITEMS.len())
+}
+
+/// Made-up guests of the development shop (example.nl addresses).
+const GUESTS: [(&str, &str, &str); 3] = [
+    ("Sanne", "Jansen", "sanne.jansen@example.nl"),
+    ("Daan", "Bakker", "daan.bakker@example.nl"),
+    ("Fatima", "El Amrani", "fatima.elamrani@example.nl"),
+];
+
+/// A few bookings for the development shop: each made-up guest books the
+/// first free slots of a demo item in the coming two weeks, taking places
+/// as the shop does. Does nothing when any booking exists. Returns the
+/// number of bookings made.
+pub async fn demo_bookings(
+    db: &sea_orm::DatabaseConnection,
+    now: NaiveDateTime,
+) -> Result<usize, app::error::AppError> {
+    use app::booking::rules::{slots_on, BookingStatus};
+    use app::customer::CustomerInput;
+    use app::shop::rules::PaymentMethod;
+    use app::ssr::entities::{booking, customer};
+    use app::ssr::services::{accounts, begin_write, booking_slots};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+    if booking::Entity::find().count(db).await? > 0 {
+        return Ok(0);
+    }
+    let items = bookable_item::Entity::find()
+        .filter(bookable_item::Column::Slug.is_in(ITEMS.iter().map(|i| i.slug)))
+        .all(db)
+        .await?;
+    let today = shop_today(now);
+    // Two upcoming slots per item, from tomorrow on.
+    let mut plan = Vec::new();
+    for item in &items {
+        let schedule = booking_slots::schedule(db, item).await?;
+        let starts = (1..15)
+            .filter_map(|d| today.checked_add_days(Days::new(d)))
+            .flat_map(|day| slots_on(&schedule, day))
+            .take(2);
+        for start in starts {
+            booking_slots::ensure_slot(db, item.id, start).await?;
+            plan.push((item.clone(), start));
+        }
+    }
+    let txn = begin_write(db).await?;
+    let mut made = 0;
+    for (n, (item, start)) in plan.iter().enumerate() {
+        let (first, last, email) = GUESTS[n % GUESTS.len()];
+        let person = CustomerInput {
+            email: Some(email.into()),
+            first_name: Some(first.into()),
+            last_name: Some(last.into()),
+            street: Some("Oudegracht".into()),
+            house_number: Some(format!("{}", 10 + n)),
+            postcode: Some("3511 AB".into()),
+            city: Some("Utrecht".into()),
+            country: Some("NL".into()),
+            phone: Some("030-1234567".into()),
+            ..CustomerInput::default()
+        }
+        .validate()
+        .map_err(app::error::AppError::Validation)?;
+        let places = if item.capacity > 2 { 2 } else { 1 };
+        booking_slots::take(&txn, item, *start, places).await?;
+        let customer_id = customer::Entity::insert(accounts::new_customer(&person, None, now))
+            .exec(&txn)
+            .await?
+            .last_insert_id;
+        booking::Entity::insert(booking::ActiveModel {
+            token: Set(app::ssr::random_token()?),
+            customer_id: Set(Some(customer_id)),
+            item_id: Set(item.id),
+            item_name: Set(item.name.clone()),
+            starts_at: Set(*start),
+            duration_minutes: Set(item.duration_minutes),
+            places: Set(places),
+            status: Set(BookingStatus::Booked),
+            payment_method: Set(PaymentMethod::BankTransfer),
+            unit_price_cents: Set(item.price_cents),
+            total_cents: Set(item.price_cents * i64::from(places)),
+            vat_rate_bp: Set(item.vat_rate_bp),
+            created_at: Set(now),
+            cancelled_at: Set(None),
+            anonymised_at: Set(None),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?;
+        made += 1;
+    }
+    txn.commit().await?;
+    Ok(made)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! owner made with `winkel admin create` keeps the dev seed from adding one.
 
 use crate::common::{self, Backend, TestApp};
-use app::ssr::entities::{product, staff};
+use app::ssr::entities::{booking, booking_slot, product, staff};
 use axum::http::StatusCode;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use winkel::jobs::dev_seed::{self, DevOwner, DEV_OWNER_EMAIL};
@@ -46,6 +46,19 @@ async fn the_dev_owner_is_created_once_and_must_change_its_password(backend: Bac
     );
     let again = staff::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(again, rows);
+    // The made-up guests' bookings, made once: two upcoming slots of each
+    // demo item, their places taken in the slots as the shop takes them.
+    let bookings = booking::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(bookings.len(), 6, "{bookings:?}");
+    assert!(bookings.iter().all(|b| b.starts_at > b.created_at));
+    let taken: i32 = booking_slot::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.places_taken)
+        .sum();
+    assert_eq!(taken, bookings.iter().map(|b| b.places).sum::<i32>());
     assert_eq!(
         product::Entity::find().count(&app.db).await.unwrap(),
         products
