@@ -38,6 +38,9 @@ fn SlotChoice(offered: SlotView, date: chrono::NaiveDate, chosen: Chosen) -> imp
             </label>
         </li>
     }
+    // Erased: without it the release build's view type of a month nests
+    // deeper than rustc's recursion limit.
+    .into_any()
 }
 
 #[component]
@@ -54,6 +57,7 @@ fn Day(day: DayView, chosen: Chosen) -> impl IntoView {
             })}
         </td>
     }
+    .into_any()
 }
 
 #[component]
@@ -98,4 +102,5 @@ pub fn MonthTable(month: MonthView, slug: String, chosen: Chosen) -> impl IntoVi
         </table>
         {(!free).then(|| view! { <p class="empty">{t.no_slots_this_month}</p> })}
     }
+    .into_any()
 }
