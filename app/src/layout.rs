@@ -1,6 +1,7 @@
 //! The page frame: header with the reactive cart count, footer, 404.
 
 use crate::i18n::layout;
+use crate::locale::Locale;
 use crate::shop::cart_resource;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -33,6 +34,7 @@ pub fn Header() -> impl IntoView {
                 <A href="/">{t.catalog}</A>
                 <A href="/bookings" attr:class="bookings-link">{crate::booking::text::text().header_link}</A>
                 <Transition fallback=|| ()>{account}</Transition>
+                <LanguageSwitch/>
                 <A href="/cart" attr:class="cart-link">
                     {t.cart}
                     " "
@@ -42,6 +44,28 @@ pub fn Header() -> impl IntoView {
                 </A>
             </nav>
         </header>
+    }
+}
+
+/// The same page in the other language. A plain link the router leaves to
+/// the browser (`rel="external"`): the other language is a whole new page.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let other = Locale::current().other();
+    let location = leptos_router::hooks::use_location();
+    let href = move || {
+        let path = Locale::strip(&location.pathname.get()).to_string();
+        let query = location.search.get();
+        let query = if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", query.trim_start_matches('?'))
+        };
+        other.href(&format!("{path}{query}"))
+    };
+    view! {
+        <a href=href rel="external alternate" hreflang=other.as_str() lang=other.as_str()
+            class="language-switch" data-testid="language-switch">{other.own_name()}</a>
     }
 }
 

@@ -18,6 +18,7 @@ pub mod error;
 pub mod forms;
 pub mod i18n;
 pub mod layout;
+pub mod locale;
 pub mod money;
 pub mod newsletter;
 pub mod privacy;
@@ -47,14 +48,16 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
+use locale::Locale;
 use newsletter::{NewsletterConfirmPage, NewsletterPage, NewsletterUnsubscribePage};
 use shop::{CartChanged, CartPage, CheckoutPage, HomePage, OrderPage, ProductPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = request_locale();
     view! {
         <!DOCTYPE html>
-        <html lang="nl">
+        <html lang=locale.as_str()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -64,6 +67,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // which only the server knows: so here, not in `App`.
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
+                <LanguageAlternates/>
                 <MetaTags/>
             </head>
             <body>
@@ -73,9 +77,56 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The language of the page being rendered: on the server from the
+/// request's path, in the browser from the page's.
+fn request_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .map(|parts| Locale::from_path(parts.uri.path()))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        Locale::current()
+    }
+}
+
+/// `hreflang` links to this page in each language, for search engines
+/// (absolute, as they want them). Rendered on the server only, in the
+/// document's head; the CMS has none (it is Dutch only).
+#[component]
+fn LanguageAlternates() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        let public_url = use_context::<ssr::AppState>()
+            .map(|state| state.config.public_url.trim_end_matches('/').to_string())
+            .unwrap_or_default();
+        let path_and_query = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.uri.path_and_query().map(|pq| pq.as_str().to_string()))
+            .unwrap_or_else(|| "/".into());
+        let page = Locale::strip(&path_and_query).to_string();
+        let in_cms = page == "/cms" || page.starts_with("/cms/") || page.starts_with("/cms?");
+        (!in_cms).then(|| {
+            Locale::ALL
+                .iter()
+                .map(|locale| {
+                    view! { <link rel="alternate" hreflang=locale.as_str() href=format!("{public_url}{}", locale.href(&page))/> }
+                })
+                .collect_view()
+        })
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let locale = request_locale();
+    // `Locale::current` reads it on the server; the router resolves every
+    // `<A href="/…">` under `/en` on an English page, and leaves a link to
+    // the other language to the browser (a full load: the whole page
+    // changes language).
+    provide_context(locale);
     // Effects run only in the browser, after hydration: a marker for the
     // end-to-end tests, which must not click before the page is live.
     Effect::new(|_| {
@@ -88,7 +139,7 @@ pub fn App() -> impl IntoView {
         // Every route renders asynchronously: the full page with its data in one
         // response, so that it works without JavaScript and a missing record
         // can answer 404.
-        <Router>
+        <Router base=locale.base().unwrap_or_default()>
             <Frame/>
         </Router>
     }
@@ -100,7 +151,12 @@ fn Frame() -> impl IntoView {
     provide_context(CartChanged(RwSignal::new(0)));
     // The CMS has its own navigation; the shop's header is for customers.
     let location = leptos_router::hooks::use_location();
-    let in_cms = move || location.pathname.get().starts_with("/cms");
+    let in_cms = move || Locale::strip(&location.pathname.get()).starts_with("/cms");
+    // The CMS is Dutch only (staff are the shop's own people); there is no
+    // `/en/cms`.
+    if Locale::current() == Locale::En && in_cms() {
+        return view! { <Header/><main><NotFound/></main><Footer/> }.into_any();
+    }
     view! {
             <Show when=move || !in_cms()>
                 <Header/>
@@ -156,4 +212,5 @@ fn Frame() -> impl IntoView {
             </main>
             <Footer/>
     }
+    .into_any()
 }

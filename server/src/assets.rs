@@ -127,6 +127,7 @@ pub fn cache_control(reply: Reply<'_>) -> Option<&'static str> {
 /// Account, order, booking and CMS pages hold personal data (a booking
 /// form is filled in with the logged-in customer's, as checkout is).
 fn is_private_area(path: &str) -> bool {
+    let path = app::locale::Locale::strip(path);
     let under = |area: &str| {
         path.strip_prefix(area)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
@@ -235,6 +236,9 @@ mod tests {
             "/checkout",
             "/bookings/kookworkshop-pasta",
             "/bookings/confirmed/abc",
+            "/en/account",
+            "/en/checkout",
+            "/en/bookings/confirmed/abc",
         ] {
             assert_eq!(
                 cache_control(reply(path, true, false)),
@@ -244,6 +248,10 @@ mod tests {
         }
         // A content page whose slug merely starts the same way is a page.
         assert_eq!(cache_control(reply("/accounting", true, false)), Some(PAGE));
+        assert_eq!(
+            cache_control(reply("/en/accounting", true, false)),
+            Some(PAGE)
+        );
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub async fn register(
     form_guard::check(FormKind::Register, &guard).await?;
     let state = state::state()?;
     accounts::register(&state, &input, &password, now_utc()).await?;
-    leptos_axum::redirect("/login?registered=1");
+    leptos_axum::redirect(&crate::ssr::localized("/login?registered=1"));
     Ok(())
 }
 
@@ -44,14 +44,14 @@ pub async fn login(
     let state = state::state()?;
     let id = accounts::log_in(&state, &email, &password, now_utc()).await?;
     auth::log_in(&session().await?, id).await?;
-    leptos_axum::redirect("/account");
+    leptos_axum::redirect(&crate::ssr::localized("/account"));
     Ok(())
 }
 
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     auth::log_out(&session().await?).await?;
-    leptos_axum::redirect("/");
+    leptos_axum::redirect(&crate::ssr::localized("/"));
     Ok(())
 }
 
@@ -98,7 +98,7 @@ pub async fn confirm_email_change(token: String, new_email: String) -> Result<()
     accounts::confirm_email_change(&state, &token, &new_email, now_utc()).await?;
     // Every session ended: whoever follows the link logs in anew.
     auth::log_out(&session().await?).await?;
-    leptos_axum::redirect("/login?email_changed=1");
+    leptos_axum::redirect(&crate::ssr::localized("/login?email_changed=1"));
     Ok(())
 }
 
@@ -123,6 +123,6 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
     let customer = auth::require_customer(&db, &session).await?;
     accounts::delete_account(&db, customer, &password, now_utc()).await?;
     auth::log_out(&session).await?;
-    leptos_axum::redirect("/account/deleted");
+    leptos_axum::redirect(&crate::ssr::localized("/account/deleted"));
     Ok(())
 }

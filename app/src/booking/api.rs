@@ -33,7 +33,10 @@ pub async fn book_slot(
     form_guard::check(FormKind::Booking, &guard).await?;
     let state = state::state()?;
     let placed = bookings::book(&state, &session().await?, &slug, &input, now_utc()).await?;
-    leptos_axum::redirect(&format!("/bookings/confirmed/{}", placed.token));
+    leptos_axum::redirect(&crate::ssr::localized(&format!(
+        "/bookings/confirmed/{}",
+        placed.token
+    )));
     Ok(placed.token)
 }
 
@@ -57,6 +60,6 @@ pub async fn cancel_booking(token: String) -> Result<(), AppError> {
     let state = state::state()?;
     let customer = auth::require_customer(&state.db, &session().await?).await?;
     bookings::cancel_by_customer(&state, customer.id, &token, now_utc()).await?;
-    leptos_axum::redirect("/account");
+    leptos_axum::redirect(&crate::ssr::localized("/account"));
     Ok(())
 }

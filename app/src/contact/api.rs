@@ -17,6 +17,6 @@ pub async fn send_question(
     let db = db()?;
     let customer = auth::current_customer(&db, &session().await?).await?;
     questions::ask(&db, customer.as_ref(), &input, now_utc()).await?;
-    leptos_axum::redirect("/contact?sent=1");
+    leptos_axum::redirect(&crate::ssr::localized("/contact?sent=1"));
     Ok(())
 }

@@ -22,7 +22,7 @@ pub async fn newsletter_subscribe(
     crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::Newsletter, &guard).await?;
     let state = state::state()?;
     newsletter::subscribe(&state, &email, first_name.as_deref(), now_utc()).await?;
-    leptos_axum::redirect("/newsletter?requested=1");
+    leptos_axum::redirect(&crate::ssr::localized("/newsletter?requested=1"));
     Ok(())
 }
 
@@ -48,7 +48,7 @@ pub async fn newsletter_check_link(token: String, purpose: String) -> Result<(),
 pub async fn newsletter_confirm(token: String) -> Result<(), AppError> {
     let state = state::state()?;
     newsletter::confirm(&state.db, &secret(&state).await?, &token, now_utc()).await?;
-    leptos_axum::redirect("/newsletter?confirmed=1");
+    leptos_axum::redirect(&crate::ssr::localized("/newsletter?confirmed=1"));
     Ok(())
 }
 
@@ -56,6 +56,6 @@ pub async fn newsletter_confirm(token: String) -> Result<(), AppError> {
 pub async fn newsletter_unsubscribe(token: String) -> Result<(), AppError> {
     let state = state::state()?;
     newsletter::unsubscribe(&state.db, &secret(&state).await?, &token, now_utc()).await?;
-    leptos_axum::redirect("/newsletter?unsubscribed=1");
+    leptos_axum::redirect(&crate::ssr::localized("/newsletter?unsubscribed=1"));
     Ok(())
 }

@@ -56,7 +56,7 @@ pub async fn place_order(
     let state = crate::ssr::state::state()?;
     let placed =
         services::checkout::check_out(&state, &session().await?, &input, now_utc()).await?;
-    leptos_axum::redirect(&format!("/orders/{}", placed.token));
+    leptos_axum::redirect(&crate::ssr::localized(&format!("/orders/{}", placed.token)));
     Ok(placed.token)
 }
 

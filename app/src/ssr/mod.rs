@@ -44,3 +44,26 @@ pub fn sha256_hex(secret: &str) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// The language of the page that called this server function: its
+/// `Referer`, which a form posted without JavaScript and a fetch from the
+/// hydrated page both send (same origin; see `locale`). Dutch when there is
+/// none.
+pub fn request_locale() -> crate::locale::Locale {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::REFERER)?
+                .to_str()
+                .ok()
+                .map(crate::locale::Locale::from_url)
+        })
+        .unwrap_or_default()
+}
+
+/// `path` (a shop path) in the language of the calling page, for a
+/// server function's redirect.
+pub fn localized(path: &str) -> String {
+    request_locale().href(path)
+}

@@ -98,7 +98,7 @@ pub(super) async fn anonymous_page_cache(
     req: axum::extract::Request,
     next: Next,
 ) -> Response {
-    let path = req.uri().path();
+    let path = app::locale::Locale::strip(req.uri().path());
     let cacheable = req.method() == axum::http::Method::GET
         && (path == "/" || path.starts_with("/products/"))
         && !req

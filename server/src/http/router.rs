@@ -209,5 +209,25 @@ pub fn router_and_state(
 /// exists and never again while one serves.
 fn page_routes() -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
-    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+    ROUTES
+        .get_or_init(|| with_english(generate_route_list(App)))
+        .clone()
+}
+
+/// Every shop route once more under `/en` (`App` renders it in English:
+/// see `app::locale`). The CMS is Dutch only: no `/en/cms`.
+fn with_english(routes: Vec<AxumRouteListing>) -> Vec<AxumRouteListing> {
+    let english: Vec<AxumRouteListing> = routes
+        .iter()
+        .filter(|route| route.path() != "/cms" && !route.path().starts_with("/cms/"))
+        .map(|route| {
+            AxumRouteListing::new(
+                app::locale::Locale::En.href(route.path()),
+                route.mode().clone(),
+                route.methods(),
+                Vec::new(),
+            )
+        })
+        .collect();
+    routes.into_iter().chain(english).collect()
 }
