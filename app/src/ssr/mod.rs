@@ -45,11 +45,15 @@ pub fn sha256_hex(secret: &str) -> String {
         .collect()
 }
 
-/// The language of the page that called this server function: its
-/// `Referer`, which a form posted without JavaScript and a fetch from the
-/// hydrated page both send (same origin; see `locale`). Dutch when there is
-/// none.
+/// The language of the page that called this server function: while a
+/// page renders on the server, that page's (`App` provides it); over HTTP,
+/// its `Referer`, which a form posted without JavaScript and a fetch from
+/// the hydrated page both send (same origin; see `locale`). Dutch when
+/// there is none.
 pub fn request_locale() -> crate::locale::Locale {
+    if let Some(locale) = leptos::prelude::use_context::<crate::locale::Locale>() {
+        return locale;
+    }
     leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|parts| {
             parts
