@@ -215,6 +215,38 @@ pub fn price(cents: i64) -> String {
     format_eur(cents)
 }
 
+/// Test helper for every module's screen text: the English version of a
+/// text struct has each Dutch text, none left blank. (A field missing from
+/// one language does not build: both are struct literals of one type.)
+/// The struct derives `Serialize` under `cfg(test)` only.
+#[cfg(test)]
+pub(crate) fn assert_translated<T: serde::Serialize>(dutch: &T, english: &T) {
+    fn walk(path: &str, nl: &serde_json::Value, en: &serde_json::Value) {
+        use serde_json::Value;
+        match (nl, en) {
+            (Value::String(nl), Value::String(en)) => {
+                assert!(!nl.trim().is_empty(), "{path}: Dutch text is blank");
+                assert!(!en.trim().is_empty(), "{path}: English text is blank");
+            }
+            (Value::Array(nl), Value::Array(en)) => {
+                assert_eq!(nl.len(), en.len(), "{path}: lists differ in length");
+                for (i, (nl, en)) in nl.iter().zip(en).enumerate() {
+                    walk(&format!("{path}[{i}]"), nl, en);
+                }
+            }
+            (Value::Object(nl), Value::Object(en)) => {
+                for (key, nl) in nl {
+                    walk(&format!("{path}.{key}"), nl, &en[key]);
+                }
+            }
+            (nl, en) => assert_eq!(nl, en, "{path}"),
+        }
+    }
+    let nl = serde_json::to_value(dutch).expect("text serialises");
+    let en = serde_json::to_value(english).expect("text serialises");
+    walk("text", &nl, &en);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
