@@ -29,6 +29,7 @@ mod hash_flood;
 mod honeypot;
 mod hostile_visitors;
 mod import;
+mod language_walk;
 mod injection;
 mod mariadb_tls;
 mod monitoring;
