@@ -102,11 +102,19 @@ impl Locale {
         }
         #[cfg(not(feature = "ssr"))]
         {
-            leptos::prelude::window()
-                .location()
-                .pathname()
-                .map(|path| Self::from_path(&path))
-                .unwrap_or_default()
+            // Read once: navigation inside the app never changes language.
+            thread_local! {
+                static PAGE: std::cell::OnceCell<Locale> = const { std::cell::OnceCell::new() };
+            }
+            PAGE.with(|page| {
+                *page.get_or_init(|| {
+                    leptos::prelude::window()
+                        .location()
+                        .pathname()
+                        .map(|path| Self::from_path(&path))
+                        .unwrap_or_default()
+                })
+            })
         }
     }
 }
