@@ -133,7 +133,7 @@ impl ShopPages {
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         let res = customer.call("place_order", &checkout()).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-        let order = res.json()["token"].as_str().expect("order token").to_owned();
+        let order = res.json().as_str().expect("order token").to_owned();
         // Something in the cart again, for the cart and checkout pages.
         customer
             .call("add_to_cart", &[("product_id", &id), ("quantity", "2")])
@@ -155,7 +155,7 @@ impl ShopPages {
             )
             .await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-        let booking = res.json()["token"].as_str().expect("booking token").to_owned();
+        let booking = res.json().as_str().expect("booking token").to_owned();
 
         let pages = app::ssr::services::pages::list(&app.db)
             .await
@@ -230,9 +230,11 @@ fn checkout() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-/// The words of a text, lower case.
+/// The words of a text, lower case; a hyphenated word is one word
+/// ("back-ups" is Dutch).
 fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphabetic())
+    text.split(|c: char| !c.is_alphabetic() && c != '-')
+        .map(|w| w.trim_matches('-'))
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect()
@@ -387,9 +389,8 @@ fn the_visible_text_leaves_out_the_other_language() {
         <p lang="nl">Plaid <b>van</b> wol<p>inner</p></p><!-- het --><script>var het;</script>
         <input placeholder="Search" type="submit" value="Send"/><a lang="en">English</a></body>"#;
     let text = visible_text(html, Locale::En);
-    let words = words(&text);
     assert_eq!(
-        words,
+        words(&text),
         ["hello", "your", "cart", "search", "send", "english"],
         "{text}"
     );
