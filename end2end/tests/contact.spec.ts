@@ -8,14 +8,14 @@
 // Mail: the test command starts the server without SMTP, with
 // WINKEL_MAIL_DIR pointing at a folder, and exports the same variable to
 // these tests (see README.md). Every test uses its own email addresses.
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import {
   cmsLogInAsOwner,
   waitForFormGuard,
   fillRegistration,
+  linkIn,
   logIn,
+  mailTo,
   newAccount,
   placeGuestOrder,
   register,
@@ -23,8 +23,6 @@ import {
   validCustomer,
   visit,
 } from './support';
-
-const MAIL_DIR = process.env.WINKEL_MAIL_DIR;
 
 const MSG = {
   thanks: 'We hebben je vraag ontvangen',
@@ -35,34 +33,6 @@ const MSG = {
   unsubscribed: 'Je bent afgemeld. Je ontvangt onze nieuwsbrief niet meer.',
   answered: 'Het antwoord is verstuurd.',
 };
-
-/** The mail to `to` whose text contains `marker`, once the server wrote it. */
-async function mailTo(to: string, marker: string): Promise<string> {
-  expect(MAIL_DIR, 'WINKEL_MAIL_DIR must name the e2e server\'s mail folder').toBeTruthy();
-  let found: string | undefined;
-  await expect
-    .poll(
-      async () => {
-        const names = await readdir(MAIL_DIR!).catch(() => [] as string[]);
-        for (const name of names.filter((n) => n.endsWith('.eml')).sort()) {
-          const text = await readFile(join(MAIL_DIR!, name), 'utf8');
-          if (text.includes(`To: ${to}`) && text.includes(marker)) found = text;
-        }
-        return found !== undefined;
-      },
-      { timeout: 15_000, message: `a mail to ${to} with ${marker}` },
-    )
-    .toBe(true);
-  return found!;
-}
-
-/** The path and query of the first link in `mail` starting with `prefix`. */
-function linkIn(mail: string, prefix: string): string {
-  const match = mail.match(new RegExp(`https?://[^\\s>]*${prefix.replace(/[?]/g, '\\?')}[^\\s>]*`));
-  expect(match, `a ${prefix} link in the mail`).not.toBeNull();
-  const url = new URL(match![0]);
-  return url.pathname + url.search;
-}
 
 async function fillContact(page: Page, data: Record<string, string>) {
   const form = page.locator('form.contact');

@@ -1,5 +1,7 @@
 // Shared helpers for the shop's browser tests: one place for the hydration
 // wait, the checkout data and the few selectors every test needs.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect, type ConsoleMessage, type Locator, type Page } from '@playwright/test';
 
 /**
@@ -369,4 +371,39 @@ export async function placeGuestOrder(
   await submitCheckout(page);
   await expect(page).toHaveURL(ORDER_URL, { timeout: 15_000 });
   return page.url().match(ORDER_URL)![1];
+}
+
+// ---------------------------------------------------------------------------
+// Mail (contact.spec.ts, english.spec.ts): the server writes .eml files to
+// WINKEL_MAIL_DIR
+// ---------------------------------------------------------------------------
+
+const MAIL_DIR = process.env.WINKEL_MAIL_DIR;
+
+/** The mail to `to` whose text contains `marker`, once the server wrote it. */
+export async function mailTo(to: string, marker: string): Promise<string> {
+  expect(MAIL_DIR, 'WINKEL_MAIL_DIR must name the e2e server\'s mail folder').toBeTruthy();
+  let found: string | undefined;
+  await expect
+    .poll(
+      async () => {
+        const names = await readdir(MAIL_DIR!).catch(() => [] as string[]);
+        for (const name of names.filter((n) => n.endsWith('.eml')).sort()) {
+          const text = await readFile(join(MAIL_DIR!, name), 'utf8');
+          if (text.includes(`To: ${to}`) && text.includes(marker)) found = text;
+        }
+        return found !== undefined;
+      },
+      { timeout: 15_000, message: `a mail to ${to} with ${marker}` },
+    )
+    .toBe(true);
+  return found!;
+}
+
+/** The path and query of the first link in `mail` starting with `prefix`. */
+export function linkIn(mail: string, prefix: string): string {
+  const match = mail.match(new RegExp(`https?://[^\\s>]*${prefix.replace(/[?]/g, '\\?')}[^\\s>]*`));
+  expect(match, `a ${prefix} link in the mail`).not.toBeNull();
+  const url = new URL(match![0]);
+  return url.pathname + url.search;
 }
