@@ -74,6 +74,12 @@ async fn no_word_of_the_other_language_on_any_page(backend: Backend) {
             }
         }
     }
+    // The CMS is Dutch only: no English copy of it to find or to guard.
+    for path in ["/en/cms", "/en/cms/login", "/en/cms/customers"] {
+        let res = app.client().get(path).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!res.body.contains("cms-nav"), "{path} shows the CMS");
+    }
     let found: BTreeSet<String> = found.into_iter().collect();
     assert!(
         found.is_empty(),
