@@ -176,7 +176,7 @@ async fn booking_pages_speak_english(backend: Backend) {
     english_page(
         &mut client,
         "/en/bookings",
-        &["Bookings", "per place", "minutes", "places per time"],
+        &["Bookings", "per place", "minutes", "places per time slot"],
     )
     .await;
     english_page(
