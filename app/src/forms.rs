@@ -278,7 +278,7 @@ pub fn FormGuard() -> impl IntoView {
     view! {
         <div class="form-trap" aria-hidden="true">
             <label>
-                "Laat dit veld leeg"
+                {crate::i18n::layout().leave_empty}
                 <input type="text" name="website" tabindex="-1" autocomplete="off" value=""/>
             </label>
         </div>

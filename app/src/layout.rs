@@ -71,13 +71,15 @@ fn LanguageSwitch() -> impl IntoView {
 
 #[component]
 pub fn Footer() -> impl IntoView {
+    let t = layout();
     view! {
         <footer class="site-footer">
-            <p>{layout().footer}</p>
+            <p>{t.footer}</p>
             <p>
-                <A href="/privacy">"Privacyverklaring"</A>
+                <A href="/privacy">{t.privacy_link}</A>
                 " · "
-                <A href="/over-ons">"Over ons"</A>
+                // The content page's slug is Dutch in both languages.
+                <A href="/over-ons">{t.about_link}</A>
                 " · "
                 <A href="/contact">{crate::contact::text::text().footer_link}</A>
                 " · "

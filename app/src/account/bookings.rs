@@ -4,9 +4,10 @@
 
 use crate::booking::api::{get_my_bookings, CancelBooking};
 use crate::booking::models::BookingView;
-use crate::booking::text::{long_date_time, text};
+use crate::booking::text::{long_date_time, places_count, text};
 use crate::forms::FormProblem;
-use crate::i18n::{booking_status_label, price};
+use crate::i18n::booking_status_label;
+use crate::locale::price;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -41,7 +42,7 @@ fn BookingRow(booking: BookingView, cancel: ServerAction<CancelBooking>) -> impl
         <li class="booking" data-token=booking.token>
             {item}
             " · " {long_date_time(booking.starts_local)}
-            " · " {booking.places} " " {if booking.places == 1 { "plaats" } else { "plaatsen" }}
+            " · " {places_count(booking.places)}
             " · " {price(booking.total_cents)}
             " · " <span class="booking-status">{booking_status_label(booking.status)}</span>
             " " {cancel_part}

@@ -6,12 +6,12 @@
 use super::api::{get_bookable, BookSlot};
 use super::models::BookableDetail;
 use super::month::{Chosen, MonthTable};
-use super::text::text;
+use super::text::{cancel_rule, text};
 use crate::forms::{
     field_errors, CreateAccountFields, CustomerFields, FieldMessage, FormGuard, FormProblem,
     PaymentMethodChoice,
 };
-use crate::i18n::price;
+use crate::locale::price;
 use leptos::prelude::*;
 
 #[component]
@@ -95,7 +95,7 @@ pub fn BookingForm(
                     </strong>
                 </p>
                 <p class="hint">
-                    {t.cancel_rule} " " {detail.cancel_hours} " " {t.hours_before}
+                    {cancel_rule(detail.cancel_hours)}
                 </p>
                 <p class="hint">{crate::shop::text::text().privacy_note}</p>
             </section>

@@ -8,7 +8,8 @@ mod month;
 pub mod rules;
 pub mod text;
 
-use crate::i18n::{self, price};
+use crate::i18n;
+use crate::locale::price;
 use crate::ui::{loaded, Wait};
 use api::{get_bookable, get_bookables, get_booking};
 use leptos::prelude::*;

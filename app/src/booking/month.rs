@@ -4,7 +4,8 @@
 //! neighbouring months as plain links.
 
 use super::models::{DayView, MonthView, SlotView};
-use super::text::{long_date, text};
+use super::text::{long_date, month_caption, text};
+use crate::locale::{weekday_name, Locale};
 use chrono::Datelike;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -74,11 +75,12 @@ pub fn MonthTable(month: MonthView, slug: String, chosen: Chosen) -> impl IntoVi
         .flatten()
         .flat_map(|d| d.slots.iter())
         .any(|s| s.places_left > 0);
-    let caption = format!(
-        "{} {}",
-        t.months[month.first.month0() as usize],
-        month.first.year()
-    );
+    let caption = month_caption(month.first);
+    let locale = Locale::current();
+    // Monday first, as the weeks of `MonthView`.
+    let weekdays = std::iter::successors(Some(chrono::Weekday::Mon), |d| Some(d.succ()))
+        .take(7)
+        .map(move |d| weekday_name(locale, d));
     view! {
         <nav class="month-nav">
             {link(&month.previous, t.previous_month, "previous-month")}
@@ -88,7 +90,7 @@ pub fn MonthTable(month: MonthView, slug: String, chosen: Chosen) -> impl IntoVi
         <table class="month">
             <caption>{caption}</caption>
             <thead>
-                <tr>{t.weekdays.iter().map(|d| view! { <th scope="col">{*d}</th> }).collect_view()}</tr>
+                <tr>{weekdays.map(|d| view! { <th scope="col">{d}</th> }).collect_view()}</tr>
             </thead>
             <tbody>
                 {month

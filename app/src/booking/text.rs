@@ -1,5 +1,9 @@
-//! Screen text of the booking pages, Dutch.
+//! Screen text of the booking pages, Dutch and English. Day and month
+//! names come from `crate::locale`.
 
+use crate::locale::{self, Locale};
+
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct BookingText {
     pub list_title: &'static str,
     pub list_intro: &'static str,
@@ -11,8 +15,6 @@ pub struct BookingText {
     pub choose_slot_hint: &'static str,
     pub previous_month: &'static str,
     pub next_month: &'static str,
-    pub weekdays: [&'static str; 7],
-    pub months: [&'static str; 12],
     pub full: &'static str,
     pub places_left: &'static str,
     pub no_slots_this_month: &'static str,
@@ -21,8 +23,6 @@ pub struct BookingText {
     pub no_slot_chosen: &'static str,
     pub chosen: &'static str,
     pub total: &'static str,
-    pub cancel_rule: &'static str,
-    pub hours_before: &'static str,
     pub book: &'static str,
     pub booking: &'static str,
     pub confirmed_title: &'static str,
@@ -57,21 +57,6 @@ pub const NL: BookingText = BookingText {
     choose_slot_hint: "Tijden zijn Nederlandse tijd. Volle tijden kun je niet kiezen.",
     previous_month: "← Vorige maand",
     next_month: "Volgende maand →",
-    weekdays: ["ma", "di", "wo", "do", "vr", "za", "zo"],
-    months: [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ],
     full: "vol",
     places_left: "vrij",
     no_slots_this_month: "Deze maand zijn er geen vrije tijden meer.",
@@ -80,8 +65,6 @@ pub const NL: BookingText = BookingText {
     no_slot_chosen: "Kies hierboven een tijd.",
     chosen: "Gekozen",
     total: "Totaal",
-    cancel_rule: "Kosteloos annuleren kan tot",
-    hours_before: "uur van tevoren, via Mijn account.",
     book: "Boeken",
     booking: "Bezig met boeken…",
     confirmed_title: "Je boeking",
@@ -105,24 +88,157 @@ pub const NL: BookingText = BookingText {
     cancel_too_late: "Annuleren kan niet meer online.",
 };
 
+pub const EN: BookingText = BookingText {
+    list_title: "Bookings",
+    list_intro: "Book a place in a workshop or an appointment with us.",
+    nothing_bookable: "There is nothing to book at the moment.",
+    per_place: "per place",
+    minutes: "minutes",
+    places_per_slot: "places per time slot",
+    choose_slot: "Choose a time",
+    choose_slot_hint: "All times are Amsterdam time. Full times cannot be chosen.",
+    previous_month: "← Previous month",
+    next_month: "Next month →",
+    full: "full",
+    places_left: "left",
+    no_slots_this_month: "There are no free times left this month.",
+    places: "Number of places",
+    summary: "Your booking",
+    no_slot_chosen: "Choose a time above.",
+    chosen: "Chosen",
+    total: "Total",
+    book: "Book",
+    booking: "Booking…",
+    confirmed_title: "Your booking",
+    confirmed_thanks:
+        "Thank you! Your booking is confirmed. You will receive a confirmation by email.",
+    what: "What",
+    when: "When",
+    status: "Status",
+    payment: "Payment",
+    cancel_online_until: "You can cancel online until",
+    cancel_how: "Log in and choose \"Cancel\" under My bookings in My account.",
+    no_longer_cancellable: "This booking can no longer be cancelled online.",
+    back_to_list: "Everything you can book",
+    header_link: "Bookings",
+    my_bookings: "My bookings",
+    no_bookings: "You have not booked anything yet.",
+    upcoming: "Upcoming",
+    past: "Past",
+    cancel: "Cancel",
+    cancelling: "Cancelling…",
+    cancel_until: "You can cancel until",
+    cancel_too_late: "It is too late to cancel online.",
+};
+
+/// The booking pages' text in the page's language.
 pub fn text() -> &'static BookingText {
-    &NL
+    text_in(Locale::current())
 }
 
-/// "za 24 oktober 2026".
-pub fn long_date(d: chrono::NaiveDate) -> String {
+pub fn text_in(locale: Locale) -> &'static BookingText {
+    match locale {
+        Locale::Nl => &NL,
+        Locale::En => &EN,
+    }
+}
+
+/// "Kosteloos annuleren kan tot 24 uur van tevoren, via Mijn account."
+pub fn cancel_rule(hours: i32) -> String {
+    cancel_rule_in(Locale::current(), hours)
+}
+
+pub fn cancel_rule_in(locale: Locale, hours: i32) -> String {
+    match locale {
+        Locale::Nl => {
+            format!("Kosteloos annuleren kan tot {hours} uur van tevoren, via Mijn account.")
+        }
+        Locale::En if hours == 1 => {
+            "You can cancel free of charge up to 1 hour before, via My account.".into()
+        }
+        Locale::En => {
+            format!("You can cancel free of charge up to {hours} hours before, via My account.")
+        }
+    }
+}
+
+/// "1 plaats", "2 plaatsen"; "1 place", "2 places".
+pub fn places_count(places: i32) -> String {
+    places_count_in(Locale::current(), places)
+}
+
+pub fn places_count_in(locale: Locale, places: i32) -> String {
+    match (locale, places) {
+        (Locale::Nl, 1) => "1 plaats".into(),
+        (Locale::Nl, n) => format!("{n} plaatsen"),
+        (Locale::En, 1) => "1 place".into(),
+        (Locale::En, n) => format!("{n} places"),
+    }
+}
+
+/// The month above the month view: "december 2026", "December 2026".
+pub fn month_caption(first: chrono::NaiveDate) -> String {
     use chrono::Datelike;
-    let t = text();
     format!(
-        "{} {} {} {}",
-        t.weekdays[d.weekday().num_days_from_monday() as usize],
-        d.day(),
-        t.months[d.month0() as usize],
-        d.year()
+        "{} {}",
+        locale::month_name(Locale::current(), first.month()),
+        first.year()
     )
 }
 
-/// "za 24 oktober 2026, 09:00".
+/// "za 24 oktober 2026", "Sat 24 October 2026".
+pub fn long_date(d: chrono::NaiveDate) -> String {
+    long_date_in(Locale::current(), d)
+}
+
+pub fn long_date_in(locale: Locale, d: chrono::NaiveDate) -> String {
+    locale::day_in(locale, d)
+}
+
+/// "za 24 oktober 2026, 09:00" (Amsterdam wall-clock time).
 pub fn long_date_time(d: chrono::NaiveDateTime) -> String {
-    format!("{}, {}", long_date(d.date()), d.format("%H:%M"))
+    long_date_time_in(Locale::current(), d)
+}
+
+pub fn long_date_time_in(locale: Locale, d: chrono::NaiveDateTime) -> String {
+    format!("{}, {}", long_date_in(locale, d.date()), d.format("%H:%M"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn booking_text_is_translated() {
+        crate::i18n::assert_translated(&NL, &EN);
+    }
+
+    #[test]
+    fn dates_and_counts_in_both_languages() {
+        let d = NaiveDate::from_ymd_opt(2026, 10, 24).unwrap();
+        let t = d.and_hms_opt(9, 0, 0).unwrap();
+        assert_eq!(
+            long_date_time_in(Locale::Nl, t),
+            "za 24 oktober 2026, 09:00"
+        );
+        assert_eq!(
+            long_date_time_in(Locale::En, t),
+            "Sat 24 October 2026, 09:00"
+        );
+        // Outside a page: Dutch.
+        assert_eq!(long_date(d), "za 24 oktober 2026");
+        assert_eq!(month_caption(d), "oktober 2026");
+        assert_eq!(places_count_in(Locale::Nl, 2), "2 plaatsen");
+        assert_eq!(places_count_in(Locale::Nl, 1), "1 plaats");
+        assert_eq!(places_count_in(Locale::En, 1), "1 place");
+        assert_eq!(
+            cancel_rule_in(Locale::Nl, 24),
+            "Kosteloos annuleren kan tot 24 uur van tevoren, via Mijn account."
+        );
+        assert_eq!(
+            cancel_rule_in(Locale::En, 24),
+            "You can cancel free of charge up to 24 hours before, via My account."
+        );
+    }
 }

@@ -6,9 +6,10 @@ use super::api::PlaceOrder;
 use super::cart_action;
 use super::models::CheckoutOptions;
 use super::rules::DeliveryMethod;
-use super::text::text;
+use super::text::{shipping_note, text};
 use crate::forms::*;
-use crate::i18n::{self, price};
+use crate::i18n;
+use crate::locale::price;
 use crate::ui::ErrorMessage;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,7 +32,7 @@ fn CheckoutForm(options: CheckoutOptions) -> impl IntoView {
                 <legend>{t.delivery}</legend>
                 <div class="choices" role="radiogroup" aria-label=t.delivery_method>
                     <label><input type="radio" name="delivery_method" value=DeliveryMethod::Shipping.as_str() checked/> {i18n::delivery_method_label(DeliveryMethod::Shipping)}
-                        " (" {price(options.shipping_cents)} ", " {t.free} " vanaf " {price(options.free_shipping_from_cents)} ")"</label>
+                        " " {shipping_note(options.shipping_cents, options.free_shipping_from_cents)}</label>
                     <label><input type="radio" name="delivery_method" value=DeliveryMethod::Pickup.as_str()/> {i18n::delivery_method_label(DeliveryMethod::Pickup)}</label>
                     <FieldMessage name="delivery_method" local=none server=server_errors/>
                 </div>

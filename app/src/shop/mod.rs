@@ -10,8 +10,8 @@ mod checkout;
 pub use checkout::CheckoutPage;
 
 use crate::error::AppError;
-use crate::i18n::{self, price};
-use crate::money::format_vat_rate;
+use crate::i18n;
+use crate::locale::price;
 use crate::ui::ErrorMessage;
 use api::{get_cart, get_catalog, get_order, get_product, AddToCart, UpdateCartLine};
 use leptos::prelude::*;
@@ -165,7 +165,7 @@ fn CatalogView(catalog: Catalog, query: String) -> impl IntoView {
         .map_or(i18n::layout().catalog.to_owned(), |c| c.name.clone());
     let all_class = if chosen.is_none() { "active" } else { "" };
     view! {
-        <nav class="categories" aria-label="Categorieën">
+        <nav class="categories" aria-label=t.categories>
             <A href="/" attr:class=all_class>{t.all_categories}</A>
             {catalog
                 .categories
@@ -196,7 +196,7 @@ pub fn HomePage() -> impl IntoView {
         |(q, c)| get_catalog(Some(q), c),
     );
     view! {
-        <Title text="Winkel"/>
+        <Title text=i18n::layout().shop_name/>
         <Suspense fallback=|| view! { <p>{i18n::layout().loading}</p> }>
             {move || Suspend::new(async move {
                 match catalog.await {
@@ -223,7 +223,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                 <h1>{product.name.clone()}</h1>
                 <p class="price">
                     {price(product.price_cents)} " "
-                    <small>{t.vat_included} " " {format_vat_rate(product.vat_rate_bp)}</small>
+                    <small>{t.vat_included} " " {text::vat_rate(product.vat_rate_bp)}</small>
                 </p>
                 <p class="stock">{if available { t.in_stock } else { t.sold_out }}</p>
                 <p class="description">{product.description.clone()}</p>
@@ -381,11 +381,11 @@ pub fn OrderSummary(order: models::OrderView) -> impl IntoView {
                 <dt>{t.order_status}</dt>
                 <dd class="order-status">{i18n::order_status_label(order.status)}</dd>
                 <dt>{t.order_date}</dt>
-                <dd>{order.placed_at.format("%d-%m-%Y %H:%M UTC").to_string()}</dd>
+                <dd>{crate::locale::date_time(crate::clock::amsterdam_local(order.placed_at))}</dd>
                 <dt>{t.delivery_method}</dt>
                 <dd>{i18n::delivery_method_label(order.delivery_method)}</dd>
                 <dt>{t.delivery_date}</dt>
-                <dd>{order.desired_delivery_date.map(|d| d.format("%d-%m-%Y").to_string()).unwrap_or_else(|| "—".into())}</dd>
+                <dd>{order.desired_delivery_date.map(crate::locale::date).unwrap_or_else(|| "—".into())}</dd>
                 <dt>{t.payment_method}</dt>
                 <dd>{i18n::payment_method_label(order.payment_method)}</dd>
             </dl>

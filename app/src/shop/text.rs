@@ -1,9 +1,14 @@
-//! Screen text of the shop, Dutch.
+//! Screen text of the shop, Dutch and English. The customer fields,
+//! payment choice and "create an account" of `forms` use it too.
 
+use crate::locale::{price_in, Locale};
+
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ShopText {
     pub search_placeholder: &'static str,
     pub search_button: &'static str,
     pub all_categories: &'static str,
+    pub categories: &'static str,
     pub no_products: &'static str,
     pub in_stock: &'static str,
     pub sold_out: &'static str,
@@ -19,7 +24,6 @@ pub struct ShopText {
     pub total: &'static str,
     pub subtotal: &'static str,
     pub shipping: &'static str,
-    pub free: &'static str,
     pub vat: &'static str,
     pub update: &'static str,
     pub remove: &'static str,
@@ -75,6 +79,7 @@ pub const NL: ShopText = ShopText {
     search_placeholder: "Zoek in het assortiment",
     search_button: "Zoeken",
     all_categories: "Alles",
+    categories: "Categorieën",
     no_products: "Geen artikelen gevonden.",
     in_stock: "Op voorraad",
     sold_out: "Uitverkocht",
@@ -90,7 +95,6 @@ pub const NL: ShopText = ShopText {
     total: "Totaal",
     subtotal: "Subtotaal",
     shipping: "Verzendkosten",
-    free: "gratis",
     vat: "waarvan btw",
     update: "Bijwerken",
     remove: "Verwijderen",
@@ -144,6 +148,140 @@ pub const NL: ShopText = ShopText {
     not_found: "Deze bestelling bestaat niet.",
 };
 
+pub const EN: ShopText = ShopText {
+    search_placeholder: "Search our products",
+    search_button: "Search",
+    all_categories: "All",
+    categories: "Categories",
+    no_products: "No products found.",
+    in_stock: "In stock",
+    sold_out: "Sold out",
+    quantity: "Quantity",
+    add_to_cart: "Add to cart",
+    added_to_cart: "Added to your cart.",
+    vat_included: "incl. VAT",
+    back_to_shop: "Continue shopping",
+    cart_title: "Your cart",
+    cart_empty: "Your cart is empty.",
+    product: "Product",
+    price: "Price",
+    total: "Total",
+    subtotal: "Subtotal",
+    shipping: "Shipping",
+    vat: "of which VAT",
+    update: "Update",
+    remove: "Remove",
+    to_checkout: "Check out",
+    checkout_title: "Check out",
+    checkout_intro:
+        "You are ordering as a guest. We only ask for what we need to deliver your order.",
+    your_details: "Your details",
+    email: "Email address",
+    first_name: "First name",
+    last_name: "Last name",
+    gender: "Title",
+    gender_none: "I'd rather not say",
+    gender_m: "Mr",
+    gender_f: "Ms",
+    gender_x: "Other",
+    phone: "Phone number",
+    phone2: "Second phone number",
+    create_account: "Create an account as well",
+    create_account_hint: "Then you can find your orders later under \"My account\".",
+    password: "Password",
+    company_name: "Company name",
+    vat_number: "VAT number",
+    address: "Address",
+    street: "Street",
+    house_number: "House number",
+    postcode: "Postcode",
+    city: "Town or city",
+    country: "Country",
+    netherlands: "Netherlands",
+    belgium: "Belgium",
+    delivery_address: "Different delivery address",
+    delivery_address_hint: "Only fill this in if we should deliver somewhere else.",
+    delivery: "Delivery",
+    delivery_method: "Delivery method",
+    delivery_date: "Preferred delivery date",
+    delivery_date_hint: "Leave empty for as soon as possible.",
+    payment_method: "Payment method",
+    newsletter: "Send me the newsletter (you confirm this by email first)",
+    optional: "optional",
+    place_order: "Place order",
+    placing_order: "Placing your order…",
+    privacy_note: "We only keep your details to deliver your order. No IP address, no tracking.",
+    order_title: "Thank you for your order",
+    order_thanks: "We have received your order.",
+    order_number: "Order number",
+    order_status: "Status",
+    order_date: "Ordered on",
+    ship_to: "Delivery address",
+    not_found: "This order does not exist.",
+};
+
+/// The shop's text in the page's language.
 pub fn text() -> &'static ShopText {
-    &NL
+    text_in(Locale::current())
+}
+
+pub fn text_in(locale: Locale) -> &'static ShopText {
+    match locale {
+        Locale::Nl => &NL,
+        Locale::En => &EN,
+    }
+}
+
+/// The shipping choice's note: "(€ 4,95, gratis vanaf € 50,00)".
+pub fn shipping_note(shipping_cents: i64, free_from_cents: i64) -> String {
+    shipping_note_in(Locale::current(), shipping_cents, free_from_cents)
+}
+
+pub fn shipping_note_in(locale: Locale, shipping_cents: i64, free_from_cents: i64) -> String {
+    let (shipping, free_from) = (
+        price_in(locale, shipping_cents),
+        price_in(locale, free_from_cents),
+    );
+    match locale {
+        Locale::Nl => format!("({shipping}, gratis vanaf {free_from})"),
+        Locale::En => format!("({shipping}, free from {free_from})"),
+    }
+}
+
+/// A VAT rate as the page's language writes it: `5,5%`, `5.5%`.
+pub fn vat_rate(rate_bp: i32) -> String {
+    vat_rate_in(Locale::current(), rate_bp)
+}
+
+pub fn vat_rate_in(locale: Locale, rate_bp: i32) -> String {
+    let dutch = crate::money::format_vat_rate(rate_bp);
+    match locale {
+        Locale::Nl => dutch,
+        Locale::En => dutch.replace(',', "."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shop_text_is_translated() {
+        crate::i18n::assert_translated(&NL, &EN);
+    }
+
+    #[test]
+    fn notes_in_both_languages() {
+        assert_eq!(
+            shipping_note_in(Locale::Nl, 495, 5000),
+            "(€ 4,95, gratis vanaf € 50,00)"
+        );
+        assert_eq!(
+            shipping_note_in(Locale::En, 495, 5000),
+            "(€4.95, free from €50.00)"
+        );
+        assert_eq!(vat_rate_in(Locale::Nl, 550), "5,5%");
+        assert_eq!(vat_rate_in(Locale::En, 550), "5.5%");
+        assert_eq!(vat_rate_in(Locale::En, 2100), "21%");
+    }
 }

@@ -40,6 +40,7 @@ mod retention;
 mod security;
 mod sessions;
 mod shop;
+mod shop_english;
 mod side_by_side;
 mod slow_clients;
 mod tls;
