@@ -8,7 +8,8 @@ pub mod text;
 
 use crate::error::AppError;
 use crate::forms::{check_email, field_errors, CustomerFields, Field, FormGuard};
-use crate::i18n::{self, price};
+use crate::i18n;
+use crate::locale::{date, price};
 use crate::shop::OrderSummary as OrderDetail;
 use crate::ui::ErrorMessage;
 use api::{
@@ -126,7 +127,8 @@ fn AccountOverview(profile: Profile) -> impl IntoView {
     let change_email = ServerAction::<ChangeEmail>::new();
     let logout = ServerAction::<Logout>::new();
     let orders = Resource::new(|| (), |_| my_orders());
-    let fmt = |d: chrono::NaiveDateTime| d.format("%d-%m-%Y").to_string();
+    // Stamps are UTC; a person reads the shop's own calendar day.
+    let fmt = |d: chrono::NaiveDateTime| date(crate::clock::amsterdam_local(d).date());
     view! {
         <p class="greeting">{t.greeting} " " {profile.first_name.clone()} " (" {profile.email.clone()} ")"</p>
         <p class="hint">
@@ -146,7 +148,7 @@ fn AccountOverview(profile: Profile) -> impl IntoView {
                                 {list.into_iter().map(|o| view! {
                                     <li>
                                         <A href=format!("/account/orders/{}", o.token)>
-                                            {o.placed_at.format("%d-%m-%Y").to_string()}
+                                            {fmt(o.placed_at)}
                                         </A>
                                         " · " {o.items} " " {t.order_items} " · " {price(o.total_cents)}
                                         " · " {i18n::order_status_label(o.status)}
@@ -194,7 +196,7 @@ fn AccountOverview(profile: Profile) -> impl IntoView {
         <section class="account-privacy">
             <h2>{t.privacy_title}</h2>
             <p>
-                <a href="/account/export" download="mijn-gegevens.json" rel="external">{t.export_link}</a>
+                <a href="/account/export" download=t.export_file_name rel="external">{t.export_link}</a>
                 " — " {t.export_hint}
             </p>
             <p>

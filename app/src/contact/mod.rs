@@ -47,7 +47,7 @@ fn ContactForm(logged_in: bool) -> impl IntoView {
                 <textarea name="question" id="question" rows="8" required aria-describedby="question-error" maxlength=rules::QUESTION_MAX></textarea>
                 <FieldMessage name="question" local=none server/>
             </label>
-            <p class="hint">{t.privacy_note} " " <A href="/privacy">"Privacyverklaring"</A></p>
+            <p class="hint">{t.privacy_note} " " <A href="/privacy">{t.privacy_link}</A></p>
             <button type="submit" class="primary">{t.send}</button>
         </ActionForm>
     }
