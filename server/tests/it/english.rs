@@ -74,6 +74,10 @@ async fn the_visitor_pages_speak_english_under_en(backend: Backend) {
     // Links on English pages stay English; the export stays a server route.
     let contact = client.get("/en/contact").await.body;
     assert!(contact.contains("href=\"/en/privacy\""), "{contact}");
+    let login = client.get("/en/login").await.body;
+    assert!(login.contains("href=\"/en/register\""), "{login}");
+    let login = client.get("/login").await.body;
+    assert!(login.contains("href=\"/register\""), "{login}");
     app.finish().await;
 }
 
