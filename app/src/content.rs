@@ -90,35 +90,33 @@ pub fn ContentPage() -> impl IntoView {
 }
 
 /// The privacy statement, generated from what the code actually does and
-/// the shop's live settings (retention term, backups kept).
+/// the shop's live settings (retention term, backups kept). Its text, in
+/// both languages, is in `privacy::text`.
 #[component]
 pub fn PrivacyPage() -> impl IntoView {
+    use crate::privacy::text as privacy;
+    let locale = crate::locale::Locale::current();
+    let t = privacy::text_in(locale);
     let settings = Resource::new(|| (), |_| get_privacy());
     view! {
-        <Title text="Privacyverklaring"/>
+        <Title text=t.title/>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match settings.await {
                     Ok(s) => view! {
                         <article class="content-page privacy">
-                            <h1>{format!("Privacyverklaring van {}", s.shop_name)}</h1>
-                            <p>"Wij bewaren alleen gegevens van klanten en mensen die een vraag stellen, en alleen om een bestelling te leveren, een boeking te maken, een nieuwsbrief te sturen of een vraag te beantwoorden."</p>
-                            <h2>"Wat we bewaren"</h2>
-                            <p>"Je naam en adres, eventueel een afwijkend afleveradres, je aanhef als je die opgeeft, je e-mailadres, je telefoonnummer(s), eventueel je bedrijfsnaam en btw-nummer, je keuze voor de nieuwsbrief, de betaalwijzen waarvoor je in aanmerking komt, de datum waarop je klant werd en, met een account, de datum waarop je voor het laatst inlogde. Bij een bestelling: de artikelen, aantallen, prijzen, datums en de gewenste levering. Bij een boeking: wat je boekte, de datum en het tijdstip, het aantal plaatsen, de prijs, de betaalwijze en de status (geboekt, geannuleerd of geweest), gekoppeld aan je klantgegevens; verder niets over jou."</p>
-                            <h2>"Wat we nooit vragen of bewaren"</h2>
-                            <p>"Geen IP-adres, geen locatie, geen bank- of kaartgegevens, geen beroep, voorkeuren of interesses en geen bijzondere persoonsgegevens — niet in de database, niet in sessies, niet in logbestanden en niet in back-ups."</p>
-                            <h2>"Hoe lang"</h2>
-                            <p class="retention">{format!(
-                                "Klanten zonder account verwijderen we {t} jaar nadat ze klant werden; met een account {t} jaar na de laatste keer inloggen. Een bestelling of boeking van minder dan {t} jaar geleden, of een afspraak die minder dan {t} jaar geleden was of nog komt, houdt je gegevens langer: tot {t} jaar daarna. Bij het verwijderen worden je bestellingen en boekingen geanonimiseerd: we houden alleen wat de boekhouding nodig heeft, zonder iets dat naar jou leidt. Zonder account gebeurt dat met een bestelling of boeking ook zelf, {t} jaar nadat je bestelde of je afspraak was.",
-                                t = s.retention_years
-                            )}</p>
-                            <p class="backups">{format!(
-                                "We maken elke nacht een back-up en bewaren alleen de laatste {}. Wie zijn gegevens liet verwijderen, blijft verwijderd, ook als we een back-up terugzetten.",
-                                s.backups_keep
-                            )}</p>
-                            <h2>"Je rechten"</h2>
-                            <p>"Met een account bekijk en wijzig je je gegevens onder “Mijn account”, download je alles wat we over je bewaren (ook je bestellingen en boekingen) en kies je “Verwijder mijn account”: je gegevens zijn dan weg en je bestellingen en boekingen geanonimiseerd. Een wachtwoord bewaren we alleen versleuteld; niemand kan het inzien."</p>
-                            {(!s.contact_email.is_empty()).then(|| view! { <p>"Vragen? Mail naar " <a href=format!("mailto:{}", s.contact_email)>{s.contact_email.clone()}</a> "."</p> })}
+                            <h1>{privacy::heading(locale, &s.shop_name)}</h1>
+                            <p>{t.intro}</p>
+                            <h2>{t.kept_title}</h2>
+                            <p>{t.kept}</p>
+                            <h2>{t.never_title}</h2>
+                            <p>{t.never}</p>
+                            <h2>{t.how_long_title}</h2>
+                            <p class="retention">{privacy::retention(locale, s.retention_years)}</p>
+                            <p class="backups">{privacy::backups(locale, s.backups_keep)}</p>
+                            <h2>{t.rights_title}</h2>
+                            <p>{t.rights}</p>
+                            {(!s.contact_email.is_empty()).then(|| view! { <p>{t.questions_before} <a href=format!("mailto:{}", s.contact_email)>{s.contact_email.clone()}</a> {t.questions_after}</p> })}
                         </article>
                     }.into_any(),
                     Err(e) => view! { <ErrorMessage error=e/> }.into_any(),

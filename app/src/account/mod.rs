@@ -8,7 +8,8 @@ pub mod text;
 
 use crate::error::AppError;
 use crate::forms::{check_email, field_errors, CustomerFields, Field, FormGuard};
-use crate::i18n::{self, price};
+use crate::i18n;
+use crate::locale::{date, price};
 use crate::shop::OrderSummary as OrderDetail;
 use crate::ui::ErrorMessage;
 use api::{
@@ -22,6 +23,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use models::Profile;
 use text::text;
 
+/// `path` in the language of this page. `<A>` leaves an absolute href as
+/// it is (leptos_router 0.8 applies the router's base to relative ones
+/// only), so an English page's links name `/en` themselves.
+fn here(path: &str) -> String {
+    crate::locale::Locale::current().href(path)
+}
+
 fn loading() -> impl IntoView {
     view! { <p>{i18n::layout().loading}</p> }
 }
@@ -33,7 +41,7 @@ fn PleaseLogIn() -> impl IntoView {
     view! {
         <p class="notice">{t.please_log_in}</p>
         <p>
-            <A href="/login">{t.login_link}</A>
+            <A href=here("/login")>{t.login_link}</A>
         </p>
     }
 }
@@ -64,7 +72,7 @@ pub fn LoginPage() -> impl IntoView {
             <button type="submit" class="primary">{t.login_button}</button>
         </ActionForm>
         <p>
-            <A href="/register">{t.no_account_yet}</A>
+            <A href=here("/register")>{t.no_account_yet}</A>
         </p>
     }
 }
@@ -126,7 +134,8 @@ fn AccountOverview(profile: Profile) -> impl IntoView {
     let change_email = ServerAction::<ChangeEmail>::new();
     let logout = ServerAction::<Logout>::new();
     let orders = Resource::new(|| (), |_| my_orders());
-    let fmt = |d: chrono::NaiveDateTime| d.format("%d-%m-%Y").to_string();
+    // Stamps are UTC; a person reads the shop's own calendar day.
+    let fmt = |d: chrono::NaiveDateTime| date(crate::clock::amsterdam_local(d).date());
     view! {
         <p class="greeting">{t.greeting} " " {profile.first_name.clone()} " (" {profile.email.clone()} ")"</p>
         <p class="hint">
@@ -145,8 +154,8 @@ fn AccountOverview(profile: Profile) -> impl IntoView {
                             <ul class="order-history">
                                 {list.into_iter().map(|o| view! {
                                     <li>
-                                        <A href=format!("/account/orders/{}", o.token)>
-                                            {o.placed_at.format("%d-%m-%Y").to_string()}
+                                        <A href=here(&format!("/account/orders/{}", o.token))>
+                                            {fmt(o.placed_at)}
                                         </A>
                                         " · " {o.items} " " {t.order_items} " · " {price(o.total_cents)}
                                         " · " {i18n::order_status_label(o.status)}
@@ -194,11 +203,11 @@ fn AccountOverview(profile: Profile) -> impl IntoView {
         <section class="account-privacy">
             <h2>{t.privacy_title}</h2>
             <p>
-                <a href="/account/export" download="mijn-gegevens.json" rel="external">{t.export_link}</a>
+                <a href="/account/export" download=t.export_file_name rel="external">{t.export_link}</a>
                 " — " {t.export_hint}
             </p>
             <p>
-                <A href="/account/delete" attr:class="danger">{t.delete_link}</A>
+                <A href=here("/account/delete") attr:class="danger">{t.delete_link}</A>
             </p>
             <ActionForm action=logout attr:class="logout">
                 <button type="submit" class="link">{t.logout}</button>
@@ -244,7 +253,7 @@ pub fn AccountOrderPage() -> impl IntoView {
             })}
         </Suspense>
         <p>
-            <A href="/account">{t.back_to_account}</A>
+            <A href=here("/account")>{t.back_to_account}</A>
         </p>
     }
 }
@@ -267,7 +276,7 @@ pub fn DeleteAccountPage() -> impl IntoView {
                             <Field name="password" label=t.current_password kind="password" required=true autocomplete="current-password" server=field_errors(delete)/>
                             <button type="submit" class="danger">{t.delete_button}</button>
                         </ActionForm>
-                        <p><A href="/account">{t.back_to_account}</A></p>
+                        <p><A href=here("/account")>{t.back_to_account}</A></p>
                     }.into_any(),
                     Err(AppError::Unauthorized) => view! { <PleaseLogIn/> }.into_any(),
                     Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
@@ -284,7 +293,7 @@ pub fn AccountDeletedPage() -> impl IntoView {
         <Title text=t.deleted_title/>
         <h1>{t.deleted_title}</h1>
         <p>{t.deleted_body}</p>
-        <A href="/">{crate::shop::text::text().back_to_shop}</A>
+        <A href=here("/")>{crate::shop::text::text().back_to_shop}</A>
     }
 }
 

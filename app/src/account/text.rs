@@ -1,5 +1,8 @@
-//! Screen text of "Mijn account", Dutch.
+//! Screen text of "Mijn account", in Dutch and English.
 
+use crate::locale::Locale;
+
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct AccountText {
     pub login_title: &'static str,
     pub login_button: &'static str,
@@ -44,6 +47,8 @@ pub struct AccountText {
     pub newsletter_pending: &'static str,
     pub back_to_account: &'static str,
     pub please_log_in: &'static str,
+    /// The name the browser gives the downloaded export.
+    pub export_file_name: &'static str,
 }
 
 pub const NL: AccountText = AccountText {
@@ -90,8 +95,76 @@ pub const NL: AccountText = AccountText {
     newsletter_pending: "Je aanmelding voor de nieuwsbrief wacht op je bevestiging per e-mail.",
     back_to_account: "Terug naar Mijn account",
     please_log_in: "Log in om je account te bekijken.",
+    export_file_name: "mijn-gegevens.json",
 };
 
+pub const EN: AccountText = AccountText {
+    login_title: "Log in",
+    login_button: "Log in",
+    login_link: "Log in",
+    registered_notice: "You can now log in with your email address and password.",
+    no_account_yet: "No account yet? Create one",
+    register_title: "Create an account",
+    register_intro: "You don't need an account to order. With an account you can see your orders again and you don't have to fill in your details every time.",
+    register_button: "Create account",
+    account_title: "My account",
+    greeting: "Hello",
+    profile_title: "My details",
+    save: "Save",
+    saved: "Your details have been saved.",
+    password_title: "Change password",
+    current_password: "Current password",
+    new_password: "New password",
+    password_hint: "At least 8 characters. A sentence of a few words is strong and easy to remember.",
+    password_changed: "Your password has been changed.",
+    email_title: "Change email address",
+    new_email: "New email address",
+    email_changed: "We have sent a confirmation link to your new email address. Your address changes as soon as you open that link.",
+    email_confirmed_notice: "Your email address has been changed. Log in with your new address.",
+    confirm_email_title: "Confirm your new email address",
+    confirm_email_intro: "Enter your new email address once more to confirm it. After that, you log in again.",
+    confirm_email_button: "Confirm",
+    orders_title: "My orders",
+    no_orders: "You haven't ordered anything yet.",
+    order_items: "items",
+    privacy_title: "Privacy",
+    export_link: "Download my data",
+    export_hint: "Everything we keep about you, as a JSON file.",
+    delete_link: "Delete my account",
+    logout: "Log out",
+    delete_title: "Delete my account",
+    delete_warning: "All your details will be deleted. Your orders are kept for our accounts, but without your name, address or any other details that lead to you. This cannot be undone.",
+    delete_button: "Delete my account permanently",
+    deleted_title: "Your account has been deleted",
+    deleted_body: "All your details have been deleted and your orders have been anonymised. Thank you for your trust.",
+    account_since: "Account since",
+    last_login: "Last logged in",
+    newsletter_pending: "Your newsletter subscription is waiting for you to confirm it by email.",
+    back_to_account: "Back to My account",
+    please_log_in: "Log in to see your account.",
+    export_file_name: "my-data.json",
+};
+
+/// The text in the language of the page being rendered.
 pub fn text() -> &'static AccountText {
-    &NL
+    text_in(Locale::current())
+}
+
+pub fn text_in(locale: Locale) -> &'static AccountText {
+    match locale {
+        Locale::Nl => &NL,
+        Locale::En => &EN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_next_to_dutch() {
+        crate::i18n::assert_translated(&NL, &EN);
+        assert_eq!(text_in(Locale::Nl).account_title, "Mijn account");
+        assert_eq!(text_in(Locale::En).account_title, "My account");
+    }
 }

@@ -1,5 +1,8 @@
-//! Screen text of the contact form, Dutch.
+//! Screen text of the contact form, in Dutch and English.
 
+use crate::locale::Locale;
+
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ContactText {
     pub title: &'static str,
     pub intro: &'static str,
@@ -11,9 +14,10 @@ pub struct ContactText {
     pub another: &'static str,
     pub footer_link: &'static str,
     pub privacy_note: &'static str,
+    pub privacy_link: &'static str,
 }
 
-pub const CONTACT_NL: ContactText = ContactText {
+pub const NL: ContactText = ContactText {
     title: "Contact",
     intro: "Een vraag over een artikel, een bestelling of iets anders? Stel hem hier; we antwoorden per e-mail.",
     logged_in_intro: "Je bent ingelogd: we antwoorden op het e-mailadres van je account.",
@@ -24,8 +28,45 @@ pub const CONTACT_NL: ContactText = ContactText {
     another: "Nog een vraag stellen",
     footer_link: "Contact",
     privacy_note: "We bewaren je naam, e-mailadres en vraag alleen om je vraag te beantwoorden.",
+    privacy_link: "Privacyverklaring",
 };
 
+pub const EN: ContactText = ContactText {
+    title: "Contact",
+    intro: "A question about an item, an order or anything else? Ask it here; we reply by email.",
+    logged_in_intro: "You are logged in: we reply to the email address of your account.",
+    question: "Your question",
+    send: "Send your question",
+    thanks_title: "Thank you for your question",
+    thanks_body: "We have received your question and will reply by email as soon as we can.",
+    another: "Ask another question",
+    footer_link: "Contact",
+    privacy_note: "We keep your name, email address and question only to answer your question.",
+    privacy_link: "Privacy statement",
+};
+
+/// The text in the language of the page being rendered.
 pub fn text() -> &'static ContactText {
-    &CONTACT_NL
+    text_in(Locale::current())
+}
+
+pub fn text_in(locale: Locale) -> &'static ContactText {
+    match locale {
+        Locale::Nl => &NL,
+        Locale::En => &EN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_next_to_dutch() {
+        crate::i18n::assert_translated(&NL, &EN);
+        assert_eq!(
+            text_in(Locale::En).thanks_title,
+            "Thank you for your question"
+        );
+    }
 }

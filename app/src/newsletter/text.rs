@@ -1,5 +1,8 @@
-//! Screen text of the newsletter pages, Dutch.
+//! Screen text of the newsletter pages, in Dutch and English.
 
+use crate::locale::Locale;
+
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct NewsletterText {
     pub title: &'static str,
     pub intro: &'static str,
@@ -18,7 +21,7 @@ pub struct NewsletterText {
     pub footer_link: &'static str,
 }
 
-pub const NEWSLETTER_NL: NewsletterText = NewsletterText {
+pub const NL: NewsletterText = NewsletterText {
     title: "Nieuwsbrief",
     intro: "Ontvang af en toe ons nieuws per e-mail. Je kunt je altijd met één klik afmelden.",
     first_name: "Voornaam",
@@ -36,6 +39,44 @@ pub const NEWSLETTER_NL: NewsletterText = NewsletterText {
     footer_link: "Nieuwsbrief",
 };
 
+pub const EN: NewsletterText = NewsletterText {
+    title: "Newsletter",
+    intro: "Get our news by email every now and then. You can always unsubscribe with one click.",
+    first_name: "First name",
+    subscribe: "Subscribe",
+    requested: "Almost done: we have sent you an email. Click the link in it to confirm your subscription. Without confirmation we delete your subscription after 7 days.",
+    confirm_title: "Confirm your subscription",
+    confirm_intro: "Confirm that you want to receive our newsletter.",
+    confirm_button: "Yes, I want to receive the newsletter",
+    confirmed: "Your subscription has been confirmed. Welcome!",
+    unsubscribe_title: "Unsubscribe from the newsletter",
+    unsubscribe_intro: "Don't want to receive our newsletter any more?",
+    unsubscribe_button: "Unsubscribe",
+    unsubscribed: "You have been unsubscribed. You will no longer receive our newsletter.",
+    privacy_note: "We keep only your email address (and your first name if you fill it in) to send you the newsletter.",
+    footer_link: "Newsletter",
+};
+
+/// The text in the language of the page being rendered (Dutch outside a
+/// page, e.g. the one-click unsubscribe a mail program posts).
 pub fn text() -> &'static NewsletterText {
-    &NEWSLETTER_NL
+    text_in(Locale::current())
+}
+
+pub fn text_in(locale: Locale) -> &'static NewsletterText {
+    match locale {
+        Locale::Nl => &NL,
+        Locale::En => &EN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_next_to_dutch() {
+        crate::i18n::assert_translated(&NL, &EN);
+        assert_eq!(text_in(Locale::En).title, "Newsletter");
+    }
 }
