@@ -165,6 +165,7 @@ fn detail_of(q: question::Model, c: customer::Model) -> QuestionDetail {
         email: c.email,
         phone: Some(c.phone).filter(|p| !p.is_empty()),
         company_name: c.company_name,
+        locale: q.locale,
     }
 }
 
