@@ -14,7 +14,9 @@
 //! removed when the customer is erased; the other booking tables
 //! (`bookable_items`, `booking_hours`, `booking_dates`, `booking_closures`,
 //! `booking_slots`) describe what can be booked and how many places are
-//! taken, not who took them. No table has a column for an IP address, a
+//! taken, not who took them. `orders`, `bookings` and `questions` record
+//! the language they were made in (`locale`): of the order, never of the
+//! customer. No table has a column for an IP address, a
 //! location, payment card details or any other category AVG-8 forbids.
 
 pub use sea_orm_migration::prelude::*;
@@ -27,6 +29,7 @@ mod m20261129_000005_privacy_jobs;
 mod m20261129_000006_security_counts;
 mod m20261204_000007_hostile_visitors;
 mod m20261205_000008_bookings;
+mod m20261206_000009_record_locale;
 
 pub struct Migrator;
 
@@ -42,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_security_counts::Migration),
             Box::new(m20261204_000007_hostile_visitors::Migration),
             Box::new(m20261205_000008_bookings::Migration),
+            Box::new(m20261206_000009_record_locale::Migration),
         ]
     }
 }

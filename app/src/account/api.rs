@@ -29,7 +29,14 @@ pub async fn register(
 ) -> Result<(), AppError> {
     form_guard::check(FormKind::Register, &guard).await?;
     let state = state::state()?;
-    accounts::register(&state, &input, &password, now_utc()).await?;
+    accounts::register(
+        &state,
+        &input,
+        &password,
+        crate::ssr::request_locale(),
+        now_utc(),
+    )
+    .await?;
     leptos_axum::redirect(&crate::ssr::localized("/login?registered=1"));
     Ok(())
 }
@@ -65,7 +72,14 @@ pub async fn get_profile() -> Result<Profile, AppError> {
 pub async fn update_profile(#[server(flatten)] input: CustomerInput) -> Result<Profile, AppError> {
     let state = state::state()?;
     let customer = auth::require_customer(&state.db, &session().await?).await?;
-    accounts::update_profile(&state, customer, &input, now_utc()).await
+    accounts::update_profile(
+        &state,
+        customer,
+        &input,
+        crate::ssr::request_locale(),
+        now_utc(),
+    )
+    .await
 }
 
 #[server(endpoint = "change_password")]
@@ -88,7 +102,15 @@ pub async fn change_password(
 pub async fn change_email(current_password: String, new_email: String) -> Result<String, AppError> {
     let state = state::state()?;
     let customer = auth::require_customer(&state.db, &session().await?).await?;
-    accounts::request_email_change(&state, customer, &current_password, &new_email, now_utc()).await
+    accounts::request_email_change(
+        &state,
+        customer,
+        &current_password,
+        &new_email,
+        crate::ssr::request_locale(),
+        now_utc(),
+    )
+    .await
 }
 
 /// The mailed link of an address change, with the new address typed again.

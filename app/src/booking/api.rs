@@ -32,7 +32,15 @@ pub async fn book_slot(
 ) -> Result<String, AppError> {
     form_guard::check(FormKind::Booking, &guard).await?;
     let state = state::state()?;
-    let placed = bookings::book(&state, &session().await?, &slug, &input, now_utc()).await?;
+    let placed = bookings::book(
+        &state,
+        &session().await?,
+        &slug,
+        &input,
+        crate::ssr::request_locale(),
+        now_utc(),
+    )
+    .await?;
     leptos_axum::redirect(&crate::ssr::localized(&format!(
         "/bookings/confirmed/{}",
         placed.token

@@ -188,6 +188,7 @@ pub fn CmsBookingPage() -> impl IntoView {
                 </div>
             })}
             {b.anonymised.then(|| view! { <p class="notice">{t.anonymised}</p> })}
+            <p class="record-locale">{super::text::language_line(b.locale)}</p>
             <dl class="order-facts booking-facts">
                 <dt>{t.item}</dt><dd>{b.item_name.clone()}</dd>
                 <dt>{t.when}</dt><dd class="booking-when">{date(b.starts_local)} "–" {time(b.ends_local)}</dd>

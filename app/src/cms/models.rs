@@ -79,6 +79,8 @@ pub struct StaffOrderView {
     pub id: i32,
     pub customer_id: Option<i32>,
     pub anonymised: bool,
+    /// The language it was placed in.
+    pub locale: crate::locale::Locale,
     pub order: crate::shop::models::OrderView,
     /// The statuses staff may move it to next.
     pub next_statuses: Vec<OrderStatus>,
@@ -232,6 +234,8 @@ pub struct QuestionDetail {
     pub email: String,
     pub phone: Option<String>,
     pub company_name: Option<String>,
+    /// The language it was asked in: the answer's.
+    pub locale: crate::locale::Locale,
 }
 
 /// One booking in the agenda or the list. Times are Amsterdam wall-clock;
@@ -301,6 +305,8 @@ pub struct StaffBookingView {
     pub customer_name: Option<String>,
     pub customer_email: Option<String>,
     pub customer_phone: Option<String>,
+    /// The language it was booked in.
+    pub locale: crate::locale::Locale,
     /// The statuses staff may move it to next.
     pub next_statuses: Vec<BookingStatus>,
 }

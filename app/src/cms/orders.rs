@@ -87,6 +87,7 @@ pub fn CmsOrderPage() -> impl IntoView {
                 </div>
             })}
             {o.anonymised.then(|| view! { <p class="notice">{t.anonymised}</p> })}
+            <p class="record-locale">{super::text::language_line(o.locale)}</p>
             <crate::shop::OrderSummary order=o.order/>
         })}
         <p><A href="/cms/orders">{t.orders}</A></p>

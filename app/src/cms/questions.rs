@@ -170,6 +170,7 @@ pub fn CmsQuestionPage() -> impl IntoView {
                 {q.phone.clone().map(|p| view! { <dt>{t.phone}</dt><dd>{p}</dd> })}
                 {q.company_name.clone().map(|c| view! { <dt>{t.company}</dt><dd>{c}</dd> })}
             </dl>
+            <p class="record-locale">{super::text::language_line(q.locale)}</p>
             <h2>{t.question}</h2>
             <blockquote class="question-body">{q.body.clone()}</blockquote>
             {q.answer.clone().map(|a| view! {

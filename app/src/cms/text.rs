@@ -265,3 +265,13 @@ pub fn security_alert(kind: &str, last_hour: u64, week_total: u64) -> String {
         format!("{mean:.1}").replace('.', ",")
     )
 }
+
+/// The language an order, booking or question was made in, for staff
+/// (the CMS stays Dutch): its mails go out in it, and an answer to an
+/// English question is written in English.
+pub fn language_line(locale: crate::locale::Locale) -> &'static str {
+    match locale {
+        crate::locale::Locale::Nl => "Taal: Nederlands",
+        crate::locale::Locale::En => "Taal: Engels",
+    }
+}

@@ -16,7 +16,14 @@ pub async fn send_question(
     crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::Contact, &guard).await?;
     let db = db()?;
     let customer = auth::current_customer(&db, &session().await?).await?;
-    questions::ask(&db, customer.as_ref(), &input, now_utc()).await?;
+    questions::ask(
+        &db,
+        customer.as_ref(),
+        &input,
+        crate::ssr::request_locale(),
+        now_utc(),
+    )
+    .await?;
     leptos_axum::redirect(&crate::ssr::localized("/contact?sent=1"));
     Ok(())
 }

@@ -21,7 +21,14 @@ pub async fn newsletter_subscribe(
 ) -> Result<(), AppError> {
     crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::Newsletter, &guard).await?;
     let state = state::state()?;
-    newsletter::subscribe(&state, &email, first_name.as_deref(), now_utc()).await?;
+    newsletter::subscribe(
+        &state,
+        &email,
+        first_name.as_deref(),
+        crate::ssr::request_locale(),
+        now_utc(),
+    )
+    .await?;
     leptos_axum::redirect(&crate::ssr::localized("/newsletter?requested=1"));
     Ok(())
 }

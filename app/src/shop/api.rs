@@ -54,8 +54,14 @@ pub async fn place_order(
 ) -> Result<String, AppError> {
     crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::Checkout, &guard).await?;
     let state = crate::ssr::state::state()?;
-    let placed =
-        services::checkout::check_out(&state, &session().await?, &input, now_utc()).await?;
+    let placed = services::checkout::check_out(
+        &state,
+        &session().await?,
+        &input,
+        crate::ssr::request_locale(),
+        now_utc(),
+    )
+    .await?;
     leptos_axum::redirect(&crate::ssr::localized(&format!("/orders/{}", placed.token)));
     Ok(placed.token)
 }

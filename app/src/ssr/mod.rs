@@ -6,6 +6,7 @@ pub mod entities;
 pub mod form_guard;
 pub mod form_limit;
 pub mod login_throttle;
+pub mod mail_text;
 pub mod mailer;
 pub mod markdown;
 pub mod metrics;

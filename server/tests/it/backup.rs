@@ -530,12 +530,13 @@ async fn older_backups_are_migrated_up(backend: Backend) {
         all[all.len() - 2].name(),
         "the backup carries the database's own version"
     );
-    // The newest migration's table is not in the older schema.
-    assert!(!created
-        .manifest
-        .tables
-        .iter()
-        .any(|t| t.name == "booking_slots"));
+    // The newest migration's column (000009: the language of an order) is
+    // not in the older schema: its `down` dropped it.
+    assert!(old
+        .db
+        .execute_unprepared("SELECT locale FROM orders")
+        .await
+        .is_err());
 
     let Some((store, shop_uploads)) = shop(backend).await else {
         return;
@@ -561,6 +562,11 @@ async fn older_backups_are_migrated_up(backend: Backend) {
     );
     let applied = backup::applied_migrations(db).await.unwrap();
     assert_eq!(applied.last(), Some(&migrations::latest_version()));
+    // Migrated up: the restored rows have the newest column, at its default.
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM orders WHERE locale <> 'nl'").await,
+        0
+    );
 
     old.drop_database().await;
     let _ = std::fs::remove_dir_all(&config.dir);

@@ -26,6 +26,8 @@ pub struct Model {
     pub created_at: DateTime,
     pub cancelled_at: Option<DateTime>,
     pub anonymised_at: Option<DateTime>,
+    /// The language of the page the booking was made on: its mails' language.
+    pub locale: crate::locale::Locale,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -27,6 +27,8 @@ pub struct Model {
     pub city: String,
     pub country: String,
     pub anonymised_at: Option<DateTime>,
+    /// The language of the page the order was placed on: its mails' language.
+    pub locale: crate::locale::Locale,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,8 @@ pub struct Model {
     pub answer: Option<String>,
     pub created_at: DateTime,
     pub answered_at: Option<DateTime>,
+    /// The language of the page the question was asked on: its mails' language.
+    pub locale: crate::locale::Locale,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,8 +9,10 @@
 use super::newsletter::{link_secret, links, sign_for};
 use super::outbox::Queued;
 use crate::error::AppError;
+use crate::locale::Locale;
 use crate::newsletter::rules::LinkPurpose;
 use crate::ssr::entities::customer;
+use crate::ssr::mail_text;
 use crate::ssr::mailer::{Mail, MailKind};
 use crate::ssr::AppState;
 use chrono::NaiveDateTime;
@@ -31,66 +33,59 @@ fn base(state: &AppState) -> &str {
 
 /// Queues the one mail a registration sends: a welcome (with the newsletter
 /// confirmation link when that was asked for) to a new account, or a
-/// notice to the existing one.
+/// notice to the existing one. In `locale`, the language of the page the
+/// registration (or checkout, or booking) was made on; its links go to the
+/// pages in that language.
 pub async fn queue_registration_mail(
     txn: &impl ConnectionTrait,
     state: &AppState,
     registered: Registered,
     email: &str,
+    locale: Locale,
     now: NaiveDateTime,
 ) -> Result<Queued, AppError> {
     let shop = super::settings::load(txn).await?.shop_name;
-    let login = format!("{}/login", base(state));
-    let (mail, customer_id) = match registered {
+    let login = format!("{}{}", base(state), locale.href("/login"));
+    let (kind, text, customer_id) = match registered {
         Registered::Created(id) => {
             let account = customer::Entity::find_by_id(id)
                 .one(txn)
                 .await?
                 .ok_or(AppError::Internal)?;
-            let newsletter = if account.newsletter == crate::customer::NewsletterState::Pending {
+            let confirm = if account.newsletter == crate::customer::NewsletterState::Pending {
                 let secret = link_secret(txn, state.config.link_secret.as_deref()).await?;
-                let links = links(&secret, &state.config.public_url, &account, now)?;
-                format!(
-                    "Je hebt je ook aangemeld voor de nieuwsbrief. Bevestig dat met deze link (7 dagen geldig):\n{}\n\n",
-                    links.confirm
-                )
+                Some(links(&secret, &state.config.public_url, &account, locale, now)?.confirm)
             } else {
-                String::new()
+                None
             };
-            let mail = Mail {
-                kind: MailKind::AccountWelcome,
-                to: email.to_owned(),
-                subject: format!("Je account bij {shop}"),
-                body: format!(
-                    "Hallo,\n\nMet dit e-mailadres is een account aangemaakt bij {shop}. Je kunt nu inloggen:\n{login}\n\n{newsletter}Was jij dit niet? Antwoord dan op deze e-mail, dan verwijderen we het account.\n"
-                ),
-                unsubscribe_url: None,
-            };
-            (mail, Some(id))
+            let text = mail_text::account::welcome(locale, &shop, &login, confirm.as_deref());
+            (MailKind::AccountWelcome, text, Some(id))
         }
-        Registered::AlreadyExists(id) => {
-            let mail = Mail {
-                kind: MailKind::AccountExists,
-                to: email.to_owned(),
-                subject: format!("Aanmelding bij {shop}"),
-                body: format!(
-                    "Hallo,\n\nIemand probeerde met dit e-mailadres een account aan te maken bij {shop}, maar er is al een account met dit adres. Er is niets veranderd.\n\nWas jij dit? Log dan in:\n{login}\n\nWas jij het niet? Dan hoef je niets te doen.\n"
-                ),
-                unsubscribe_url: None,
-            };
-            (mail, id)
-        }
+        Registered::AlreadyExists(id) => (
+            MailKind::AccountExists,
+            mail_text::account::exists(locale, &shop, &login),
+            id,
+        ),
+    };
+    let mail = Mail {
+        kind,
+        to: email.to_owned(),
+        subject: text.subject,
+        body: text.body,
+        unsubscribe_url: None,
     };
     state.outbox.queue(txn, &mail, customer_id, now).await
 }
 
-/// Queues the link that makes `new_email` the account's address. The
-/// link does not hold the address: the page it opens asks for it again.
+/// Queues the link that makes `new_email` the account's address, in
+/// `locale` (the page it was asked on). The link does not hold the
+/// address: the page it opens asks for it again.
 pub async fn queue_email_change(
     txn: &impl ConnectionTrait,
     state: &AppState,
     account: &customer::Model,
     new_email: &str,
+    locale: Locale,
     now: NaiveDateTime,
 ) -> Result<Queued, AppError> {
     let shop = super::settings::load(txn).await?.shop_name;
@@ -102,14 +97,17 @@ pub async fn queue_email_change(
         Some(new_email),
         now,
     )?;
+    let link = format!(
+        "{}{}",
+        base(state),
+        locale.href(&format!("/account/email?t={token}"))
+    );
+    let text = mail_text::account::email_change(locale, &shop, &link);
     let mail = Mail {
         kind: MailKind::EmailChange,
         to: new_email.to_owned(),
-        subject: format!("Bevestig je nieuwe e-mailadres bij {shop}"),
-        body: format!(
-            "Hallo,\n\nIemand wil dit e-mailadres gebruiken voor een account bij {shop}. Was jij dat? Open dan deze link (24 uur geldig) en vul dit e-mailadres nog eens in:\n\n{}/account/email?t={token}\n\nWas jij het niet? Dan hoef je niets te doen: er verandert niets.\n",
-            base(state)
-        ),
+        subject: text.subject,
+        body: text.body,
         unsubscribe_url: None,
     };
     state.outbox.queue(txn, &mail, Some(account.id), now).await

@@ -7,6 +7,7 @@ use crate::account::models::{OrderSummary, Profile};
 use crate::account::rules::password_policy;
 use crate::customer::{CustomerData, CustomerInput, CustomerKind, NewsletterState};
 use crate::error::AppError;
+use crate::locale::Locale;
 use crate::shop::rules::entitled_payment_methods;
 use crate::ssr::entities::{customer, order, order_line, session};
 use crate::ssr::login_throttle::LoginThrottle;
@@ -154,6 +155,7 @@ pub async fn register(
     state: &AppState,
     input: &CustomerInput,
     password: &str,
+    locale: Locale,
     now: NaiveDateTime,
 ) -> Result<Registered, AppError> {
     let mut errors = FieldErrors::default();
@@ -171,7 +173,8 @@ pub async fn register(
     let hash = password::hash_async(password).await?;
     let txn = super::begin_write(&state.db).await?;
     let registered = insert_account(&txn, &data, hash, now).await?;
-    super::account_mail::queue_registration_mail(&txn, state, registered, &data.email, now).await?;
+    super::account_mail::queue_registration_mail(&txn, state, registered, &data.email, locale, now)
+        .await?;
     txn.commit().await?;
     state.outbox.wake();
     Ok(registered)
@@ -270,6 +273,7 @@ pub async fn update_profile(
     state: &AppState,
     current: customer::Model,
     input: &CustomerInput,
+    locale: Locale,
     now: NaiveDateTime,
 ) -> Result<Profile, AppError> {
     let input = CustomerInput {
@@ -287,7 +291,7 @@ pub async fn update_profile(
     row.newsletter_consent_at = Set(if keep_consent { consent } else { None });
     let txn = state.db.begin().await?;
     let saved = row.update(&txn).await?;
-    super::newsletter::confirm_new_wish(&txn, state, &saved, was, now).await?;
+    super::newsletter::confirm_new_wish(&txn, state, &saved, was, locale, now).await?;
     txn.commit().await?;
     state.outbox.wake();
     Ok(profile_of(&saved))
@@ -353,12 +357,13 @@ pub async fn request_email_change(
     current: customer::Model,
     current_password: &str,
     new_email: &str,
+    locale: Locale,
     now: NaiveDateTime,
 ) -> Result<String, AppError> {
     check_password(&current, current_password, "current_password").await?;
     let new_email = v::email(new_email).map_err(|e| AppError::field("new_email", e))?;
     let txn = state.db.begin().await?;
-    super::account_mail::queue_email_change(&txn, state, &current, &new_email, now).await?;
+    super::account_mail::queue_email_change(&txn, state, &current, &new_email, locale, now).await?;
     txn.commit().await?;
     state.outbox.wake();
     Ok(new_email)

@@ -4,7 +4,7 @@
 //! booking with its confirmation mail) and a customer's own bookings.
 
 use super::booking_slots;
-use super::checkout::guest_customer;
+use super::checkout::{guest_customer, Buyer};
 use crate::booking::models::{
     BookableCard, BookableDetail, BookingInput, BookingView, DayView, MonthView, SlotView,
 };
@@ -12,9 +12,10 @@ use crate::booking::rules::{self, BookingStatus, SlotRefusal};
 use crate::clock::amsterdam_local;
 use crate::customer::CustomerData;
 use crate::error::AppError;
-use crate::i18n::{payment_method_label, price};
+use crate::locale::Locale;
 use crate::shop::rules::{entitled_payment_methods, PaymentMethod};
 use crate::ssr::entities::{bookable_item, booking, customer};
+use crate::ssr::mail_text::{self, bookings::BookingFacts};
 use crate::ssr::mailer::{Mail, MailKind};
 use crate::ssr::random_token;
 use crate::ssr::AppState;
@@ -223,18 +224,21 @@ pub async fn book(
     session: &Session,
     slug: &str,
     input: &BookingInput,
+    locale: Locale,
     now: NaiveDateTime,
 ) -> Result<PlacedBooking, AppError> {
     let customer = crate::ssr::auth::current_customer(&state.db, session).await?;
-    book_as(state, customer.as_ref(), slug, input, now).await
+    book_as(state, customer.as_ref(), slug, input, locale, now).await
 }
 
-/// Books as `customer` (logged in) or as a guest.
+/// Books as `customer` (logged in) or as a guest, from a page in `locale`
+/// (recorded with the booking: its confirmation's language).
 pub async fn book_as(
     state: &AppState,
     customer: Option<&customer::Model>,
     slug: &str,
     input: &BookingInput,
+    locale: Locale,
     now: NaiveDateTime,
 ) -> Result<PlacedBooking, AppError> {
     let db = &state.db;
@@ -253,7 +257,12 @@ pub async fn book_as(
     };
     booking_slots::ensure_slot(db, item.id, data.slot).await?;
     let txn = super::begin_write(db).await?;
-    match write_booking(&txn, state, &item, &data, logged_in, password_hash, now).await {
+    let buyer = Buyer {
+        logged_in,
+        password_hash,
+        locale,
+    };
+    match write_booking(&txn, state, &item, &data, buyer, now).await {
         Ok(placed) => {
             txn.commit().await?;
             state.outbox.wake();
@@ -271,14 +280,23 @@ async fn write_booking(
     state: &AppState,
     item: &bookable_item::Model,
     data: &BookingData,
-    logged_in: Option<i32>,
-    password_hash: Option<String>,
+    buyer: Buyer,
     now: NaiveDateTime,
 ) -> Result<PlacedBooking, AppError> {
     booking_slots::take(txn, item, data.slot, data.places).await?;
-    let customer_id = match logged_in {
+    let customer_id = match buyer.logged_in {
         Some(id) => id,
-        None => guest_customer(txn, state, &data.customer, password_hash, now).await?,
+        None => {
+            guest_customer(
+                txn,
+                state,
+                &data.customer,
+                buyer.password_hash,
+                buyer.locale,
+                now,
+            )
+            .await?
+        }
     };
     let token = random_token()?;
     let row = booking::ActiveModel {
@@ -297,6 +315,7 @@ async fn write_booking(
         created_at: Set(now),
         cancelled_at: Set(None),
         anonymised_at: Set(None),
+        locale: Set(buyer.locale),
         ..Default::default()
     };
     let booking = row.insert(txn).await?;
@@ -304,9 +323,9 @@ async fn write_booking(
     Ok(PlacedBooking { token, customer_id })
 }
 
-/// The confirmation mail, in the booking's transaction. It goes to an
-/// address typed into a form: only the shop's own words and the booking's
-/// facts, no name.
+/// The confirmation mail, in the booking's transaction and its language.
+/// It goes to an address typed into a form: only the shop's own words and
+/// the booking's facts, no name.
 async fn queue_confirmation(
     txn: &DatabaseTransaction,
     state: &AppState,
@@ -317,31 +336,35 @@ async fn queue_confirmation(
 ) -> Result<(), AppError> {
     let shop = super::settings::load(txn).await?.shop_name;
     let base = state.config.public_url.trim_end_matches('/');
-    let starts = amsterdam_local(booking.starts_at);
-    let cancel_until = amsterdam_local(cancel_deadline(item.cancel_hours, booking.starts_at));
-    let body = format!(
-        "Hallo,\n\nBedankt voor je boeking bij {shop}.\n\n\
-         Wat: {item}\nWanneer: {date} om {time} uur ({minutes} minuten)\nPlaatsen: {places}\n\
-         Totaal: {total}\nBetaling: {payment}\n\n\
-         Je boeking bekijken:\n{base}/bookings/confirmed/{token}\n\n\
-         Annuleren kan tot {cancel_date} {cancel_time} uur: log in en kies bij Mijn account \
-         \"Mijn boekingen\" ({base}/account). Daarna kun je ons bellen of mailen.\n",
-        item = booking.item_name,
-        date = starts.format("%d-%m-%Y"),
-        time = starts.format("%H:%M"),
-        minutes = booking.duration_minutes,
-        places = booking.places,
-        total = price(booking.total_cents),
-        payment = payment_method_label(booking.payment_method),
-        token = booking.token,
-        cancel_date = cancel_until.format("%d-%m-%Y"),
-        cancel_time = cancel_until.format("%H:%M"),
+    let locale = booking.locale;
+    let view = format!(
+        "{base}{}",
+        locale.href(&format!("/bookings/confirmed/{}", booking.token))
+    );
+    let account = format!("{base}{}", locale.href("/account"));
+    let text = mail_text::bookings::confirmation(
+        locale,
+        &shop,
+        &BookingFacts {
+            item: &booking.item_name,
+            starts_local: amsterdam_local(booking.starts_at),
+            minutes: booking.duration_minutes,
+            places: booking.places,
+            total_cents: booking.total_cents,
+            payment: booking.payment_method,
+            cancel_until_local: amsterdam_local(cancel_deadline(
+                item.cancel_hours,
+                booking.starts_at,
+            )),
+            view: &view,
+            account: &account,
+        },
     );
     let mail = Mail {
         kind: MailKind::BookingConfirmation,
         to: email.to_owned(),
-        subject: format!("Je boeking bij {shop}: {}", booking.item_name),
-        body,
+        subject: text.subject,
+        body: text.body,
         unsubscribe_url: None,
     };
     state

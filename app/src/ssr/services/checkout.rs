@@ -6,6 +6,7 @@ use super::accounts;
 use crate::clock::shop_today;
 use crate::customer::{CustomerData, NewsletterState};
 use crate::error::AppError;
+use crate::locale::Locale;
 use crate::shop::models::{CheckoutInput, CheckoutOptions};
 use crate::shop::rules::{self, CartItem, CheckoutData, PricedLine};
 use crate::ssr::entities::{customer, order, order_line, product};
@@ -60,6 +61,7 @@ pub async fn check_out(
     state: &AppState,
     session: &Session,
     input: &CheckoutInput,
+    locale: Locale,
     now: NaiveDateTime,
 ) -> Result<PlacedOrder, AppError> {
     let customer = crate::ssr::auth::current_customer(&state.db, session).await?;
@@ -68,7 +70,7 @@ pub async fn check_out(
     );
     let data = rules::validate_checkout(input, shop_today(now), &granted)?;
     let cart = super::cart::load(session).await?;
-    let placed = place_order(state, &cart, &data, customer.map(|c| c.id), now).await?;
+    let placed = place_order(state, &cart, &data, customer.map(|c| c.id), locale, now).await?;
     state.page_cache.clear();
     super::cart::store(session, &[]).await?;
     Ok(placed)
@@ -79,6 +81,7 @@ pub async fn place_order(
     cart: &[CartItem],
     data: &CheckoutData,
     logged_in: Option<i32>,
+    locale: Locale,
     now: NaiveDateTime,
 ) -> Result<PlacedOrder, AppError> {
     if cart.is_empty() {
@@ -93,7 +96,20 @@ pub async fn place_order(
     // IMMEDIATE on SQLite: two concurrent checkouts queue instead of
     // failing on a lock upgrade.
     let txn = super::begin_write(&state.db).await?;
-    match write_order(&txn, state, cart, data, logged_in, password_hash, now).await {
+    match write_order(
+        &txn,
+        state,
+        cart,
+        data,
+        Buyer {
+            logged_in,
+            password_hash,
+            locale,
+        },
+        now,
+    )
+    .await
+    {
         Ok(placed) => {
             txn.commit().await?;
             state.outbox.wake();
@@ -104,6 +120,15 @@ pub async fn place_order(
             Err(error)
         }
     }
+}
+
+/// Who places an order or a booking: logged in, or a guest (with the
+/// hash of a new account's password); and the language of the page, which
+/// the order or booking records and its mails are written in.
+pub(super) struct Buyer {
+    pub logged_in: Option<i32>,
+    pub password_hash: Option<String>,
+    pub locale: Locale,
 }
 
 async fn take_stock(
@@ -140,10 +165,14 @@ async fn write_order(
     state: &AppState,
     cart: &[CartItem],
     data: &CheckoutData,
-    logged_in: Option<i32>,
-    password_hash: Option<String>,
+    buyer: Buyer,
     now: NaiveDateTime,
 ) -> Result<PlacedOrder, AppError> {
+    let Buyer {
+        logged_in,
+        password_hash,
+        locale,
+    } = buyer;
     let mut lines = Vec::with_capacity(cart.len());
     for item in cart {
         let product = take_stock(txn, item).await?;
@@ -162,7 +191,7 @@ async fn write_order(
     let person = &data.customer;
     let customer_id = match logged_in {
         Some(id) => id,
-        None => guest_customer(txn, state, person, password_hash, now).await?,
+        None => guest_customer(txn, state, person, password_hash, locale, now).await?,
     };
 
     let ship_to = person.delivery_address.as_ref().unwrap_or(&person.address);
@@ -188,6 +217,7 @@ async fn write_order(
         city: Set(ship_to.city.clone()),
         country: Set(ship_to.country.clone()),
         anonymised_at: Set(None),
+        locale: Set(locale),
         ..Default::default()
     };
     let order_id = order::Entity::insert(order).exec(txn).await?.last_insert_id;
@@ -211,12 +241,13 @@ async fn write_order(
 /// record, and (as after a registration) that account is told by mail.
 /// One mail either way: the checkout never shows whether the address had
 /// an account. A newsletter wish gets its confirmation mail. Bookings use
-/// it too.
+/// it too. The mails are in `locale`, the page's language.
 pub(super) async fn guest_customer(
     txn: &DatabaseTransaction,
     state: &AppState,
     person: &CustomerData,
     password_hash: Option<String>,
+    locale: Locale,
     now: NaiveDateTime,
 ) -> Result<i32, AppError> {
     let insert =
@@ -231,13 +262,20 @@ pub(super) async fn guest_customer(
     match registered {
         // The welcome mail carries the newsletter link too.
         Some(registered) => {
-            account_mail::queue_registration_mail(txn, state, registered, &person.email, now)
-                .await?;
+            account_mail::queue_registration_mail(
+                txn,
+                state,
+                registered,
+                &person.email,
+                locale,
+                now,
+            )
+            .await?;
             if matches!(registered, Registered::AlreadyExists(_)) && person.newsletter {
-                queue_newsletter(txn, state, id, now).await?;
+                queue_newsletter(txn, state, id, locale, now).await?;
             }
         }
-        None if person.newsletter => queue_newsletter(txn, state, id, now).await?,
+        None if person.newsletter => queue_newsletter(txn, state, id, locale, now).await?,
         None => {}
     }
     Ok(id)
@@ -247,11 +285,13 @@ async fn queue_newsletter(
     txn: &DatabaseTransaction,
     state: &AppState,
     customer_id: i32,
+    locale: Locale,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let customer = customer::Entity::find_by_id(customer_id)
         .one(txn)
         .await?
         .ok_or(AppError::Internal)?;
-    super::newsletter::confirm_new_wish(txn, state, &customer, NewsletterState::None, now).await
+    super::newsletter::confirm_new_wish(txn, state, &customer, NewsletterState::None, locale, now)
+        .await
 }

@@ -207,6 +207,7 @@ pub async fn detail(db: &impl ConnectionTrait, id: i32) -> Result<StaffBookingVi
             .map(|c| format!("{} {}", c.first_name, c.last_name)),
         customer_email: who.as_ref().map(|c| c.email.clone()),
         customer_phone: who.map(|c| c.phone),
+        locale: b.locale,
         next_statuses: [BookingStatus::Cancelled, BookingStatus::Attended]
             .into_iter()
             .filter(|s| b.status.may_become(*s))

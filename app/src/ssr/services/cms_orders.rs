@@ -82,6 +82,7 @@ pub async fn detail(db: &impl ConnectionTrait, id: i32) -> Result<StaffOrderView
         id: row.id,
         customer_id: row.customer_id,
         anonymised: row.anonymised_at.is_some(),
+        locale: row.locale,
         next_statuses: row.status.next(),
         order: orders::by_token(db, &row.token).await?,
     })

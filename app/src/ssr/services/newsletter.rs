@@ -16,8 +16,10 @@
 
 use crate::customer::{CustomerKind, NewsletterState};
 use crate::error::AppError;
+use crate::locale::Locale;
 use crate::newsletter::rules::{parse_token, LinkClaims, LinkPurpose, PENDING_DAYS};
 use crate::ssr::entities::{booking, customer, order, question, setting};
+use crate::ssr::mail_text;
 use crate::ssr::mailer::{Mail, MailKind};
 use crate::ssr::services::outbox::Queued;
 use crate::ssr::services::privacy::{erase_customer, ErasureReason};
@@ -159,42 +161,57 @@ pub async fn verify_for(
 
 /// The links a newsletter mail carries.
 pub struct Links {
+    /// The confirmation page, in the mail's language.
     pub confirm: String,
+    /// The unsubscribe page, in the mail's language: the link a reader
+    /// follows.
     pub unsubscribe: String,
+    /// The one-click unsubscribe of RFC 8058 (`List-Unsubscribe`): the
+    /// server's POST route, which has no language.
+    pub one_click: String,
 }
 
+/// The links for `customer`, to the pages in `locale`.
 pub fn links(
     secret: &[u8],
     public_url: &str,
     customer: &customer::Model,
+    locale: Locale,
     now: NaiveDateTime,
 ) -> Result<Links, AppError> {
     let base = public_url.trim_end_matches('/');
+    let confirm = format!(
+        "/newsletter/confirm?t={}",
+        sign(secret, LinkPurpose::Confirm, customer, now)?
+    );
+    let unsubscribe = format!(
+        "/newsletter/unsubscribe?t={}",
+        sign(secret, LinkPurpose::Unsubscribe, customer, now)?
+    );
     Ok(Links {
-        confirm: format!(
-            "{base}/newsletter/confirm?t={}",
-            sign(secret, LinkPurpose::Confirm, customer, now)?
-        ),
-        unsubscribe: format!(
-            "{base}/newsletter/unsubscribe?t={}",
-            sign(secret, LinkPurpose::Unsubscribe, customer, now)?
-        ),
+        confirm: format!("{base}{}", locale.href(&confirm)),
+        one_click: format!("{base}{unsubscribe}"),
+        unsubscribe: format!("{base}{}", locale.href(&unsubscribe)),
     })
 }
 
 /// The double opt-in mail. It goes to an address that has not confirmed
 /// anything yet, so it carries no text the sender typed (not even the
 /// first name): the shop must not become a relay for someone's message.
-fn confirmation_mail(shop_name: &str, customer: &customer::Model, links: &Links) -> Mail {
+fn confirmation_mail(
+    shop_name: &str,
+    customer: &customer::Model,
+    links: &Links,
+    locale: Locale,
+) -> Mail {
+    let text =
+        mail_text::newsletter::confirmation(locale, shop_name, &links.confirm, &links.unsubscribe);
     Mail {
         kind: MailKind::NewsletterConfirm,
         to: customer.email.clone(),
-        subject: format!("Bevestig je aanmelding voor de nieuwsbrief van {shop_name}"),
-        body: format!(
-            "Hallo,\n\nJe (of iemand anders) heeft dit e-mailadres aangemeld voor de nieuwsbrief van {shop_name}.\nBevestig je aanmelding met deze link (7 dagen geldig):\n\n{}\n\nWas jij het niet? Dan hoef je niets te doen: zonder bevestiging verwijderen we de aanmelding na 7 dagen.\n\nAfmelden kan altijd met één klik:\n{}\n",
-            links.confirm, links.unsubscribe
-        ),
-        unsubscribe_url: Some(links.unsubscribe.clone()),
+        subject: text.subject,
+        body: text.body,
+        unsubscribe_url: Some(links.one_click.clone()),
     }
 }
 
@@ -209,11 +226,12 @@ fn new_subscriber(email: &str, first_name: &str, now: NaiveDateTime) -> customer
 /// Subscribes an address: records the wish (pending) and queues the
 /// confirmation link in the same transaction. The same outcome whether the
 /// address is known or not; a subscription already confirmed stays as it
-/// is.
+/// is. The mail is in `locale`, the language of the page it was asked on.
 pub async fn subscribe(
     state: &AppState,
     email: &str,
     first_name: Option<&str>,
+    locale: Locale,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let mut errors = FieldErrors::default();
@@ -247,28 +265,29 @@ pub async fn subscribe(
                 .await?
         }
     };
-    queue_confirmation(&txn, state, &subscriber, now).await?;
+    queue_confirmation(&txn, state, &subscriber, locale, now).await?;
     txn.commit().await?;
     state.outbox.wake();
     Ok(())
 }
 
 /// Queues the confirmation link (with an unsubscribe link) for a customer
-/// whose wish is pending, in the caller's transaction.
+/// whose wish is pending, in the caller's transaction, in `locale`.
 pub async fn queue_confirmation(
     txn: &impl ConnectionTrait,
     state: &AppState,
     customer: &customer::Model,
+    locale: Locale,
     now: NaiveDateTime,
 ) -> Result<Queued, AppError> {
     let shop_name = super::settings::load(txn).await?.shop_name;
     let secret = link_secret(txn, state.config.link_secret.as_deref()).await?;
-    let links = links(&secret, &state.config.public_url, customer, now)?;
+    let links = links(&secret, &state.config.public_url, customer, locale, now)?;
     state
         .outbox
         .queue(
             txn,
-            &confirmation_mail(&shop_name, customer, &links),
+            &confirmation_mail(&shop_name, customer, &links, locale),
             Some(customer.id),
             now,
         )
@@ -283,10 +302,11 @@ pub async fn confirm_new_wish(
     state: &AppState,
     customer: &customer::Model,
     was: NewsletterState,
+    locale: Locale,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     if customer.newsletter == NewsletterState::Pending && was != NewsletterState::Pending {
-        queue_confirmation(txn, state, customer, now).await?;
+        queue_confirmation(txn, state, customer, locale, now).await?;
     }
     Ok(())
 }

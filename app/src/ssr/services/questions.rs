@@ -7,7 +7,9 @@ use crate::cms::models::{QuestionDetail, QuestionPage, QuestionRow};
 use crate::cms::rules::AuditAction;
 use crate::contact::rules::{ContactInput, QuestionStatus, ANSWER_MAX};
 use crate::error::AppError;
+use crate::locale::Locale;
 use crate::ssr::entities::{customer, question};
+use crate::ssr::mail_text;
 use crate::ssr::mailer::{Mail, MailKind};
 use crate::ssr::AppState;
 use crate::validate::{self as v, FieldError};
@@ -35,11 +37,13 @@ fn new_prospect(
 /// visitor becomes a new prospect, in the same transaction as the question
 /// (never a prospect without a question). A visitor is not matched to an
 /// existing record by email: whoever types an address must not add to, or
-/// change, someone else's data.
+/// change, someone else's data. `locale`: the language of the page it was
+/// asked on, the answer's language.
 pub async fn ask(
     db: &DatabaseConnection,
     logged_in: Option<&customer::Model>,
     input: &ContactInput,
+    locale: Locale,
     now: NaiveDateTime,
 ) -> Result<i32, AppError> {
     let (customer_id, body, prospect) = match logged_in {
@@ -67,6 +71,7 @@ pub async fn ask(
         answer: Set(None),
         created_at: Set(now),
         answered_at: Set(None),
+        locale: Set(locale),
         ..Default::default()
     })
     .exec(&txn)
@@ -160,6 +165,7 @@ fn detail_of(q: question::Model, c: customer::Model) -> QuestionDetail {
         email: c.email,
         phone: Some(c.phone).filter(|p| !p.is_empty()),
         company_name: c.company_name,
+        locale: q.locale,
     }
 }
 
@@ -180,17 +186,21 @@ pub async fn detail(db: &impl ConnectionTrait, id: i32) -> Result<QuestionDetail
     Ok(detail_of(q, c))
 }
 
-/// The mail that carries an answer: plain text, the question quoted.
-fn answer_mail(shop_name: &str, asker: &customer::Model, question: &str, answer: &str) -> Mail {
-    let quoted: String = question.lines().map(|l| format!("> {l}\n")).collect();
+/// The mail that carries an answer: plain text, the question quoted, in
+/// the language the question was asked in.
+fn answer_mail(
+    shop_name: &str,
+    asker: &customer::Model,
+    q: &question::Model,
+    answer: &str,
+) -> Mail {
+    let text =
+        mail_text::questions::answer(q.locale, shop_name, &asker.first_name, &q.body, answer);
     Mail {
         kind: MailKind::QuestionAnswer,
         to: asker.email.clone(),
-        subject: format!("Antwoord op je vraag aan {shop_name}"),
-        body: format!(
-            "Beste {},\n\n{answer}\n\nJe vraag was:\n{quoted}\nMet vriendelijke groet,\n{shop_name}\n",
-            asker.first_name
-        ),
+        subject: text.subject,
+        body: text.body,
         unsubscribe_url: None,
     }
 }
@@ -213,7 +223,7 @@ pub async fn answer(
         return Err(AppError::field("answer", FieldError::StatusChange));
     }
     let shop_name = super::settings::load(&state.db).await?.shop_name;
-    let mail = answer_mail(&shop_name, &c, &q.body, &answer);
+    let mail = answer_mail(&shop_name, &c, &q, &answer);
     let store = async |txn: &DatabaseTransaction| {
         let stored = question::Entity::update_many()
             .col_expr(

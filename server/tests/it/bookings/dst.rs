@@ -60,10 +60,16 @@ async fn slots_keep_their_local_time_across_the_dst_change(backend: Backend) {
     assert_eq!(detail.month.next.as_deref(), Some("2026-11"));
 
     for (slot, utc_hour) in [("2026-10-24T09:00+02:00", 7), ("2026-10-26T09:00+01:00", 8)] {
-        let placed =
-            app::ssr::services::bookings::book_as(&app.state, None, "ochtend", &input(slot), now)
-                .await
-                .unwrap();
+        let placed = app::ssr::services::bookings::book_as(
+            &app.state,
+            None,
+            "ochtend",
+            &input(slot),
+            app::locale::Locale::Nl,
+            now,
+        )
+        .await
+        .unwrap();
         let booked = booking_by(&app, &placed.token).await;
         assert_eq!(
             booked.starts_at,
@@ -84,6 +90,7 @@ async fn slots_keep_their_local_time_across_the_dst_change(backend: Backend) {
         None,
         "ochtend",
         &input("2026-10-26T09:00+02:00"),
+        app::locale::Locale::Nl,
         now,
     )
     .await;
