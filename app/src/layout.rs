@@ -1,6 +1,7 @@
 //! The page frame: header with the reactive cart count, footer, 404.
 
 use crate::i18n::layout;
+use crate::locale::page_href;
 use crate::locale::Locale;
 use crate::shop::cart_resource;
 use leptos::prelude::*;
@@ -20,22 +21,22 @@ pub fn Header() -> impl IntoView {
     let account = move || {
         Suspend::new(async move {
             match me.await {
-                Ok(Some(name)) => view! { <A href="/account" attr:class="account-link">{crate::account::text::text().account_title} " (" {name} ")"</A> }.into_any(),
-                _ => view! { <A href="/login" attr:class="account-link">{crate::account::text::text().login_link}</A> }.into_any(),
+                Ok(Some(name)) => view! { <A href=page_href("/account") attr:class="account-link">{crate::account::text::text().account_title} " (" {name} ")"</A> }.into_any(),
+                _ => view! { <A href=page_href("/login") attr:class="account-link">{crate::account::text::text().login_link}</A> }.into_any(),
             }
         })
     };
     let count = move || Suspend::new(async move { cart.await.map(|c| c.item_count).unwrap_or(0) });
     view! {
         <header class="site-header">
-            <A href="/" attr:class="logo">{t.shop_name}</A>
+            <A href=page_href("/") attr:class="logo">{t.shop_name}</A>
             <span class="tagline">{t.tagline}</span>
             <nav>
-                <A href="/">{t.catalog}</A>
-                <A href="/bookings" attr:class="bookings-link">{crate::booking::text::text().header_link}</A>
+                <A href=page_href("/")>{t.catalog}</A>
+                <A href=page_href("/bookings") attr:class="bookings-link">{crate::booking::text::text().header_link}</A>
                 <Transition fallback=|| ()>{account}</Transition>
                 <LanguageSwitch/>
-                <A href="/cart" attr:class="cart-link">
+                <A href=page_href("/cart") attr:class="cart-link">
                     {t.cart}
                     " "
                     <Transition fallback=|| view! { <span class="cart-count">"0"</span> }>
@@ -76,14 +77,14 @@ pub fn Footer() -> impl IntoView {
         <footer class="site-footer">
             <p>{t.footer}</p>
             <p>
-                <A href="/privacy">{t.privacy_link}</A>
+                <A href=page_href("/privacy")>{t.privacy_link}</A>
                 " · "
                 // The content page's slug is Dutch in both languages.
-                <A href="/over-ons">{t.about_link}</A>
+                <A href=page_href("/over-ons")>{t.about_link}</A>
                 " · "
-                <A href="/contact">{crate::contact::text::text().footer_link}</A>
+                <A href=page_href("/contact")>{crate::contact::text::text().footer_link}</A>
                 " · "
-                <A href="/newsletter">{crate::newsletter::text::text().footer_link}</A>
+                <A href=page_href("/newsletter")>{crate::newsletter::text::text().footer_link}</A>
             </p>
         </footer>
     }
@@ -102,7 +103,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="not-found">
             <h1>{t.not_found_title}</h1>
             <p>{t.not_found_body}</p>
-            <A href="/">{t.catalog}</A>
+            <A href=page_href("/")>{t.catalog}</A>
         </section>
     }
 }

@@ -122,10 +122,11 @@ fn LanguageAlternates() -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let locale = request_locale();
-    // `Locale::current` reads it on the server; the router resolves every
-    // `<A href="/…">` under `/en` on an English page, and leaves a link to
-    // the other language to the browser (a full load: the whole page
-    // changes language).
+    // `Locale::current` reads it on the server. With the base `/en` the
+    // router matches the English paths, navigates inside them (every link
+    // names its language: `locale::page_href`) and leaves a link to the
+    // other language to the browser (a full load: the whole page changes
+    // language).
     provide_context(locale);
     // Effects run only in the browser, after hydration: a marker for the
     // end-to-end tests, which must not click before the page is live.

@@ -165,6 +165,14 @@ impl std::fmt::Display for Written {
     }
 }
 
+/// `path` (a shop path) in the language of the page being rendered, for
+/// every link of the shop. leptos_router 0.8's `<A>` and `<Form>` leave an
+/// absolute path as written (the router's base applies to relative ones
+/// only), so an English page's links name `/en` themselves.
+pub fn page_href(path: &str) -> String {
+    Locale::current().href(path)
+}
+
 /// `€ 1.234,56` in Dutch, `€1,234.56` in English.
 pub fn price_in(locale: Locale, cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };

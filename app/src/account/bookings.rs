@@ -7,6 +7,7 @@ use crate::booking::models::BookingView;
 use crate::booking::text::{long_date_time, places_count, text};
 use crate::forms::FormProblem;
 use crate::i18n::booking_status_label;
+use crate::locale::page_href;
 use crate::locale::price;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -16,7 +17,7 @@ fn BookingRow(booking: BookingView, cancel: ServerAction<CancelBooking>) -> impl
     let t = text();
     let item = match booking.item_slug.clone() {
         Some(slug) => {
-            view! { <A href=format!("/bookings/{slug}")>{booking.item_name.clone()}</A> }.into_any()
+            view! { <A href=page_href(&format!("/bookings/{slug}"))>{booking.item_name.clone()}</A> }.into_any()
         }
         None => view! { <span>{booking.item_name.clone()}</span> }.into_any(),
     };

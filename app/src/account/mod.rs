@@ -9,6 +9,7 @@ pub mod text;
 use crate::error::AppError;
 use crate::forms::{check_email, field_errors, CustomerFields, Field, FormGuard};
 use crate::i18n;
+use crate::locale::page_href;
 use crate::locale::{date, price};
 use crate::shop::OrderSummary as OrderDetail;
 use crate::ui::ErrorMessage;
@@ -23,13 +24,6 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use models::Profile;
 use text::text;
 
-/// `path` in the language of this page. `<A>` leaves an absolute href as
-/// it is (leptos_router 0.8 applies the router's base to relative ones
-/// only), so an English page's links name `/en` themselves.
-fn here(path: &str) -> String {
-    crate::locale::Locale::current().href(path)
-}
-
 fn loading() -> impl IntoView {
     view! { <p>{i18n::layout().loading}</p> }
 }
@@ -41,7 +35,7 @@ fn PleaseLogIn() -> impl IntoView {
     view! {
         <p class="notice">{t.please_log_in}</p>
         <p>
-            <A href=here("/login")>{t.login_link}</A>
+            <A href=page_href("/login")>{t.login_link}</A>
         </p>
     }
 }
@@ -72,7 +66,7 @@ pub fn LoginPage() -> impl IntoView {
             <button type="submit" class="primary">{t.login_button}</button>
         </ActionForm>
         <p>
-            <A href=here("/register")>{t.no_account_yet}</A>
+            <A href=page_href("/register")>{t.no_account_yet}</A>
         </p>
     }
 }
@@ -154,7 +148,7 @@ fn AccountOverview(profile: Profile) -> impl IntoView {
                             <ul class="order-history">
                                 {list.into_iter().map(|o| view! {
                                     <li>
-                                        <A href=here(&format!("/account/orders/{}", o.token))>
+                                        <A href=page_href(&format!("/account/orders/{}", o.token))>
                                             {fmt(o.placed_at)}
                                         </A>
                                         " · " {o.items} " " {t.order_items} " · " {price(o.total_cents)}
@@ -207,7 +201,7 @@ fn AccountOverview(profile: Profile) -> impl IntoView {
                 " — " {t.export_hint}
             </p>
             <p>
-                <A href=here("/account/delete") attr:class="danger">{t.delete_link}</A>
+                <A href=page_href("/account/delete") attr:class="danger">{t.delete_link}</A>
             </p>
             <ActionForm action=logout attr:class="logout">
                 <button type="submit" class="link">{t.logout}</button>
@@ -253,7 +247,7 @@ pub fn AccountOrderPage() -> impl IntoView {
             })}
         </Suspense>
         <p>
-            <A href=here("/account")>{t.back_to_account}</A>
+            <A href=page_href("/account")>{t.back_to_account}</A>
         </p>
     }
 }
@@ -276,7 +270,7 @@ pub fn DeleteAccountPage() -> impl IntoView {
                             <Field name="password" label=t.current_password kind="password" required=true autocomplete="current-password" server=field_errors(delete)/>
                             <button type="submit" class="danger">{t.delete_button}</button>
                         </ActionForm>
-                        <p><A href=here("/account")>{t.back_to_account}</A></p>
+                        <p><A href=page_href("/account")>{t.back_to_account}</A></p>
                     }.into_any(),
                     Err(AppError::Unauthorized) => view! { <PleaseLogIn/> }.into_any(),
                     Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
@@ -293,7 +287,7 @@ pub fn AccountDeletedPage() -> impl IntoView {
         <Title text=t.deleted_title/>
         <h1>{t.deleted_title}</h1>
         <p>{t.deleted_body}</p>
-        <A href=here("/")>{crate::shop::text::text().back_to_shop}</A>
+        <A href=page_href("/")>{crate::shop::text::text().back_to_shop}</A>
     }
 }
 

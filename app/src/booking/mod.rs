@@ -9,6 +9,7 @@ pub mod rules;
 pub mod text;
 
 use crate::i18n;
+use crate::locale::page_href;
 use crate::locale::price;
 use crate::ui::{loaded, Wait};
 use api::{get_bookable, get_bookables, get_booking};
@@ -22,7 +23,7 @@ use text::{long_date_time, text};
 #[component]
 fn Card(item: BookableCard) -> impl IntoView {
     let t = text();
-    let href = format!("/bookings/{}", item.slug);
+    let href = page_href(&format!("/bookings/{}", item.slug));
     view! {
         <li class="bookable-card">
             <h2><A href=href.clone()>{item.name}</A></h2>
@@ -77,7 +78,7 @@ pub fn BookablePage() -> impl IntoView {
                 </article>
             }
         })}
-        <p><A href="/bookings">{t.back_to_list}</A></p>
+        <p><A href=page_href("/bookings")>{t.back_to_list}</A></p>
     }
 }
 
@@ -125,6 +126,6 @@ pub fn BookingConfirmedPage() -> impl IntoView {
     view! {
         <Title text=t.confirmed_title/>
         {loaded(Wait::Suspense, booking, |b| view! { <Confirmation booking=b/> })}
-        <p><A href="/bookings">{t.back_to_list}</A></p>
+        <p><A href=page_href("/bookings")>{t.back_to_list}</A></p>
     }
 }

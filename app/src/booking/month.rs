@@ -5,6 +5,7 @@
 
 use super::models::{DayView, MonthView, SlotView};
 use super::text::{long_date, month_caption, text};
+use crate::locale::page_href;
 use crate::locale::{weekday_name, Locale};
 use chrono::Datelike;
 use leptos::prelude::*;
@@ -66,7 +67,7 @@ pub fn MonthTable(month: MonthView, slug: String, chosen: Chosen) -> impl IntoVi
     let t = text();
     let link = |m: &Option<String>, label: &'static str, class: &'static str| {
         m.as_ref().map(|m| {
-            view! { <A href=format!("/bookings/{slug}?maand={m}") attr:class=class>{label}</A> }
+            view! { <A href=page_href(&format!("/bookings/{slug}?maand={m}")) attr:class=class>{label}</A> }
         })
     };
     let free = month

@@ -10,6 +10,7 @@ use crate::forms::{
     FieldMessage,
 };
 use crate::i18n;
+use crate::locale::page_href;
 use crate::ui::ErrorMessage;
 use api::SendQuestion;
 use leptos::prelude::*;
@@ -17,13 +18,6 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use text::text;
-
-/// `path` in the language of this page. `<A>` leaves an absolute href as
-/// it is (leptos_router 0.8 applies the router's base to relative ones
-/// only), so an English page's links name `/en` themselves.
-fn here(path: &str) -> String {
-    crate::locale::Locale::current().href(path)
-}
 
 #[component]
 fn ContactForm(logged_in: bool) -> impl IntoView {
@@ -54,7 +48,7 @@ fn ContactForm(logged_in: bool) -> impl IntoView {
                 <textarea name="question" id="question" rows="8" required aria-describedby="question-error" maxlength=rules::QUESTION_MAX></textarea>
                 <FieldMessage name="question" local=none server/>
             </label>
-            <p class="hint">{t.privacy_note} " " <A href=here("/privacy")>{t.privacy_link}</A></p>
+            <p class="hint">{t.privacy_note} " " <A href=page_href("/privacy")>{t.privacy_link}</A></p>
             <button type="submit" class="primary">{t.send}</button>
         </ActionForm>
     }
@@ -86,9 +80,9 @@ pub fn ContactPage() -> impl IntoView {
                 <h1>{t.thanks_title}</h1>
                 <p class="notice thanks" role="status">{t.thanks_body}</p>
                 <p>
-                    <A href=here("/contact")>{t.another}</A>
+                    <A href=page_href("/contact")>{t.another}</A>
                     " · "
-                    <A href=here("/")>{crate::shop::text::text().back_to_shop}</A>
+                    <A href=page_href("/")>{crate::shop::text::text().back_to_shop}</A>
                 </p>
             </Show>
         </section>

@@ -9,6 +9,7 @@ use super::rules::DeliveryMethod;
 use super::text::{shipping_note, text};
 use crate::forms::*;
 use crate::i18n;
+use crate::locale::page_href;
 use crate::locale::price;
 use crate::ui::ErrorMessage;
 use leptos::prelude::*;
@@ -76,7 +77,7 @@ pub fn CheckoutPage() -> impl IntoView {
                     Ok(o) if o.cart.lines.is_empty() => {
                         view! {
                             <p class="empty">{t.cart_empty}</p>
-                            <A href="/">{t.back_to_shop}</A>
+                            <A href=page_href("/")>{t.back_to_shop}</A>
                         }
                             .into_any()
                     }

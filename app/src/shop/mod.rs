@@ -11,6 +11,7 @@ pub use checkout::CheckoutPage;
 
 use crate::error::AppError;
 use crate::i18n;
+use crate::locale::page_href;
 use crate::locale::price;
 use crate::ui::ErrorMessage;
 use api::{get_cart, get_catalog, get_order, get_product, AddToCart, UpdateCartLine};
@@ -136,7 +137,7 @@ fn ProductGrid(products: Vec<ProductCard>) -> impl IntoView {
                 .into_iter()
                 .enumerate()
                 .map(|(i, p)| {
-                    let href = format!("/products/{}", p.slug);
+                    let href = page_href(&format!("/products/{}", p.slug));
                     view! {
                         <li class="product-card">
                             <A href=href.clone()>
@@ -166,18 +167,18 @@ fn CatalogView(catalog: Catalog, query: String) -> impl IntoView {
     let all_class = if chosen.is_none() { "active" } else { "" };
     view! {
         <nav class="categories" aria-label=t.categories>
-            <A href="/" attr:class=all_class>{t.all_categories}</A>
+            <A href=page_href("/") attr:class=all_class>{t.all_categories}</A>
             {catalog
                 .categories
                 .into_iter()
                 .map(|c| {
                     let class = if chosen.as_deref() == Some(c.slug.as_str()) { "active" } else { "" };
-                    view! { <A href=format!("/?category={}", c.slug) attr:class=class>{c.name}</A> }
+                    view! { <A href=page_href(&format!("/?category={}", c.slug)) attr:class=class>{c.name}</A> }
                 })
                 .collect_view()}
         </nav>
         <h2>{heading}</h2>
-        <Form method="GET" action="/" attr:class="search">
+        <Form method="GET" action=page_href("/") attr:class="search">
             {chosen.map(|slug| view! { <input type="hidden" name="category" value=slug/> })}
             <input type="search" name="q" value=query placeholder=t.search_placeholder aria-label=t.search_placeholder/>
             <button type="submit">{t.search_button}</button>
@@ -218,7 +219,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
             <ProductImage image=product.image.clone() name=product.name.clone() eager=true/>
             <div class="product-info">
                 <p class="breadcrumb">
-                    <A href=format!("/?category={}", product.category.slug)>{product.category.name.clone()}</A>
+                    <A href=page_href(&format!("/?category={}", product.category.slug))>{product.category.name.clone()}</A>
                 </p>
                 <h1>{product.name.clone()}</h1>
                 <p class="price">
@@ -228,7 +229,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                 <p class="stock">{if available { t.in_stock } else { t.sold_out }}</p>
                 <p class="description">{product.description.clone()}</p>
                 <AddToCartForm product_id=product.id available with_quantity=true/>
-                <A href="/">{t.back_to_shop}</A>
+                <A href=page_href("/")>{t.back_to_shop}</A>
             </div>
         </article>
     }
@@ -258,7 +259,7 @@ fn CartLines(cart: CartView, update: ServerAction<UpdateCartLine>) -> impl IntoV
     if cart.lines.is_empty() {
         return view! {
             <p class="empty">{t.cart_empty}</p>
-            <A href="/">{t.back_to_shop}</A>
+            <A href=page_href("/")>{t.back_to_shop}</A>
         }
         .into_any();
     }
@@ -281,7 +282,7 @@ fn CartLines(cart: CartView, update: ServerAction<UpdateCartLine>) -> impl IntoV
                         view! {
                             <tr class="cart-line" data-product=line.slug.clone()>
                                 <td>
-                                    <A href=format!("/products/{}", line.slug)>{line.name.clone()}</A>
+                                    <A href=page_href(&format!("/products/{}", line.slug))>{line.name.clone()}</A>
                                 </td>
                                 <td>{price(line.unit_price_cents)}</td>
                                 <td>
@@ -320,8 +321,8 @@ fn CartLines(cart: CartView, update: ServerAction<UpdateCartLine>) -> impl IntoV
             </tfoot>
         </table>
         <p class="actions">
-            <A href="/">{t.back_to_shop}</A>
-            <A href="/checkout" attr:class="button">{t.to_checkout}</A>
+            <A href=page_href("/")>{t.back_to_shop}</A>
+            <A href=page_href("/checkout") attr:class="button">{t.to_checkout}</A>
         </p>
     }
         .into_any()
@@ -444,7 +445,7 @@ pub fn OrderSummary(order: models::OrderView) -> impl IntoView {
                 <br/>
                 {order.country}
             </address>
-            <A href="/">{t.back_to_shop}</A>
+            <A href=page_href("/")>{t.back_to_shop}</A>
         </section>
     }
 }

@@ -13,34 +13,192 @@ on_both_databases!(no_word_of_the_other_language_on_any_page);
 
 /// Words only Dutch uses, as the shop's pages would show them.
 const DUTCH: &[&str] = &[
-    "winkelwagen", "afrekenen", "bestelling", "bestellingen", "bestellen", "bestel",
-    "inloggen", "uitloggen", "wachtwoord", "verzenden", "verzonden", "afhalen",
-    "betaalwijze", "betalen", "nieuwsbrief", "privacyverklaring", "gegevens",
-    "boeking", "boekingen", "boeken", "geboekt", "vraag", "vragen", "verstuur",
-    "naam", "achternaam", "voornaam", "straat", "huisnummer", "woonplaats",
-    "totaal", "aantal", "prijs", "btw", "voorraad", "uitverkocht", "toevoegen",
-    "assortiment", "zoeken", "zoek", "terug", "bekijk", "jouw", "je", "jij", "het",
-    "een", "van", "voor", "met", "niet", "geen", "naar", "ook", "alleen", "bij",
-    "tot", "uit", "dit", "deze", "wij", "ons", "onze", "klant", "mijn",
-    "verwijder", "verwijderen", "wijzigen", "opslaan", "annuleren", "geannuleerd",
-    "januari", "februari", "maart", "mei", "juni", "juli", "augustus", "oktober",
-    "vrij", "vol", "tijd", "datum", "maand", "vorige", "volgende", "bedankt",
-    "welkom", "leverdatum", "levering", "afleveradres", "bedrijfsnaam",
-    "telefoonnummer", "nederland", "nee", "en", "op", "dan", "als", "nog", "wel",
-    "maar", "zijn", "wordt", "kan", "kunt", "moet", "heeft", "wat", "hoe", "waar",
-    "nu", "pagina", "gevonden", "plaatsen", "verzendkosten", "subtotaal",
+    "winkelwagen",
+    "afrekenen",
+    "bestelling",
+    "bestellingen",
+    "bestellen",
+    "bestel",
+    "inloggen",
+    "uitloggen",
+    "wachtwoord",
+    "verzenden",
+    "verzonden",
+    "afhalen",
+    "betaalwijze",
+    "betalen",
+    "nieuwsbrief",
+    "privacyverklaring",
+    "gegevens",
+    "boeking",
+    "boekingen",
+    "boeken",
+    "geboekt",
+    "vraag",
+    "vragen",
+    "verstuur",
+    "naam",
+    "achternaam",
+    "voornaam",
+    "straat",
+    "huisnummer",
+    "woonplaats",
+    "totaal",
+    "aantal",
+    "prijs",
+    "btw",
+    "voorraad",
+    "uitverkocht",
+    "toevoegen",
+    "assortiment",
+    "zoeken",
+    "zoek",
+    "terug",
+    "bekijk",
+    "jouw",
+    "je",
+    "jij",
+    "het",
+    "een",
+    "van",
+    "voor",
+    "met",
+    "niet",
+    "geen",
+    "naar",
+    "ook",
+    "alleen",
+    "bij",
+    "tot",
+    "uit",
+    "dit",
+    "deze",
+    "wij",
+    "ons",
+    "onze",
+    "klant",
+    "mijn",
+    "verwijder",
+    "verwijderen",
+    "wijzigen",
+    "opslaan",
+    "annuleren",
+    "geannuleerd",
+    "januari",
+    "februari",
+    "maart",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "oktober",
+    "vrij",
+    "vol",
+    "tijd",
+    "datum",
+    "maand",
+    "vorige",
+    "volgende",
+    "bedankt",
+    "welkom",
+    "leverdatum",
+    "levering",
+    "afleveradres",
+    "bedrijfsnaam",
+    "telefoonnummer",
+    "nederland",
+    "nee",
+    "en",
+    "op",
+    "dan",
+    "als",
+    "nog",
+    "wel",
+    "maar",
+    "zijn",
+    "wordt",
+    "kan",
+    "kunt",
+    "moet",
+    "heeft",
+    "wat",
+    "hoe",
+    "waar",
+    "nu",
+    "pagina",
+    "gevonden",
+    "plaatsen",
+    "verzendkosten",
+    "subtotaal",
 ];
 
 /// Words only English uses, as the shop's pages would show them.
 const ENGLISH: &[&str] = &[
-    "the", "your", "you", "cart", "order", "orders", "checkout", "password",
-    "search", "add", "booking", "bookings", "book", "name", "price", "total",
-    "shipping", "delivery", "newsletter", "question", "send", "and", "with",
-    "for", "from", "please", "thank", "thanks", "back", "date", "time", "places",
-    "free", "full", "statement", "street", "city", "country", "phone", "quantity",
-    "stock", "sold", "remove", "update", "save", "cancel", "cancelled", "next",
-    "previous", "month", "day", "about", "our", "my", "sign", "found", "page",
-    "january", "march", "may", "june", "july", "october", "your", "yours",
+    "the",
+    "your",
+    "you",
+    "cart",
+    "order",
+    "orders",
+    "checkout",
+    "password",
+    "search",
+    "add",
+    "booking",
+    "bookings",
+    "book",
+    "name",
+    "price",
+    "total",
+    "shipping",
+    "delivery",
+    "newsletter",
+    "question",
+    "send",
+    "and",
+    "with",
+    "for",
+    "from",
+    "please",
+    "thank",
+    "thanks",
+    "back",
+    "date",
+    "time",
+    "places",
+    "free",
+    "full",
+    "statement",
+    "street",
+    "city",
+    "country",
+    "phone",
+    "quantity",
+    "stock",
+    "sold",
+    "remove",
+    "update",
+    "save",
+    "cancel",
+    "cancelled",
+    "next",
+    "previous",
+    "month",
+    "day",
+    "about",
+    "our",
+    "my",
+    "sign",
+    "found",
+    "page",
+    "january",
+    "march",
+    "may",
+    "june",
+    "july",
+    "october",
+    "your",
+    "yours",
 ];
 
 async fn no_word_of_the_other_language_on_any_page(backend: Backend) {
@@ -59,9 +217,15 @@ async fn no_word_of_the_other_language_on_any_page(backend: Backend) {
             let res = client.get(&url).await;
             assert_eq!(res.status, status, "{url}: {}", excerpt(&res.body));
             assert!(
-                res.body.contains(&format!("<html lang=\"{}\"", locale.as_str())),
+                res.body
+                    .contains(&format!("<html lang=\"{}\"", locale.as_str())),
                 "{url} is not marked as {locale:?}"
             );
+            if locale == Locale::En {
+                for link in dutch_links(&res.body) {
+                    found.push(format!("{url}: a link to the Dutch page {link}"));
+                }
+            }
             let text = visible_text(&res.body, locale);
             let vocabulary = match locale {
                 Locale::Nl => ENGLISH,
@@ -175,12 +339,20 @@ impl ShopPages {
             (Who::Customer, "/checkout".to_owned(), S::OK),
             (Who::Customer, format!("/orders/{order}"), S::OK),
             (Who::Visitor, "/bookings".to_owned(), S::OK),
-            (Who::Customer, format!("/bookings/confirmed/{booking}"), S::OK),
+            (
+                Who::Customer,
+                format!("/bookings/confirmed/{booking}"),
+                S::OK,
+            ),
             (Who::Customer, "/account".to_owned(), S::OK),
             (Who::Customer, format!("/account/orders/{order}"), S::OK),
             (Who::Customer, "/account/delete".to_owned(), S::OK),
             (Who::Visitor, "/account/deleted".to_owned(), S::OK),
-            (Who::Visitor, "/account/email?t=niet-geldig".to_owned(), S::OK),
+            (
+                Who::Visitor,
+                "/account/email?t=niet-geldig".to_owned(),
+                S::OK,
+            ),
             (Who::Visitor, "/login".to_owned(), S::OK),
             (Who::Visitor, "/login?registered=1".to_owned(), S::OK),
             (Who::Visitor, "/register".to_owned(), S::OK),
@@ -190,10 +362,22 @@ impl ShopPages {
             (Who::Visitor, "/contact?sent=1".to_owned(), S::OK),
             (Who::Visitor, "/newsletter".to_owned(), S::OK),
             (Who::Visitor, "/newsletter?requested=1".to_owned(), S::OK),
-            (Who::Visitor, "/newsletter/confirm?t=niet-geldig".to_owned(), S::OK),
-            (Who::Visitor, "/newsletter/unsubscribe?t=niet-geldig".to_owned(), S::OK),
+            (
+                Who::Visitor,
+                "/newsletter/confirm?t=niet-geldig".to_owned(),
+                S::OK,
+            ),
+            (
+                Who::Visitor,
+                "/newsletter/unsubscribe?t=niet-geldig".to_owned(),
+                S::OK,
+            ),
             (Who::Visitor, "/bestaat-niet".to_owned(), S::NOT_FOUND),
-            (Who::Visitor, "/products/bestaat-niet".to_owned(), S::NOT_FOUND),
+            (
+                Who::Visitor,
+                "/products/bestaat-niet".to_owned(),
+                S::NOT_FOUND,
+            ),
         ];
         for slug in &products {
             paths.push((Who::Visitor, format!("/products/{slug}"), S::OK));
@@ -236,6 +420,41 @@ fn checkout() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
+/// The shop pages an English page links to without `/en` (links of the
+/// body: `<a href>` and `<form action>`), other than the language switch
+/// and what has no language (downloads, pictures, server functions).
+fn dutch_links(html: &str) -> Vec<String> {
+    let body = html.find("<body").map_or(html, |at| &html[at..]);
+    let mut links = Vec::new();
+    let mut rest = body;
+    while let Some(lt) = rest.find('<') {
+        rest = &rest[lt + 1..];
+        let Some(gt) = rest.find('>') else { break };
+        let tag = &rest[..gt];
+        let target = if tag.starts_with("a ") {
+            attribute_value(tag, "href")
+        } else if tag.starts_with("form ") {
+            attribute_value(tag, "action")
+        } else {
+            None
+        };
+        let switch = attribute_value(tag, "data-testid").as_deref() == Some("language-switch");
+        if let Some(target) = target.filter(|_| !switch) {
+            let languageless = ["/api/", "/uploads/", "/pkg/", "/account/export"]
+                .iter()
+                .any(|prefix| target.starts_with(prefix));
+            if target.starts_with('/')
+                && !target.starts_with("//")
+                && !languageless
+                && Locale::from_path(&target) != Locale::En
+            {
+                links.push(target);
+            }
+        }
+    }
+    links
+}
+
 /// The words of a text, lower case; a hyphenated word is one word
 /// ("back-ups" is Dutch).
 fn words(text: &str) -> Vec<String> {
@@ -259,7 +478,10 @@ fn around(text: &str, word: &str) -> String {
         .char_indices()
         .nth(word.len() + 40)
         .map_or(lower.len(), |(i, _)| at + i);
-    lower[start..end].split_whitespace().collect::<Vec<_>>().join(" ")
+    lower[start..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn excerpt(body: &str) -> String {
@@ -268,8 +490,8 @@ fn excerpt(body: &str) -> String {
 
 /// Elements that never have content or a closing tag.
 const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-    "track", "wbr",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
 ];
 
 /// Attributes a visitor reads (or hears) as text.
@@ -279,9 +501,7 @@ const READ_ATTRIBUTES: &[&str] = &["placeholder", "title", "aria-label", "alt"];
 /// attributes above and the labels of buttons, without scripts, styles,
 /// comments and without every element marked as another language.
 fn visible_text(html: &str, page: Locale) -> String {
-    let body = html
-        .find("<body")
-        .map_or(html, |at| &html[at..]);
+    let body = html.find("<body").map_or(html, |at| &html[at..]);
     let mut out = String::new();
     let mut rest = body;
     // Depth inside an element in another language (or a script/style):
@@ -346,8 +566,8 @@ fn visible_text(html: &str, page: Locale) -> String {
                 }
             }
             None => {
-                let other_language = attribute_value(tag, "lang")
-                    .is_some_and(|lang| lang != page.as_str());
+                let other_language =
+                    attribute_value(tag, "lang").is_some_and(|lang| lang != page.as_str());
                 if other_language || name == "script" || name == "style" || name == "template" {
                     skipping = Some((name, 0));
                 } else {
