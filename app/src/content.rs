@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 /// Paths the shop itself uses; no page may take them.
-pub const RESERVED_SLUGS: [&str; 14] = [
+pub const RESERVED_SLUGS: [&str; 19] = [
     "products",
     "cart",
     "checkout",
@@ -25,6 +25,12 @@ pub const RESERVED_SLUGS: [&str; 14] = [
     "contact",
     "newsletter",
     "bookings",
+    "login",
+    "register",
+    "logout",
+    "metrics",
+    // The English pages (`locale`).
+    "en",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
