@@ -23,6 +23,7 @@ mod compression;
 mod config;
 mod contact;
 mod dev_seed;
+mod english_content;
 mod enumeration;
 mod form_limit;
 mod hash_flood;
