@@ -2,6 +2,7 @@
 //! privacy statement generated from the live settings.
 
 use crate::error::AppError;
+use crate::locale::{Locale, Written};
 use crate::ui::ErrorMessage;
 use chrono::NaiveDateTime;
 use leptos::prelude::*;
@@ -36,9 +37,9 @@ pub const RESERVED_SLUGS: [&str; 19] = [
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageView {
     pub slug: String,
-    pub title: String,
+    pub title: Written,
     /// Sanitised on the server (see `ssr::markdown`).
-    pub html: String,
+    pub html: Written,
     pub updated_at: NaiveDateTime,
 }
 
@@ -57,12 +58,20 @@ pub struct PageEdit {
     pub slug: String,
     pub title: String,
     pub body_markdown: String,
+    /// The English version, where written.
+    pub title_en: Option<String>,
+    pub body_markdown_en: Option<String>,
     pub published: bool,
 }
 
+/// A published page, its texts in the page's `locale` (an argument: a
+/// cached page and a refetch ask the same).
 #[server(endpoint = "get_page")]
-pub async fn get_page(slug: String) -> Result<PageView, AppError> {
-    crate::ssr::services::pages::published(&crate::ssr::db()?, &slug).await
+pub async fn get_page(
+    slug: String,
+    #[server(default)] locale: Locale,
+) -> Result<PageView, AppError> {
+    crate::ssr::services::pages::published(&crate::ssr::db()?, &slug, locale).await
 }
 
 /// The live settings the privacy statement is made from.
@@ -75,18 +84,25 @@ pub async fn get_privacy() -> Result<crate::cms::models::ShopSettings, AppError>
 pub fn ContentPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    let page = Resource::new(slug, get_page);
+    let locale = Locale::current();
+    let page = Resource::new(
+        move || (slug(), locale),
+        |(slug, locale)| get_page(slug, locale),
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(p) => view! {
-                        <Title text=p.title.clone()/>
-                        <article class="content-page">
-                            <h1>{p.title}</h1>
-                            <div class="content" inner_html=p.html></div>
-                        </article>
-                    }.into_any(),
+                    Ok(p) => {
+                        let (title_lang, body_lang) = (p.title.lang_attr(locale), p.html.lang_attr(locale));
+                        view! {
+                            <Title text=p.title.text.clone()/>
+                            <article class="content-page">
+                                <h1 lang=title_lang>{p.title.text}</h1>
+                                <div class="content" lang=body_lang inner_html=p.html.text></div>
+                            </article>
+                        }.into_any()
+                    }
                     Err(AppError::NotFound) => view! { <crate::layout::NotFound/> }.into_any(),
                     Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                 }

@@ -30,6 +30,7 @@ mod m20261129_000006_security_counts;
 mod m20261204_000007_hostile_visitors;
 mod m20261205_000008_bookings;
 mod m20261206_000009_record_locale;
+mod m20261206_000010_english_content;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000007_hostile_visitors::Migration),
             Box::new(m20261205_000008_bookings::Migration),
             Box::new(m20261206_000009_record_locale::Migration),
+            Box::new(m20261206_000010_english_content::Migration),
         ]
     }
 }

@@ -15,11 +15,13 @@ use leptos_router::components::A;
 #[component]
 fn BookingRow(booking: BookingView, cancel: ServerAction<CancelBooking>) -> impl IntoView {
     let t = text();
+    // The name as booked, in Dutch: marked so on an English page.
+    let lang = (crate::locale::Locale::current() != crate::locale::Locale::Nl).then_some("nl");
     let item = match booking.item_slug.clone() {
         Some(slug) => {
-            view! { <A href=page_href(&format!("/bookings/{slug}"))>{booking.item_name.clone()}</A> }.into_any()
+            view! { <A href=page_href(&format!("/bookings/{slug}")) attr:lang=lang>{booking.item_name.clone()}</A> }.into_any()
         }
-        None => view! { <span>{booking.item_name.clone()}</span> }.into_any(),
+        None => view! { <span lang=lang>{booking.item_name.clone()}</span> }.into_any(),
     };
     let token = booking.token.clone();
     let until = long_date_time(booking.cancel_until_local);

@@ -4,23 +4,33 @@
 use super::models::{BookableCard, BookableDetail, BookingInput, BookingView};
 use crate::error::AppError;
 use crate::forms::GuardFields;
+use crate::locale::Locale;
 #[cfg(feature = "ssr")]
 use crate::ssr::{auth, db, now_utc, services::bookings, session, state};
 #[cfg(feature = "ssr")]
 use crate::ssr::{form_guard, form_limit::FormKind};
 use leptos::prelude::*;
 
+/// The items, their texts in the page's `locale` (an argument, as for the
+/// catalogue: a cached page and a refetch ask the same).
 #[server(endpoint = "get_bookables")]
-pub async fn get_bookables() -> Result<Vec<BookableCard>, AppError> {
-    bookings::list(&db()?).await
+pub async fn get_bookables(
+    #[server(default)] locale: Locale,
+) -> Result<Vec<BookableCard>, AppError> {
+    bookings::list(&db()?, locale).await
 }
 
 /// An item's page; `month` is `YYYY-MM` (else the current month).
 #[server(endpoint = "get_bookable")]
-pub async fn get_bookable(slug: String, month: Option<String>) -> Result<BookableDetail, AppError> {
+pub async fn get_bookable(
+    slug: String,
+    month: Option<String>,
+    #[server(default)] locale: Locale,
+) -> Result<BookableDetail, AppError> {
     let (db, session) = (db()?, session().await?);
     let customer = auth::current_customer(&db, &session).await?;
-    bookings::detail(&db, &slug, month.as_deref(), customer.as_ref(), now_utc()).await
+    let month = month.as_deref();
+    bookings::detail(&db, &slug, month, customer.as_ref(), now_utc(), locale).await
 }
 
 /// Books the slot and sends the browser to the confirmation page.

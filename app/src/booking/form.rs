@@ -26,13 +26,14 @@ pub fn BookingForm(
     let chosen: Chosen = RwSignal::new(None);
     let places = RwSignal::new(1_i64);
     let slug = detail.slug.clone();
+    let locale = crate::locale::Locale::current();
     // Refetched after a refused booking: the slot may have filled up.
     let shown = Resource::new(
         {
             let slug = slug.clone();
             move || (slug.clone(), month.get(), book.version().get())
         },
-        |(slug, month, _)| get_bookable(slug, month),
+        move |(slug, month, _)| get_bookable(slug, month, locale),
     );
     // Another month's table has other radios: the choice starts afresh.
     Effect::watch(move || month.get(), move |_, _, _| chosen.set(None), false);

@@ -8,9 +8,9 @@ mod month;
 pub mod rules;
 pub mod text;
 
-use crate::i18n;
+use crate::i18n::{self, price};
 use crate::locale::page_href;
-use crate::locale::price;
+use crate::locale::Locale;
 use crate::ui::{loaded, Wait};
 use api::{get_bookable, get_bookables, get_booking};
 use leptos::prelude::*;
@@ -23,11 +23,16 @@ use text::{long_date_time, text};
 #[component]
 fn Card(item: BookableCard) -> impl IntoView {
     let t = text();
+    let locale = Locale::current();
     let href = page_href(&format!("/bookings/{}", item.slug));
+    let (name_lang, description_lang) = (
+        item.name.lang_attr(locale),
+        item.description.lang_attr(locale),
+    );
     view! {
         <li class="bookable-card">
-            <h2><A href=href.clone()>{item.name}</A></h2>
-            <p>{item.description}</p>
+            <h2 lang=name_lang><A href=href.clone()>{item.name.text}</A></h2>
+            <p lang=description_lang>{item.description.text}</p>
             <p class="facts">
                 {price(item.price_cents)} " " {t.per_place} " · " {item.duration_minutes} " " {t.minutes}
                 " · " {item.capacity} " " {t.places_per_slot}
@@ -40,7 +45,8 @@ fn Card(item: BookableCard) -> impl IntoView {
 #[component]
 pub fn BookablesPage() -> impl IntoView {
     let t = text();
-    let items = Resource::new(|| (), |_| get_bookables());
+    let locale = Locale::current();
+    let items = Resource::new(move || locale, get_bookables);
     view! {
         <Title text=t.list_title/>
         <h1>{t.list_title}</h1>
@@ -63,14 +69,18 @@ pub fn BookablePage() -> impl IntoView {
     let query = use_query_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let month = Memo::new(move |_| query.read().get("maand"));
-    let item = Resource::new(slug, |slug| get_bookable(slug, None));
+    let locale = Locale::current();
+    let item = Resource::new(
+        move || (slug(), locale),
+        |(slug, locale)| get_bookable(slug, None, locale),
+    );
     view! {
         {loaded(Wait::Suspense, item, move |d| {
             view! {
-                <Title text=d.name.clone()/>
+                <Title text=d.name.text.clone()/>
                 <article class="bookable">
-                    <h1>{d.name.clone()}</h1>
-                    <p class="description">{d.description.clone()}</p>
+                    <h1 lang=d.name.lang_attr(locale)>{d.name.text.clone()}</h1>
+                    <p class="description" lang=d.description.lang_attr(locale)>{d.description.text.clone()}</p>
                     <p class="facts">
                         {price(d.price_cents)} " " {t.per_place} " · " {d.duration_minutes} " " {t.minutes}
                     </p>
@@ -91,7 +101,8 @@ fn Confirmation(booking: BookingView) -> impl IntoView {
             <p>{t.confirmed_thanks}</p>
             <dl class="booking-facts">
                 <dt>{t.what}</dt>
-                <dd class="booking-item">{booking.item_name.clone()}</dd>
+                // The name as booked, in Dutch.
+                <dd class="booking-item" lang=(Locale::current() != Locale::Nl).then_some("nl")>{booking.item_name.clone()}</dd>
                 <dt>{t.when}</dt>
                 <dd class="booking-when">{long_date_time(booking.starts_local)} " – " {booking.ends_local.format("%H:%M").to_string()}</dd>
                 <dt>{t.places}</dt>

@@ -5,6 +5,7 @@
 use super::rules::BookingStatus;
 use crate::account::models::Profile;
 use crate::customer::CustomerInput;
+use crate::locale::Written;
 use crate::shop::rules::PaymentMethod;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -12,9 +13,9 @@ use serde::{Deserialize, Serialize};
 /// A bookable item in the list at `/bookings`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BookableCard {
-    pub name: String,
+    pub name: Written,
     pub slug: String,
-    pub description: String,
+    pub description: Written,
     pub image: Option<String>,
     pub price_cents: i64,
     pub duration_minutes: i32,
@@ -55,9 +56,9 @@ pub struct MonthView {
 /// options.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BookableDetail {
-    pub name: String,
+    pub name: Written,
     pub slug: String,
-    pub description: String,
+    pub description: Written,
     pub image: Option<String>,
     pub price_cents: i64,
     pub vat_rate_bp: i32,
@@ -89,6 +90,8 @@ pub struct BookingInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BookingView {
     pub token: String,
+    /// The item's name when booked: the Dutch snapshot, shown marked
+    /// `lang="nl"` on an English page.
     pub item_name: String,
     /// The item's page, while the item is offered.
     pub item_slug: Option<String>,

@@ -33,6 +33,11 @@ fn ItemForm(item: Option<BookableAdmin>) -> impl IntoView {
         value(|i| i.description.clone(), ""),
         value(|i| euros(i.price_cents), ""),
     );
+    let (name_en, description_en) = (
+        value(|i| i.name_en.clone().unwrap_or_default(), ""),
+        value(|i| i.description_en.clone().unwrap_or_default(), ""),
+    );
+    let cms = super::text::text();
     let (duration, slot, capacity, horizon, cancel) = (
         value(|i| i.duration_minutes.to_string(), "60"),
         value(|i| i.slot_minutes.to_string(), "60"),
@@ -54,6 +59,11 @@ fn ItemForm(item: Option<BookableAdmin>) -> impl IntoView {
             <label class="field">
                 <span class="label">{t.description}</span>
                 <textarea name="description" rows="4">{description}</textarea>
+            </label>
+            <Field name="name_en" label=cms.name_en hint=cms.english_hint value=name_en server/>
+            <label class="field">
+                <span class="label">{cms.description_en}</span>
+                <textarea name="description_en" rows="4" lang="en">{description_en}</textarea>
             </label>
             <Field name="price" label=t.price required=true value=price server/>
             <label class="field">

@@ -54,6 +54,7 @@ pub fn CmsCatalogPage() -> impl IntoView {
                                     <ActionForm action=save attr:class="inline category-form">
                                         <input type="hidden" name="id" value=cat.id/>
                                         <input type="text" name="name" value=cat.name.clone() aria-label=t.name/>
+                                        <input type="text" name="name_en" value=cat.name_en.clone().unwrap_or_default() placeholder=t.name_en aria-label=t.name_en lang="en"/>
                                         <input type="text" name="slug" value=cat.slug.clone() aria-label=t.slug/>
                                         <input type="number" name="position" value=cat.position aria-label=t.position/>
                                         <button type="submit">{t.save}</button>
@@ -72,6 +73,7 @@ pub fn CmsCatalogPage() -> impl IntoView {
                 </table>
                 <ActionForm action=save attr:class="inline new-category">
                     <input type="text" name="name" placeholder=t.new_category aria-label=t.new_category/>
+                    <input type="text" name="name_en" placeholder=t.name_en aria-label=t.name_en lang="en"/>
                     <input type="hidden" name="slug" value=""/>
                     <input type="hidden" name="position" value="99"/>
                     <button type="submit">{t.create}</button>
@@ -134,6 +136,11 @@ fn ProductForm(catalog: CatalogAdmin, product: Option<CatalogProduct>) -> impl I
             <label class="field">
                 <span class="label">{t.description}</span>
                 <textarea name="description" rows="4">{p.as_ref().map(|p| p.description.clone()).unwrap_or_default()}</textarea>
+            </label>
+            <Field name="name_en" label=t.name_en hint=t.english_hint value=p.as_ref().and_then(|p| p.name_en.clone()).unwrap_or_default() server/>
+            <label class="field">
+                <span class="label">{t.description_en}</span>
+                <textarea name="description_en" rows="4" lang="en">{p.as_ref().and_then(|p| p.description_en.clone()).unwrap_or_default()}</textarea>
             </label>
             <Field name="price" label=t.price_incl required=true value=p.as_ref().map(|p| euros(p.price_cents)).unwrap_or_default() server/>
             <label class="field">

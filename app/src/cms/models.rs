@@ -160,6 +160,9 @@ pub struct CatalogProduct {
     pub name: String,
     pub slug: String,
     pub description: String,
+    /// The English texts, where written.
+    pub name_en: Option<String>,
+    pub description_en: Option<String>,
     pub price_cents: i64,
     pub vat_rate_bp: i32,
     pub stock: i32,
@@ -171,6 +174,8 @@ pub struct CatalogProduct {
 pub struct CatalogCategory {
     pub id: i32,
     pub name: String,
+    /// The English name, where written.
+    pub name_en: Option<String>,
     pub slug: String,
     pub position: i32,
     pub products: u64,
@@ -190,6 +195,9 @@ pub struct ProductInput {
     pub name: Option<String>,
     pub slug: Option<String>,
     pub description: Option<String>,
+    /// Optional English texts; blank is none.
+    pub name_en: Option<String>,
+    pub description_en: Option<String>,
     /// Euros as typed: "12,95" or "12.95".
     pub price: Option<String>,
     /// Percent: "21", "9" or "0".
@@ -355,6 +363,9 @@ pub struct BookableAdmin {
     pub name: String,
     pub slug: String,
     pub description: String,
+    /// The English texts, where written.
+    pub name_en: Option<String>,
+    pub description_en: Option<String>,
     pub image: Option<String>,
     pub price_cents: i64,
     pub vat_rate_bp: i32,
@@ -376,6 +387,9 @@ pub struct BookableInput {
     pub name: Option<String>,
     pub slug: Option<String>,
     pub description: Option<String>,
+    /// Optional English texts; blank is none.
+    pub name_en: Option<String>,
+    pub description_en: Option<String>,
     pub price: Option<String>,
     pub vat_rate: Option<String>,
     pub duration_minutes: Option<String>,

@@ -56,6 +56,12 @@ fn PageForm(page: Option<PageEdit>) -> impl IntoView {
                 <textarea name="body_markdown" rows="16">{p.as_ref().map(|p| p.body_markdown.clone()).unwrap_or_default()}</textarea>
                 <small class="hint">{t.body_hint}</small>
             </label>
+            <Field name="title_en" label=t.page_title_en hint=t.english_hint value=p.as_ref().and_then(|p| p.title_en.clone()).unwrap_or_default() server/>
+            <label class="field">
+                <span class="label">{t.body_en}</span>
+                <textarea name="body_markdown_en" rows="16" lang="en">{p.as_ref().and_then(|p| p.body_markdown_en.clone()).unwrap_or_default()}</textarea>
+                <small class="hint">{t.english_hint}</small>
+            </label>
             <label class="checkbox">
                 <input type="checkbox" name="published" value="on" checked=p.as_ref().is_none_or(|p| p.published)/>
                 {t.active_hint}

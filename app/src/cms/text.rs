@@ -109,6 +109,11 @@ pub struct CmsText {
     pub user: &'static str,
     pub reveal: &'static str,
     pub reveal_hint: &'static str,
+    pub name_en: &'static str,
+    pub description_en: &'static str,
+    pub page_title_en: &'static str,
+    pub body_en: &'static str,
+    pub english_hint: &'static str,
 }
 
 pub const NL: CmsText = CmsText {
@@ -223,6 +228,11 @@ pub const NL: CmsText = CmsText {
     user: "Gebruiker",
     reveal: "Wachtwoord tonen",
     reveal_hint: "Elke keer dat het wachtwoord wordt getoond, komt in het logboek.",
+    name_en: "Naam (Engels, optioneel)",
+    description_en: "Omschrijving (Engels, optioneel)",
+    page_title_en: "Titel (Engels, optioneel)",
+    body_en: "Tekst (Engels, optioneel)",
+    english_hint: "Leeg gelaten toont de Engelse winkel de Nederlandse tekst.",
 };
 
 pub fn text() -> &'static CmsText {

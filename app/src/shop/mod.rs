@@ -10,9 +10,8 @@ mod checkout;
 pub use checkout::CheckoutPage;
 
 use crate::error::AppError;
-use crate::i18n;
-use crate::locale::page_href;
-use crate::locale::price;
+use crate::i18n::{self, price};
+use crate::locale::{page_href, Locale, Written};
 use crate::ui::ErrorMessage;
 use api::{get_cart, get_catalog, get_order, get_product, AddToCart, UpdateCartLine};
 use leptos::prelude::*;
@@ -60,7 +59,11 @@ where
 /// A reactive view of the visitor's cart, refetched after every cart change.
 pub fn cart_resource() -> Resource<Result<CartView, AppError>> {
     let changed = cart_changed();
-    Resource::new(move || changed.get(), |_| get_cart())
+    let locale = Locale::current();
+    Resource::new(
+        move || (changed.get(), locale),
+        |(_, locale)| get_cart(locale),
+    )
 }
 
 /// A product picture. `eager` for a picture in the first screenful: a lazy
@@ -69,14 +72,15 @@ pub fn cart_resource() -> Resource<Result<CartView, AppError>> {
 #[component]
 fn ProductImage(
     image: Option<String>,
-    name: String,
+    name: Written,
     #[prop(optional)] eager: bool,
 ) -> impl IntoView {
     match image {
         Some(src) => view! {
             <img
                 src=src
-                alt=name
+                lang=name.lang_attr(Locale::current())
+                alt=name.text
                 width="320"
                 height="240"
                 loading=if eager { "eager" } else { "lazy" }
@@ -128,6 +132,7 @@ fn AddToCartForm(
 #[component]
 fn ProductGrid(products: Vec<ProductCard>) -> impl IntoView {
     let t = text();
+    let locale = Locale::current();
     if products.is_empty() {
         return view! { <p class="empty">{t.no_products}</p> }.into_any();
     }
@@ -143,7 +148,7 @@ fn ProductGrid(products: Vec<ProductCard>) -> impl IntoView {
                             <A href=href.clone()>
                                 // One column on a phone: the first two fill the screen.
                                 <ProductImage image=p.image name=p.name.clone() eager=i < 2/>
-                                <h3>{p.name.clone()}</h3>
+                                <h3 lang=p.name.lang_attr(locale)>{p.name.text.clone()}</h3>
                             </A>
                             <p class="price">{price(p.price_cents)}</p>
                             <AddToCartForm product_id=p.id available=p.in_stock/>
@@ -159,11 +164,14 @@ fn ProductGrid(products: Vec<ProductCard>) -> impl IntoView {
 #[component]
 fn CatalogView(catalog: Catalog, query: String) -> impl IntoView {
     let t = text();
+    let locale = Locale::current();
     let chosen = catalog.category.as_ref().map(|c| c.slug.clone());
-    let heading = catalog
+    let (heading, heading_lang) = catalog
         .category
         .as_ref()
-        .map_or(i18n::layout().catalog.to_owned(), |c| c.name.clone());
+        .map_or((i18n::layout().catalog.to_owned(), None), |c| {
+            (c.name.text.clone(), c.name.lang_attr(locale))
+        });
     let all_class = if chosen.is_none() { "active" } else { "" };
     view! {
         <nav class="categories" aria-label=t.categories>
@@ -173,11 +181,12 @@ fn CatalogView(catalog: Catalog, query: String) -> impl IntoView {
                 .into_iter()
                 .map(|c| {
                     let class = if chosen.as_deref() == Some(c.slug.as_str()) { "active" } else { "" };
-                    view! { <A href=page_href(&format!("/?category={}", c.slug)) attr:class=class>{c.name}</A> }
+                    let lang = c.name.lang_attr(locale);
+                    view! { <A href=page_href(&format!("/?category={}", c.slug)) attr:class=class attr:lang=lang>{c.name.text}</A> }
                 })
                 .collect_view()}
         </nav>
-        <h2>{heading}</h2>
+        <h2 lang=heading_lang>{heading}</h2>
         <Form method="GET" action=page_href("/") attr:class="search">
             {chosen.map(|slug| view! { <input type="hidden" name="category" value=slug/> })}
             <input type="search" name="q" value=query placeholder=t.search_placeholder aria-label=t.search_placeholder/>
@@ -192,9 +201,10 @@ pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
     let search = move || query.read().get("q").unwrap_or_default();
     let category = move || query.read().get("category").filter(|c| !c.is_empty());
+    let locale = Locale::current();
     let catalog = Resource::new(
-        move || (search(), category()),
-        |(q, c)| get_catalog(Some(q), c),
+        move || (search(), category(), locale),
+        |(q, c, locale)| get_catalog(Some(q), c, locale),
     );
     view! {
         <Title text=i18n::layout().shop_name/>
@@ -213,21 +223,24 @@ pub fn HomePage() -> impl IntoView {
 fn ProductView(product: ProductDetail) -> impl IntoView {
     let t = text();
     let available = product.stock > 0;
+    let locale = Locale::current();
+    let category = product.category.name.clone();
+    let category_lang = category.lang_attr(locale);
     view! {
-        <Title text=product.name.clone()/>
+        <Title text=product.name.text.clone()/>
         <article class="product">
             <ProductImage image=product.image.clone() name=product.name.clone() eager=true/>
             <div class="product-info">
                 <p class="breadcrumb">
-                    <A href=page_href(&format!("/?category={}", product.category.slug))>{product.category.name.clone()}</A>
+                    <A href=page_href(&format!("/?category={}", product.category.slug)) attr:lang=category_lang>{category.text}</A>
                 </p>
-                <h1>{product.name.clone()}</h1>
+                <h1 lang=product.name.lang_attr(locale)>{product.name.text.clone()}</h1>
                 <p class="price">
                     {price(product.price_cents)} " "
                     <small>{t.vat_included} " " {text::vat_rate(product.vat_rate_bp)}</small>
                 </p>
                 <p class="stock">{if available { t.in_stock } else { t.sold_out }}</p>
-                <p class="description">{product.description.clone()}</p>
+                <p class="description" lang=product.description.lang_attr(locale)>{product.description.text.clone()}</p>
                 <AddToCartForm product_id=product.id available with_quantity=true/>
                 <A href=page_href("/")>{t.back_to_shop}</A>
             </div>
@@ -239,7 +252,11 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
 pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    let product = Resource::new(slug, get_product);
+    let locale = Locale::current();
+    let product = Resource::new(
+        move || (slug(), locale),
+        |(slug, locale)| get_product(slug, locale),
+    );
     view! {
         <Suspense fallback=|| view! { <p>{i18n::layout().loading}</p> }>
             {move || Suspend::new(async move {
@@ -256,6 +273,7 @@ pub fn ProductPage() -> impl IntoView {
 #[component]
 fn CartLines(cart: CartView, update: ServerAction<UpdateCartLine>) -> impl IntoView {
     let t = text();
+    let locale = Locale::current();
     if cart.lines.is_empty() {
         return view! {
             <p class="empty">{t.cart_empty}</p>
@@ -279,10 +297,11 @@ fn CartLines(cart: CartView, update: ServerAction<UpdateCartLine>) -> impl IntoV
                     .lines
                     .into_iter()
                     .map(|line| {
+                        let lang = line.name.lang_attr(locale);
                         view! {
                             <tr class="cart-line" data-product=line.slug.clone()>
                                 <td>
-                                    <A href=page_href(&format!("/products/{}", line.slug))>{line.name.clone()}</A>
+                                    <A href=page_href(&format!("/products/{}", line.slug)) attr:lang=lang>{line.name.text.clone()}</A>
                                 </td>
                                 <td>{price(line.unit_price_cents)}</td>
                                 <td>
@@ -372,6 +391,7 @@ pub fn OrderPage() -> impl IntoView {
 #[component]
 pub fn OrderSummary(order: models::OrderView) -> impl IntoView {
     let t = text();
+    let locale = Locale::current();
     view! {
         <section class="order-confirmation">
             <h1>{t.order_title}</h1>
@@ -406,7 +426,8 @@ pub fn OrderSummary(order: models::OrderView) -> impl IntoView {
                         .map(|l| {
                             view! {
                                 <tr class="order-line">
-                                    <td>{l.product_name}</td>
+                                    // The name as ordered, in Dutch.
+                                    <td lang=(locale != Locale::Nl).then_some("nl")>{l.product_name}</td>
                                     <td class="qty">{l.quantity}</td>
                                     <td>{price(l.unit_price_cents)}</td>
                                     <td>{price(l.line_total_cents)}</td>

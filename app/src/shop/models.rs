@@ -3,20 +3,21 @@
 use super::rules::{DeliveryMethod, PaymentMethod};
 use crate::cms::rules::OrderStatus;
 use crate::customer::CustomerInput;
+use crate::locale::Written;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryView {
     pub id: i32,
-    pub name: String,
+    pub name: Written,
     pub slug: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductCard {
     pub id: i32,
-    pub name: String,
+    pub name: Written,
     pub slug: String,
     pub price_cents: i64,
     pub image: Option<String>,
@@ -34,9 +35,9 @@ pub struct Catalog {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductDetail {
     pub id: i32,
-    pub name: String,
+    pub name: Written,
     pub slug: String,
-    pub description: String,
+    pub description: Written,
     pub price_cents: i64,
     pub vat_rate_bp: i32,
     pub stock: i32,
@@ -47,7 +48,8 @@ pub struct ProductDetail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CartLineView {
     pub product_id: i32,
-    pub name: String,
+    /// The product's current name (a cart holds no snapshot).
+    pub name: Written,
     pub slug: String,
     pub unit_price_cents: i64,
     pub quantity: i32,
@@ -77,6 +79,8 @@ pub struct CheckoutOptions {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderLineView {
+    /// The name as ordered: the Dutch snapshot, shown marked `lang="nl"`
+    /// on an English page.
     pub product_name: String,
     pub quantity: i32,
     pub unit_price_cents: i64,

@@ -12,204 +12,220 @@ use sea_orm::{
 };
 use std::path::Path;
 
+/// Every demo text in Dutch and in English.
 struct DemoProduct {
     name: &'static str,
+    name_en: &'static str,
     price_cents: i64,
     stock: i32,
     description: &'static str,
+    description_en: &'static str,
 }
 
 struct DemoCategory {
     name: &'static str,
+    name_en: &'static str,
     slug: &'static str,
     vat_rate_bp: i32,
     colour: &'static str,
     products: [DemoProduct; 6],
 }
 
+/// A product: (Dutch, English) name, price, stock, (Dutch, English) text.
 const fn p(
-    name: &'static str,
+    (name, name_en): (&'static str, &'static str),
     price_cents: i64,
     stock: i32,
-    description: &'static str,
+    (description, description_en): (&'static str, &'static str),
 ) -> DemoProduct {
     DemoProduct {
         name,
+        name_en,
         price_cents,
         stock,
         description,
+        description_en,
     }
 }
 
 const DEMO: [DemoCategory; 4] = [
     DemoCategory {
         name: "Koffie & thee",
+        name_en: "Coffee & tea",
         slug: "koffie-thee",
         vat_rate_bp: 900,
         colour: "#7b4b2a",
         products: [
             p(
-                "Espressobonen Amsterdam",
+                ("Espressobonen Amsterdam", "Amsterdam espresso beans"),
                 1295,
                 40,
-                "Donkere branding met tonen van cacao, gebrand in Amsterdam-Noord. 500 gram.",
+                ("Donkere branding met tonen van cacao, gebrand in Amsterdam-Noord. 500 gram.", "Dark roast with notes of cocoa, roasted in Amsterdam-Noord. 500 grams."),
             ),
             p(
-                "Filterkoffie Utrecht",
+                ("Filterkoffie Utrecht", "Utrecht filter coffee"),
                 1095,
                 35,
-                "Zachte, ronde koffie voor de filter of de French press. 500 gram.",
+                ("Zachte, ronde koffie voor de filter of de French press. 500 gram.", "Smooth, rounded coffee for the filter or the French press. 500 grams."),
             ),
             p(
-                "Decaf Groningen",
+                ("Decaf Groningen", "Groningen decaf"),
                 1195,
                 20,
-                "Cafeïnevrij via het Zwitserse waterproces; volle smaak, rustige nacht. 250 gram.",
+                ("Cafeïnevrij via het Zwitserse waterproces; volle smaak, rustige nacht. 250 gram.", "Decaffeinated by the Swiss Water Process: full flavour, a quiet night. 250 grams."),
             ),
             p(
-                "Groene thee Sencha",
+                ("Groene thee Sencha", "Sencha green tea"),
                 895,
                 25,
-                "Frisse Japanse sencha, losse blaadjes. 100 gram.",
+                ("Frisse Japanse sencha, losse blaadjes. 100 gram.", "Fresh Japanese sencha, loose leaves. 100 grams."),
             ),
             p(
-                "Rooibos Vanille",
+                ("Rooibos Vanille", "Vanilla rooibos"),
                 695,
                 30,
-                "Zoete rooibos met vanille, van nature cafeïnevrij. 100 gram.",
+                ("Zoete rooibos met vanille, van nature cafeïnevrij. 100 gram.", "Sweet rooibos with vanilla, naturally caffeine-free. 100 grams."),
             ),
             p(
-                "Verse muntthee",
+                ("Verse muntthee", "Fresh mint tea"),
                 595,
                 0,
-                "Gedroogde Nederlandse munt voor een frisse kop. 50 gram.",
+                ("Gedroogde Nederlandse munt voor een frisse kop. 50 gram.", "Dried Dutch mint for a refreshing cup. 50 grams."),
             ),
         ],
     },
     DemoCategory {
         name: "Keuken",
+        name_en: "Kitchen",
         slug: "keuken",
         vat_rate_bp: 2100,
         colour: "#2a6f7b",
         products: [
             p(
-                "Koffiemolen handmatig",
+                ("Koffiemolen handmatig", "Hand coffee grinder"),
                 4995,
                 12,
-                "Keramisch maalwerk, traploos instelbaar van espresso tot filter.",
+                ("Keramisch maalwerk, traploos instelbaar van espresso tot filter.", "Ceramic burrs, steplessly adjustable from espresso to filter."),
             ),
             p(
-                "Theepot gietijzer",
+                ("Theepot gietijzer", "Cast-iron teapot"),
                 3995,
                 8,
-                "Gietijzeren pot van 0,8 liter met roestvrijstalen filter.",
+                ("Gietijzeren pot van 0,8 liter met roestvrijstalen filter.", "Cast-iron pot of 0.8 litres with a stainless steel strainer."),
             ),
             p(
-                "Snijplank eikenhout",
+                ("Snijplank eikenhout", "Oak chopping board"),
                 2995,
                 15,
-                "Massief eiken, geolied, 40 x 25 cm.",
+                ("Massief eiken, geolied, 40 x 25 cm.", "Solid oak, oiled, 40 x 25 cm."),
             ),
             p(
-                "Koksmes 20 cm",
+                ("Koksmes 20 cm", "Chef's knife 20 cm"),
                 7995,
                 6,
-                "Gesmeed staal, houten heft, scherp geleverd.",
+                ("Gesmeed staal, houten heft, scherp geleverd.", "Forged steel, wooden handle, delivered sharp."),
             ),
             p(
-                "Schort linnen",
+                ("Schort linnen", "Linen apron"),
                 2495,
                 20,
-                "Stevig linnen schort met twee zakken, in de was te doen.",
+                ("Stevig linnen schort met twee zakken, in de was te doen.", "Sturdy linen apron with two pockets, machine washable."),
             ),
             p(
-                "Kaasschaaf klassiek",
+                ("Kaasschaaf klassiek", "Classic cheese slicer"),
                 1495,
                 50,
-                "De Nederlandse kaasschaaf, roestvrij staal.",
+                ("De Nederlandse kaasschaaf, roestvrij staal.", "The Dutch cheese slicer, stainless steel."),
             ),
         ],
     },
     DemoCategory {
         name: "Wonen",
+        name_en: "Home",
         slug: "wonen",
         vat_rate_bp: 2100,
         colour: "#5b7b2a",
         products: [
             p(
-                "Plaid wol",
+                ("Plaid wol", "Wool throw"),
                 6995,
                 10,
-                "Zachte plaid van Texelse wol, 130 x 180 cm.",
+                ("Zachte plaid van Texelse wol, 130 x 180 cm.", "Soft throw of Texel wool, 130 x 180 cm."),
             ),
             p(
-                "Kaars sojawas",
+                ("Kaars sojawas", "Soy wax candle"),
                 1295,
                 60,
-                "Geurloze kaars van sojawas, brandt 40 uur.",
+                ("Geurloze kaars van sojawas, brandt 40 uur.", "Unscented soy wax candle, burns for 40 hours."),
             ),
             p(
-                "Vaas aardewerk",
+                ("Vaas aardewerk", "Earthenware vase"),
                 3495,
                 9,
-                "Handgedraaide vaas, elk exemplaar is net iets anders.",
+                ("Handgedraaide vaas, elk exemplaar is net iets anders.", "Hand-thrown vase; no two are quite alike."),
             ),
             p(
-                "Kussenhoes linnen",
+                ("Kussenhoes linnen", "Linen cushion cover"),
                 2295,
                 25,
-                "Gewassen linnen, 50 x 50 cm, met rits.",
+                ("Gewassen linnen, 50 x 50 cm, met rits.", "Washed linen, 50 x 50 cm, with a zip."),
             ),
             p(
-                "Fotolijst eiken",
+                ("Fotolijst eiken", "Oak photo frame"),
                 1995,
                 30,
-                "Eiken lijst voor een foto van 13 x 18 cm.",
+                ("Eiken lijst voor een foto van 13 x 18 cm.", "Oak frame for a 13 x 18 cm photo."),
             ),
-            p("Deurmat kokos", 2795, 14, "Stevige kokosmat, 40 x 60 cm."),
+            p(
+                ("Deurmat kokos", "Coir doormat"),
+                2795,
+                14,
+                ("Stevige kokosmat, 40 x 60 cm.", "Sturdy coir mat, 40 x 60 cm."),
+            ),
         ],
     },
     DemoCategory {
         name: "Verzorging",
+        name_en: "Personal care",
         slug: "verzorging",
         vat_rate_bp: 2100,
         colour: "#7b2a5b",
         products: [
             p(
-                "Handzeep lavendel",
+                ("Handzeep lavendel", "Lavender hand soap"),
                 795,
                 45,
-                "Vloeibare zeep met lavendelolie, 300 ml, navulbaar.",
+                ("Vloeibare zeep met lavendelolie, 300 ml, navulbaar.", "Liquid soap with lavender oil, 300 ml, refillable."),
             ),
             p(
-                "Handcrème calendula",
+                ("Handcrème calendula", "Calendula hand cream"),
                 995,
                 40,
-                "Rijke crème voor droge handen, 75 ml.",
+                ("Rijke crème voor droge handen, 75 ml.", "Rich cream for dry hands, 75 ml."),
             ),
             p(
-                "Zeepblok olijf",
+                ("Zeepblok olijf", "Olive oil soap bar"),
                 595,
                 70,
-                "Koudgeroerde zeep van olijfolie, 100 gram.",
+                ("Koudgeroerde zeep van olijfolie, 100 gram.", "Cold-process olive oil soap, 100 grams."),
             ),
             p(
-                "Scheerkwast",
+                ("Scheerkwast", "Shaving brush"),
                 2495,
                 11,
-                "Kwast met synthetische haren en een beuken handvat.",
+                ("Kwast met synthetische haren en een beuken handvat.", "Brush with synthetic bristles and a beech handle."),
             ),
             p(
-                "Lippenbalsem honing",
+                ("Lippenbalsem honing", "Honey lip balm"),
                 450,
                 90,
-                "Met bijenwas en honing uit Friesland.",
+                ("Met bijenwas en honing uit Friesland.", "With beeswax and honey from Friesland."),
             ),
             p(
-                "Badzout zeewier",
+                ("Badzout zeewier", "Seaweed bath salt"),
                 1295,
                 22,
-                "Zout uit de Waddenzee met gedroogd zeewier, 500 gram.",
+                ("Zout uit de Waddenzee met gedroogd zeewier, 500 gram.", "Salt from the Wadden Sea with dried seaweed, 500 grams."),
             ),
         ],
     },
@@ -225,6 +241,11 @@ const ABOUT: &str =
     "Winkel is een kleine zaak met **eerlijke spullen** voor keuken, huis en verzorging.\n\n\
 Wij bewaren alleen wat nodig is om je bestelling te leveren. Lees er alles over in onze \
 [privacyverklaring](/privacy).\n";
+
+const ABOUT_EN: &str =
+    "Winkel is a small shop with **honest goods** for the kitchen, the home and personal care.\n\n\
+We keep only what we need to deliver your order. Read all about it in our \
+[privacy statement](/en/privacy).\n";
 
 /// A small product picture: a coloured card with the product's name.
 fn product_svg(name: &str, colour: &str) -> String {
@@ -250,6 +271,7 @@ pub async fn demo(db: &DatabaseConnection, uploads_dir: &Path) -> Result<(), Cli
     for (position, demo) in DEMO.iter().enumerate() {
         let category_id = category::Entity::insert(category::ActiveModel {
             name: Set(demo.name.into()),
+            name_en: Set(Some(demo.name_en.into())),
             slug: Set(demo.slug.into()),
             position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
             ..Default::default()
@@ -267,6 +289,8 @@ pub async fn demo(db: &DatabaseConnection, uploads_dir: &Path) -> Result<(), Cli
                 name: Set(item.name.into()),
                 slug: Set(slug),
                 description: Set(item.description.into()),
+                name_en: Set(Some(item.name_en.into())),
+                description_en: Set(Some(item.description_en.into())),
                 price_cents: Set(item.price_cents),
                 vat_rate_bp: Set(demo.vat_rate_bp),
                 stock: Set(item.stock),
@@ -284,6 +308,8 @@ pub async fn demo(db: &DatabaseConnection, uploads_dir: &Path) -> Result<(), Cli
         slug: Set("over-ons".into()),
         title: Set("Over ons".into()),
         body_markdown: Set(ABOUT.into()),
+        title_en: Set(Some("About us".into())),
+        body_markdown_en: Set(Some(ABOUT_EN.into())),
         published: Set(true),
         updated_at: Set(now),
         ..Default::default()
@@ -312,6 +338,19 @@ mod tests {
             .collect();
         assert_eq!(DEMO.len(), 4);
         assert_eq!(slugs.len(), 24);
+    }
+
+    #[test]
+    fn every_demo_text_has_its_english_version() {
+        for c in &DEMO {
+            assert!(!c.name_en.trim().is_empty(), "{}", c.name);
+            for p in &c.products {
+                assert!(!p.name_en.trim().is_empty(), "{}", p.name);
+                assert!(!p.description_en.trim().is_empty(), "{}", p.name);
+                assert_ne!(p.name, p.name_en);
+            }
+        }
+        assert!(ABOUT_EN.contains("(/en/privacy)"));
     }
 
     #[test]

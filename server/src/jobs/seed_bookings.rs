@@ -12,8 +12,10 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
 pub struct DemoItem {
     pub name: &'static str,
+    pub name_en: &'static str,
     pub slug: &'static str,
     pub description: &'static str,
+    pub description_en: &'static str,
     pub price_cents: i64,
     pub duration_minutes: i32,
     pub slot_minutes: i32,
@@ -29,8 +31,10 @@ pub struct DemoItem {
 pub const ITEMS: [DemoItem; 3] = [
     DemoItem {
         name: "Fietsreparatie",
+        name_en: "Bike repair",
         slug: "fietsreparatie",
         description: "Een uur in onze werkplaats: lekke band, remmen, versnellingen of verlichting. Breng je fiets mee; onderdelen rekenen we apart af.",
+        description_en: "An hour in our workshop: a flat tyre, brakes, gears or lights. Bring your bike; parts are charged separately.",
         price_cents: 4500,
         duration_minutes: 60,
         slot_minutes: 60,
@@ -48,8 +52,10 @@ pub const ITEMS: [DemoItem; 3] = [
     },
     DemoItem {
         name: "Kookworkshop pasta",
+        name_en: "Pasta cooking workshop",
         slug: "kookworkshop-pasta",
         description: "Een avond verse pasta maken met onze kok: deeg, tagliatelle en ravioli, twee sauzen, en samen aan tafel. Maximaal acht deelnemers.",
+        description_en: "An evening of making fresh pasta with our chef: the dough, tagliatelle and ravioli, two sauces, then dinner together. Eight participants at most.",
         price_cents: 7500,
         duration_minutes: 180,
         slot_minutes: 180,
@@ -61,8 +67,10 @@ pub const ITEMS: [DemoItem; 3] = [
     },
     DemoItem {
         name: "Adviesgesprek",
+        name_en: "Advice session",
         slug: "adviesgesprek",
         description: "Een uur persoonlijk advies over je inrichting of je keuken, in de winkel of online.",
+        description_en: "An hour of personal advice on your interior or your kitchen, in the shop or online.",
         price_cents: 9500,
         duration_minutes: 60,
         slot_minutes: 60,
@@ -93,6 +101,8 @@ pub async fn seed(db: &impl ConnectionTrait, now: NaiveDateTime) -> Result<usize
             name: Set(item.name.into()),
             slug: Set(item.slug.into()),
             description: Set(item.description.into()),
+            name_en: Set(Some(item.name_en.into())),
+            description_en: Set(Some(item.description_en.into())),
             image: Set(None),
             price_cents: Set(item.price_cents),
             vat_rate_bp: Set(2100),

@@ -24,6 +24,7 @@ mod config;
 mod contact;
 mod dev_seed;
 mod english;
+mod english_content;
 mod english_mail;
 mod enumeration;
 mod form_limit;

@@ -109,7 +109,7 @@ async fn catalogue_lists_filters_and_searches(backend: Backend) {
         .await
         .json();
     assert_eq!(keuken["products"].as_array().map(Vec::len), Some(6));
-    assert_eq!(keuken["category"]["name"], "Keuken");
+    assert_eq!(keuken["category"]["name"]["text"], "Keuken");
 
     // Search looks in names and descriptions.
     let found = client
@@ -120,7 +120,7 @@ async fn catalogue_lists_filters_and_searches(backend: Backend) {
         .as_array()
         .expect("list")
         .iter()
-        .filter_map(|p| p["name"].as_str())
+        .filter_map(|p| p["name"]["text"].as_str())
         .collect();
     assert_eq!(
         names,
@@ -133,7 +133,7 @@ async fn catalogue_lists_filters_and_searches(backend: Backend) {
         )
         .await
         .json();
-    assert_eq!(found["products"][0]["name"], "Theepot gietijzer");
+    assert_eq!(found["products"][0]["name"]["text"], "Theepot gietijzer");
 
     // LIKE wildcards typed by a visitor are taken literally.
     let wildcard = client.call("get_catalog", &[("query", "%")]).await.json();

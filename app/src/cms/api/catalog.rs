@@ -42,9 +42,13 @@ pub async fn cms_save_category(
     name: String,
     slug: String,
     position: String,
+    /// Optional English name; a form without the field leaves it empty.
+    #[server(default)]
+    name_en: Option<String>,
 ) -> Result<(), AppError> {
     let (state, _) = staff_auth::require(Right::CatalogEdit).await?;
-    services::cms_catalog::save_category(&state, id, &name, &slug, &position).await?;
+    let name_en = name_en.as_deref();
+    services::cms_catalog::save_category(&state, id, &name, name_en, &slug, &position).await?;
     Ok(())
 }
 

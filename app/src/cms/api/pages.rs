@@ -28,18 +28,21 @@ pub async fn cms_save_page(
     title: String,
     body_markdown: String,
     published: Option<String>,
+    /// The optional English version; a form without it leaves it empty.
+    #[server(default)]
+    title_en: Option<String>,
+    #[server(default)] body_markdown_en: Option<String>,
 ) -> Result<i32, AppError> {
     let (state, _) = staff_auth::require(Right::PagesEdit).await?;
-    let saved = services::pages::save(
-        &state.db,
-        id,
-        &slug,
-        &title,
-        &body_markdown,
-        published.as_deref(),
-        now_utc(),
-    )
-    .await?;
+    let form = services::pages::PageForm {
+        slug: &slug,
+        title: &title,
+        body: &body_markdown,
+        title_en: title_en.as_deref(),
+        body_en: body_markdown_en.as_deref(),
+        published: published.as_deref(),
+    };
+    let saved = services::pages::save(&state.db, id, &form, now_utc()).await?;
     if id.is_none() {
         leptos_axum::redirect(&format!("/cms/pages/{saved}"));
     }

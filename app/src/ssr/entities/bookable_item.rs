@@ -10,6 +10,10 @@ pub struct Model {
     pub slug: String,
     #[sea_orm(column_type = "Text")]
     pub description: String,
+    /// The English name and description, where written (issue 16).
+    pub name_en: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub description_en: Option<String>,
     pub image: Option<String>,
     pub price_cents: i64,
     pub vat_rate_bp: i32,

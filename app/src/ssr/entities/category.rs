@@ -6,6 +6,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub name: String,
+    /// The English name, where written (issue 16).
+    pub name_en: Option<String>,
     pub slug: String,
     pub position: i32,
 }

@@ -11,6 +11,10 @@ pub struct Model {
     pub title: String,
     #[sea_orm(column_type = "Text")]
     pub body_markdown: String,
+    /// The English title and text, where written (issue 16).
+    pub title_en: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub body_markdown_en: Option<String>,
     pub published: bool,
     pub updated_at: DateTime,
 }

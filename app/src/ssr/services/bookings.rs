@@ -12,7 +12,7 @@ use crate::booking::rules::{self, BookingStatus, SlotRefusal};
 use crate::clock::amsterdam_local;
 use crate::customer::CustomerData;
 use crate::error::AppError;
-use crate::locale::Locale;
+use crate::locale::{Locale, Written};
 use crate::shop::rules::{entitled_payment_methods, PaymentMethod};
 use crate::ssr::entities::{bookable_item, booking, customer};
 use crate::ssr::mail_text::{self, bookings::BookingFacts};
@@ -27,8 +27,11 @@ use sea_orm::{
 };
 use tower_sessions::Session;
 
-/// The items that can be booked, by name.
-pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<BookableCard>, AppError> {
+/// The items that can be booked, by name, their texts in `locale`.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    locale: Locale,
+) -> Result<Vec<BookableCard>, AppError> {
     let items = bookable_item::Entity::find()
         .filter(bookable_item::Column::Active.eq(true))
         .order_by_asc(bookable_item::Column::Name)
@@ -37,9 +40,9 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<BookableCard>, AppErr
     Ok(items
         .into_iter()
         .map(|i| BookableCard {
-            name: i.name,
+            name: Written::pick(locale, i.name, i.name_en),
             slug: i.slug,
-            description: i.description,
+            description: Written::pick(locale, i.description, i.description_en),
             image: i.image,
             price_cents: i.price_cents,
             duration_minutes: i.duration_minutes,
@@ -61,21 +64,23 @@ async fn active_item(
 }
 
 /// An item's page: the month `month` (`YYYY-MM`, else the current one)
-/// with its free and full slots, and the form's options for `customer`.
+/// with its free and full slots, and the form's options for `customer`;
+/// the item's texts in `locale`.
 pub async fn detail(
     db: &impl ConnectionTrait,
     slug: &str,
     month: Option<&str>,
     customer: Option<&customer::Model>,
     now: NaiveDateTime,
+    locale: Locale,
 ) -> Result<BookableDetail, AppError> {
     let item = active_item(db, slug).await?;
     let month = month_view(db, &item, month, now).await?;
     let granted = customer.and_then(|c| c.payment_methods.as_deref());
     Ok(BookableDetail {
-        name: item.name,
+        name: Written::pick(locale, item.name, item.name_en),
         slug: item.slug,
-        description: item.description,
+        description: Written::pick(locale, item.description, item.description_en),
         image: item.image,
         price_cents: item.price_cents,
         vat_rate_bp: item.vat_rate_bp,

@@ -1,6 +1,7 @@
 //! The cart lives in the session: product ids and quantities only.
 
 use crate::error::AppError;
+use crate::locale::Locale;
 use crate::shop::models::{CartLineView, CartView};
 use crate::shop::rules::{self, CartItem};
 use crate::ssr::entities::product;
@@ -34,12 +35,16 @@ pub async fn store(session: &Session, cart: &[CartItem]) -> Result<(), AppError>
     Ok(())
 }
 
-/// The cart with current names and prices; lines whose product is gone or
-/// inactive are left out. The products come from the catalogue snapshot
+/// The cart with current names (in `locale`) and prices; lines whose
+/// product is gone or inactive are left out. The products come from the catalogue snapshot
 /// when it holds them all (`catalog::snapshot`), else from the database: a
 /// product the snapshot does not know yet (made active on another instance
 /// a moment ago) is never left out for that.
-pub async fn view(db: &impl ConnectionTrait, cart: &[CartItem]) -> Result<CartView, AppError> {
+pub async fn view(
+    db: &impl ConnectionTrait,
+    cart: &[CartItem],
+    locale: Locale,
+) -> Result<CartView, AppError> {
     if cart.is_empty() {
         return Ok(CartView::default());
     }
@@ -65,7 +70,7 @@ pub async fn view(db: &impl ConnectionTrait, cart: &[CartItem]) -> Result<CartVi
             let p = products.iter().find(|p| p.id == item.product_id)?;
             Some(CartLineView {
                 product_id: p.id,
-                name: p.name.clone(),
+                name: super::catalog::product_name(p, locale),
                 slug: p.slug.clone(),
                 unit_price_cents: p.price_cents,
                 quantity: item.quantity,
@@ -107,6 +112,7 @@ pub async fn add(
     session: &Session,
     product_id: i32,
     quantity: &str,
+    locale: Locale,
 ) -> Result<CartView, AppError> {
     let quantity = parse_quantity(quantity, false)?;
     let product = active_product(db, product_id).await?;
@@ -117,13 +123,13 @@ pub async fn add(
         .map_or(0, |i| i.quantity);
     if already + quantity > product.stock {
         return Err(AppError::OutOfStock {
-            product: product.name,
+            product: super::catalog::product_name(&product, locale).text,
             available: product.stock,
         });
     }
     rules::add_to_cart(&mut cart, product_id, quantity);
     store(session, &cart).await?;
-    view(db, &cart).await
+    view(db, &cart, locale).await
 }
 
 /// Sets a line's quantity; 0 removes the line.
@@ -132,6 +138,7 @@ pub async fn update(
     session: &Session,
     product_id: i32,
     quantity: &str,
+    locale: Locale,
 ) -> Result<CartView, AppError> {
     let quantity = parse_quantity(quantity, true)?;
     let mut cart = load(session).await?;
@@ -139,12 +146,12 @@ pub async fn update(
         let product = active_product(db, product_id).await?;
         if quantity > product.stock {
             return Err(AppError::OutOfStock {
-                product: product.name,
+                product: super::catalog::product_name(&product, locale).text,
                 available: product.stock,
             });
         }
     }
     rules::set_quantity(&mut cart, product_id, quantity);
     store(session, &cart).await?;
-    view(db, &cart).await
+    view(db, &cart, locale).await
 }

@@ -12,6 +12,7 @@
 //! not know) go to the database as before.
 
 use crate::error::AppError;
+use crate::locale::{Locale, Written};
 use crate::shop::models::{Catalog, CategoryView, ProductCard, ProductDetail};
 use crate::ssr::entities::{category, product};
 use sea_orm::sea_query::{Expr, LikeExpr};
@@ -98,10 +99,15 @@ pub async fn snapshot(db: &impl ConnectionTrait) -> Result<Option<Arc<Snapshot>>
     Ok(loaded)
 }
 
-fn card(p: &product::Model) -> ProductCard {
+/// A product's name in `locale`: English where written, else Dutch.
+pub fn product_name(p: &product::Model, locale: Locale) -> Written {
+    Written::pick(locale, p.name.clone(), p.name_en.clone())
+}
+
+fn card(p: &product::Model, locale: Locale) -> ProductCard {
     ProductCard {
         id: p.id,
-        name: p.name.clone(),
+        name: product_name(p, locale),
         slug: p.slug.clone(),
         price_cents: p.price_cents,
         image: p.image.clone(),
@@ -109,25 +115,25 @@ fn card(p: &product::Model) -> ProductCard {
     }
 }
 
-fn category_ref(c: &category::Model) -> CategoryView {
+fn category_ref(c: &category::Model, locale: Locale) -> CategoryView {
     CategoryView {
         id: c.id,
-        name: c.name.clone(),
+        name: Written::pick(locale, c.name.clone(), c.name_en.clone()),
         slug: c.slug.clone(),
     }
 }
 
-fn detail(p: &product::Model, c: &category::Model) -> ProductDetail {
+fn detail(p: &product::Model, c: &category::Model, locale: Locale) -> ProductDetail {
     ProductDetail {
         id: p.id,
-        name: p.name.clone(),
+        name: product_name(p, locale),
         slug: p.slug.clone(),
-        description: p.description.clone(),
+        description: Written::pick(locale, p.description.clone(), p.description_en.clone()),
         price_cents: p.price_cents,
         vat_rate_bp: p.vat_rate_bp,
         stock: p.stock,
         image: p.image.clone(),
-        category: category_ref(c),
+        category: category_ref(c, locale),
     }
 }
 
@@ -157,11 +163,13 @@ pub fn contains_pattern(text: &str) -> LikeExpr {
 }
 
 /// Active products, optionally within one category and matching a search in
-/// name or description.
+/// name or description (Dutch or English: a visitor may type either), with
+/// their names in `locale`.
 pub async fn catalog(
     db: &impl ConnectionTrait,
     query: Option<&str>,
     category_slug: Option<&str>,
+    locale: Locale,
 ) -> Result<Catalog, AppError> {
     let query: String = query
         .unwrap_or_default()
@@ -183,14 +191,18 @@ pub async fn catalog(
                 None => None,
             };
             return Ok(Catalog {
-                categories: snapshot.categories.iter().map(category_ref).collect(),
+                categories: snapshot
+                    .categories
+                    .iter()
+                    .map(|c| category_ref(c, locale))
+                    .collect(),
                 products: snapshot
                     .products
                     .iter()
                     .filter(|p| chosen.is_none_or(|c| p.category_id == c.id))
-                    .map(card)
+                    .map(|p| card(p, locale))
                     .collect(),
-                category: chosen.map(category_ref),
+                category: chosen.map(|c| category_ref(c, locale)),
             });
         }
     }
@@ -214,11 +226,16 @@ pub async fn catalog(
         select = select.filter(product::Column::CategoryId.eq(c.id));
     }
     if !query.is_empty() {
-        select = select.filter(
-            Condition::any()
-                .add(Expr::col(product::Column::Name).like(contains_pattern(&query)))
-                .add(Expr::col(product::Column::Description).like(contains_pattern(&query))),
-        );
+        let mut any = Condition::any();
+        for column in [
+            product::Column::Name,
+            product::Column::Description,
+            product::Column::NameEn,
+            product::Column::DescriptionEn,
+        ] {
+            any = any.add(Expr::col(column).like(contains_pattern(&query)));
+        }
+        select = select.filter(any);
     }
     let products = select
         .order_by_asc(product::Column::CategoryId)
@@ -227,16 +244,17 @@ pub async fn catalog(
         .await?;
 
     Ok(Catalog {
-        categories: categories.iter().map(category_ref).collect(),
-        products: products.iter().map(card).collect(),
-        category: chosen.map(category_ref),
+        categories: categories.iter().map(|c| category_ref(c, locale)).collect(),
+        products: products.iter().map(|p| card(p, locale)).collect(),
+        category: chosen.map(|c| category_ref(c, locale)),
     })
 }
 
-/// One active product by its slug.
+/// One active product by its slug, its texts in `locale`.
 pub async fn product_by_slug(
     db: &impl ConnectionTrait,
     slug: &str,
+    locale: Locale,
 ) -> Result<ProductDetail, AppError> {
     if let Some(snapshot) = snapshot(db).await? {
         let found = snapshot
@@ -245,7 +263,7 @@ pub async fn product_by_slug(
             .and_then(|&i| snapshot.products.get(i))
             .and_then(|p| Some((p, snapshot.category(p.category_id)?)));
         if let Some((p, c)) = found {
-            return Ok(detail(p, c));
+            return Ok(detail(p, c, locale));
         }
         // Unknown here: the database decides (its collation may match a
         // slug written differently), as without the snapshot.
@@ -258,5 +276,5 @@ pub async fn product_by_slug(
         .await?
         .ok_or(AppError::NotFound)?;
     let c = c.ok_or(AppError::NotFound)?;
-    Ok(detail(&p, &c))
+    Ok(detail(&p, &c, locale))
 }

@@ -27,11 +27,12 @@ pub async fn options(
     cart: &[CartItem],
     customer: Option<&customer::Model>,
     now: NaiveDateTime,
+    locale: crate::locale::Locale,
 ) -> Result<CheckoutOptions, AppError> {
     let today = shop_today(now);
     let granted = customer.and_then(|c| c.payment_methods.as_deref());
     Ok(CheckoutOptions {
-        cart: super::cart::view(db, cart).await?,
+        cart: super::cart::view(db, cart, locale).await?,
         profile: customer.map(accounts::profile_of),
         payment_methods: rules::entitled_payment_methods(granted),
         earliest_delivery: rules::earliest_delivery(today),

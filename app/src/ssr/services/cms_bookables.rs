@@ -74,6 +74,8 @@ pub async fn admin(db: &impl ConnectionTrait, id: i32) -> Result<BookableAdmin, 
         name: item.name,
         slug: item.slug,
         description: item.description,
+        name_en: item.name_en,
+        description_en: item.description_en,
         image: item.image,
         price_cents: item.price_cents,
         vat_rate_bp: item.vat_rate_bp,
@@ -153,6 +155,12 @@ async fn validated(
         "description",
         v::optional_text(input.description.as_deref(), 5000),
     );
+    // English is optional: blank is none, else the Dutch limits.
+    let name_en = errors.check("name_en", v::optional_text(input.name_en.as_deref(), 150));
+    let description_en = errors.check(
+        "description_en",
+        v::optional_text(input.description_en.as_deref(), 5000),
+    );
     let price = errors.check(
         "price",
         parse_price(text(&input.price)).ok_or(FieldError::Price),
@@ -195,13 +203,16 @@ async fn validated(
     else {
         return Err(AppError::Validation(errors));
     };
-    if !errors.is_empty() {
+    let (Some(name_en), Some(description_en), true) = (name_en, description_en, errors.is_empty())
+    else {
         return Err(AppError::Validation(errors));
-    }
+    };
     Ok(bookable_item::ActiveModel {
         name: Set(name),
         slug: Set(slug),
         description: Set(description.unwrap_or_default()),
+        name_en: Set(name_en),
+        description_en: Set(description_en),
         price_cents: Set(price),
         vat_rate_bp: Set(vat),
         duration_minutes: Set(duration),

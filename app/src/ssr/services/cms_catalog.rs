@@ -21,6 +21,8 @@ fn product_view(p: product::Model) -> CatalogProduct {
         name: p.name,
         slug: p.slug,
         description: p.description,
+        name_en: p.name_en,
+        description_en: p.description_en,
         price_cents: p.price_cents,
         vat_rate_bp: p.vat_rate_bp,
         stock: p.stock,
@@ -45,6 +47,7 @@ pub async fn admin(db: &impl ConnectionTrait) -> Result<CatalogAdmin, AppError> 
                 products: products.iter().filter(|p| p.category_id == c.id).count() as u64,
                 id: c.id,
                 name: c.name,
+                name_en: c.name_en,
                 slug: c.slug,
                 position: c.position,
             })
@@ -93,6 +96,12 @@ pub async fn save_product(
         "description",
         v::optional_text(input.description.as_deref(), 5000),
     );
+    // English is optional: blank is none, else the Dutch limits.
+    let name_en = errors.check("name_en", v::optional_text(input.name_en.as_deref(), 150));
+    let description_en = errors.check(
+        "description_en",
+        v::optional_text(input.description_en.as_deref(), 5000),
+    );
     let price = errors.check(
         "price",
         parse_price(text(&input.price)).ok_or(FieldError::Price),
@@ -125,9 +134,10 @@ pub async fn save_product(
     else {
         return Err(AppError::Validation(errors));
     };
-    if !errors.is_empty() {
+    let (Some(name_en), Some(description_en), true) = (name_en, description_en, errors.is_empty())
+    else {
         return Err(AppError::Validation(errors));
-    }
+    };
     let mut row = match id {
         Some(id) => product::Entity::find_by_id(id)
             .one(db)
@@ -144,6 +154,8 @@ pub async fn save_product(
     row.name = Set(name);
     row.slug = Set(slug);
     row.description = Set(description.unwrap_or_default());
+    row.name_en = Set(name_en);
+    row.description_en = Set(description_en);
     row.price_cents = Set(price);
     row.vat_rate_bp = Set(vat);
     row.stock = Set(stock);
@@ -167,16 +179,20 @@ pub async fn delete_product(state: &AppState, id: i32) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Creates (`id` None) or updates a category; `name_en` is optional
+/// (blank is none).
 pub async fn save_category(
     state: &AppState,
     id: Option<i32>,
     name: &str,
+    name_en: Option<&str>,
     slug: &str,
     position: &str,
 ) -> Result<(), AppError> {
     let db = &state.db;
     let mut errors = FieldErrors::default();
     let name = errors.check("name", v::required_text(name, 100));
+    let name_en = errors.check("name_en", v::optional_text(name_en, 100));
     let slug_text = if slug.trim().is_empty() {
         name.as_deref().map(v::slugify).unwrap_or_default()
     } else {
@@ -202,12 +218,11 @@ pub async fn save_category(
                 .ok_or(FieldError::Number { min: 0, max: 1000 }),
         ),
     };
-    let (Some(name), Some(slug), Some(position)) = (name, slug, position) else {
+    let (Some(name), Some(name_en), Some(slug), Some(position), true) =
+        (name, name_en, slug, position, errors.is_empty())
+    else {
         return Err(AppError::Validation(errors));
     };
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
     let mut row: category::ActiveModel = match id {
         Some(id) => category::Entity::find_by_id(id)
             .one(db)
@@ -217,6 +232,7 @@ pub async fn save_category(
         None => <category::ActiveModel as Default>::default(),
     };
     row.name = Set(name);
+    row.name_en = Set(name_en);
     row.slug = Set(slug);
     row.position = Set(position);
     match id {

@@ -2,6 +2,7 @@
 
 use crate::content::{PageAdminRow, PageEdit, PageView, RESERVED_SLUGS};
 use crate::error::AppError;
+use crate::locale::{Locale, Written};
 use crate::ssr::entities::page;
 use crate::ssr::markdown::to_safe_html;
 use crate::validate::{self as v, FieldError, FieldErrors};
@@ -11,17 +12,27 @@ use sea_orm::{
     QueryOrder,
 };
 
-pub async fn published(db: &impl ConnectionTrait, slug: &str) -> Result<PageView, AppError> {
+/// A published page, its title and text in `locale` (each English where
+/// written, else Dutch).
+pub async fn published(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    locale: Locale,
+) -> Result<PageView, AppError> {
     let row = page::Entity::find()
         .filter(page::Column::Slug.eq(slug))
         .filter(page::Column::Published.eq(true))
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
+    let body = Written::pick(locale, row.body_markdown, row.body_markdown_en);
     Ok(PageView {
         slug: row.slug,
-        title: row.title,
-        html: to_safe_html(&row.body_markdown),
+        title: Written::pick(locale, row.title, row.title_en),
+        html: Written {
+            text: to_safe_html(&body.text),
+            lang: body.lang,
+        },
         updated_at: row.updated_at,
     })
 }
@@ -52,22 +63,54 @@ pub async fn get(db: &impl ConnectionTrait, id: i32) -> Result<PageEdit, AppErro
         slug: p.slug,
         title: p.title,
         body_markdown: p.body_markdown,
+        title_en: p.title_en,
+        body_markdown_en: p.body_markdown_en,
         published: p.published,
     })
+}
+
+/// The longest page text (Markdown), in either language.
+const MAX_BODY: usize = 100_000;
+
+/// A page as the form posts it.
+pub struct PageForm<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+    /// The English version: optional, blank is none.
+    pub title_en: Option<&'a str>,
+    pub body_en: Option<&'a str>,
+    pub published: Option<&'a str>,
+}
+
+/// An optional English page text: blank is none, else at most `MAX_BODY`.
+fn english_body(body: Option<&str>) -> Result<Option<String>, FieldError> {
+    match body.filter(|b| !b.trim().is_empty()) {
+        None => Ok(None),
+        Some(b) if b.chars().count() > MAX_BODY => Err(FieldError::TooLong { max: MAX_BODY }),
+        Some(b) => Ok(Some(b.to_owned())),
+    }
 }
 
 pub async fn save(
     db: &impl ConnectionTrait,
     id: Option<i32>,
-    slug: &str,
-    title: &str,
-    body: &str,
-    published: Option<&str>,
+    form: &PageForm<'_>,
     now: NaiveDateTime,
 ) -> Result<i32, AppError> {
+    let PageForm {
+        slug,
+        title,
+        body,
+        title_en,
+        body_en,
+        published,
+    } = *form;
     let published = v::checkbox(published);
     let mut errors = FieldErrors::default();
     let title = errors.check("title", v::required_text(title, 200));
+    let title_en = errors.check("title_en", v::optional_text(title_en, 200));
+    let body_en = errors.check("body_markdown_en", english_body(body_en));
     let slug_text = if slug.trim().is_empty() {
         title.as_deref().map(v::slugify).unwrap_or_default()
     } else {
@@ -84,15 +127,14 @@ pub async fn save(
             errors.add("slug", FieldError::SlugTaken);
         }
     }
-    if body.chars().count() > 100_000 {
-        errors.add("body_markdown", FieldError::TooLong { max: 100_000 });
+    if body.chars().count() > MAX_BODY {
+        errors.add("body_markdown", FieldError::TooLong { max: MAX_BODY });
     }
-    let (Some(title), Some(slug)) = (title, slug) else {
+    let (Some(title), Some(slug), Some(title_en), Some(body_en), true) =
+        (title, slug, title_en, body_en, errors.is_empty())
+    else {
         return Err(AppError::Validation(errors));
     };
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
     let mut row: page::ActiveModel = match id {
         Some(id) => page::Entity::find_by_id(id)
             .one(db)
@@ -104,6 +146,8 @@ pub async fn save(
     row.slug = Set(slug);
     row.title = Set(title);
     row.body_markdown = Set(body.to_owned());
+    row.title_en = Set(title_en);
+    row.body_markdown_en = Set(body_en);
     row.published = Set(published);
     row.updated_at = Set(now);
     let saved = match id {
@@ -118,4 +162,24 @@ pub async fn delete(db: &impl ConnectionTrait, id: i32) -> Result<(), AppError> 
         return Err(AppError::NotFound);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_english_text_is_optional_and_limited_like_the_dutch_one() {
+        assert_eq!(english_body(None), Ok(None));
+        assert_eq!(english_body(Some(" \n ")), Ok(None));
+        assert_eq!(
+            english_body(Some("# About us\n")),
+            Ok(Some("# About us\n".to_owned()))
+        );
+        let long = "x".repeat(MAX_BODY + 1);
+        assert_eq!(
+            english_body(Some(&long)),
+            Err(FieldError::TooLong { max: MAX_BODY })
+        );
+    }
 }

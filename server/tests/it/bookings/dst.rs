@@ -35,10 +35,16 @@ async fn slots_keep_their_local_time_across_the_dst_change(backend: Backend) {
         .unwrap()
         .and_hms_opt(6, 0, 0)
         .unwrap();
-    let detail =
-        app::ssr::services::bookings::detail(&app.db, "ochtend", Some("2026-10"), None, now)
-            .await
-            .unwrap();
+    let detail = app::ssr::services::bookings::detail(
+        &app.db,
+        "ochtend",
+        Some("2026-10"),
+        None,
+        now,
+        Default::default(),
+    )
+    .await
+    .unwrap();
     let on = |day: u32| -> Vec<String> {
         let date = NaiveDate::from_ymd_opt(2026, 10, day).unwrap();
         detail
@@ -95,10 +101,16 @@ async fn slots_keep_their_local_time_across_the_dst_change(backend: Backend) {
     )
     .await;
     assert!(matches!(wrong, Err(AppError::Validation(_))), "{wrong:?}");
-    let after =
-        app::ssr::services::bookings::detail(&app.db, "ochtend", Some("2026-10"), None, now)
-            .await
-            .unwrap();
+    let after = app::ssr::services::bookings::detail(
+        &app.db,
+        "ochtend",
+        Some("2026-10"),
+        None,
+        now,
+        Default::default(),
+    )
+    .await
+    .unwrap();
     let day24 = after
         .month
         .weeks

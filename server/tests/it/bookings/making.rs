@@ -23,7 +23,7 @@ async fn the_demo_offers_three_items_with_free_slots(backend: Backend) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| i["name"].as_str().unwrap().to_owned())
+        .map(|i| i["name"]["text"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(
         names,
