@@ -1,7 +1,5 @@
 //! Screen text of "Mijn account", in Dutch and English.
 
-use crate::locale::Locale;
-
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct AccountText {
     pub login_title: &'static str,
@@ -145,21 +143,12 @@ pub const EN: AccountText = AccountText {
     export_file_name: "my-data.json",
 };
 
-/// The text in the language of the page being rendered.
-pub fn text() -> &'static AccountText {
-    text_in(Locale::current())
-}
-
-pub fn text_in(locale: Locale) -> &'static AccountText {
-    match locale {
-        Locale::Nl => &NL,
-        Locale::En => &EN,
-    }
-}
+crate::i18n::text_by_locale!(AccountText);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::locale::Locale;
 
     #[test]
     fn english_next_to_dutch() {

@@ -131,17 +131,7 @@ pub const EN: BookingText = BookingText {
     cancel_too_late: "It is too late to cancel online.",
 };
 
-/// The booking pages' text in the page's language.
-pub fn text() -> &'static BookingText {
-    text_in(Locale::current())
-}
-
-pub fn text_in(locale: Locale) -> &'static BookingText {
-    match locale {
-        Locale::Nl => &NL,
-        Locale::En => &EN,
-    }
-}
+crate::i18n::text_by_locale!(BookingText);
 
 /// "Kosteloos annuleren kan tot 24 uur van tevoren, via Mijn account."
 pub fn cancel_rule(hours: i32) -> String {

@@ -1,7 +1,5 @@
 //! Screen text of the contact form, in Dutch and English.
 
-use crate::locale::Locale;
-
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct ContactText {
     pub title: &'static str,
@@ -45,21 +43,12 @@ pub const EN: ContactText = ContactText {
     privacy_link: "Privacy statement",
 };
 
-/// The text in the language of the page being rendered.
-pub fn text() -> &'static ContactText {
-    text_in(Locale::current())
-}
-
-pub fn text_in(locale: Locale) -> &'static ContactText {
-    match locale {
-        Locale::Nl => &NL,
-        Locale::En => &EN,
-    }
-}
+crate::i18n::text_by_locale!(ContactText);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::locale::Locale;
 
     #[test]
     fn english_next_to_dutch() {

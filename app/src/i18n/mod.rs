@@ -178,6 +178,27 @@ pub fn price(cents: i64) -> String {
     crate::locale::price(cents)
 }
 
+/// `text()` (the page's language) and `text_in(locale)` (a mail, a
+/// server-side caller) of a room's text struct, from its `NL` and `EN`.
+macro_rules! text_by_locale {
+    ($text:ty) => {
+        /// The text in the language of the page being rendered (Dutch
+        /// outside a page).
+        pub fn text() -> &'static $text {
+            text_in($crate::locale::Locale::current())
+        }
+
+        /// The text in `locale`.
+        pub fn text_in(locale: $crate::locale::Locale) -> &'static $text {
+            match locale {
+                $crate::locale::Locale::Nl => &NL,
+                $crate::locale::Locale::En => &EN,
+            }
+        }
+    };
+}
+pub(crate) use text_by_locale;
+
 /// Test helper for every module's screen text: the English version of a
 /// text struct has each Dutch text, none left blank. (A field missing from
 /// one language does not build: both are struct literals of one type.)

@@ -1,7 +1,5 @@
 //! Screen text of the newsletter pages, in Dutch and English.
 
-use crate::locale::Locale;
-
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct NewsletterText {
     pub title: &'static str,
@@ -57,22 +55,12 @@ pub const EN: NewsletterText = NewsletterText {
     footer_link: "Newsletter",
 };
 
-/// The text in the language of the page being rendered (Dutch outside a
-/// page, e.g. the one-click unsubscribe a mail program posts).
-pub fn text() -> &'static NewsletterText {
-    text_in(Locale::current())
-}
-
-pub fn text_in(locale: Locale) -> &'static NewsletterText {
-    match locale {
-        Locale::Nl => &NL,
-        Locale::En => &EN,
-    }
-}
+crate::i18n::text_by_locale!(NewsletterText);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::locale::Locale;
 
     #[test]
     fn english_next_to_dutch() {

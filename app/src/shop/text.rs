@@ -220,17 +220,7 @@ pub const EN: ShopText = ShopText {
     not_found: "This order does not exist.",
 };
 
-/// The shop's text in the page's language.
-pub fn text() -> &'static ShopText {
-    text_in(Locale::current())
-}
-
-pub fn text_in(locale: Locale) -> &'static ShopText {
-    match locale {
-        Locale::Nl => &NL,
-        Locale::En => &EN,
-    }
-}
+crate::i18n::text_by_locale!(ShopText);
 
 /// The shipping choice's note: "(€ 4,95, gratis vanaf € 50,00)".
 pub fn shipping_note(shipping_cents: i64, free_from_cents: i64) -> String {
