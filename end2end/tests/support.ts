@@ -180,10 +180,15 @@ export function euro(cents: number): string {
   return `€ ${euros},${String(cents % 100).padStart(2, '0')}`;
 }
 
-/** yyyy-mm-dd → dd-mm-yyyy, as the confirmation page shows dates. */
+const DUTCH_MONTHS = [
+  'januari', 'februari', 'maart', 'april', 'mei', 'juni',
+  'juli', 'augustus', 'september', 'oktober', 'november', 'december',
+];
+
+/** yyyy-mm-dd → `14 maart 2027`, as the Dutch confirmation page shows dates. */
 export function dutchDate(iso: string): string {
-  const [y, m, d] = iso.split('-');
-  return `${d}-${m}-${y}`;
+  const [y, m, d] = iso.split('-').map(Number);
+  return `${d} ${DUTCH_MONTHS[m - 1]} ${y}`;
 }
 
 /** The quantity input of a cart line's "Bijwerken" form. */
