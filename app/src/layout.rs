@@ -54,16 +54,7 @@ pub fn Header() -> impl IntoView {
 fn LanguageSwitch() -> impl IntoView {
     let other = Locale::current().other();
     let location = leptos_router::hooks::use_location();
-    let href = move || {
-        let path = Locale::strip(&location.pathname.get()).to_string();
-        let query = location.search.get();
-        let query = if query.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", query.trim_start_matches('?'))
-        };
-        other.href(&format!("{path}{query}"))
-    };
+    let href = move || other.same_page(&location.pathname.get(), &location.search.get());
     view! {
         <a href=href rel="external alternate" hreflang=other.as_str() lang=other.as_str()
             class="language-switch" data-testid="language-switch">{other.own_name()}</a>

@@ -102,16 +102,17 @@ fn LanguageAlternates() -> impl IntoView {
         let public_url = use_context::<ssr::AppState>()
             .map(|state| state.config.public_url.trim_end_matches('/').to_string())
             .unwrap_or_default();
-        let path_and_query = use_context::<http::request::Parts>()
-            .and_then(|parts| parts.uri.path_and_query().map(|pq| pq.as_str().to_string()))
-            .unwrap_or_else(|| "/".into());
-        let page = Locale::strip(&path_and_query).to_string();
-        let in_cms = page == "/cms" || page.starts_with("/cms/") || page.starts_with("/cms?");
+        let uri = use_context::<http::request::Parts>()
+            .map(|parts| parts.uri)
+            .unwrap_or_default();
+        let page = Locale::strip(uri.path());
+        let in_cms = page == "/cms" || page.starts_with("/cms/");
         (!in_cms).then(|| {
             Locale::ALL
                 .iter()
                 .map(|locale| {
-                    view! { <link rel="alternate" hreflang=locale.as_str() href=format!("{public_url}{}", locale.href(&page))/> }
+                    let href = locale.same_page(uri.path(), uri.query().unwrap_or_default());
+                    view! { <link rel="alternate" hreflang=locale.as_str() href=format!("{public_url}{href}")/> }
                 })
                 .collect_view()
         })

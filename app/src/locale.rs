@@ -76,6 +76,18 @@ impl Locale {
         }
     }
 
+    /// The page at `path` (either language) with its `query` (with or
+    /// without its `?`), in this language: the language switch and the
+    /// `hreflang` alternates. The query goes after the language's path, so
+    /// `/?category=x` becomes `/en?category=x`.
+    pub fn same_page(self, path: &str, query: &str) -> String {
+        let page = self.href(Self::strip(path));
+        match query.trim_start_matches('?') {
+            "" => page,
+            query => format!("{page}?{query}"),
+        }
+    }
+
     /// The other language (the header's language switch).
     pub fn other(self) -> Self {
         match self {
@@ -317,6 +329,23 @@ mod tests {
                 assert_eq!(Locale::strip(&locale.href(path)), path);
             }
         }
+    }
+
+    #[test]
+    fn the_same_page_in_the_other_language_keeps_its_query() {
+        assert_eq!(
+            Locale::En.same_page("/", "category=keuken"),
+            "/en?category=keuken"
+        );
+        assert_eq!(
+            Locale::Nl.same_page("/en", "?category=keuken"),
+            "/?category=keuken"
+        );
+        assert_eq!(
+            Locale::En.same_page("/bookings/x", "maand=2027-03"),
+            "/en/bookings/x?maand=2027-03"
+        );
+        assert_eq!(Locale::Nl.same_page("/en/cart", ""), "/cart");
     }
 
     #[test]
