@@ -298,13 +298,7 @@ async fn place_order_on(app: &TestApp, page: &str, email: &'static str) -> order
         .call("add_to_cart", &[("product_id", &id), ("quantity", "1")])
         .await;
     assert_eq!(added.status, StatusCode::OK, "{}", added.body);
-    let mut form = registration(email);
-    form.retain(|(name, _)| *name != "password");
-    form.extend([
-        ("delivery_method", "shipping"),
-        ("payment_method", "bank_transfer"),
-    ]);
-    let placed = call_on(&mut client, page, "place_order", &form).await;
+    let placed = call_on(&mut client, page, "place_order", &common::checkout(email)).await;
     assert_eq!(placed.status, StatusCode::OK, "{}", placed.body);
     let token = placed.json().as_str().expect("token").to_owned();
     order::Entity::find()

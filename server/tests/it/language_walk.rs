@@ -301,7 +301,12 @@ impl ShopPages {
             .call("add_to_cart", &[("product_id", &id), ("quantity", "1")])
             .await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-        let res = customer.call("place_order", &checkout()).await;
+        let res = customer
+            .call(
+                "place_order",
+                &crate::common::checkout("rondgang@example.nl"),
+            )
+            .await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         let order = res.json().as_str().expect("order token").to_owned();
         // Something in the cart again, for the cart and checkout pages.
@@ -401,23 +406,6 @@ impl ShopPages {
             .iter()
             .map(|(who, path, status)| (who, path.as_str(), *status))
     }
-}
-
-fn checkout() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("email", "rondgang@example.nl"),
-        ("first_name", "Marieke"),
-        ("last_name", "Bakkerus"),
-        ("gender", "f"),
-        ("street", "Lindengracht"),
-        ("house_number", "77"),
-        ("postcode", "1015KK"),
-        ("city", "Amsterdam"),
-        ("country", "NL"),
-        ("phone", "020-5551234"),
-        ("delivery_method", "shipping"),
-        ("payment_method", "bank_transfer"),
-    ]
 }
 
 /// The shop pages an English page links to without `/en` (links of the

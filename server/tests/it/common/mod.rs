@@ -493,6 +493,18 @@ pub fn registration(email: &str) -> Vec<(&str, &str)> {
     ]
 }
 
+/// A guest checkout with the registration's details: its fields without
+/// the password, shipped and paid by bank transfer.
+pub fn checkout(email: &str) -> Vec<(&str, &str)> {
+    let mut form = registration(email);
+    form.retain(|(name, _)| *name != "password");
+    form.extend([
+        ("delivery_method", "shipping"),
+        ("payment_method", "bank_transfer"),
+    ]);
+    form
+}
+
 /// One visitor: keeps the session cookie between requests.
 pub struct Client {
     router: Router,
