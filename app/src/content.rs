@@ -129,6 +129,7 @@ pub fn PrivacyPage() -> impl IntoView {
                         <article class="content-page privacy">
                             <h1>{privacy::heading(locale, &s.shop_name)}</h1>
                             <p>{t.intro}</p>
+                            <p class="controller">{privacy::controller(locale, &s.shop_name, &s.identity)}</p>
                             <h2>{t.kept_title}</h2>
                             <p>{t.kept}</p>
                             <h2>{t.never_title}</h2>

@@ -15,6 +15,10 @@ pub enum FieldError {
     Postcode,
     Phone,
     VatNumber,
+    /// A KvK number: eight digits.
+    KvkNumber,
+    /// An IBAN whose form or check digits are wrong.
+    Iban,
     Country,
     Gender,
     HouseNumber,

@@ -96,6 +96,52 @@ pub struct ShopSettings {
     pub retention_years: u32,
     /// AVG-20: how many nightly backups are kept.
     pub backups_keep: u32,
+    /// Who the customer buys from (privacy statement, payment
+    /// instructions, invoices).
+    pub identity: ShopIdentity,
+}
+
+/// The shop as a business, checked (`cms::rules::validate_identity`); an
+/// empty field is one the owner has not filled in yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopIdentity {
+    /// The registered name (KvK); empty: the shop's name.
+    pub legal_name: String,
+    /// Street and number of the business address.
+    pub street: String,
+    /// Dutch postcode, `1234 AB`.
+    pub postcode: String,
+    pub city: String,
+    pub kvk_number: String,
+    /// The shop's BTW-id (`NL123456789B01`).
+    pub vat_id: String,
+    /// The bank account bank-transfer customers pay to, grouped by four.
+    pub iban: String,
+}
+
+/// The identity fields as the settings form sends them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ShopIdentityInput {
+    pub legal_name: String,
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+    pub kvk_number: String,
+    pub vat_id: String,
+    pub iban: String,
+}
+
+/// The settings form as sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsInput {
+    pub shop_name: String,
+    #[serde(default)]
+    pub contact_email: String,
+    pub retention_years: String,
+    pub backups_keep: String,
+    #[serde(flatten)]
+    pub identity: ShopIdentityInput,
 }
 
 /// The database login (AVG-13), the password masked until revealed.

@@ -1,4 +1,5 @@
-//! The settings: the shop's name and terms, the retention preview, the
+//! The settings: the shop's name, identity (address, KvK, btw-id, IBAN)
+//! and terms, the retention preview, the
 //! database login (AVG-13) and the backups (AVG-20).
 
 use super::api::{
@@ -49,6 +50,17 @@ fn SettingsScreen(
                     <Field name="contact_email" label=t.contact_email kind="email" value=s.contact_email.clone() server/>
                     <Field name="retention_years" label=t.retention_years kind="number" required=true hint=t.retention_hint value=s.retention_years.to_string() server/>
                     <Field name="backups_keep" label=t.backups_keep kind="number" required=true value=s.backups_keep.to_string() server/>
+                </fieldset>
+                <fieldset disabled=!view.can_edit class="shop-identity">
+                    <legend>{t.identity_title}</legend>
+                    <p class="hint">{t.identity_hint}</p>
+                    <Field name="legal_name" label=t.legal_name value=s.identity.legal_name.clone() server/>
+                    <Field name="street" label=t.street value=s.identity.street.clone() server/>
+                    <Field name="postcode" label=t.postcode value=s.identity.postcode.clone() server/>
+                    <Field name="city" label=t.city value=s.identity.city.clone() server/>
+                    <Field name="kvk_number" label=t.kvk_number value=s.identity.kvk_number.clone() server/>
+                    <Field name="vat_id" label=t.vat_id value=s.identity.vat_id.clone() server/>
+                    <Field name="iban" label=t.iban value=s.identity.iban.clone() server/>
                 </fieldset>
                 {view.can_edit.then(|| view! { <button type="submit">{t.save}</button> })}
             </ActionForm>

@@ -32,6 +32,8 @@ fn field_nl(error: &FieldError) -> String {
         FieldError::VatNumber => {
             "Vul een geldig btw-nummer in, bijvoorbeeld NL123456789B01.".into()
         }
+        FieldError::KvkNumber => "Een KvK-nummer heeft acht cijfers.".into(),
+        FieldError::Iban => "Dit IBAN klopt niet; controleer het rekeningnummer.".into(),
         FieldError::Country => "Wij leveren alleen in Nederland en België.".into(),
         FieldError::Gender => "Kies een van de opties.".into(),
         FieldError::HouseNumber => "Een huisnummer begint met een cijfer.".into(),
@@ -88,6 +90,8 @@ fn field_en(error: &FieldError) -> String {
         FieldError::Postcode => "Enter a valid postcode (NL: 1234 AB, BE: 1000).".into(),
         FieldError::Phone => "Enter a valid phone number (9 to 15 digits).".into(),
         FieldError::VatNumber => "Enter a valid VAT number, for example NL123456789B01.".into(),
+        FieldError::KvkNumber => "A KvK (Chamber of Commerce) number has eight digits.".into(),
+        FieldError::Iban => "This IBAN is not valid; check the account number.".into(),
         FieldError::Country => "We only deliver in the Netherlands and Belgium.".into(),
         FieldError::Gender => "Choose one of the options.".into(),
         FieldError::HouseNumber => "A house number starts with a digit.".into(),
@@ -353,6 +357,8 @@ mod tests {
             FieldError::Postcode,
             FieldError::Phone,
             FieldError::VatNumber,
+            FieldError::KvkNumber,
+            FieldError::Iban,
             FieldError::Country,
             FieldError::Gender,
             FieldError::HouseNumber,

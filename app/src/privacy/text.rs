@@ -122,3 +122,43 @@ mod tests {
         assert!(backups(Locale::En, 14).contains("keep only the last 14."));
     }
 }
+
+/// Who is responsible for the data (the controller, GDPR Art. 13(1)(a)):
+/// the shop's registered name, address and KvK number from its identity
+/// settings, as far as the owner filled them in.
+pub fn controller(
+    locale: Locale,
+    shop_name: &str,
+    identity: &crate::cms::models::ShopIdentity,
+) -> String {
+    let name = identity.name_or(shop_name);
+    let town = format!("{} {}", identity.postcode, identity.city);
+    let place = [identity.street.as_str(), town.trim()]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let kvk = &identity.kvk_number;
+    match locale {
+        Locale::Nl => {
+            let mut line = format!("Verantwoordelijk voor je gegevens is {name}");
+            if !place.is_empty() {
+                line += &format!(", {place}");
+            }
+            if !kvk.is_empty() {
+                line += &format!(" (KvK {kvk})");
+            }
+            line + "."
+        }
+        Locale::En => {
+            let mut line = format!("The controller of your data is {name}");
+            if !place.is_empty() {
+                line += &format!(", {place}");
+            }
+            if !kvk.is_empty() {
+                line += &format!(" (Chamber of Commerce {kvk})");
+            }
+            line + "."
+        }
+    }
+}

@@ -55,24 +55,14 @@ pub async fn cms_reveal_database_password() -> Result<SettingsView, AppError> {
 /// is erased).
 #[server(endpoint = "cms_save_settings")]
 pub async fn cms_save_settings(
-    shop_name: String,
-    contact_email: String,
-    retention_years: String,
-    backups_keep: String,
+    #[server(flatten)] input: crate::cms::models::SettingsInput,
 ) -> Result<SettingsView, AppError> {
     let (state, member) = staff_auth::require(Right::SettingsView).await?;
     if !member.is_owner {
         return Err(AppError::Forbidden);
     }
     let save = async |txn: &_| {
-        let settings = services::settings::save(
-            txn,
-            &shop_name,
-            &contact_email,
-            &retention_years,
-            &backups_keep,
-        )
-        .await?;
+        let settings = services::settings::save(txn, &input).await?;
         let detail = format!(
             "retention {} years, {} backups",
             settings.retention_years, settings.backups_keep

@@ -1,10 +1,11 @@
 //! The CMS's rules, one file a subject: staff rights, order statuses, the
-//! settings, the catalogue and the
+//! settings, the shop's identity, the catalogue and the
 //! bookable items' schedules.
 
 mod audit;
 mod bookables;
 mod catalog;
+mod identity;
 mod orders;
 mod rights;
 mod settings;
@@ -12,6 +13,7 @@ mod settings;
 pub use audit::AuditAction;
 pub use bookables::{parse_time, parse_weekday, time_text};
 pub use catalog::{image_extension, parse_price, parse_vat_rate, MAX_IMAGE_BYTES, VAT_RATES_BP};
+pub use identity::{iban, kvk_number, validate_identity};
 pub use orders::OrderStatus;
 pub use rights::{parse_rights, Right, StaffMember};
 pub use settings::{database_login, DEFAULT_BACKUPS_KEEP, DEFAULT_RETENTION_YEARS};
