@@ -38,9 +38,18 @@ async fn shop(backend: Backend) -> Option<(TestDb, PathBuf)> {
     )
     .await;
     let txn = db.begin().await.unwrap();
-    app::ssr::services::settings::save(&txn, "Winkel Test", "info@example.nl", "7", "7")
-        .await
-        .unwrap();
+    app::ssr::services::settings::save(
+        &txn,
+        &app::cms::models::SettingsInput {
+            shop_name: "Winkel Test".into(),
+            contact_email: "info@example.nl".into(),
+            retention_years: "7".into(),
+            backups_keep: "7".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     txn.commit().await.unwrap();
     db.execute_unprepared(
         "INSERT INTO questions (customer_id, body, status, created_at) \
@@ -293,9 +302,18 @@ async fn rotation_keeps_the_configured_count(backend: Backend) {
 
     // The count comes from the CMS settings.
     let txn = db.begin().await.unwrap();
-    app::ssr::services::settings::save(&txn, "Winkel", "", "7", "3")
-        .await
-        .unwrap();
+    app::ssr::services::settings::save(
+        &txn,
+        &app::cms::models::SettingsInput {
+            shop_name: "Winkel".into(),
+            contact_email: "".into(),
+            retention_years: "7".into(),
+            backups_keep: "3".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     txn.commit().await.unwrap();
     let keep = backup::create::keep_count(db).await.unwrap();
     let created = backup::create(db, &config, keep, start + Duration::days(9), false)

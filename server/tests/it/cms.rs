@@ -1063,7 +1063,17 @@ async fn a_change_and_its_audit_entry_commit_together(backend: Backend) {
         app::cms::rules::AuditAction::SettingsEdit,
         None,
         async |txn: &_| {
-            settings::save(txn, "Half opgeslagen", "", "7", "7").await?;
+            settings::save(
+                txn,
+                &app::cms::models::SettingsInput {
+                    shop_name: "Half opgeslagen".into(),
+                    contact_email: "".into(),
+                    retention_years: "7".into(),
+                    backups_keep: "7".into(),
+                    ..Default::default()
+                },
+            )
+            .await?;
             Err::<((), Option<String>), _>(app::error::AppError::Internal)
         },
     )
@@ -1082,7 +1092,17 @@ async fn a_change_and_its_audit_entry_commit_together(backend: Backend) {
         app::cms::rules::AuditAction::SettingsEdit,
         None,
         async |txn: &_| {
-            let saved = settings::save(txn, "Heel opgeslagen", "", "7", "7").await?;
+            let saved = settings::save(
+                txn,
+                &app::cms::models::SettingsInput {
+                    shop_name: "Heel opgeslagen".into(),
+                    contact_email: "".into(),
+                    retention_years: "7".into(),
+                    backups_keep: "7".into(),
+                    ..Default::default()
+                },
+            )
+            .await?;
             Ok((saved.shop_name, Some("retention 7 years, 7 backups".into())))
         },
     )
