@@ -44,6 +44,7 @@ mod security;
 mod sessions;
 mod shop;
 mod shop_english;
+mod shop_identity;
 mod side_by_side;
 mod slow_clients;
 mod tls;
