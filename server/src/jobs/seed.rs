@@ -4,7 +4,7 @@
 
 use super::progress::bar;
 use crate::error::CliError;
-use app::ssr::entities::{category, page, product};
+use app::ssr::entities::{category, page, product, setting};
 use app::ssr::now_utc;
 use app::validate::slugify;
 use sea_orm::{
@@ -256,6 +256,18 @@ fn product_svg(name: &str, colour: &str) -> String {
     )
 }
 
+/// The demo shop's identity settings (`cms::models::ShopIdentity`), in the
+/// form the settings screen saves them.
+const DEMO_IDENTITY: [(&str, &str); 7] = [
+    ("legal_name", "Winkel Demo B.V."),
+    ("street", "Voorbeeldstraat 1"),
+    ("postcode", "3511 AB"),
+    ("city", "Utrecht"),
+    ("kvk_number", "12345678"),
+    ("vat_id", "NL123456789B01"),
+    ("iban", "NL91 ABNA 0417 1643 00"),
+];
+
 pub async fn demo(db: &DatabaseConnection, uploads_dir: &Path) -> Result<(), CliError> {
     if category::Entity::find().count(db).await? > 0 {
         eprintln!("the shop already has a catalogue; nothing seeded");
@@ -316,6 +328,23 @@ pub async fn demo(db: &DatabaseConnection, uploads_dir: &Path) -> Result<(), Cli
     })
     .exec(&txn)
     .await?;
+    // A demo shop names itself as a business, so that its payment
+    // instructions and invoices show what a real shop's do (the IBAN is the
+    // well-known example account). A shop that set its own keeps them.
+    for (key, value) in DEMO_IDENTITY {
+        setting::Entity::insert(setting::ActiveModel {
+            key: Set(key.into()),
+            value: Set(value.into()),
+        })
+        .on_conflict(
+            // A no-op update on MySQL, which has no DO NOTHING.
+            sea_orm::sea_query::OnConflict::column(setting::Column::Key)
+                .do_nothing_on([setting::Column::Key])
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    }
     let bookable = super::seed_bookings::seed(&txn, now).await?;
     txn.commit().await?;
     progress.finish();
@@ -329,6 +358,32 @@ pub async fn demo(db: &DatabaseConnection, uploads_dir: &Path) -> Result<(), Cli
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_demo_identity_passes_the_settings_checks() {
+        let get = |key: &str| {
+            DEMO_IDENTITY
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (*v).to_owned())
+                .unwrap_or_default()
+        };
+        let input = app::cms::models::ShopIdentityInput {
+            legal_name: get("legal_name"),
+            street: get("street"),
+            postcode: get("postcode"),
+            city: get("city"),
+            kvk_number: get("kvk_number"),
+            vat_id: get("vat_id"),
+            iban: get("iban"),
+        };
+        let mut errors = app::validate::FieldErrors::default();
+        let identity = app::cms::rules::validate_identity(&input, &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        let identity = identity.expect("valid");
+        assert!(identity.complete_for_invoices());
+        assert_eq!(identity.iban, get("iban"), "stored as the screen saves it");
+    }
 
     #[test]
     fn demo_has_24_products_in_4_categories_with_unique_slugs() {
