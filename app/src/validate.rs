@@ -39,6 +39,8 @@ pub enum FieldError {
     WrongPassword,
     /// The email cannot be used for this account (taken, or refused).
     EmailUnavailable,
+    /// A right the member granting it does not hold themselves.
+    RightNotYours,
     /// An order cannot move from its status to the one asked for.
     StatusChange,
     /// A whole number in a range.

@@ -6,7 +6,9 @@ use super::models::StaffView;
 use super::rules::Right;
 use super::shell;
 use super::text::{right_label, text};
-use crate::forms::{field_errors, Field};
+use crate::error::AppError;
+use crate::forms::{field_errors, Field, FieldMessage};
+use crate::i18n::field_message;
 use crate::ui::{loaded, ErrorMessage, Wait};
 use leptos::prelude::*;
 
@@ -87,7 +89,16 @@ pub fn CmsStaffPage() -> impl IntoView {
             .into_iter()
             .flatten()
             .find_map(Result::err)
-            .map(|e| view! { <ErrorMessage error=e/> })
+            .map(|e| match e {
+                // A right the member may not grant: say which rule, not
+                // "check the marked fields" (a row has no field to mark).
+                AppError::Validation(fields) => {
+                    let said: Vec<String> =
+                        fields.0.iter().map(|f| field_message(&f.error)).collect();
+                    view! { <p class="error" role="alert">{said.join(" ")}</p> }.into_any()
+                }
+                e => view! { <ErrorMessage error=e/> }.into_any(),
+            })
     };
     view! {
         <h1>{t.staff}</h1>
@@ -111,6 +122,7 @@ pub fn CmsStaffPage() -> impl IntoView {
             <fieldset>
                 <legend>{t.rights}</legend>
                 <RightsBoxes/>
+                <FieldMessage name="rights" local=RwSignal::new(None) server/>
             </fieldset>
             <button type="submit">{t.create}</button>
         </ActionForm>

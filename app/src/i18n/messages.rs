@@ -33,6 +33,9 @@ fn field_nl(error: &FieldError) -> String {
             "Vul een geldig btw-nummer in, bijvoorbeeld NL123456789B01.".into()
         }
         FieldError::KvkNumber => "Een KvK-nummer heeft acht cijfers.".into(),
+        FieldError::RightNotYours => {
+            "Je kunt alleen rechten geven die je zelf hebt; vraag de eigenaar om de andere.".into()
+        }
         FieldError::Iban => "Dit IBAN klopt niet; controleer het rekeningnummer.".into(),
         FieldError::Country => "Wij leveren alleen in Nederland en België.".into(),
         FieldError::Gender => "Kies een van de opties.".into(),
@@ -91,6 +94,9 @@ fn field_en(error: &FieldError) -> String {
         FieldError::Phone => "Enter a valid phone number (9 to 15 digits).".into(),
         FieldError::VatNumber => "Enter a valid VAT number, for example NL123456789B01.".into(),
         FieldError::KvkNumber => "A KvK (Chamber of Commerce) number has eight digits.".into(),
+        FieldError::RightNotYours => {
+            "You can only grant rights you hold yourself; ask the owner for the others.".into()
+        }
         FieldError::Iban => "This IBAN is not valid; check the account number.".into(),
         FieldError::Country => "We only deliver in the Netherlands and Belgium.".into(),
         FieldError::Gender => "Choose one of the options.".into(),
@@ -359,6 +365,7 @@ mod tests {
             FieldError::VatNumber,
             FieldError::KvkNumber,
             FieldError::Iban,
+            FieldError::RightNotYours,
             FieldError::Country,
             FieldError::Gender,
             FieldError::HouseNumber,

@@ -47,4 +47,5 @@ mod shop_english;
 mod shop_identity;
 mod side_by_side;
 mod slow_clients;
+mod staff_rights;
 mod tls;

@@ -24,7 +24,7 @@ pub async fn cms_create_staff(
     let (state, member) = staff_auth::require(Right::StaffManage).await?;
     services::staff::add_member(
         &state.db,
-        member.id,
+        &member,
         &email,
         &password,
         &rights.unwrap_or_default(),
@@ -36,12 +36,12 @@ pub async fn cms_create_staff(
 #[server(endpoint = "cms_set_rights")]
 pub async fn cms_set_rights(id: i32, rights: Option<Vec<String>>) -> Result<(), AppError> {
     let (state, member) = staff_auth::require(Right::StaffManage).await?;
-    services::staff::set_rights(&state.db, member.id, id, &rights.unwrap_or_default()).await
+    services::staff::set_rights(&state.db, &member, id, &rights.unwrap_or_default()).await
 }
 
 /// Locks (all sessions end at once) or unlocks a staff member (AVG-11).
 #[server(endpoint = "cms_set_locked")]
 pub async fn cms_set_locked(id: i32, locked: bool) -> Result<(), AppError> {
     let (state, member) = staff_auth::require(Right::StaffManage).await?;
-    services::staff::set_locked(&state.db, member.id, id, locked, now_utc()).await
+    services::staff::set_locked(&state.db, &member, id, locked, now_utc()).await
 }

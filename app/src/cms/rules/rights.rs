@@ -76,6 +76,14 @@ impl StaffMember {
     pub fn allows(&self, right: Right) -> bool {
         self.is_owner || self.rights.contains(&right)
     }
+
+    /// No escalation: the owner gives any right; a member with
+    /// `staff.manage` only rights they hold themselves, so nobody can hand
+    /// anyone (a member they just created with a password they chose
+    /// included) more than the owner gave them.
+    pub fn may_grant(&self, rights: &[Right]) -> bool {
+        rights.iter().all(|right| self.allows(*right))
+    }
 }
 
 /// Parses rights as stored or posted; unknown names are ignored.
@@ -89,6 +97,27 @@ pub fn parse_rights<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<Right> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn members_grant_only_what_they_hold() {
+        let owner = StaffMember {
+            id: 1,
+            email: "o@x.nl".into(),
+            is_owner: true,
+            rights: vec![],
+            must_change_password: false,
+        };
+        let manager = StaffMember {
+            is_owner: false,
+            rights: vec![Right::StaffManage, Right::OrdersView],
+            ..owner.clone()
+        };
+        assert!(owner.may_grant(&Right::ALL));
+        assert!(manager.may_grant(&[Right::OrdersView]));
+        assert!(manager.may_grant(&[]));
+        assert!(!manager.may_grant(&[Right::OrdersView, Right::CustomersView]));
+        assert!(!manager.may_grant(&[Right::AuditView]));
+    }
 
     #[test]
     fn names_round_trip() {

@@ -3,7 +3,7 @@
 use super::audit;
 use crate::account::rules::{password_shape, STAFF_MIN_PASSWORD};
 use crate::cms::models::StaffView;
-use crate::cms::rules::{parse_rights, AuditAction, Right};
+use crate::cms::rules::{parse_rights, AuditAction, Right, StaffMember};
 use crate::error::AppError;
 use crate::ssr::entities::{staff, staff_right};
 use crate::ssr::login_throttle::LoginThrottle;
@@ -48,18 +48,29 @@ pub async fn create(
     insert(db, new, None, now).await
 }
 
-/// A member added in the CMS by `actor`: with the rights ticked (unknown
-/// names are ignored), a first password to change at first login, and the
-/// audit entry in the same transaction.
+/// The rights ticked (unknown names are ignored), refused unless `actor`
+/// may grant every one of them (`StaffMember::may_grant`).
+fn grantable(actor: &StaffMember, rights: &[String]) -> Result<Vec<Right>, AppError> {
+    let rights = parse_rights(rights.iter().map(String::as_str));
+    if actor.may_grant(&rights) {
+        Ok(rights)
+    } else {
+        Err(AppError::field("rights", FieldError::RightNotYours))
+    }
+}
+
+/// A member added in the CMS by `actor`: with the rights ticked (only
+/// rights `actor` holds), a first password to change at first login, and
+/// the audit entry in the same transaction.
 pub async fn add_member(
     db: &DatabaseConnection,
-    actor: i32,
+    actor: &StaffMember,
     email: &str,
     initial_password: &str,
     rights: &[String],
     now: NaiveDateTime,
 ) -> Result<i32, AppError> {
-    let rights = parse_rights(rights.iter().map(String::as_str));
+    let rights = grantable(actor, rights)?;
     let new = NewStaff {
         email,
         initial_password,
@@ -67,7 +78,7 @@ pub async fn add_member(
         rights: &rights,
         must_change_password: true,
     };
-    insert(db, &new, Some(actor), now).await
+    insert(db, &new, Some(actor.id), now).await
 }
 
 async fn insert(
@@ -252,38 +263,51 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<StaffView>, AppError>
         .collect())
 }
 
+/// The member `actor` wants to change (rights, lock). Nobody changes the
+/// owner or themselves, and a manager who is not the owner only changes
+/// members whose rights they all hold too: taking rights from, or locking
+/// out, someone with more power than oneself is the owner's decision.
 async fn other_member(
     db: &impl ConnectionTrait,
-    actor: i32,
+    actor: &StaffMember,
     id: i32,
 ) -> Result<staff::Model, AppError> {
     let row = staff::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    // Nobody changes the owner's rights or locks the owner, nor their own.
-    if row.is_owner || row.id == actor {
+    if row.is_owner || row.id == actor.id {
+        return Err(AppError::Forbidden);
+    }
+    let held = staff_right::Entity::find()
+        .filter(staff_right::Column::StaffId.eq(id))
+        .all(db)
+        .await?;
+    if !actor.may_grant(&parse_rights(held.iter().map(|r| r.right_name.as_str()))) {
         return Err(AppError::Forbidden);
     }
     Ok(row)
 }
 
 /// Replaces a member's rights with the ones ticked (unknown names are
-/// ignored); audited.
+/// ignored; only rights `actor` holds); audited.
 pub async fn set_rights(
     db: &DatabaseConnection,
-    actor: i32,
+    actor: &StaffMember,
     id: i32,
     rights: &[String],
 ) -> Result<(), AppError> {
-    let rights = &parse_rights(rights.iter().map(String::as_str))[..];
+    let rights = &grantable(actor, rights)?[..];
     let txn = db.begin().await?;
-    other_member(&txn, actor, id).await?;
+    if let Err(error) = other_member(&txn, actor, id).await {
+        txn.rollback().await?;
+        return Err(error);
+    }
     write_rights(&txn, id, rights).await?;
     let names: Vec<&str> = rights.iter().map(|r| r.as_str()).collect();
     audit::record(
         &txn,
-        actor,
+        actor.id,
         AuditAction::StaffRights,
         Some(id),
         Some(names.join(",")),
@@ -296,13 +320,19 @@ pub async fn set_rights(
 /// Locks (ending every session at once) or unlocks a member.
 pub async fn set_locked(
     db: &DatabaseConnection,
-    actor: i32,
+    actor: &StaffMember,
     id: i32,
     locked: bool,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    let row = other_member(&txn, actor, id).await?;
+    let row = match other_member(&txn, actor, id).await {
+        Ok(row) => row,
+        Err(error) => {
+            txn.rollback().await?;
+            return Err(error);
+        }
+    };
     let mut update: staff::ActiveModel = row.into();
     update.locked_at = Set(locked.then_some(now));
     update.update(&txn).await?;
@@ -311,7 +341,7 @@ pub async fn set_locked(
     }
     audit::record(
         &txn,
-        actor,
+        actor.id,
         if locked {
             AuditAction::StaffLock
         } else {
