@@ -75,10 +75,12 @@ fn SettingsScreen(
                 <dt>{t.user}</dt><dd>{db.user.clone()}</dd>
                 <dt>{t.password}</dt><dd class="db-password">{password}</dd>
             </dl>
-            <ActionForm action=reveal attr:class="inline reveal-password">
-                <button type="submit" class="link">{t.reveal}</button>
-            </ActionForm>
-            <p class="hint">{t.reveal_hint}</p>
+            {view.can_edit.then(|| view! {
+                <ActionForm action=reveal attr:class="inline reveal-password">
+                    <button type="submit" class="link">{t.reveal}</button>
+                </ActionForm>
+                <p class="hint">{t.reveal_hint}</p>
+            })}
         </section>
         <BackupSection status=backups/>
     }

@@ -243,7 +243,7 @@ pub const NL: CmsText = CmsText {
     database: "Database",
     user: "Gebruiker",
     reveal: "Wachtwoord tonen",
-    reveal_hint: "Elke keer dat het wachtwoord wordt getoond, komt in het logboek.",
+    reveal_hint: "Alleen de eigenaar ziet het wachtwoord; elke keer dat het wordt getoond, komt in het logboek.",
     name_en: "Naam (Engels, optioneel)",
     description_en: "Omschrijving (Engels, optioneel)",
     page_title_en: "Titel (Engels, optioneel)",

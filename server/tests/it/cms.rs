@@ -700,10 +700,12 @@ async fn settings_show_the_database_login_masked_and_audit_reveals(backend: Back
     );
     assert_eq!(view["can_edit"], false);
 
-    let revealed = viewer
-        .call("cms_reveal_database_password", &[])
-        .await
-        .json();
+    // Seeing the settings is not enough to see the database password: it
+    // opens every customer's data, so only the owner reveals it.
+    let refused = viewer.call("cms_reveal_database_password", &[]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(!refused.body.contains("test-secret"));
+    let revealed = boss.call("cms_reveal_database_password", &[]).await.json();
     assert_eq!(revealed["database"]["password"], "test-secret");
     let reveals = audit_log::Entity::find()
         .filter(audit_log::Column::Action.eq("settings.reveal"))
