@@ -38,8 +38,8 @@ use booking::{BookablePage, BookablesPage, BookingConfirmedPage};
 use cms::{
     CmsAuditPage, CmsBookablePage, CmsBookablesPage, CmsBookingPage, CmsBookingsPage,
     CmsCatalogPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginPage, CmsOrderPage,
-    CmsOrdersPage, CmsPagePage, CmsPagesPage, CmsProductPage, CmsQuestionPage, CmsQuestionsPage,
-    CmsSettingsPage, CmsShell, CmsStaffPage,
+    CmsOrdersPage, CmsPagePage, CmsPagesPage, CmsPasswordPage, CmsProductPage, CmsQuestionPage,
+    CmsQuestionsPage, CmsSettingsPage, CmsShell, CmsStaffPage,
 };
 use contact::ContactPage;
 use content::{ContentPage, PrivacyPage};
@@ -202,6 +202,7 @@ fn Frame() -> impl IntoView {
                         <Route path=path!("staff") view=CmsStaffPage/>
                         <Route path=path!("audit") view=CmsAuditPage/>
                         <Route path=path!("settings") view=CmsSettingsPage/>
+                        <Route path=path!("password") view=CmsPasswordPage/>
                         <Route path=path!("catalog") view=CmsCatalogPage/>
                         <Route path=path!("catalog/products/:id") view=CmsProductPage/>
                         <Route path=path!("pages") view=CmsPagesPage/>

@@ -40,6 +40,7 @@ const CMS_PAGES = [
   '/cms/staff',
   '/cms/settings',
   '/cms/audit',
+  '/cms/password',
 ];
 
 /** The CMS login page, as the end of a refused request. */

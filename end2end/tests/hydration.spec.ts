@@ -51,6 +51,7 @@ test('every CMS screen hydrates without console errors on a shop with data (owne
     ['/cms/staff', null],
     ['/cms/audit', null],
     ['/cms/settings', null],
+    ['/cms/password', null],
   ];
   for (const [path, detail] of screens) {
     await visit(owner, path);

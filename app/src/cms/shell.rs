@@ -98,7 +98,7 @@ fn CmsNav(member: StaffMember) -> impl IntoView {
             {member.allows(Right::AuditView).then(|| view! { <A href="/cms/audit">{t.audit}</A> })}
             {member.allows(Right::SettingsView).then(|| view! { <A href="/cms/settings">{t.settings}</A> })}
             <span class="spacer"></span>
-            <span class="cms-user">{member.email.clone()}</span>
+            <A href="/cms/password" attr:class="cms-user" attr:title=t.my_password>{member.email.clone()}</A>
             <ActionForm action=logout attr:class="inline">
                 <button type="submit" class="link">{t.logout}</button>
             </ActionForm>

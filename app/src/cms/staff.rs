@@ -1,7 +1,7 @@
 //! Staff members: their rights, locking them out (AVG-11) and adding new
 //! ones.
 
-use super::api::{cms_staff, CmsCreateStaff, CmsSetLocked, CmsSetRights};
+use super::api::{cms_staff, CmsCreateStaff, CmsForcePasswordChange, CmsSetLocked, CmsSetRights};
 use super::models::StaffView;
 use super::rules::Right;
 use super::shell;
@@ -31,9 +31,12 @@ fn StaffRow(
     member: StaffView,
     set_rights: ServerAction<CmsSetRights>,
     set_locked: ServerAction<CmsSetLocked>,
+    force_password: ServerAction<CmsForcePasswordChange>,
 ) -> impl IntoView {
     let t = text();
-    let editable = !member.is_owner && Some(member.id) != shell::member().map(|m| m.id);
+    let me = shell::member();
+    let editable = !member.is_owner && Some(member.id) != me.as_ref().map(|m| m.id);
+    let i_am_owner = me.is_some_and(|m| m.is_owner);
     view! {
         <tr class="staff-row">
             <td>
@@ -59,7 +62,21 @@ fn StaffRow(
                     <ActionForm action=set_locked attr:class="staff-lock">
                         <input type="hidden" name="id" value=member.id/>
                         <input type="hidden" name="locked" value=(!member.locked).to_string()/>
+                        // A lock means "suspected leak": unlocking sets a
+                        // new first password.
+                        {member.locked.then(|| view! {
+                            <label>
+                                <span class="label">{t.unlock_password}</span>
+                                <input type="password" name="password" required autocomplete="new-password"/>
+                            </label>
+                        })}
                         <button type="submit" class:danger=!member.locked>{if member.locked { t.unlock } else { t.lock }}</button>
+                    </ActionForm>
+                })}
+                {(editable && i_am_owner && !member.locked).then(|| view! {
+                    <ActionForm action=force_password attr:class="staff-force-password">
+                        <input type="hidden" name="id" value=member.id/>
+                        <button type="submit" class="link">{t.force_password}</button>
                     </ActionForm>
                 })}
             </td>
@@ -73,32 +90,37 @@ pub fn CmsStaffPage() -> impl IntoView {
     let create = ServerAction::<CmsCreateStaff>::new();
     let set_rights = ServerAction::<CmsSetRights>::new();
     let set_locked = ServerAction::<CmsSetLocked>::new();
+    let force_password = ServerAction::<CmsForcePasswordChange>::new();
     let list = Resource::new(
         move || {
             (
                 create.version().get(),
                 set_rights.version().get(),
                 set_locked.version().get(),
+                force_password.version().get(),
             )
         },
         |_| cms_staff(),
     );
     let server = field_errors(create);
     let failure = move || {
-        [set_rights.value().get(), set_locked.value().get()]
-            .into_iter()
-            .flatten()
-            .find_map(Result::err)
-            .map(|e| match e {
-                // A right the member may not grant: say which rule, not
-                // "check the marked fields" (a row has no field to mark).
-                AppError::Validation(fields) => {
-                    let said: Vec<String> =
-                        fields.0.iter().map(|f| field_message(&f.error)).collect();
-                    view! { <p class="error" role="alert">{said.join(" ")}</p> }.into_any()
-                }
-                e => view! { <ErrorMessage error=e/> }.into_any(),
-            })
+        [
+            set_rights.value().get(),
+            set_locked.value().get(),
+            force_password.value().get(),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(Result::err)
+        .map(|e| match e {
+            // A right the member may not grant: say which rule, not
+            // "check the marked fields" (a row has no field to mark).
+            AppError::Validation(fields) => {
+                let said: Vec<String> = fields.0.iter().map(|f| field_message(&f.error)).collect();
+                view! { <p class="error" role="alert">{said.join(" ")}</p> }.into_any()
+            }
+            e => view! { <ErrorMessage error=e/> }.into_any(),
+        })
     };
     view! {
         <h1>{t.staff}</h1>
@@ -107,7 +129,7 @@ pub fn CmsStaffPage() -> impl IntoView {
             <table class="cms-staff">
                 <thead><tr><th>{t.email}</th><th>{t.rights}</th><th></th></tr></thead>
                 <tbody>
-                    {members.into_iter().map(|m| view! { <StaffRow member=m set_rights set_locked/> }).collect_view()}
+                    {members.into_iter().map(|m| view! { <StaffRow member=m set_rights set_locked force_password/> }).collect_view()}
                 </tbody>
             </table>
         })}

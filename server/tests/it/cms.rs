@@ -350,19 +350,42 @@ async fn locking_ends_sessions_at_once(backend: Backend) {
         StatusCode::FORBIDDEN
     );
 
+    // A lock means "suspected leak": unlocking needs a new password, and
+    // the old one no longer opens the account.
+    let without = boss
+        .call("cms_set_locked", &[("id", &piet), ("locked", "false")])
+        .await;
+    assert_eq!(without.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(without.json()["Validation"][0]["field"], "password");
+    let temporary = "een nieuw tijdelijk wachtwoord";
     assert_eq!(
-        boss.call("cms_set_locked", &[("id", &piet), ("locked", "false")])
-            .await
-            .status,
+        boss.call(
+            "cms_set_locked",
+            &[("id", &piet), ("locked", "false"), ("password", temporary)]
+        )
+        .await
+        .status,
         StatusCode::OK
     );
-    let back = laptop
+    let old = laptop
         .call(
             "cms_login",
             &[("email", "piet@example.nl"), ("password", STAFF_PASSWORD)],
         )
         .await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    let back = laptop
+        .call(
+            "cms_login",
+            &[("email", "piet@example.nl"), ("password", temporary)],
+        )
+        .await;
     assert_eq!(back.status, StatusCode::OK);
+    assert_eq!(
+        laptop.call("cms_customers", &[]).await.status,
+        StatusCode::FORBIDDEN,
+        "nothing opens before the member chose their own password"
+    );
     let audit: Vec<String> = audit_log::Entity::find()
         .all(&app.db)
         .await

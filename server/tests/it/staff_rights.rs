@@ -3,7 +3,8 @@
 //! hold; the owner decides everything else. Every way round is tried on
 //! the server: creating a member with more, granting more to a member one
 //! created (with a password one chose), to oneself, and touching the owner
-//! or a member with other rights.
+//! or a member with other rights. And the passwords: one's own changed at
+//! any time (other sessions end), a new one forced by the owner.
 
 use crate::common::{self, Backend, Client, TestApp};
 use app::cms::rules::Right;
@@ -11,7 +12,10 @@ use app::ssr::entities::{staff, staff_right};
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-on_both_databases!(managers_grant_only_the_rights_they_hold);
+on_both_databases!(
+    managers_grant_only_the_rights_they_hold,
+    members_change_their_password_and_the_owner_forces_a_new_one,
+);
 
 const PASSWORD: &str = "de winkel gaat om negen open";
 
@@ -156,6 +160,117 @@ async fn managers_grant_only_the_rights_they_hold(backend: Backend) {
     assert_eq!(
         rights_of(&app, helper_id).await,
         ["audit.view", "customers.view"]
+    );
+    app.finish().await;
+}
+
+async fn log_in(app: &TestApp, email: &str, password: &str) -> Client {
+    let mut client = app.client();
+    let res = client
+        .call("cms_login", &[("email", email), ("password", password)])
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    client
+}
+
+async fn members_change_their_password_and_the_owner_forces_a_new_one(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let mut owner = common::staff_client(&app, "owner@example.nl", PASSWORD, true, &[]).await;
+    let mut laptop = common::staff_client(
+        &app,
+        "kassa@example.nl",
+        PASSWORD,
+        false,
+        &[Right::OrdersView],
+    )
+    .await;
+    let mut phone = log_in(&app, "kassa@example.nl", PASSWORD).await;
+    let member = id_of(&app, "kassa@example.nl").await.unwrap().to_string();
+
+    // A change at any time: the current password is asked, the policy
+    // holds, and the member's other devices are logged out.
+    let wrong = laptop
+        .call(
+            "cms_change_password",
+            &[
+                ("current_password", "niet het wachtwoord"),
+                ("new_password", "een ander lang wachtwoord"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.json()["Validation"][0]["field"], "current_password");
+    let changed = laptop
+        .call(
+            "cms_change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "een ander lang wachtwoord"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert_eq!(laptop.call("cms_orders", &[]).await.status, StatusCode::OK);
+    assert_eq!(
+        phone.call("cms_orders", &[]).await.status,
+        StatusCode::UNAUTHORIZED,
+        "the other session ended"
+    );
+
+    // Only the owner forces a new password; a manager cannot.
+    let mut manager = common::staff_client(
+        &app,
+        "chef@example.nl",
+        PASSWORD,
+        false,
+        &[Right::StaffManage, Right::OrdersView],
+    )
+    .await;
+    assert_eq!(
+        manager
+            .call("cms_force_password_change", &[("id", member.as_str())])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let forced = owner
+        .call("cms_force_password_change", &[("id", member.as_str())])
+        .await;
+    assert_eq!(forced.status, StatusCode::OK, "{}", forced.body);
+    assert_eq!(
+        laptop.call("cms_orders", &[]).await.status,
+        StatusCode::UNAUTHORIZED,
+        "a forced reset ends the member's sessions"
+    );
+    // At the next login nothing opens but the password form.
+    let mut again = log_in(&app, "kassa@example.nl", "een ander lang wachtwoord").await;
+    assert_eq!(
+        again.call("cms_orders", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let chosen = again
+        .call(
+            "cms_change_password",
+            &[
+                ("current_password", "een ander lang wachtwoord"),
+                ("new_password", "weer een nieuw wachtwoord"),
+            ],
+        )
+        .await;
+    assert_eq!(chosen.status, StatusCode::OK, "{}", chosen.body);
+    assert_eq!(again.call("cms_orders", &[]).await.status, StatusCode::OK);
+
+    let actions: Vec<String> = app::ssr::entities::audit_log::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.action)
+        .collect();
+    assert!(
+        actions.contains(&"staff.force_password".to_owned()),
+        "{actions:?}"
     );
     app.finish().await;
 }

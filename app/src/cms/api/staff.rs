@@ -40,8 +40,28 @@ pub async fn cms_set_rights(id: i32, rights: Option<Vec<String>>) -> Result<(), 
 }
 
 /// Locks (all sessions end at once) or unlocks a staff member (AVG-11).
+/// Unlocking sets a new first password (`password`), which the member
+/// replaces at the next login.
 #[server(endpoint = "cms_set_locked")]
-pub async fn cms_set_locked(id: i32, locked: bool) -> Result<(), AppError> {
+pub async fn cms_set_locked(
+    id: i32,
+    locked: bool,
+    #[server(default)] password: String,
+) -> Result<(), AppError> {
     let (state, member) = staff_auth::require(Right::StaffManage).await?;
-    services::staff::set_locked(&state.db, &member, id, locked, now_utc()).await
+    let change = if locked {
+        services::staff::LockChange::Lock
+    } else {
+        services::staff::LockChange::Unlock {
+            new_password: &password,
+        }
+    };
+    services::staff::set_locked(&state.db, &member, id, change, now_utc()).await
+}
+
+/// The owner makes a member choose a new password at the next login.
+#[server(endpoint = "cms_force_password_change")]
+pub async fn cms_force_password_change(id: i32) -> Result<(), AppError> {
+    let (state, member) = staff_auth::require(Right::StaffManage).await?;
+    services::staff::force_password_change(&state.db, &member, id).await
 }

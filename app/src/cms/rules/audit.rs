@@ -18,6 +18,8 @@ pub enum AuditAction {
     StaffRights,
     StaffLock,
     StaffUnlock,
+    /// The owner made a member choose a new password at the next login.
+    StaffForcePassword,
     /// A booking with its customer's contact data.
     BookingView,
     BookingCancel,
@@ -47,6 +49,7 @@ impl AuditAction {
             Self::StaffRights => "staff.rights",
             Self::StaffLock => "staff.lock",
             Self::StaffUnlock => "staff.unlock",
+            Self::StaffForcePassword => "staff.force_password",
             Self::BookingView => "booking.view",
             Self::BookingCancel => "booking.cancel",
             Self::BookingAttended => "booking.attended",

@@ -317,14 +317,40 @@ pub async fn set_rights(
     Ok(())
 }
 
+/// What to do with a member's lock.
+pub enum LockChange<'a> {
+    /// Lock out: every session ends at once.
+    Lock,
+    /// Unlock with a new first password (a lock means "suspected leak",
+    /// so the old password must not open the account again); the member
+    /// chooses their own at the next login.
+    Unlock { new_password: &'a str },
+}
+
 /// Locks (ending every session at once) or unlocks a member.
 pub async fn set_locked(
     db: &DatabaseConnection,
     actor: &StaffMember,
     id: i32,
-    locked: bool,
+    change: LockChange<'_>,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
+    // Checked and hashed before the transaction (a hash takes a tenth of a
+    // second; nothing should wait behind it).
+    let new_hash = match change {
+        LockChange::Lock => None,
+        LockChange::Unlock { new_password } => {
+            let email = staff::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or(AppError::NotFound)?
+                .email;
+            let password = staff_password_policy(new_password, &email)
+                .map_err(|e| AppError::field("password", e))?;
+            Some(password::hash_async(password).await?)
+        }
+    };
+    let locked = new_hash.is_none();
     let txn = db.begin().await?;
     let row = match other_member(&txn, actor, id).await {
         Ok(row) => row,
@@ -335,10 +361,14 @@ pub async fn set_locked(
     };
     let mut update: staff::ActiveModel = row.into();
     update.locked_at = Set(locked.then_some(now));
-    update.update(&txn).await?;
-    if locked {
-        staff_auth::end_all(&txn, id).await?;
+    if let Some(hash) = new_hash {
+        update.password_hash = Set(hash);
+        update.must_change_password = Set(true);
     }
+    update.update(&txn).await?;
+    // Locking ends every session; so does unlocking (none should exist,
+    // but a session must never outlive the password it was opened with).
+    staff_auth::end_all(&txn, id).await?;
     audit::record(
         &txn,
         actor.id,
@@ -347,6 +377,41 @@ pub async fn set_locked(
         } else {
             AuditAction::StaffUnlock
         },
+        Some(id),
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The owner makes a member choose a new password: their sessions end and
+/// at the next login (with the current password) nothing but the password
+/// form opens until they chose one.
+pub async fn force_password_change(
+    db: &DatabaseConnection,
+    actor: &StaffMember,
+    id: i32,
+) -> Result<(), AppError> {
+    if !actor.is_owner {
+        return Err(AppError::Forbidden);
+    }
+    let txn = db.begin().await?;
+    let row = match other_member(&txn, actor, id).await {
+        Ok(row) => row,
+        Err(error) => {
+            txn.rollback().await?;
+            return Err(error);
+        }
+    };
+    let mut update: staff::ActiveModel = row.into();
+    update.must_change_password = Set(true);
+    update.update(&txn).await?;
+    staff_auth::end_all(&txn, id).await?;
+    audit::record(
+        &txn,
+        actor.id,
+        AuditAction::StaffForcePassword,
         Some(id),
         None,
     )
