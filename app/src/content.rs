@@ -132,6 +132,10 @@ pub fn PrivacyPage() -> impl IntoView {
                             <p class="controller">{privacy::controller(locale, &s.shop_name, &s.identity)}</p>
                             <h2>{t.kept_title}</h2>
                             <p>{t.kept}</p>
+                            <h2>{t.purposes_title}</h2>
+                            <dl class="purposes">
+                                {t.purposes.iter().map(|(what, why)| view! { <dt>{*what}</dt><dd>{*why}</dd> }).collect_view()}
+                            </dl>
                             <h2>{t.never_title}</h2>
                             <p>{t.never}</p>
                             <h2>{t.how_long_title}</h2>
@@ -139,6 +143,8 @@ pub fn PrivacyPage() -> impl IntoView {
                             <p class="backups">{privacy::backups(locale, s.backups_keep)}</p>
                             <h2>{t.rights_title}</h2>
                             <p>{t.rights}</p>
+                            <p>{t.all_rights}</p>
+                            <p class="complaint">{t.complaint}</p>
                             {(!s.contact_email.is_empty()).then(|| view! { <p>{t.questions_before} <a href=format!("mailto:{}", s.contact_email)>{s.contact_email.clone()}</a> {t.questions_after}</p> })}
                         </article>
                     }.into_any(),
