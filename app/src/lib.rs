@@ -32,7 +32,7 @@ pub mod ssr;
 
 use account::{
     AccountDeletedPage, AccountOrderPage, AccountPage, ConfirmEmailChangePage, DeleteAccountPage,
-    LoginPage, LogoutPage, RegisterPage,
+    ForgotPasswordPage, LoginPage, LogoutPage, RegisterPage, ResetPasswordPage,
 };
 use booking::{BookablePage, BookablesPage, BookingConfirmedPage};
 use cms::{
@@ -181,6 +181,8 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/account/delete") view=DeleteAccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/deleted") view=AccountDeletedPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/email") view=ConfirmEmailChangePage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/password/forgot") view=ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/password/reset") view=ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
                     <Route path=path!("/contact") view=ContactPage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter") view=NewsletterPage ssr=SsrMode::Async/>

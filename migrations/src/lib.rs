@@ -31,6 +31,7 @@ mod m20261204_000007_hostile_visitors;
 mod m20261205_000008_bookings;
 mod m20261206_000009_record_locale;
 mod m20261206_000010_english_content;
+mod m20261207_000014_stock_alerts;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000008_bookings::Migration),
             Box::new(m20261206_000009_record_locale::Migration),
             Box::new(m20261206_000010_english_content::Migration),
+            Box::new(m20261207_000014_stock_alerts::Migration),
         ]
     }
 }

@@ -19,7 +19,6 @@ pub async fn serve(config: &Config) -> Result<(), CliError> {
     db::migrate(&db).await?;
 
     spawn_session_cleanup(db.clone());
-    start_scheduler(config, &db);
 
     let addr = options.site_addr;
     let scheme = if config.tls.is_some() {
@@ -30,6 +29,7 @@ pub async fn serve(config: &Config) -> Result<(), CliError> {
     let listeners = bind(config, addr).await?;
     let server_config = server_config(config, &db, scheme, addr).await?;
     let (router, state) = http::router_and_state(options, db, server_config);
+    start_scheduler(config, &state);
     jobs::outbox::spawn(state.clone());
     let listeners = listeners.with_metrics(state.metrics.clone());
     spawn_security_counts(state);
@@ -66,14 +66,15 @@ fn spawn_session_cleanup(db: DatabaseConnection) {
 
 /// The nightly jobs, unless `WINKEL_SCHEDULER=off` leaves them to another
 /// instance.
-fn start_scheduler(config: &Config, db: &DatabaseConnection) {
+fn start_scheduler(config: &Config, state: &AppState) {
     if config.scheduler {
         jobs::scheduler::spawn(
-            db.clone(),
+            state.db.clone(),
             vec![
                 jobs::retention::nightly(config.retention_at),
                 jobs::newsletter::nightly(config.retention_at),
                 jobs::backup::nightly(config.backup_at, config.backup()),
+                jobs::stock_alerts::daily(state.outbox.clone(), state.config.public_url.clone()),
             ],
         );
     } else {

@@ -6,7 +6,11 @@ use crate::error::AppError;
 use crate::forms::GuardFields;
 use crate::shop::models::OrderView;
 #[cfg(feature = "ssr")]
-use crate::ssr::{auth, db, now_utc, services::accounts, session, state};
+use crate::ssr::{
+    auth, db, now_utc,
+    services::{accounts, password_reset},
+    session, state,
+};
 #[cfg(feature = "ssr")]
 use crate::ssr::{form_guard, form_limit::FormKind};
 use leptos::prelude::*;
@@ -146,5 +150,36 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
     accounts::delete_account(&db, customer, &password, now_utc()).await?;
     auth::log_out(&session).await?;
     leptos_axum::redirect(&crate::ssr::localized("/account/deleted"));
+    Ok(())
+}
+
+/// "Wachtwoord vergeten?": a reset link goes to the address if it has an
+/// account. The answer is the same for every address, and comes before
+/// the work is done (`password_reset::spawn_request`).
+#[server(endpoint = "request_password_reset")]
+pub async fn request_password_reset(
+    email: String,
+    #[server(flatten)] guard: GuardFields,
+) -> Result<(), AppError> {
+    form_guard::check(FormKind::PasswordReset, &guard).await?;
+    let email = password_reset::check_email(&email)?;
+    password_reset::spawn_request(
+        state::state()?,
+        email,
+        crate::ssr::request_locale(),
+        now_utc(),
+    );
+    leptos_axum::redirect(&crate::ssr::localized("/account/password/forgot?sent=1"));
+    Ok(())
+}
+
+/// The mailed reset link, with the new password: every session of the
+/// account ends, and this visitor is logged in on a fresh one.
+#[server(endpoint = "reset_password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    let state = state::state()?;
+    let id = password_reset::reset(&state, &token, &password, now_utc()).await?;
+    auth::log_in(&session().await?, id).await?;
+    leptos_axum::redirect(&crate::ssr::localized("/account?password_reset=1"));
     Ok(())
 }

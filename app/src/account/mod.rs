@@ -3,6 +3,7 @@
 pub mod api;
 mod bookings;
 pub mod models;
+mod password_reset;
 pub mod rules;
 pub mod text;
 
@@ -23,6 +24,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use models::Profile;
 use text::text;
+
+pub use password_reset::{ForgotPasswordPage, ResetPasswordPage};
 
 fn loading() -> impl IntoView {
     view! { <p>{i18n::layout().loading}</p> }
@@ -65,6 +68,9 @@ pub fn LoginPage() -> impl IntoView {
             </label>
             <button type="submit" class="primary">{t.login_button}</button>
         </ActionForm>
+        <p>
+            <A href=page_href("/account/password/forgot")>{t.forgot_link}</A>
+        </p>
         <p>
             <A href=page_href("/register")>{t.no_account_yet}</A>
         </p>
@@ -214,9 +220,12 @@ fn AccountOverview(profile: Profile) -> impl IntoView {
 pub fn AccountPage() -> impl IntoView {
     let t = text();
     let profile = Resource::new(|| (), |_| get_profile());
+    let query = use_query_map();
+    let password_reset = move || query.read().get("password_reset").is_some();
     view! {
         <Title text=t.account_title/>
         <h1>{t.account_title}</h1>
+        {move || password_reset().then(|| view! { <p class="notice" role="status">{t.password_reset_done}</p> })}
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match profile.await {

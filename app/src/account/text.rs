@@ -47,6 +47,16 @@ pub struct AccountText {
     pub please_log_in: &'static str,
     /// The name the browser gives the downloaded export.
     pub export_file_name: &'static str,
+    pub forgot_link: &'static str,
+    pub forgot_title: &'static str,
+    pub forgot_intro: &'static str,
+    pub forgot_button: &'static str,
+    pub forgot_sent: &'static str,
+    pub forgot_again: &'static str,
+    pub reset_title: &'static str,
+    pub reset_intro: &'static str,
+    pub reset_button: &'static str,
+    pub password_reset_done: &'static str,
 }
 
 pub const NL: AccountText = AccountText {
@@ -94,6 +104,16 @@ pub const NL: AccountText = AccountText {
     back_to_account: "Terug naar Mijn account",
     please_log_in: "Log in om je account te bekijken.",
     export_file_name: "mijn-gegevens.json",
+    forgot_link: "Wachtwoord vergeten?",
+    forgot_title: "Wachtwoord vergeten",
+    forgot_intro: "Vul het e-mailadres van je account in. We sturen je een link waarmee je een nieuw wachtwoord kiest; de link is 1 uur geldig.",
+    forgot_button: "Stuur mij een link",
+    forgot_sent: "Als er een account is met dit e-mailadres, hebben we er een link naartoe gestuurd. Kijk ook in je map met ongewenste e-mail.",
+    forgot_again: "Vraag een nieuwe link aan",
+    reset_title: "Nieuw wachtwoord kiezen",
+    reset_intro: "Kies een nieuw wachtwoord. Daarna ben je ingelogd en is je account op elk ander apparaat uitgelogd.",
+    reset_button: "Wachtwoord opslaan",
+    password_reset_done: "Je nieuwe wachtwoord is opgeslagen en je bent ingelogd.",
 };
 
 pub const EN: AccountText = AccountText {
@@ -141,6 +161,16 @@ pub const EN: AccountText = AccountText {
     back_to_account: "Back to My account",
     please_log_in: "Log in to see your account.",
     export_file_name: "my-data.json",
+    forgot_link: "Forgot your password?",
+    forgot_title: "Forgot your password",
+    forgot_intro: "Enter the email address of your account. We will send you a link to choose a new password; the link is valid for 1 hour.",
+    forgot_button: "Send me a link",
+    forgot_sent: "If there is an account with this email address, we have sent a link to it. Please check your spam folder too.",
+    forgot_again: "Ask for a new link",
+    reset_title: "Choose a new password",
+    reset_intro: "Choose a new password. You will then be logged in, and your account is logged out on every other device.",
+    reset_button: "Save password",
+    password_reset_done: "Your new password has been saved and you are logged in.",
 };
 
 crate::i18n::text_by_locale!(AccountText);

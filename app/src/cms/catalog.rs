@@ -152,6 +152,7 @@ fn ProductForm(catalog: CatalogAdmin, product: Option<CatalogProduct>) -> impl I
                 </select>
             </label>
             <Field name="stock" label=t.stock kind="number" required=true value=p.as_ref().map_or("0".to_owned(), |p| p.stock.to_string()) server/>
+            <Field name="stock_alert" label=t.stock_alert kind="number" hint=t.stock_alert_hint value=p.as_ref().and_then(|p| p.stock_alert).map(|n| n.to_string()).unwrap_or_default() server/>
             <label class="checkbox">
                 <input type="checkbox" name="active" value="on" checked=p.as_ref().is_none_or(|p| p.active)/>
                 {t.active_hint}

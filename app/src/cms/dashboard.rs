@@ -51,6 +51,19 @@ pub fn CmsDashboard() -> impl IntoView {
                 <JobLine label=t.last_retention status=d.last_retention/>
                 <JobLine label=t.last_backup status=d.last_backup/>
             </dl>
+            {(!d.low_stock.is_empty()).then(|| view! {
+                <section class="low-stock">
+                    <h2>{t.low_stock}</h2>
+                    <ul>
+                        {d.low_stock.iter().map(|p| view! {
+                            <li>
+                                <a href=format!("/cms/catalog/products/{}", p.id)>{p.name.clone()}</a>
+                                ": " {p.stock} " (≤ " {p.threshold} ")"
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
         })}
     }
 }

@@ -188,6 +188,19 @@ pub struct Dashboard {
     /// AVG-18: security events far above their usual level.
     #[serde(default)]
     pub security_alerts: Vec<SecurityAlert>,
+    /// Products at or below their stock alert (issue 20); only for members
+    /// who may edit the catalogue.
+    #[serde(default)]
+    pub low_stock: Vec<LowStock>,
+}
+
+/// A product at or below its stock alert threshold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LowStock {
+    pub id: i32,
+    pub name: String,
+    pub stock: i32,
+    pub threshold: i32,
 }
 
 /// One kind of security event (failed logins, bot forms, refused forms)
@@ -212,6 +225,9 @@ pub struct CatalogProduct {
     pub price_cents: i64,
     pub vat_rate_bp: i32,
     pub stock: i32,
+    /// The stock alert threshold, if any.
+    #[serde(default)]
+    pub stock_alert: Option<i32>,
     pub image: Option<String>,
     pub active: bool,
 }
@@ -249,6 +265,8 @@ pub struct ProductInput {
     /// Percent: "21", "9" or "0".
     pub vat_rate: Option<String>,
     pub stock: Option<String>,
+    /// The stock alert threshold as typed; blank: none.
+    pub stock_alert: Option<String>,
     pub active: Option<String>,
 }
 

@@ -17,6 +17,10 @@ pub enum LinkPurpose {
     /// and the new address; the new one is not in the link: the visitor
     /// types it again on the page the link opens.
     ChangeEmail,
+    /// Sets a forgotten password (issue 20). Its signature also covers the
+    /// account's current password hash, so the link works once: the new
+    /// password kills it (`ssr::services::password_reset`).
+    ResetPassword,
 }
 
 impl LinkPurpose {
@@ -35,6 +39,7 @@ impl LinkPurpose {
             Self::Confirm => "confirm",
             Self::Unsubscribe => "unsubscribe",
             Self::ChangeEmail => "email",
+            Self::ResetPassword => "reset",
         }
     }
 
@@ -47,6 +52,7 @@ impl LinkPurpose {
             Self::Confirm => PENDING_DAYS * 24 * 3600,
             Self::Unsubscribe => 400 * 24 * 3600,
             Self::ChangeEmail => 24 * 3600,
+            Self::ResetPassword => 3600,
         }
     }
 }

@@ -29,6 +29,8 @@ pub enum FormKind {
     /// A cart started by a visitor without a session: it creates a stored
     /// session, the one thing an anonymous visitor can make us keep.
     NewCart,
+    /// "Wachtwoord vergeten?": asks for a reset link by mail.
+    PasswordReset,
 }
 
 impl FormKind {
@@ -42,6 +44,7 @@ impl FormKind {
             Self::Contact => "contact",
             Self::Newsletter => "newsletter",
             Self::NewCart => "new_cart",
+            Self::PasswordReset => "password_reset",
         }
     }
 

@@ -55,16 +55,23 @@ pub enum MailKind {
     QuestionAnswer,
     /// The confirmation of a booking.
     BookingConfirmation,
+    /// The link that sets a forgotten password, asked for by whoever holds
+    /// the address: a budget of its own (`outbox::RESETS_PER_HOUR`).
+    PasswordReset,
+    /// The products at or below their stock alert, to the shop's owner.
+    StockAlert,
 }
 
 impl MailKind {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 8] = [
         Self::NewsletterConfirm,
         Self::AccountWelcome,
         Self::AccountExists,
         Self::EmailChange,
         Self::QuestionAnswer,
         Self::BookingConfirmation,
+        Self::PasswordReset,
+        Self::StockAlert,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +82,8 @@ impl MailKind {
             Self::EmailChange => "account.email_change",
             Self::QuestionAnswer => "question.answer",
             Self::BookingConfirmation => "booking.confirmation",
+            Self::PasswordReset => "account.password_reset",
+            Self::StockAlert => "stock.alert",
         }
     }
 
@@ -85,8 +94,15 @@ impl MailKind {
     /// Whether anybody can make the shop send this mail to an address they
     /// typed in, without proving it is theirs: such mails are bounded per
     /// recipient (`mail_budget`) and never carry text the sender chose.
+    /// A password reset is asked for at a typed address too, but counts
+    /// against a budget of its own (`Outbox::queue`), so that a flood of
+    /// other mail never keeps the holder of the address out of their
+    /// account; the stock alert goes to the shop's own owner.
     pub fn unsolicited(self) -> bool {
-        !matches!(self, Self::QuestionAnswer)
+        !matches!(
+            self,
+            Self::QuestionAnswer | Self::PasswordReset | Self::StockAlert
+        )
     }
 }
 

@@ -12,3 +12,4 @@ pub mod retention;
 pub mod scheduler;
 pub mod seed;
 pub mod seed_bookings;
+pub mod stock_alerts;

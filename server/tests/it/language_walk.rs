@@ -361,6 +361,17 @@ impl ShopPages {
             (Who::Visitor, "/login".to_owned(), S::OK),
             (Who::Visitor, "/login?registered=1".to_owned(), S::OK),
             (Who::Visitor, "/register".to_owned(), S::OK),
+            (Who::Visitor, "/account/password/forgot".to_owned(), S::OK),
+            (
+                Who::Visitor,
+                "/account/password/forgot?sent=1".to_owned(),
+                S::OK,
+            ),
+            (
+                Who::Visitor,
+                "/account/password/reset?t=niet-geldig".to_owned(),
+                S::OK,
+            ),
             (Who::Visitor, "/privacy".to_owned(), S::OK),
             (Who::Visitor, "/contact".to_owned(), S::OK),
             (Who::Customer, "/contact".to_owned(), S::OK),

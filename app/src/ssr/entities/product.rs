@@ -17,6 +17,9 @@ pub struct Model {
     pub price_cents: i64,
     pub vat_rate_bp: i32,
     pub stock: i32,
+    /// The stock at or below which the owner is warned; `None`: never
+    /// (issue 20).
+    pub stock_alert: Option<i32>,
     pub image: Option<String>,
     pub active: bool,
     pub created_at: DateTime,

@@ -73,6 +73,26 @@ pub fn email_change(locale: Locale, shop: &str, link: &str) -> MailText {
     }
 }
 
+/// The link (`link`, valid one hour, once) that sets a forgotten password.
+/// Asked for at the shop by whoever typed the address: it says what to do
+/// when that was not the reader.
+pub fn password_reset(locale: Locale, shop: &str, link: &str) -> MailText {
+    match locale {
+        Locale::Nl => MailText {
+            subject: format!("Nieuw wachtwoord voor je account bij {shop}"),
+            body: format!(
+                "Hallo,\n\nIemand heeft gevraagd om een nieuw wachtwoord voor het account met dit e-mailadres bij {shop}. Was jij dat? Open dan deze link en kies een nieuw wachtwoord. De link werkt een keer en is 1 uur geldig:\n\n{link}\n\nWas jij het niet? Dan hoef je niets te doen: je wachtwoord blijft zoals het is.\n"
+            ),
+        },
+        Locale::En => MailText {
+            subject: format!("A new password for your account at {shop}"),
+            body: format!(
+                "Hello,\n\nSomeone asked for a new password for the account with this email address at {shop}. Was this you? Then open this link and choose a new password. The link works once and is valid for 1 hour:\n\n{link}\n\nWasn't this you? Then you need not do anything: your password stays as it is.\n"
+            ),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_support::assert_english;
@@ -131,6 +151,28 @@ mod tests {
         assert!(en
             .body
             .contains("\n\nhttps://w.nl/en/account/email?t=x\n\n"));
+        assert_english(&format!("{}\n{}", en.subject, en.body));
+    }
+    #[test]
+    fn password_reset_in_both_languages() {
+        let nl = password_reset(
+            Locale::Nl,
+            "Winkel",
+            "https://w.nl/account/password/reset?t=x",
+        );
+        assert_eq!(nl.subject, "Nieuw wachtwoord voor je account bij Winkel");
+        assert!(nl
+            .body
+            .contains("1 uur geldig:\n\nhttps://w.nl/account/password/reset?t=x\n"));
+        let en = password_reset(
+            Locale::En,
+            "Winkel",
+            "https://w.nl/en/account/password/reset?t=x",
+        );
+        assert_eq!(en.subject, "A new password for your account at Winkel");
+        assert!(en
+            .body
+            .contains("\n\nhttps://w.nl/en/account/password/reset?t=x\n\n"));
         assert_english(&format!("{}\n{}", en.subject, en.body));
     }
 }

@@ -13,6 +13,7 @@ pub mod account;
 pub mod bookings;
 pub mod newsletter;
 pub mod questions;
+pub mod stock;
 
 /// The words of one mail.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -26,6 +26,7 @@ fn product_view(p: product::Model) -> CatalogProduct {
         price_cents: p.price_cents,
         vat_rate_bp: p.vat_rate_bp,
         stock: p.stock,
+        stock_alert: p.stock_alert,
         image: p.image,
         active: p.active,
     }
@@ -122,6 +123,22 @@ pub async fn save_product(
                 max: 1_000_000,
             }),
     );
+    // Blank: no alert.
+    let stock_alert = errors.check(
+        "stock_alert",
+        match text(&input.stock_alert).trim() {
+            "" => Ok(None),
+            typed => typed
+                .parse::<i32>()
+                .ok()
+                .filter(|n| (0..=super::stock_alerts::MAX_THRESHOLD).contains(n))
+                .map(Some)
+                .ok_or(FieldError::Number {
+                    min: 0,
+                    max: super::stock_alerts::MAX_THRESHOLD.unsigned_abs(),
+                }),
+        },
+    );
     let (
         Some(name),
         Some(category_id),
@@ -134,7 +151,8 @@ pub async fn save_product(
     else {
         return Err(AppError::Validation(errors));
     };
-    let (Some(name_en), Some(description_en), true) = (name_en, description_en, errors.is_empty())
+    let (Some(name_en), Some(description_en), Some(stock_alert), true) =
+        (name_en, description_en, stock_alert, errors.is_empty())
     else {
         return Err(AppError::Validation(errors));
     };
@@ -159,6 +177,7 @@ pub async fn save_product(
     row.price_cents = Set(price);
     row.vat_rate_bp = Set(vat);
     row.stock = Set(stock);
+    row.stock_alert = Set(stock_alert);
     row.active = Set(v::checkbox(input.active.as_deref()));
     let saved = match id {
         Some(_) => row.update(db).await?,

@@ -51,5 +51,6 @@ pub async fn load(db: &impl ConnectionTrait, now: NaiveDateTime) -> Result<Dashb
         last_retention: last_run(db, "retention").await?,
         last_backup: last_run(db, "backup").await?,
         security_alerts: Vec::new(),
+        low_stock: Vec::new(),
     })
 }

@@ -21,12 +21,14 @@ pub mod newsletter;
 pub mod orders;
 pub mod outbox;
 pub mod pages;
+pub mod password_reset;
 pub mod privacy;
 pub mod questions;
 pub mod retention;
 pub mod security_counts;
 pub mod settings;
 pub mod staff;
+pub mod stock_alerts;
 
 /// The highest id in a table (0 when it is empty): the retention sweep walks
 /// ids up to it, the population seeder continues after it.

@@ -38,6 +38,10 @@ pub const BATCH: u64 = 50;
 const CLAIM: chrono::TimeDelta = chrono::TimeDelta::minutes(2);
 /// Unsolicited mails one address receives per day, by default.
 pub const UNSOLICITED_PER_DAY: usize = 3;
+/// Password-reset mails one address receives per hour: enough for a
+/// person who asks again, too few to flood a mailbox. Counted apart from
+/// the unsolicited mail, so other forms cannot use it up.
+pub const RESETS_PER_HOUR: usize = 3;
 
 /// The wait after the `attempts`-th failed send, or `None`: give up.
 pub fn retry_delay(attempts: i32) -> Option<Duration> {
@@ -60,6 +64,8 @@ pub enum Queued {
 pub struct Outbox {
     budget: SaltedCounts,
     unsolicited_per_day: usize,
+    /// Password resets per address and hour (`RESETS_PER_HOUR`).
+    reset_budget: SaltedCounts,
     wake: tokio::sync::Notify,
 }
 
@@ -68,6 +74,7 @@ impl Outbox {
         Self {
             budget: SaltedCounts::new(Duration::from_secs(24 * 60 * 60)),
             unsolicited_per_day,
+            reset_budget: SaltedCounts::new(Duration::from_secs(60 * 60)),
             wake: tokio::sync::Notify::new(),
         }
     }
@@ -83,20 +90,25 @@ impl Outbox {
         customer_id: Option<i32>,
         now: NaiveDateTime,
     ) -> Result<Queued, AppError> {
-        if mail.kind.unsolicited() {
+        let budget = match mail.kind {
+            MailKind::PasswordReset => {
+                Some((&self.reset_budget, &b"password_reset"[..], RESETS_PER_HOUR))
+            }
+            kind if kind.unsolicited() => {
+                Some((&self.budget, &b"unsolicited"[..], self.unsolicited_per_day))
+            }
+            _ => None,
+        };
+        if let Some((counts, name, limit)) = budget {
             let recipient = mail.to.trim().to_lowercase();
-            let who: &[&[u8]] = &[b"unsolicited", recipient.as_bytes()];
-            if self
-                .budget
-                .admit(
-                    &[(who, self.unsolicited_per_day)],
-                    std::time::Instant::now(),
-                )
+            let who: &[&[u8]] = &[name, recipient.as_bytes()];
+            if counts
+                .admit(&[(who, limit)], std::time::Instant::now())
                 .is_err()
             {
                 tracing::info!(
                     kind = mail.kind.as_str(),
-                    "mail not queued: the recipient had their share of unsolicited mail today"
+                    "mail not queued: the recipient had their share of this mail"
                 );
                 return Ok(Queued::OverBudget);
             }
