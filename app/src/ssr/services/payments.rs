@@ -46,7 +46,8 @@ use crate::ssr::entities::order;
 use crate::ssr::AppState;
 use crate::validate::FieldError;
 use chrono::NaiveDateTime;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseTransaction, EntityTrait, QuerySelect};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
 /// What a payment provider would implement (see the module comment for
 /// the webhook's rules). Not implemented by anything yet: the shop's own
@@ -109,33 +110,41 @@ pub enum MarkedPaid {
 }
 
 /// Marks order `id` paid, in the caller's transaction, and queues the
-/// "paid" mail with it. Idempotent: an order that is paid, shipped or
-/// completed stays as it is (no second mail). A cancelled order cannot be
-/// paid (a field error for the CMS; a provider's webhook would refund).
-/// The caller wakes the outbox after its commit.
+/// "paid" mail with it. Idempotent: one conditional UPDATE (new → paid)
+/// decides, so of two concurrent calls (a double click, a provider's
+/// retried webhook) one changes the order and mails, the other finds it
+/// paid; an order that is paid, shipped or completed stays as it is. A
+/// cancelled order cannot be paid (a field error for the CMS; a
+/// provider's webhook would refund). The caller wakes the outbox after
+/// its commit.
 pub async fn mark_paid(
     txn: &DatabaseTransaction,
     state: &AppState,
     id: i32,
     now: NaiveDateTime,
 ) -> Result<MarkedPaid, AppError> {
+    let changed = order::Entity::update_many()
+        .col_expr(order::Column::Status, Expr::value(OrderStatus::Paid))
+        .filter(order::Column::Id.eq(id))
+        .filter(order::Column::Status.eq(OrderStatus::New))
+        .exec(txn)
+        .await?;
     let row = order::Entity::find_by_id(id)
-        .lock_exclusive()
         .one(txn)
         .await?
         .ok_or(AppError::NotFound)?;
+    if changed.rows_affected == 1 {
+        order_mail::queue_status(txn, state, &row, now).await?;
+        return Ok(MarkedPaid::Now);
+    }
     match row.status {
         OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Completed => {
-            return Ok(MarkedPaid::Already)
+            Ok(MarkedPaid::Already)
         }
-        OrderStatus::Cancelled => return Err(AppError::field("status", FieldError::StatusChange)),
-        OrderStatus::New => {}
+        OrderStatus::New | OrderStatus::Cancelled => {
+            Err(AppError::field("status", FieldError::StatusChange))
+        }
     }
-    let mut update: order::ActiveModel = row.into();
-    update.status = Set(OrderStatus::Paid);
-    let paid = update.update(txn).await?;
-    order_mail::queue_status(txn, state, &paid, now).await?;
-    Ok(MarkedPaid::Now)
 }
 
 #[cfg(test)]
