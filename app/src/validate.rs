@@ -63,6 +63,8 @@ pub enum FieldError {
     ClosesBeforeOpens,
     /// A bookable item with bookings cannot be deleted (only deactivated).
     ItemHasBookings,
+    /// A track-and-trace link must be an `https://` address.
+    TrackUrl,
 }
 
 /// A refused field: its form name and the reason.

@@ -79,6 +79,10 @@ pub fn CmsOrderPage() -> impl IntoView {
                         <ActionForm action=change attr:class="inline">
                             <input type="hidden" name="id" value=o.id/>
                             <input type="hidden" name="status" value=s.as_str()/>
+                            {(s == OrderStatus::Shipped).then(|| view! {
+                                <input type="url" name="track_url" class="track-url" maxlength="500"
+                                    placeholder="https://" aria-label=t.track_url title=t.track_url/>
+                            })}
                             <button type="submit" class:danger=s == OrderStatus::Cancelled>
                                 {t.mark_as} " " {i18n::order_status_label(s)}
                             </button>

@@ -60,6 +60,7 @@ fn SettingsScreen(
                     <Field name="city" label=t.city value=s.identity.city.clone() server/>
                     <Field name="kvk_number" label=t.kvk_number value=s.identity.kvk_number.clone() server/>
                     <Field name="vat_id" label=t.vat_id value=s.identity.vat_id.clone() server/>
+                    {s.identity.iban.trim().is_empty().then(|| view! { <p class="notice iban-missing">{t.iban_missing}</p> })}
                     <Field name="iban" label=t.iban value=s.identity.iban.clone() server/>
                 </fieldset>
                 {view.can_edit.then(|| view! { <button type="submit">{t.save}</button> })}

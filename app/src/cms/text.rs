@@ -35,6 +35,8 @@ pub struct CmsText {
     pub from: &'static str,
     pub to: &'static str,
     pub mark_as: &'static str,
+    /// The optional carrier's link on the "shipped" button.
+    pub track_url: &'static str,
     pub anonymised: &'static str,
     pub no_orders: &'static str,
     pub delete_customer: &'static str,
@@ -114,6 +116,8 @@ pub struct CmsText {
     pub kvk_number: &'static str,
     pub vat_id: &'static str,
     pub iban: &'static str,
+    /// Shown while the IBAN is empty: what bank-transfer customers miss.
+    pub iban_missing: &'static str,
     pub retention_preview: &'static str,
     /// (customers deleted, orders anonymised, bookings anonymised, term in years)
     pub retention_preview_line: fn(u64, u64, u64, u32) -> String,
@@ -167,6 +171,7 @@ pub const NL: CmsText = CmsText {
     from: "Vanaf",
     to: "Tot en met",
     mark_as: "Markeer als",
+    track_url: "Track-and-trace-link (optioneel, https://…)",
     anonymised: "Deze bestelling is geanonimiseerd.",
     no_orders: "Geen bestellingen.",
     delete_customer: "Klant verwijderen",
@@ -246,6 +251,7 @@ pub const NL: CmsText = CmsText {
     kvk_number: "KvK-nummer",
     vat_id: "Btw-id",
     iban: "IBAN (voor betalingen per overboeking)",
+    iban_missing: "Er is nog geen IBAN ingevuld: klanten die per overschrijving betalen, lezen nu dat de winkel hun de rekeninggegevens stuurt.",
     retention_preview: "Opschoning van vannacht (voorbeeld)",
     retention_preview_line: |customers, orders, bookings, years| {
         format!(

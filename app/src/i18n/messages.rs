@@ -67,6 +67,9 @@ fn field_nl(error: &FieldError) -> String {
         FieldError::ItemHasBookings => {
             "Dit item heeft boekingen en kan niet worden verwijderd; zet het op niet actief.".into()
         }
+        FieldError::TrackUrl => {
+            "Vul de track-and-trace-link van de vervoerder in, beginnend met https://.".into()
+        }
         FieldError::Slug => {
             "Alleen kleine letters, cijfers en streepjes, bijvoorbeeld plaid-wol.".into()
         }
@@ -127,6 +130,9 @@ fn field_en(error: &FieldError) -> String {
         FieldError::ClosesBeforeOpens => "The closing time must be after the opening time.".into(),
         FieldError::ItemHasBookings => {
             "This item has bookings and cannot be deleted; set it to inactive.".into()
+        }
+        FieldError::TrackUrl => {
+            "Enter the carrier's track-and-trace link, starting with https://.".into()
         }
         FieldError::Slug => {
             "Only lowercase letters, digits and hyphens, for example plaid-wool.".into()
@@ -386,6 +392,7 @@ mod tests {
             FieldError::Time,
             FieldError::ClosesBeforeOpens,
             FieldError::ItemHasBookings,
+            FieldError::TrackUrl,
             FieldError::Slug,
             FieldError::SlugTaken,
             FieldError::Price,

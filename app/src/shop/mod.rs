@@ -387,6 +387,40 @@ pub fn OrderPage() -> impl IntoView {
     }
 }
 
+/// How to pay an unpaid order (`services::payments::instructions`).
+#[component]
+fn PaymentBlock(instructions: models::PaymentInstructions) -> impl IntoView {
+    let t = text();
+    match instructions {
+        models::PaymentInstructions::BankTransfer {
+            amount_cents,
+            reference,
+            account,
+        } => {
+            let account_missing = account.is_none();
+            view! {
+            <section class="payment-instructions">
+                <h2>{t.pay_title}</h2>
+                <p>{t.pay_transfer}</p>
+                <dl>
+                    <dt>{t.pay_amount}</dt>
+                    <dd class="pay-amount">{price(amount_cents)}</dd>
+                    {account.map(|a| view! {
+                        <dt>{t.pay_iban}</dt>
+                        <dd class="pay-iban">{a.iban}</dd>
+                        <dt>{t.pay_name}</dt>
+                        <dd class="pay-name">{a.name}</dd>
+                    })}
+                    <dt>{t.pay_reference}</dt>
+                    <dd class="pay-reference">{reference}</dd>
+                </dl>
+                <p>{if account_missing { t.pay_details_follow } else { t.pay_after }}</p>
+            </section>
+            }
+        }
+    }
+}
+
 /// An order with its lines, totals and delivery address.
 #[component]
 pub fn OrderSummary(order: models::OrderView) -> impl IntoView {
@@ -398,6 +432,8 @@ pub fn OrderSummary(order: models::OrderView) -> impl IntoView {
             <p>{t.order_thanks}</p>
             <dl class="order-facts">
                 <dt>{t.order_number}</dt>
+                <dd class="order-number">{order.number}</dd>
+                <dt>{t.order_code}</dt>
                 <dd class="order-token">{order.token.clone()}</dd>
                 <dt>{t.order_status}</dt>
                 <dd class="order-status">{i18n::order_status_label(order.status)}</dd>
@@ -410,6 +446,12 @@ pub fn OrderSummary(order: models::OrderView) -> impl IntoView {
                 <dt>{t.payment_method}</dt>
                 <dd>{i18n::payment_method_label(order.payment_method)}</dd>
             </dl>
+            {order.payment.map(|p| view! { <PaymentBlock instructions=p/> })}
+            {order.track_url.map(|url| view! {
+                <p class="track-and-trace">
+                    {t.track_title} ": " <a href=url.clone() rel="noopener noreferrer">{url.clone()}</a>
+                </p>
+            })}
             <table class="order-lines">
                 <thead>
                     <tr>

@@ -90,6 +90,9 @@ pub struct OrderLineView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderView {
+    /// The order number: what the customer quotes, and the reference of a
+    /// bank transfer.
+    pub number: i32,
     pub token: String,
     pub status: OrderStatus,
     pub placed_at: NaiveDateTime,
@@ -108,6 +111,35 @@ pub struct OrderView {
     pub postcode: String,
     pub city: String,
     pub country: String,
+    /// The carrier's track-and-trace link, once shipped.
+    pub track_url: Option<String>,
+    /// How to pay, while the order waits for its payment
+    /// (`services::payments::instructions`).
+    pub payment: Option<PaymentInstructions>,
+}
+
+/// What a customer must do to pay an unpaid order. One variant per way of
+/// paying that needs the customer to act; a payment provider would add
+/// its own (a link to its checkout).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PaymentInstructions {
+    /// Transfer `amount_cents` quoting `reference` (the order number).
+    /// Without `account` the owner has not entered the shop's IBAN yet:
+    /// the shop sends the details.
+    BankTransfer {
+        amount_cents: i64,
+        reference: String,
+        account: Option<BankAccount>,
+    },
+}
+
+/// The account a bank transfer goes to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankAccount {
+    /// Grouped by four, as the settings store it.
+    pub iban: String,
+    /// The account holder: the shop's registered name, else its name.
+    pub name: String,
 }
 
 /// The checkout form as posted: the customer's AVG-4 fields plus delivery

@@ -73,6 +73,17 @@ pub struct ShopText {
     pub order_date: &'static str,
     pub ship_to: &'static str,
     pub not_found: &'static str,
+    /// The order's public code (the token in its link).
+    pub order_code: &'static str,
+    pub pay_title: &'static str,
+    pub pay_transfer: &'static str,
+    pub pay_amount: &'static str,
+    pub pay_iban: &'static str,
+    pub pay_name: &'static str,
+    pub pay_reference: &'static str,
+    pub pay_details_follow: &'static str,
+    pub pay_after: &'static str,
+    pub track_title: &'static str,
 }
 
 pub const NL: ShopText = ShopText {
@@ -146,6 +157,16 @@ pub const NL: ShopText = ShopText {
     order_date: "Besteld op",
     ship_to: "Afleveradres",
     not_found: "Deze bestelling bestaat niet.",
+    order_code: "Bestelcode",
+    pay_title: "Betalen per bankoverschrijving",
+    pay_transfer: "Maak het bedrag over onder vermelding van je bestelnummer:",
+    pay_amount: "Bedrag",
+    pay_iban: "IBAN",
+    pay_name: "Rekeninghouder",
+    pay_reference: "Omschrijving",
+    pay_details_follow: "We sturen je de rekeninggegevens zo snel mogelijk per e-mail.",
+    pay_after: "Zodra je betaling binnen is, versturen we je bestelling.",
+    track_title: "Volg je pakket",
 };
 
 pub const EN: ShopText = ShopText {
@@ -218,6 +239,16 @@ pub const EN: ShopText = ShopText {
     order_date: "Ordered on",
     ship_to: "Delivery address",
     not_found: "This order does not exist.",
+    order_code: "Order code",
+    pay_title: "Paying by bank transfer",
+    pay_transfer: "Please transfer the amount, quoting your order number:",
+    pay_amount: "Amount",
+    pay_iban: "IBAN",
+    pay_name: "Account holder",
+    pay_reference: "Reference",
+    pay_details_follow: "We will email you the account details as soon as possible.",
+    pay_after: "As soon as your payment has arrived, we send your order.",
+    track_title: "Track your parcel",
 };
 
 crate::i18n::text_by_locale!(ShopText);

@@ -1,5 +1,6 @@
 //! Outgoing mail: answers to questions, newsletter confirmations, account
-//! notices. Every mail is queued in the outbox first (`services::outbox`)
+//! notices, order and booking mails. A mail is plain text, optionally with
+//! an HTML alternative (`Mail::html`, a `multipart/alternative`). Every mail is queued in the outbox first (`services::outbox`)
 //! and sent from there by a worker; this module only delivers. Over SMTP
 //! when `WINKEL_SMTP_URL` is set; otherwise every mail is written as an
 //! `.eml` file to a folder (`WINKEL_MAIL_DIR`), which development and the
@@ -10,7 +11,7 @@
 
 use crate::error::AppError;
 use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
-use lettre::message::{Body, Mailbox};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 
@@ -60,10 +61,18 @@ pub enum MailKind {
     PasswordReset,
     /// The products at or below their stock alert, to the shop's owner.
     StockAlert,
+    /// The confirmation of an order (with the payment instructions).
+    OrderConfirmation,
+    /// Staff marked an order paid.
+    OrderPaid,
+    /// Staff marked an order shipped (with the track-and-trace link).
+    OrderShipped,
+    /// Staff cancelled an order.
+    OrderCancelled,
 }
 
 impl MailKind {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 12] = [
         Self::NewsletterConfirm,
         Self::AccountWelcome,
         Self::AccountExists,
@@ -72,6 +81,10 @@ impl MailKind {
         Self::BookingConfirmation,
         Self::PasswordReset,
         Self::StockAlert,
+        Self::OrderConfirmation,
+        Self::OrderPaid,
+        Self::OrderShipped,
+        Self::OrderCancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -84,6 +97,10 @@ impl MailKind {
             Self::BookingConfirmation => "booking.confirmation",
             Self::PasswordReset => "account.password_reset",
             Self::StockAlert => "stock.alert",
+            Self::OrderConfirmation => "order.confirmation",
+            Self::OrderPaid => "order.paid",
+            Self::OrderShipped => "order.shipped",
+            Self::OrderCancelled => "order.cancelled",
         }
     }
 
@@ -94,19 +111,31 @@ impl MailKind {
     /// Whether anybody can make the shop send this mail to an address they
     /// typed in, without proving it is theirs: such mails are bounded per
     /// recipient (`mail_budget`) and never carry text the sender chose.
+    ///
     /// A password reset is asked for at a typed address too, but counts
     /// against a budget of its own (`Outbox::queue`), so that a flood of
     /// other mail never keeps the holder of the address out of their
-    /// account; the stock alert goes to the shop's own owner.
+    /// account; the stock alert goes to the shop's own owner. Order mails
+    /// are not unsolicited either: an order confirmation has a budget of
+    /// its own (`outbox::ORDER_CONFIRMATIONS_PER_DAY`, so a customer's
+    /// fourth order of the day is still confirmed), and the status mails
+    /// are sent because staff changed the order, not because a visitor
+    /// asked.
     pub fn unsolicited(self) -> bool {
         !matches!(
             self,
-            Self::QuestionAnswer | Self::PasswordReset | Self::StockAlert
+            Self::QuestionAnswer
+                | Self::PasswordReset
+                | Self::StockAlert
+                | Self::OrderConfirmation
+                | Self::OrderPaid
+                | Self::OrderShipped
+                | Self::OrderCancelled
         )
     }
 }
 
-/// One mail to send: plain text, to one recipient.
+/// One mail to send: plain text (and optionally HTML), to one recipient.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mail {
     /// What kind of mail this is, for the log and the budget.
@@ -114,6 +143,9 @@ pub struct Mail {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// The same mail as simple HTML (`mail_text::html`), sent as the
+    /// alternative to `body`; every value in it escaped.
+    pub html: Option<String>,
     /// A one-click unsubscribe URL (RFC 2369 `List-Unsubscribe` and RFC 8058
     /// `List-Unsubscribe-Post`), for newsletter mail.
     pub unsubscribe_url: Option<String>,
@@ -198,8 +230,7 @@ impl Mailer {
         let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(mail.subject.clone())
-            .header(ContentType::TEXT_PLAIN);
+            .subject(mail.subject.clone());
         if let Some(url) = &mail.unsubscribe_url {
             builder = builder
                 .raw_header(HeaderValue::new(
@@ -211,8 +242,26 @@ impl Mailer {
                     "List-Unsubscribe=One-Click".to_owned(),
                 ));
         }
-        let body = eight_bit(&mail.body).unwrap_or_else(|| Body::new(mail.body.clone()));
-        builder.body(body).map_err(|error| {
+        let body = |text: &str| eight_bit(text).unwrap_or_else(|| Body::new(text.to_owned()));
+        let built = match &mail.html {
+            None => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(body(&mail.body)),
+            Some(html) => builder.multipart(
+                MultiPart::alternative()
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_PLAIN)
+                            .body(body(&mail.body)),
+                    )
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_HTML)
+                            .body(body(html)),
+                    ),
+            ),
+        };
+        built.map_err(|error| {
             tracing::error!(kind = mail.kind.as_str(), %error, "mail could not be built");
             AppError::MailFailed
         })
@@ -299,6 +348,7 @@ mod tests {
             to: "an@example.nl".into(),
             subject: "Hallo".into(),
             body: "Tekst".into(),
+            html: None,
             unsubscribe_url: Some("https://winkel.example/newsletter/unsubscribe?t=x".into()),
         };
         assert_eq!(mailer.send(&mail).await, Ok(()));
@@ -321,5 +371,33 @@ mod tests {
             ..mail
         };
         assert_eq!(mailer.send(&bad).await, Err(AppError::MailFailed));
+    }
+
+    #[tokio::test]
+    async fn a_mail_with_html_is_a_multipart_alternative_with_the_text_first() {
+        let dir = std::env::temp_dir().join(format!("winkel_mailer_html_{}", std::process::id()));
+        let mailer = Mailer::folder(dir.clone());
+        let mail = Mail {
+            kind: MailKind::OrderPaid,
+            to: "an@example.nl".into(),
+            subject: "Betaald".into(),
+            body: "Tekst".into(),
+            html: Some("<p>Tekst &amp; meer</p>".into()),
+            unsubscribe_url: None,
+        };
+        assert_eq!(mailer.send(&mail).await, Ok(()));
+        let files: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(&files[0]).unwrap_or_default();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(
+            text.contains("Content-Type: multipart/alternative"),
+            "{text}"
+        );
+        let plain = text.find("Content-Type: text/plain; charset=utf-8");
+        let html = text.find("Content-Type: text/html; charset=utf-8");
+        assert!(plain.is_some() && html.is_some() && plain < html, "{text}");
+        assert!(text.contains("\r\n<p>Tekst &amp; meer</p>"), "{text}");
     }
 }

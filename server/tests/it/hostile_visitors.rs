@@ -222,6 +222,7 @@ async fn a_mailbox_gets_a_few_unsolicited_mails_a_day_whoever_sends_them(backend
                 to: prospect.email.clone(),
                 subject: "Antwoord".into(),
                 body: "Ja.".into(),
+                html: None,
                 unsubscribe_url: None,
             },
             Some(prospect.id),

@@ -39,6 +39,7 @@ mod monitoring;
 mod newsletter;
 mod no_addresses;
 mod no_waiting_transactions;
+mod order_mails;
 mod password_reset;
 mod retention;
 mod security;

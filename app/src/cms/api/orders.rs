@@ -33,8 +33,13 @@ pub async fn cms_order(id: i32) -> Result<StaffOrderView, AppError> {
     services::cms_orders::view(&state.db, member.id, id).await
 }
 
+/// A status change; `track_url` (the carrier's link) only with "shipped".
 #[server(endpoint = "cms_set_order_status")]
-pub async fn cms_set_order_status(id: i32, status: String) -> Result<StaffOrderView, AppError> {
+pub async fn cms_set_order_status(
+    id: i32,
+    status: String,
+    #[server(default)] track_url: Option<String>,
+) -> Result<StaffOrderView, AppError> {
     let (state, member) = staff_auth::require(Right::OrdersEdit).await?;
-    services::cms_orders::change_status(&state, member.id, id, &status).await
+    services::cms_orders::change_status(&state, member.id, id, &status, track_url.as_deref()).await
 }

@@ -14,6 +14,6 @@ pub use audit::AuditAction;
 pub use bookables::{parse_time, parse_weekday, time_text};
 pub use catalog::{image_extension, parse_price, parse_vat_rate, MAX_IMAGE_BYTES, VAT_RATES_BP};
 pub use identity::{iban, kvk_number, validate_identity};
-pub use orders::OrderStatus;
+pub use orders::{track_url, OrderStatus, TRACK_URL_MAX};
 pub use rights::{parse_rights, Right, StaffMember};
 pub use settings::{database_login, DEFAULT_BACKUPS_KEEP, DEFAULT_RETENTION_YEARS};

@@ -29,6 +29,9 @@ pub struct Model {
     pub anonymised_at: Option<DateTime>,
     /// The language of the page the order was placed on: its mails' language.
     pub locale: crate::locale::Locale,
+    /// The carrier's track-and-trace link, entered when marked shipped
+    /// (https only); cleared by anonymisation.
+    pub track_url: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,9 @@ pub struct Model {
     pub subject: String,
     #[sea_orm(column_type = "Text")]
     pub body: String,
+    /// The HTML alternative of `body`, when the mail has one.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub html_body: Option<String>,
     pub unsubscribe_url: Option<String>,
     pub attempts: i32,
     pub next_attempt_at: DateTime,

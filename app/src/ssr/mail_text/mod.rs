@@ -11,7 +11,9 @@
 
 pub mod account;
 pub mod bookings;
+pub mod html;
 pub mod newsletter;
+pub mod orders;
 pub mod questions;
 pub mod stock;
 

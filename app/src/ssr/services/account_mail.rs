@@ -72,6 +72,7 @@ pub async fn queue_registration_mail(
         to: email.to_owned(),
         subject: text.subject,
         body: text.body,
+        html: None,
         unsubscribe_url: None,
     };
     state.outbox.queue(txn, &mail, customer_id, now).await
@@ -108,6 +109,7 @@ pub async fn queue_email_change(
         to: new_email.to_owned(),
         subject: text.subject,
         body: text.body,
+        html: None,
         unsubscribe_url: None,
     };
     state.outbox.queue(txn, &mail, Some(account.id), now).await

@@ -368,6 +368,8 @@ async fn queue_confirmation(
     let mail = Mail {
         kind: MailKind::BookingConfirmation,
         to: email.to_owned(),
+        // The order mails' machinery: the text, and the same as HTML.
+        html: Some(mail_text::html::from_text(locale, &text)),
         subject: text.subject,
         body: text.body,
         unsubscribe_url: None,

@@ -234,6 +234,7 @@ async fn write_order(
         ..Default::default()
     });
     order_line::Entity::insert_many(rows).exec(txn).await?;
+    super::order_mail::queue_confirmation(txn, state, order_id, now).await?;
     Ok(PlacedOrder { token, customer_id })
 }
 

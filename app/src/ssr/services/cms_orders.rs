@@ -1,15 +1,17 @@
 //! Orders in the CMS: list with filters, detail, status changes. A
-//! cancellation returns the stock, in the same transaction.
+//! cancellation returns the stock, in the same transaction; every status
+//! change that the customer hears of (paid, shipped, cancelled) queues its
+//! mail in it too (`order_mail`).
 
-use super::{audit, orders};
+use super::{audit, order_mail, orders, payments};
 use super::{one_page, PAGE_SIZE};
 use crate::cms::models::{OrderPage, OrderRow, StaffOrderView};
-use crate::cms::rules::{AuditAction, OrderStatus};
+use crate::cms::rules::{self, AuditAction, OrderStatus};
 use crate::error::AppError;
 use crate::ssr::entities::{order, order_line, product};
 use crate::ssr::AppState;
 use crate::validate::FieldError;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
@@ -99,19 +101,34 @@ pub async fn view(
     Ok(order)
 }
 
-/// A status change by a member of staff, with its audit entry in the same
-/// transaction; cached catalogue pages are dropped, as cancelling puts
-/// stock back.
+/// A status change by a member of staff, with its audit entry and the
+/// customer's mail in the same transaction; cached catalogue pages are
+/// dropped, as cancelling puts stock back. `track_url` is the carrier's
+/// link, taken when the order is marked shipped. Marking an order paid
+/// goes through `payments::mark_paid`: marking it twice changes nothing
+/// and sends one mail.
 pub async fn change_status(
     state: &AppState,
     staff_id: i32,
     id: i32,
     status: &str,
+    track_url: Option<&str>,
 ) -> Result<StaffOrderView, AppError> {
     let status = OrderStatus::parse(status)
         .ok_or_else(|| AppError::field("status", FieldError::StatusChange))?;
-    let change = async |txn: &_| {
-        let order = set_status(txn, id, status).await?;
+    let track_url = match status {
+        OrderStatus::Shipped => rules::track_url(track_url.unwrap_or_default())
+            .map_err(|e| AppError::field("track_url", e))?,
+        _ => None,
+    };
+    let now = crate::ssr::now_utc();
+    let change = async |txn: &DatabaseTransaction| {
+        let order = if status == OrderStatus::Paid {
+            payments::mark_paid(txn, state, id, now).await?;
+            detail(txn, id).await?
+        } else {
+            set_status(txn, state, id, status, track_url, now).await?
+        };
         Ok((order, Some(status.as_str().to_owned())))
     };
     let order = audit::audited(
@@ -122,17 +139,22 @@ pub async fn change_status(
         change,
     )
     .await?;
+    state.outbox.wake();
     state.page_cache.clear();
     Ok(order)
 }
 
 /// Moves an order on in its life cycle; cancelling puts its articles back
-/// in stock. Refuses any other change with a field message. Runs in the
-/// caller's transaction (with its audit entry).
+/// in stock, shipping records the track-and-trace link. Refuses any other
+/// change with a field message. Runs in the caller's transaction (with its
+/// audit entry), and queues the customer's mail in it.
 async fn set_status(
     txn: &DatabaseTransaction,
+    state: &AppState,
     id: i32,
     status: OrderStatus,
+    track_url: Option<String>,
+    now: NaiveDateTime,
 ) -> Result<StaffOrderView, AppError> {
     let Some(row) = order::Entity::find_by_id(id)
         .lock_exclusive()
@@ -164,6 +186,10 @@ async fn set_status(
     }
     let mut update: order::ActiveModel = row.into();
     update.status = Set(status);
-    update.update(txn).await?;
+    if status == OrderStatus::Shipped {
+        update.track_url = Set(track_url);
+    }
+    let changed = update.update(txn).await?;
+    order_mail::queue_status(txn, state, &changed, now).await?;
     detail(txn, id).await
 }

@@ -211,6 +211,7 @@ fn confirmation_mail(
         to: customer.email.clone(),
         subject: text.subject,
         body: text.body,
+        html: None,
         unsubscribe_url: Some(links.one_click.clone()),
     }
 }

@@ -1,4 +1,5 @@
-//! Reading an order by its public token (the confirmation page).
+//! Reading an order by its public token (the confirmation page), with its
+//! payment instructions while it is unpaid (`payments::instructions`).
 
 use crate::error::AppError;
 use crate::shop::models::{OrderLineView, OrderView};
@@ -27,7 +28,10 @@ pub async fn by_token(db: &impl ConnectionTrait, token: &str) -> Result<OrderVie
         .order_by_asc(order_line::Column::Id)
         .all(db)
         .await?;
+    let settings = super::settings::load(db).await?;
+    let payment = super::payments::instructions(&order, &settings);
     Ok(OrderView {
+        number: order.id,
         token: order.token,
         status: order.status,
         placed_at: order.placed_at,
@@ -55,5 +59,7 @@ pub async fn by_token(db: &impl ConnectionTrait, token: &str) -> Result<OrderVie
         postcode: order.postcode,
         city: order.city,
         country: order.country,
+        track_url: order.track_url,
+        payment,
     })
 }

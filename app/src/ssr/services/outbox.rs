@@ -17,6 +17,17 @@
 //! (AVG-1). Staff's answers are not bounded, and a later kind that the
 //! owner of the address asks for (a password reset) gets a budget of its
 //! own, which third parties cannot use up.
+//!
+//! An order confirmation goes to an address the buyer typed, too, but it
+//! is the receipt of a purchase: a customer who places four orders in a
+//! day must get four. So it has its own budget per address and day
+//! (`ORDER_CONFIRMATIONS_PER_DAY`), not the shared unsolicited one. A bot
+//! that wants to mail-bomb an address through the checkout must place a
+//! real order per mail (stock is taken, and the form limit of AVG-19
+//! bounds one visitor's orders), and even then the address gets at most
+//! this many confirmations a day; the orders themselves are still placed,
+//! only their confirmations beyond the budget are dropped. The mails about
+//! an order's status are sent because staff changed it: not bounded.
 
 use crate::error::AppError;
 use crate::ssr::entities::outbox;
@@ -42,6 +53,10 @@ pub const UNSOLICITED_PER_DAY: usize = 3;
 /// person who asks again, too few to flood a mailbox. Counted apart from
 /// the unsolicited mail, so other forms cannot use it up.
 pub const RESETS_PER_HOUR: usize = 3;
+/// Order confirmations one address receives per day (see the module
+/// comment): more than a real customer orders, few enough not to be a
+/// weapon.
+pub const ORDER_CONFIRMATIONS_PER_DAY: usize = 10;
 
 /// The wait after the `attempts`-th failed send, or `None`: give up.
 pub fn retry_delay(attempts: i32) -> Option<Duration> {
@@ -56,7 +71,7 @@ pub fn retry_delay(attempts: i32) -> Option<Duration> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Queued {
     Yes,
-    /// The recipient had their share of unsolicited mail today.
+    /// The recipient had their share of this kind of mail today.
     OverBudget,
 }
 
@@ -94,6 +109,9 @@ impl Outbox {
             MailKind::PasswordReset => {
                 Some((&self.reset_budget, &b"password_reset"[..], RESETS_PER_HOUR))
             }
+            MailKind::OrderConfirmation => {
+                Some((&self.budget, &b"order"[..], ORDER_CONFIRMATIONS_PER_DAY))
+            }
             kind if kind.unsolicited() => {
                 Some((&self.budget, &b"unsolicited"[..], self.unsolicited_per_day))
             }
@@ -119,6 +137,7 @@ impl Outbox {
             recipient: Set(mail.to.clone()),
             subject: Set(mail.subject.clone()),
             body: Set(mail.body.clone()),
+            html_body: Set(mail.html.clone()),
             unsubscribe_url: Set(mail.unsubscribe_url.clone()),
             attempts: Set(0),
             next_attempt_at: Set(now),
@@ -209,6 +228,7 @@ pub async fn deliver_due(
             to: row.recipient,
             subject: row.subject,
             body: row.body,
+            html: row.html_body,
             unsubscribe_url: row.unsubscribe_url,
         };
         if mailer.send(&mail).await.is_ok() {
@@ -282,6 +302,7 @@ mod tests {
             to: to.into(),
             subject: "s".into(),
             body: "b".into(),
+            html: None,
             unsubscribe_url: None,
         }
     }
@@ -292,7 +313,7 @@ mod tests {
             .await
             .expect("db");
         db.execute_unprepared(
-            "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT, customer_id INTEGER, recipient TEXT, subject TEXT, body TEXT, unsubscribe_url TEXT, attempts INTEGER, next_attempt_at TEXT, claimed_until TEXT, created_at TEXT)",
+            "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT, customer_id INTEGER, recipient TEXT, subject TEXT, body TEXT, html_body TEXT, unsubscribe_url TEXT, attempts INTEGER, next_attempt_at TEXT, claimed_until TEXT, created_at TEXT)",
         )
         .await
         .expect("table");

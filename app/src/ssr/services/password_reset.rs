@@ -133,6 +133,7 @@ pub async fn request(
         subject: text.subject,
         body: text.body,
         unsubscribe_url: None,
+        html: None,
     };
     // Nothing else changes: the queued mail is the whole write.
     let queued = state

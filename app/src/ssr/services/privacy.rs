@@ -16,7 +16,7 @@ pub const ANONYMOUS_TEXT: &str = "-";
 /// Anonymises the orders that match `which`: the address snapshot becomes
 /// fixed placeholders and the link to the customer is removed. Articles,
 /// quantities, prices, dates and the delivery country (needed for VAT
-/// reporting) stay. Returns the number of orders changed.
+/// reporting) stay; the track-and-trace link goes. Returns the number of orders changed.
 pub async fn anonymise_orders(
     db: &impl ConnectionTrait,
     which: Condition,
@@ -36,6 +36,8 @@ pub async fn anonymise_orders(
         .col_expr(order::Column::HouseNumber, Expr::value(ANONYMOUS_TEXT))
         .col_expr(order::Column::Postcode, Expr::value(ANONYMOUS_TEXT))
         .col_expr(order::Column::City, Expr::value(ANONYMOUS_TEXT))
+        // A carrier's link can hold the postcode.
+        .col_expr(order::Column::TrackUrl, Expr::value(Option::<String>::None))
         .col_expr(order::Column::CustomerId, Expr::value(Option::<i32>::None))
         .col_expr(order::Column::AnonymisedAt, Expr::value(Some(now)))
         .filter(which)

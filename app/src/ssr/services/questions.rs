@@ -201,6 +201,7 @@ fn answer_mail(
         to: asker.email.clone(),
         subject: text.subject,
         body: text.body,
+        html: None,
         unsubscribe_url: None,
     }
 }

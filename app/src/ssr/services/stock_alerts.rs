@@ -122,6 +122,7 @@ pub async fn mail_owner(
             subject: text.subject.clone(),
             body: text.body.clone(),
             unsubscribe_url: None,
+            html: None,
         };
         outbox.queue(&txn, &mail, None, now).await?;
     }
