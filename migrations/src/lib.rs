@@ -7,7 +7,8 @@
 //!
 //! Privacy rule (AVG-4): personal data lives only in `customers`, in the
 //! address snapshot of `orders` (an invoice must keep the address it was
-//! issued to; anonymisation overwrites it), in `questions.body`, and in
+//! issued to; anonymisation overwrites it), in the buyer snapshot of
+//! `invoices` (kept for the fiscal term, see `m20261207_000011_invoices`), in `questions.body`, and in
 //! `outbox` until a mail is sent (its recipient and text; erased with the
 //! customer). `bookings` hold none (AVG-5): the item, the slot, places, a
 //! price snapshot, the status, a public token and the link to the customer,
@@ -31,6 +32,7 @@ mod m20261204_000007_hostile_visitors;
 mod m20261205_000008_bookings;
 mod m20261206_000009_record_locale;
 mod m20261206_000010_english_content;
+mod m20261207_000011_invoices;
 
 pub struct Migrator;
 
@@ -48,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000008_bookings::Migration),
             Box::new(m20261206_000009_record_locale::Migration),
             Box::new(m20261206_000010_english_content::Migration),
+            Box::new(m20261207_000011_invoices::Migration),
         ]
     }
 }

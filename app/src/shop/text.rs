@@ -73,6 +73,7 @@ pub struct ShopText {
     pub order_date: &'static str,
     pub ship_to: &'static str,
     pub not_found: &'static str,
+    pub invoice: &'static str,
 }
 
 pub const NL: ShopText = ShopText {
@@ -146,6 +147,7 @@ pub const NL: ShopText = ShopText {
     order_date: "Besteld op",
     ship_to: "Afleveradres",
     not_found: "Deze bestelling bestaat niet.",
+    invoice: "Factuur (pdf)",
 };
 
 pub const EN: ShopText = ShopText {
@@ -218,6 +220,7 @@ pub const EN: ShopText = ShopText {
     order_date: "Ordered on",
     ship_to: "Delivery address",
     not_found: "This order does not exist.",
+    invoice: "Invoice (PDF)",
 };
 
 crate::i18n::text_by_locale!(ShopText);
