@@ -262,6 +262,7 @@ pub async fn book_as(
         _ => None,
     };
     booking_slots::ensure_slot(db, item.id, data.slot).await?;
+    super::invoices::ensure_counter(db).await?;
     let txn = super::begin_write(db).await?;
     let buyer = Buyer {
         logged_in,

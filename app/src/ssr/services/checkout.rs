@@ -95,6 +95,7 @@ pub async fn place_order(
         (Some(password), None) => Some(crate::ssr::password::hash_async(password.clone()).await?),
         _ => None,
     };
+    super::invoices::ensure_counter(&state.db).await?;
     // IMMEDIATE on SQLite: two concurrent checkouts queue instead of
     // failing on a lock upgrade.
     let txn = super::begin_write(&state.db).await?;

@@ -19,7 +19,7 @@ use crate::ssr::entities::{booking, invoice, invoice_counter, order, order_line}
 use crate::ssr::invoice_pdf::{Align, Document, MARGIN, PAGE_WIDTH};
 use crate::ssr::invoice_text::text_in;
 use chrono::NaiveDateTime;
-use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, SimpleExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 };
@@ -53,6 +53,34 @@ impl Buyer {
     }
 }
 
+/// Makes sure the counter's one row exists, before the transaction that
+/// takes a number (as `booking_slots::ensure_slot` does for a slot): an
+/// insert that meets an existing key inside the transaction would hold a
+/// shared lock two checkouts could deadlock on (MariaDB). A plain read
+/// first, so the usual case writes nothing and waits on nobody.
+pub async fn ensure_counter(db: &sea_orm::DatabaseConnection) -> Result<(), AppError> {
+    if invoice_counter::Entity::find_by_id(1)
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    invoice_counter::Entity::insert(invoice_counter::ActiveModel {
+        id: Set(1),
+        last_number: Set(0),
+    })
+    .on_conflict(
+        // MySQL has no DO NOTHING: a no-op `UPDATE id = id` instead.
+        OnConflict::column(invoice_counter::Column::Id)
+            .do_nothing_on([invoice_counter::Column::Id])
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
 /// Takes the next invoice number: one UPDATE of the counter's one row,
 /// inside the caller's transaction. It holds the row until the commit
 /// (SQLite: the IMMEDIATE transaction's write lock; MariaDB: the row
@@ -70,7 +98,7 @@ async fn next_number(db: &impl ConnectionTrait) -> Result<i64, AppError> {
         .exec(db)
         .await?;
     if updated.rows_affected != 1 {
-        tracing::error!("the invoice counter row is missing");
+        tracing::error!("the invoice counter row is missing (ensure_counter first)");
         return Err(AppError::Internal);
     }
     let counter = invoice_counter::Entity::find_by_id(1)
