@@ -17,6 +17,7 @@ pub mod customer;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod invoice;
 pub mod layout;
 pub mod locale;
 pub mod money;

@@ -7,10 +7,12 @@
 //!
 //! Privacy rule (AVG-4): personal data lives only in `customers`, in the
 //! address snapshot of `orders` (an invoice must keep the address it was
-//! issued to; anonymisation overwrites it), in `questions.body`, and in
-//! `outbox` until a mail is sent (its recipient, text and HTML part; erased
-//! with the customer), and in an order's track-and-trace link (a carrier's
-//! link may hold the postcode; anonymisation clears it). `bookings` hold none (AVG-5): the item, the slot, places, a
+//! issued to; anonymisation overwrites it), in the buyer snapshot of
+//! `invoices` (kept for the fiscal term, see `m20261207_000011_invoices`),
+//! in `questions.body`, in `outbox` until a mail is sent (its recipient,
+//! text and HTML part; erased with the customer), and in an order's
+//! track-and-trace link (a carrier's link may hold the postcode;
+//! anonymisation clears it). `bookings` hold none (AVG-5): the item, the slot, places, a
 //! price snapshot, the status, a public token and the link to the customer,
 //! removed when the customer is erased; the other booking tables
 //! (`bookable_items`, `booking_hours`, `booking_dates`, `booking_closures`,
@@ -32,6 +34,7 @@ mod m20261204_000007_hostile_visitors;
 mod m20261205_000008_bookings;
 mod m20261206_000009_record_locale;
 mod m20261206_000010_english_content;
+mod m20261207_000011_invoices;
 mod m20261207_000012_order_mails;
 mod m20261207_000014_stock_alerts;
 
@@ -51,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000008_bookings::Migration),
             Box::new(m20261206_000009_record_locale::Migration),
             Box::new(m20261206_000010_english_content::Migration),
+            Box::new(m20261207_000011_invoices::Migration),
             Box::new(m20261207_000012_order_mails::Migration),
             Box::new(m20261207_000014_stock_alerts::Migration),
         ]

@@ -123,6 +123,12 @@ fn Confirmation(booking: BookingView) -> impl IntoView {
             } else {
                 view! { <p class="hint">{t.no_longer_cancellable}</p> }.into_any()
             }}
+            // A file, not a page of the app: the router leaves it alone.
+            <p class="invoice-link">
+                <a href=page_href(&format!("/bookings/confirmed/{}/invoice.pdf", booking.token)) rel="external" type="application/pdf">
+                    {t.invoice}
+                </a>
+            </p>
         </section>
     }
 }

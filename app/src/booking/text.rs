@@ -44,6 +44,7 @@ pub struct BookingText {
     pub cancelling: &'static str,
     pub cancel_until: &'static str,
     pub cancel_too_late: &'static str,
+    pub invoice: &'static str,
 }
 
 pub const NL: BookingText = BookingText {
@@ -86,6 +87,7 @@ pub const NL: BookingText = BookingText {
     cancelling: "Bezig…",
     cancel_until: "Annuleren kan tot",
     cancel_too_late: "Annuleren kan niet meer online.",
+    invoice: "Factuur (pdf)",
 };
 
 pub const EN: BookingText = BookingText {
@@ -129,6 +131,7 @@ pub const EN: BookingText = BookingText {
     cancelling: "Cancelling…",
     cancel_until: "You can cancel until",
     cancel_too_late: "It is too late to cancel online.",
+    invoice: "Invoice (PDF)",
 };
 
 crate::i18n::text_by_locale!(BookingText);

@@ -189,6 +189,10 @@ pub fn CmsBookingPage() -> impl IntoView {
             })}
             {b.anonymised.then(|| view! { <p class="notice">{t.anonymised}</p> })}
             <p class="record-locale">{super::text::language_line(b.locale)}</p>
+            // Served by the server with the same right (a file, not a page).
+            <p class="invoice-link">
+                <a href=format!("/cms/bookings/{}/invoice.pdf", b.id) rel="external" type="application/pdf">{super::text::NL.invoice}</a>
+            </p>
             <dl class="order-facts booking-facts">
                 <dt>{t.item}</dt><dd>{b.item_name.clone()}</dd>
                 <dt>{t.when}</dt><dd class="booking-when">{date(b.starts_local)} "–" {time(b.ends_local)}</dd>

@@ -92,6 +92,10 @@ pub fn CmsOrderPage() -> impl IntoView {
             })}
             {o.anonymised.then(|| view! { <p class="notice">{t.anonymised}</p> })}
             <p class="record-locale">{super::text::language_line(o.locale)}</p>
+            // Served by the server with the same right (a file, not a page).
+            <p class="invoice-link">
+                <a href=format!("/cms/orders/{}/invoice.pdf", o.id) rel="external" type="application/pdf">{t.invoice}</a>
+            </p>
             <crate::shop::OrderSummary order=o.order/>
         })}
         <p><A href="/cms/orders">{t.orders}</A></p>

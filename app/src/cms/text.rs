@@ -134,6 +134,7 @@ pub struct CmsText {
     pub page_title_en: &'static str,
     pub body_en: &'static str,
     pub english_hint: &'static str,
+    pub invoice: &'static str,
 }
 
 pub const NL: CmsText = CmsText {
@@ -271,6 +272,7 @@ pub const NL: CmsText = CmsText {
     page_title_en: "Titel (Engels, optioneel)",
     body_en: "Tekst (Engels, optioneel)",
     english_hint: "Leeg gelaten toont de Engelse winkel de Nederlandse tekst.",
+    invoice: "Factuur (pdf)",
 };
 
 pub fn text() -> &'static CmsText {

@@ -90,12 +90,18 @@ pub fn heading(locale: Locale, shop_name: &str) -> String {
     }
 }
 
+/// What happens to invoices: the fiscal term, whatever the retention
+/// term (GDPR Art. 17(3)(b); docs/operations.md, "Invoices").
+const INVOICES_NL: &str = "Facturen bewaren we 7 jaar na de factuurdatum, omdat de belastingwet dat vraagt (AVG art. 17 lid 3 onder b), ook als je je gegevens laat verwijderen. Een factuur aan een bedrijf (met bedrijfsnaam of btw-nummer) bewaren we die 7 jaar volledig, met naam en adres; daarna anonimiseren we de afnemer. Op een factuur aan een particulier worden naam en adres geanonimiseerd samen met de bestelling of boeking; factuurnummer, datum, artikelen en bedragen blijven.";
+const INVOICES_EN: &str = "We keep invoices for 7 years after their date, because tax law requires it (GDPR Art. 17(3)(b)), also when you have your details deleted. An invoice to a business (with a company name or VAT number) is kept whole for those 7 years, with name and address; after that the customer on it is anonymised. On an invoice to a private person, name and address are anonymised together with the order or booking; the invoice number, date, items and amounts stay.";
+
 /// How long data is kept, from the retention term in years.
 pub fn retention(locale: Locale, years: u32) -> String {
     match locale {
         Locale::Nl => format!(
-            "Klanten zonder account verwijderen we {t} jaar nadat ze klant werden; met een account {t} jaar na de laatste keer inloggen. Een bestelling of boeking van minder dan {t} jaar geleden, of een afspraak die minder dan {t} jaar geleden was of nog komt, houdt je gegevens langer: tot {t} jaar daarna. Bij het verwijderen worden je bestellingen en boekingen geanonimiseerd: we houden alleen wat de boekhouding nodig heeft, zonder iets dat naar jou leidt. Zonder account gebeurt dat met een bestelling of boeking ook zelf, {t} jaar nadat je bestelde of je afspraak was.",
-            t = years
+            "Klanten zonder account verwijderen we {t} jaar nadat ze klant werden; met een account {t} jaar na de laatste keer inloggen. Een bestelling of boeking van minder dan {t} jaar geleden, of een afspraak die minder dan {t} jaar geleden was of nog komt, houdt je gegevens langer: tot {t} jaar daarna. Bij het verwijderen worden je bestellingen en boekingen geanonimiseerd: we houden alleen wat de boekhouding nodig heeft, zonder iets dat naar jou leidt. Zonder account gebeurt dat met een bestelling of boeking ook zelf, {t} jaar nadat je bestelde of je afspraak was. {invoices}",
+            t = years,
+            invoices = INVOICES_NL
         ),
         Locale::En => {
             let t = match years {
@@ -103,7 +109,7 @@ pub fn retention(locale: Locale, years: u32) -> String {
                 n => format!("{n} years"),
             };
             format!(
-                "We delete customers without an account {t} after they became a customer; with an account, {t} after they last logged in. An order or booking from less than {t} ago, or an appointment that was less than {t} ago or is still to come, keeps your details longer: until {t} after it. When they are deleted, your orders and bookings are anonymised: we keep only what the accounts need, without anything that leads to you. Without an account this also happens to an order or booking on its own, {t} after you ordered or after your appointment."
+                "We delete customers without an account {t} after they became a customer; with an account, {t} after they last logged in. An order or booking from less than {t} ago, or an appointment that was less than {t} ago or is still to come, keeps your details longer: until {t} after it. When they are deleted, your orders and bookings are anonymised: we keep only what the accounts need, without anything that leads to you. Without an account this also happens to an order or booking on its own, {t} after you ordered or after your appointment. {INVOICES_EN}"
             )
         }
     }
@@ -184,6 +190,9 @@ mod tests {
         assert!(en.starts_with("We delete customers without an account 7 years after"));
         assert!(!en.contains("jaar"));
         assert!(retention(Locale::En, 1).contains("less than 1 year ago"));
+        // Invoices: the fiscal term, whatever the retention term.
+        assert!(retention(Locale::Nl, 2).contains("Facturen bewaren we 7 jaar"));
+        assert!(retention(Locale::En, 2).contains("We keep invoices for 7 years"));
         assert!(backups(Locale::Nl, 14).contains("alleen de laatste 14."));
         assert!(backups(Locale::En, 14).contains("keep only the last 14."));
     }

@@ -508,6 +508,12 @@ pub fn OrderSummary(order: models::OrderView) -> impl IntoView {
                 <br/>
                 {order.country}
             </address>
+            // A file, not a page of the app: the router leaves it alone.
+            <p class="invoice-link">
+                <a href=page_href(&format!("/orders/{}/invoice.pdf", order.token)) rel="external" type="application/pdf">
+                    {t.invoice}
+                </a>
+            </p>
             <A href=page_href("/")>{t.back_to_shop}</A>
         </section>
     }

@@ -84,6 +84,7 @@ pub struct ShopText {
     pub pay_details_follow: &'static str,
     pub pay_after: &'static str,
     pub track_title: &'static str,
+    pub invoice: &'static str,
 }
 
 pub const NL: ShopText = ShopText {
@@ -167,6 +168,7 @@ pub const NL: ShopText = ShopText {
     pay_details_follow: "We sturen je de rekeninggegevens zo snel mogelijk per e-mail.",
     pay_after: "Zodra je betaling binnen is, versturen we je bestelling.",
     track_title: "Volg je pakket",
+    invoice: "Factuur (pdf)",
 };
 
 pub const EN: ShopText = ShopText {
@@ -249,6 +251,7 @@ pub const EN: ShopText = ShopText {
     pay_details_follow: "We will email you the account details as soon as possible.",
     pay_after: "As soon as your payment has arrived, we send your order.",
     track_title: "Track your parcel",
+    invoice: "Invoice (PDF)",
 };
 
 crate::i18n::text_by_locale!(ShopText);

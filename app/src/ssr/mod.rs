@@ -5,6 +5,8 @@ pub mod csp;
 pub mod entities;
 pub mod form_guard;
 pub mod form_limit;
+pub mod invoice_pdf;
+pub mod invoice_text;
 pub mod login_throttle;
 pub mod mail_text;
 pub mod mailer;

@@ -4,6 +4,7 @@
 //! TLS, until shutdown.
 
 mod handlers;
+mod invoices;
 mod listeners;
 mod middleware;
 mod redirect;

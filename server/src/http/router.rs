@@ -113,6 +113,7 @@ pub fn router_and_state(
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/account/export", get(export_account))
+        .merge(super::invoices::routes())
         // RFC 8058 one-click unsubscribe: mail clients POST to the link of
         // the `List-Unsubscribe` header. Its GET is the page with a button.
         .route(

@@ -33,6 +33,7 @@ mod honeypot;
 mod hostile_visitors;
 mod import;
 mod injection;
+mod invoices;
 mod language_walk;
 mod mariadb_tls;
 mod monitoring;

@@ -13,6 +13,8 @@ pub mod booking_slot;
 pub mod category;
 pub mod customer;
 pub mod erasure;
+pub mod invoice;
+pub mod invoice_counter;
 pub mod job_lease;
 pub mod job_run;
 pub mod order;

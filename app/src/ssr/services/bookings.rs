@@ -12,6 +12,7 @@ use crate::booking::rules::{self, BookingStatus, SlotRefusal};
 use crate::clock::amsterdam_local;
 use crate::customer::CustomerData;
 use crate::error::AppError;
+use crate::invoice::rules as invoice_rules;
 use crate::locale::{Locale, Written};
 use crate::shop::rules::{entitled_payment_methods, PaymentMethod};
 use crate::ssr::entities::{bookable_item, booking, customer};
@@ -261,6 +262,7 @@ pub async fn book_as(
         _ => None,
     };
     booking_slots::ensure_slot(db, item.id, data.slot).await?;
+    super::invoices::ensure_counter(db).await?;
     let txn = super::begin_write(db).await?;
     let buyer = Buyer {
         logged_in,
@@ -304,6 +306,16 @@ async fn write_booking(
         }
     };
     let token = random_token()?;
+    // Reverse charge (a business in another EU country): no VAT, as on
+    // its invoice.
+    let charged = invoice_rules::as_charged(
+        crate::shop::rules::PricedLine {
+            unit_price_cents: item.price_cents,
+            quantity: data.places,
+            vat_rate_bp: item.vat_rate_bp,
+        },
+        invoice_rules::reverse_charge(data.customer.vat_number.as_deref()),
+    );
     let row = booking::ActiveModel {
         token: Set(token.clone()),
         customer_id: Set(Some(customer_id)),
@@ -314,9 +326,9 @@ async fn write_booking(
         places: Set(data.places),
         status: Set(BookingStatus::Booked),
         payment_method: Set(data.payment_method),
-        unit_price_cents: Set(item.price_cents),
-        total_cents: Set(rules::total_cents(item.price_cents, data.places)),
-        vat_rate_bp: Set(item.vat_rate_bp),
+        unit_price_cents: Set(charged.unit_price_cents),
+        total_cents: Set(rules::total_cents(charged.unit_price_cents, data.places)),
+        vat_rate_bp: Set(charged.vat_rate_bp),
         created_at: Set(now),
         cancelled_at: Set(None),
         anonymised_at: Set(None),
@@ -324,6 +336,8 @@ async fn write_booking(
         ..Default::default()
     };
     let booking = row.insert(txn).await?;
+    let buyer = super::invoices::Buyer::of(&data.customer);
+    super::invoices::issue_for_booking(txn, &booking, &buyer, now).await?;
     queue_confirmation(txn, state, item, &booking, &data.customer.email, now).await?;
     Ok(PlacedBooking { token, customer_id })
 }

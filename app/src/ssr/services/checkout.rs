@@ -6,6 +6,7 @@ use super::accounts;
 use crate::clock::shop_today;
 use crate::customer::{CustomerData, NewsletterState};
 use crate::error::AppError;
+use crate::invoice::rules as invoice_rules;
 use crate::locale::Locale;
 use crate::shop::models::{CheckoutInput, CheckoutOptions};
 use crate::shop::rules::{self, CartItem, CheckoutData, PricedLine};
@@ -94,6 +95,7 @@ pub async fn place_order(
         (Some(password), None) => Some(crate::ssr::password::hash_async(password.clone()).await?),
         _ => None,
     };
+    super::invoices::ensure_counter(&state.db).await?;
     // IMMEDIATE on SQLite: two concurrent checkouts queue instead of
     // failing on a lock upgrade.
     let txn = super::begin_write(&state.db).await?;
@@ -179,6 +181,9 @@ async fn write_order(
         let product = take_stock(txn, item).await?;
         lines.push((product, item.quantity));
     }
+    // A business in another EU country is invoiced without VAT (reverse
+    // charge): the order's prices and totals follow the invoice's rule.
+    let reverse_charge = invoice_rules::reverse_charge(data.customer.vat_number.as_deref());
     let priced: Vec<PricedLine> = lines
         .iter()
         .map(|(p, quantity)| PricedLine {
@@ -186,8 +191,12 @@ async fn write_order(
             quantity: *quantity,
             vat_rate_bp: p.vat_rate_bp,
         })
+        .map(|line| invoice_rules::as_charged(line, reverse_charge))
         .collect();
-    let totals = rules::order_totals(&priced, data.delivery_method);
+    let totals = invoice_rules::totals_as_charged(
+        rules::order_totals(&priced, data.delivery_method),
+        reverse_charge,
+    );
 
     let person = &data.customer;
     let customer_id = match logged_in {
@@ -223,17 +232,22 @@ async fn write_order(
     };
     let order_id = order::Entity::insert(order).exec(txn).await?.last_insert_id;
 
-    let rows = lines.iter().map(|(p, quantity)| order_line::ActiveModel {
-        order_id: Set(order_id),
-        product_id: Set(Some(p.id)),
-        product_name: Set(p.name.clone()),
-        quantity: Set(*quantity),
-        unit_price_cents: Set(p.price_cents),
-        vat_rate_bp: Set(p.vat_rate_bp),
-        line_total_cents: Set(p.price_cents * i64::from(*quantity)),
-        ..Default::default()
-    });
+    let rows = lines
+        .iter()
+        .zip(&priced)
+        .map(|((p, _), charged)| order_line::ActiveModel {
+            order_id: Set(order_id),
+            product_id: Set(Some(p.id)),
+            product_name: Set(p.name.clone()),
+            quantity: Set(charged.quantity),
+            unit_price_cents: Set(charged.unit_price_cents),
+            vat_rate_bp: Set(charged.vat_rate_bp),
+            line_total_cents: Set(charged.total_cents()),
+            ..Default::default()
+        });
     order_line::Entity::insert_many(rows).exec(txn).await?;
+    super::invoices::issue_for_order(txn, order_id, &super::invoices::Buyer::of(person), now)
+        .await?;
     super::order_mail::queue_confirmation(txn, state, order_id, now).await?;
     Ok(PlacedOrder { token, customer_id })
 }

@@ -16,6 +16,7 @@ pub mod cms_customers;
 pub mod cms_orders;
 pub mod dashboard;
 pub mod export;
+pub mod invoices;
 pub mod jobs;
 pub mod newsletter;
 pub mod order_mail;

@@ -2,9 +2,9 @@
 //! account" (AVG-16), the retention sweep (AVG-14/15) and the CMS.
 
 use crate::error::AppError;
-use crate::ssr::entities::{booking, customer, erasure, order, session};
+use crate::ssr::entities::{booking, customer, erasure, invoice, order, session};
 use chrono::NaiveDateTime;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 };
@@ -16,12 +16,27 @@ pub const ANONYMOUS_TEXT: &str = "-";
 /// Anonymises the orders that match `which`: the address snapshot becomes
 /// fixed placeholders and the link to the customer is removed. Articles,
 /// quantities, prices, dates and the delivery country (needed for VAT
-/// reporting) stay; the track-and-trace link goes. Returns the number of orders changed.
+/// reporting) stay; the track-and-trace link goes. The orders' consumer
+/// invoices are anonymised alike. Returns the number of orders changed.
 pub async fn anonymise_orders(
     db: &impl ConnectionTrait,
     which: Condition,
     now: NaiveDateTime,
 ) -> Result<u64, AppError> {
+    // A consumer's invoice loses its buyer with the order (by the same
+    // condition, so before the order loses its customer); a business
+    // invoice keeps it for the fiscal term (`invoices`).
+    let orders = Query::select()
+        .column(order::Column::Id)
+        .from(order::Entity)
+        .cond_where(which.clone())
+        .to_owned();
+    super::invoices::anonymise_consumer_invoices(
+        db,
+        invoice::Column::OrderId.in_subquery(orders),
+        now,
+    )
+    .await?;
     let updated = order::Entity::update_many()
         .col_expr(order::Column::RecipientName, Expr::value(ANONYMOUS_NAME))
         .col_expr(
@@ -55,6 +70,17 @@ pub async fn anonymise_bookings(
     which: Condition,
     now: NaiveDateTime,
 ) -> Result<u64, AppError> {
+    let bookings = Query::select()
+        .column(booking::Column::Id)
+        .from(booking::Entity)
+        .cond_where(which.clone())
+        .to_owned();
+    super::invoices::anonymise_consumer_invoices(
+        db,
+        invoice::Column::BookingId.in_subquery(bookings),
+        now,
+    )
+    .await?;
     let updated = booking::Entity::update_many()
         .col_expr(
             booking::Column::CustomerId,

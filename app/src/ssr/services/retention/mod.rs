@@ -179,6 +179,12 @@ pub async fn run_as_of(
         now,
     };
     let report = run(db, sweep, progress).await?;
+    if options.mode == Mode::Apply {
+        // Invoices past the fiscal term lose their buyer (business
+        // invoices keep it until then; `invoices`).
+        let fiscal = retention_cutoff(as_of, crate::invoice::rules::FISCAL_RETENTION_YEARS);
+        super::invoices::anonymise_past_fiscal_term(db, fiscal, now).await?;
+    }
     Ok(RetentionReport {
         as_of: Some(as_of),
         retention_years: years,
