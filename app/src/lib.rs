@@ -39,7 +39,7 @@ use cms::{
     CmsAuditPage, CmsBookablePage, CmsBookablesPage, CmsBookingPage, CmsBookingsPage,
     CmsCatalogPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginPage, CmsOrderPage,
     CmsOrdersPage, CmsPagePage, CmsPagesPage, CmsProductPage, CmsQuestionPage, CmsQuestionsPage,
-    CmsSettingsPage, CmsShell, CmsStaffPage,
+    CmsSettingsPage, CmsShell, CmsShippingPage, CmsStaffPage,
 };
 use contact::ContactPage;
 use content::{ContentPage, PrivacyPage};
@@ -203,6 +203,7 @@ fn Frame() -> impl IntoView {
                         <Route path=path!("audit") view=CmsAuditPage/>
                         <Route path=path!("settings") view=CmsSettingsPage/>
                         <Route path=path!("catalog") view=CmsCatalogPage/>
+                        <Route path=path!("shipping") view=CmsShippingPage/>
                         <Route path=path!("catalog/products/:id") view=CmsProductPage/>
                         <Route path=path!("pages") view=CmsPagesPage/>
                         <Route path=path!("pages/:id") view=CmsPagePage/>

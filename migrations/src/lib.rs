@@ -16,7 +16,8 @@
 //! `booking_slots`) describe what can be booked and how many places are
 //! taken, not who took them. `orders`, `bookings` and `questions` record
 //! the language they were made in (`locale`): of the order, never of the
-//! customer. No table has a column for an IP address, a
+//! customer. `shipping_zones` hold the owner's rates per country, no
+//! personal data. No table has a column for an IP address, a
 //! location, payment card details or any other category AVG-8 forbids.
 
 pub use sea_orm_migration::prelude::*;
@@ -31,6 +32,7 @@ mod m20261204_000007_hostile_visitors;
 mod m20261205_000008_bookings;
 mod m20261206_000009_record_locale;
 mod m20261206_000010_english_content;
+mod m20261207_000013_shipping;
 
 pub struct Migrator;
 
@@ -48,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000008_bookings::Migration),
             Box::new(m20261206_000009_record_locale::Migration),
             Box::new(m20261206_000010_english_content::Migration),
+            Box::new(m20261207_000013_shipping::Migration),
         ]
     }
 }

@@ -19,6 +19,7 @@ mod orders;
 mod pages;
 mod settings;
 mod shell;
+mod shipping;
 mod staff;
 
 pub use audit::CmsAuditPage;
@@ -32,4 +33,5 @@ pub use pages::{CmsPagePage, CmsPagesPage};
 pub use questions::{CmsQuestionPage, CmsQuestionsPage};
 pub use settings::CmsSettingsPage;
 pub use shell::{CmsLoginPage, CmsShell};
+pub use shipping::CmsShippingPage;
 pub use staff::CmsStaffPage;

@@ -42,6 +42,7 @@ mod no_waiting_transactions;
 mod retention;
 mod security;
 mod sessions;
+mod shipping;
 mod shop;
 mod shop_english;
 mod shop_identity;

@@ -26,6 +26,7 @@ pub mod questions;
 pub mod retention;
 pub mod security_counts;
 pub mod settings;
+pub mod shipping;
 pub mod staff;
 
 /// The highest id in a table (0 when it is empty): the retention sweep walks
