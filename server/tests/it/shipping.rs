@@ -18,6 +18,7 @@ on_both_databases!(
     the_shipping_screen_validates_audits_and_needs_its_right,
     changed_rates_leave_placed_orders_alone,
     terms_and_returns_pages_exist_in_both_languages_and_are_linked,
+    the_upgrade_keeps_a_terms_page_the_owner_wrote,
 );
 
 async fn espresso(client: &mut Client) -> String {
@@ -473,4 +474,60 @@ async fn terms_and_returns_pages_exist_in_both_languages_and_are_linked(backend:
     assert!(checkout.body.contains("By ordering you accept our"));
     assert!(checkout.body.contains("href=\"/en/voorwaarden\""));
     app.finish().await;
+}
+
+/// An existing shop upgraded to migration 13 gets the pages, except where
+/// the owner already wrote one under that name; and the zones it charged
+/// before.
+async fn the_upgrade_keeps_a_terms_page_the_owner_wrote(backend: Backend) {
+    use app::ssr::entities::page;
+    use migrations::{Migrator, MigratorTrait};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ModelTrait};
+    let Some(shop) = common::database(backend).await else {
+        return;
+    };
+    let db = &shop.db;
+    // Undo migration 13 and whatever came after it (counted, so that a
+    // newer migration does not move what is tested).
+    let since = Migrator::migrations()
+        .iter()
+        .rev()
+        .position(|m| m.name() == "m20261207_000013_shipping")
+        .expect("migration 13")
+        + 1;
+    Migrator::down(db, Some(u32::try_from(since).unwrap()))
+        .await
+        .unwrap();
+    let find = |slug: &'static str| {
+        page::Entity::find()
+            .filter(page::Column::Slug.eq(slug))
+            .one(db)
+    };
+    let mine = find("voorwaarden").await.unwrap().expect("kept by down");
+    let mut mine: page::ActiveModel = mine.into();
+    mine.body_markdown = Set("Onze eigen voorwaarden.".into());
+    mine.update(db).await.unwrap();
+    let returns = find("retourneren").await.unwrap().expect("kept by down");
+    returns.delete(db).await.unwrap();
+
+    Migrator::up(db, None).await.unwrap();
+    let terms = find("voorwaarden").await.unwrap().expect("terms");
+    assert_eq!(
+        terms.body_markdown, "Onze eigen voorwaarden.",
+        "the owner's text stays"
+    );
+    let returns = find("retourneren")
+        .await
+        .unwrap()
+        .expect("returns inserted");
+    assert!(returns
+        .body_markdown
+        .contains("Modelformulier voor herroeping"));
+    assert!(returns.published);
+    assert_eq!(
+        app::ssr::services::shipping::load(db).await.unwrap(),
+        app::shop::rules::ShippingRates::standard(),
+        "NL and BE at € 4,95, free from € 50, as before"
+    );
+    shop.drop_database().await;
 }
