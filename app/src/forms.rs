@@ -37,10 +37,12 @@ pub fn check_house_number(s: &str) -> Result<(), FieldError> {
     v::house_number(s).map(drop)
 }
 pub fn check_postcode(s: &str) -> Result<(), FieldError> {
-    // The country may still change; accept what is valid for either.
-    v::postcode(s, "NL")
-        .or_else(|_| v::postcode(s, "BE"))
-        .map(drop)
+    // The country may still change; accept what is valid for any.
+    v::COUNTRIES
+        .iter()
+        .map(|country| v::postcode(s, country).map(drop))
+        .find(Result::is_ok)
+        .unwrap_or(Err(FieldError::Postcode))
 }
 pub fn check_phone(s: &str) -> Result<(), FieldError> {
     v::phone(s).map(drop)
@@ -167,6 +169,8 @@ pub fn CountrySelect(
                 {optional.then(|| view! { <option value="">"—"</option> })}
                 <option value="NL" selected=chosen("NL")>{t.netherlands}</option>
                 <option value="BE" selected=chosen("BE")>{t.belgium}</option>
+                <option value="DE" selected=chosen("DE")>{t.germany}</option>
+                <option value="LU" selected=chosen("LU")>{t.luxembourg}</option>
             </select>
             <FieldMessage name local server/>
         </label>

@@ -73,6 +73,10 @@ pub fn Footer() -> impl IntoView {
                 // The content page's slug is Dutch in both languages.
                 <A href=page_href("/over-ons")>{t.about_link}</A>
                 " · "
+                <A href=page_href("/voorwaarden")>{t.terms_link}</A>
+                " · "
+                <A href=page_href("/retourneren")>{t.returns_link}</A>
+                " · "
                 <A href=page_href("/contact")>{crate::contact::text::text().footer_link}</A>
                 " · "
                 <A href=page_href("/newsletter")>{crate::newsletter::text::text().footer_link}</A>

@@ -40,7 +40,7 @@ use cms::{
     CmsAuditPage, CmsBookablePage, CmsBookablesPage, CmsBookingPage, CmsBookingsPage,
     CmsCatalogPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginPage, CmsOrderPage,
     CmsOrdersPage, CmsPagePage, CmsPagesPage, CmsPasswordPage, CmsProductPage, CmsQuestionPage,
-    CmsQuestionsPage, CmsSettingsPage, CmsShell, CmsStaffPage,
+    CmsQuestionsPage, CmsSettingsPage, CmsShell, CmsShippingPage, CmsStaffPage,
 };
 use contact::ContactPage;
 use content::{ContentPage, PrivacyPage};
@@ -207,6 +207,7 @@ fn Frame() -> impl IntoView {
                         <Route path=path!("settings") view=CmsSettingsPage/>
                         <Route path=path!("password") view=CmsPasswordPage/>
                         <Route path=path!("catalog") view=CmsCatalogPage/>
+                        <Route path=path!("shipping") view=CmsShippingPage/>
                         <Route path=path!("catalog/products/:id") view=CmsProductPage/>
                         <Route path=path!("pages") view=CmsPagesPage/>
                         <Route path=path!("pages/:id") view=CmsPagePage/>

@@ -65,6 +65,14 @@ pub enum FieldError {
     ItemHasBookings,
     /// A track-and-trace link must be an `https://` address.
     TrackUrl,
+    /// The shop does not ship to this country (no active shipping zone).
+    NoShippingZone,
+    /// The shop offers no pickup.
+    PickupUnavailable,
+    /// An amount in euros from 0 up to `max_cents`.
+    Amount {
+        max_cents: i64,
+    },
 }
 
 /// A refused field: its form name and the reason.
@@ -106,8 +114,10 @@ impl FieldErrors {
     }
 }
 
-/// Countries we deliver to.
-pub const COUNTRIES: [&str; 2] = ["NL", "BE"];
+/// Countries an address may be in: those whose postcodes we can check.
+/// Which of them the shop ships to, and at what rate, the owner decides in
+/// the CMS (`/cms/shipping`).
+pub const COUNTRIES: [&str; 4] = ["NL", "BE", "DE", "LU"];
 
 const EU_VAT_PREFIXES: [&str; 28] = [
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT",
@@ -173,7 +183,7 @@ pub fn email(value: &str) -> Result<String, FieldError> {
     Ok(value.to_lowercase())
 }
 
-/// `NL` or `BE`.
+/// One of `COUNTRIES`.
 pub fn country(value: &str) -> Result<String, FieldError> {
     let value = value.trim().to_ascii_uppercase();
     if value.is_empty() {
@@ -187,8 +197,9 @@ pub fn country(value: &str) -> Result<String, FieldError> {
 }
 
 /// Dutch postcodes (`1234 AB`; no leading zero; SA, SD and SS are never
-/// issued) and Belgian ones (four digits, 1000–9999). Returns the canonical
-/// form.
+/// issued), Belgian ones (four digits, 1000–9999), German ones (five
+/// digits, 01001–99998: no 00) and Luxembourg ones (four digits, written
+/// `L-1234`). Returns the canonical form.
 pub fn postcode(value: &str, country: &str) -> Result<String, FieldError> {
     let compact: String = value
         .chars()
@@ -218,6 +229,27 @@ pub fn postcode(value: &str, country: &str) -> Result<String, FieldError> {
                 && compact.as_bytes()[0] != b'0';
             if valid {
                 Ok(compact)
+            } else {
+                Err(FieldError::Postcode)
+            }
+        }
+        "DE" => {
+            let valid = compact.len() == 5
+                && compact.bytes().all(|b| b.is_ascii_digit())
+                && !compact.starts_with("00");
+            if valid {
+                Ok(compact)
+            } else {
+                Err(FieldError::Postcode)
+            }
+        }
+        "LU" => {
+            let digits = compact.strip_prefix("L-").unwrap_or(&compact);
+            let valid = digits.len() == 4
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && digits.as_bytes()[0] != b'0';
+            if valid {
+                Ok(format!("L-{digits}"))
             } else {
                 Err(FieldError::Postcode)
             }
@@ -390,6 +422,15 @@ mod tests {
         assert_eq!(postcode("0999", "BE"), Err(FieldError::Postcode));
         assert_eq!(postcode("1234 AB", "BE"), Err(FieldError::Postcode));
         assert_eq!(postcode("", "NL"), Err(FieldError::Required));
+        assert_eq!(postcode("10115", "DE"), Ok("10115".into()));
+        assert_eq!(postcode("01067", "DE"), Ok("01067".into()));
+        assert_eq!(postcode("00123", "DE"), Err(FieldError::Postcode));
+        assert_eq!(postcode("1011", "DE"), Err(FieldError::Postcode));
+        assert_eq!(postcode("l-1616", "LU"), Ok("L-1616".into()));
+        assert_eq!(postcode("1616", "LU"), Ok("L-1616".into()));
+        assert_eq!(postcode("L-0616", "LU"), Err(FieldError::Postcode));
+        assert_eq!(postcode("12345", "LU"), Err(FieldError::Postcode));
+        assert_eq!(postcode("1000", "FR"), Err(FieldError::Postcode));
     }
 
     #[test]
@@ -453,7 +494,8 @@ mod tests {
         assert_eq!(house_number("12a"), Ok("12a".into()));
         assert_eq!(house_number("a12"), Err(FieldError::HouseNumber));
         assert_eq!(country("nl"), Ok("NL".into()));
-        assert_eq!(country("DE"), Err(FieldError::Country));
+        assert_eq!(country("de"), Ok("DE".into()));
+        assert_eq!(country("FR"), Err(FieldError::Country));
         assert_eq!(gender(Some("x")), Ok(Some("x".into())));
         assert_eq!(gender(Some("other")), Err(FieldError::Gender));
         assert!(checkbox(Some("on")));

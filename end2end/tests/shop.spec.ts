@@ -33,7 +33,7 @@ const SHIPPING = 495;
 
 const MSG = {
   email: 'Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.',
-  postcode: 'Vul een geldige postcode in (NL: 1234 AB, BE: 1000).',
+  postcode: 'Vul een geldige postcode in (NL: 1234 AB, BE: 1000, DE: 10115, LU: L-1616).',
   pickupOnly: 'Betalen bij afhalen kan alleen als je de bestelling afhaalt.',
   checkFields: 'Controleer de gemarkeerde velden.',
   added: 'Toegevoegd aan je winkelwagen.',

@@ -19,7 +19,8 @@
 //! `booking_slots`) describe what can be booked and how many places are
 //! taken, not who took them. `orders`, `bookings` and `questions` record
 //! the language they were made in (`locale`): of the order, never of the
-//! customer. No table has a column for an IP address, a
+//! customer. `shipping_zones` hold the owner's rates per country, no
+//! personal data. No table has a column for an IP address, a
 //! location, payment card details or any other category AVG-8 forbids.
 
 pub use sea_orm_migration::prelude::*;
@@ -36,6 +37,7 @@ mod m20261206_000009_record_locale;
 mod m20261206_000010_english_content;
 mod m20261207_000011_invoices;
 mod m20261207_000012_order_mails;
+mod m20261207_000013_shipping;
 mod m20261207_000014_stock_alerts;
 
 pub struct Migrator;
@@ -56,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_english_content::Migration),
             Box::new(m20261207_000011_invoices::Migration),
             Box::new(m20261207_000012_order_mails::Migration),
+            Box::new(m20261207_000013_shipping::Migration),
             Box::new(m20261207_000014_stock_alerts::Migration),
         ]
     }

@@ -20,6 +20,7 @@ mod pages;
 mod password;
 mod settings;
 mod shell;
+mod shipping;
 mod staff;
 
 pub use audit::CmsAuditPage;
@@ -34,4 +35,5 @@ pub use password::CmsPasswordPage;
 pub use questions::{CmsQuestionPage, CmsQuestionsPage};
 pub use settings::CmsSettingsPage;
 pub use shell::{CmsLoginPage, CmsShell};
+pub use shipping::CmsShippingPage;
 pub use staff::CmsStaffPage;

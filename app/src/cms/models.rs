@@ -463,3 +463,31 @@ pub struct BookableInput {
     pub cancel_hours: Option<String>,
     pub active: Option<String>,
 }
+
+/// One shipping zone as the CMS form posts it: the amounts as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ShippingZoneInput {
+    pub country: String,
+    pub rate: String,
+    /// Empty: no free shipping in this zone.
+    pub free_from: String,
+    /// A checkbox: present (any value but empty) means active.
+    pub active: Option<String>,
+}
+
+/// The pickup choice as the CMS form posts it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PickupInput {
+    pub pickup: Option<String>,
+    pub pickup_note: String,
+}
+
+/// The shipping screen: the rates, and the countries a zone can be made
+/// for (those whose addresses the shop can check).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippingView {
+    pub rates: crate::shop::rules::ShippingRates,
+    pub countries: Vec<String>,
+}

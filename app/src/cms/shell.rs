@@ -93,6 +93,7 @@ fn CmsNav(member: StaffMember) -> impl IntoView {
             {member.allows(Right::BookingsEdit).then(|| view! { <A href="/cms/bookables">{BOOKINGS_NL.items}</A> })}
             {member.allows(Right::CustomersView).then(|| view! { <A href="/cms/questions">{QUESTIONS_NL.title}</A> })}
             {member.allows(Right::CatalogEdit).then(|| view! { <A href="/cms/catalog">{t.catalog}</A> })}
+            {member.allows(Right::CatalogEdit).then(|| view! { <A href="/cms/shipping">{super::shipping::SHIPPING_NL.title}</A> })}
             {member.allows(Right::PagesEdit).then(|| view! { <A href="/cms/pages">{t.pages}</A> })}
             {member.allows(Right::StaffManage).then(|| view! { <A href="/cms/staff">{t.staff}</A> })}
             {member.allows(Right::AuditView).then(|| view! { <A href="/cms/audit">{t.audit}</A> })}

@@ -27,7 +27,9 @@ fn field_nl(error: &FieldError) -> String {
         FieldError::Email => {
             "Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.".into()
         }
-        FieldError::Postcode => "Vul een geldige postcode in (NL: 1234 AB, BE: 1000).".into(),
+        FieldError::Postcode => {
+            "Vul een geldige postcode in (NL: 1234 AB, BE: 1000, DE: 10115, LU: L-1616).".into()
+        }
         FieldError::Phone => "Vul een geldig telefoonnummer in (9 tot 15 cijfers).".into(),
         FieldError::VatNumber => {
             "Vul een geldig btw-nummer in, bijvoorbeeld NL123456789B01.".into()
@@ -37,7 +39,7 @@ fn field_nl(error: &FieldError) -> String {
             "Je kunt alleen rechten geven die je zelf hebt; vraag de eigenaar om de andere.".into()
         }
         FieldError::Iban => "Dit IBAN klopt niet; controleer het rekeningnummer.".into(),
-        FieldError::Country => "Wij leveren alleen in Nederland en België.".into(),
+        FieldError::Country => "Kies Nederland, België, Duitsland of Luxemburg.".into(),
         FieldError::Gender => "Kies een van de opties.".into(),
         FieldError::HouseNumber => "Een huisnummer begint met een cijfer.".into(),
         FieldError::Date => "Vul een datum in als JJJJ-MM-DD.".into(),
@@ -70,6 +72,14 @@ fn field_nl(error: &FieldError) -> String {
         FieldError::TrackUrl => {
             "Vul de track-and-trace-link van de vervoerder in, beginnend met https://.".into()
         }
+        FieldError::NoShippingZone => {
+            "Naar dit land verzenden wij niet; kies een ander land of haal de bestelling af.".into()
+        }
+        FieldError::PickupUnavailable => "Afhalen is bij deze winkel niet mogelijk.".into(),
+        FieldError::Amount { max_cents } => format!(
+            "Vul een bedrag in euro's in van 0 tot {}, bijvoorbeeld 4,95.",
+            crate::locale::price_in(Locale::Nl, *max_cents)
+        ),
         FieldError::Slug => {
             "Alleen kleine letters, cijfers en streepjes, bijvoorbeeld plaid-wol.".into()
         }
@@ -93,7 +103,9 @@ fn field_en(error: &FieldError) -> String {
         FieldError::Required => "This field is required.".into(),
         FieldError::TooLong { max } => format!("At most {max} characters."),
         FieldError::Email => "Enter a valid email address, for example name@example.com.".into(),
-        FieldError::Postcode => "Enter a valid postcode (NL: 1234 AB, BE: 1000).".into(),
+        FieldError::Postcode => {
+            "Enter a valid postcode (NL: 1234 AB, BE: 1000, DE: 10115, LU: L-1616).".into()
+        }
         FieldError::Phone => "Enter a valid phone number (9 to 15 digits).".into(),
         FieldError::VatNumber => "Enter a valid VAT number, for example NL123456789B01.".into(),
         FieldError::KvkNumber => "A KvK (Chamber of Commerce) number has eight digits.".into(),
@@ -101,7 +113,7 @@ fn field_en(error: &FieldError) -> String {
             "You can only grant rights you hold yourself; ask the owner for the others.".into()
         }
         FieldError::Iban => "This IBAN is not valid; check the account number.".into(),
-        FieldError::Country => "We only deliver in the Netherlands and Belgium.".into(),
+        FieldError::Country => "Choose the Netherlands, Belgium, Germany or Luxembourg.".into(),
         FieldError::Gender => "Choose one of the options.".into(),
         FieldError::HouseNumber => "A house number starts with a digit.".into(),
         FieldError::Date => "Enter a date as YYYY-MM-DD.".into(),
@@ -134,6 +146,14 @@ fn field_en(error: &FieldError) -> String {
         FieldError::TrackUrl => {
             "Enter the carrier's track-and-trace link, starting with https://.".into()
         }
+        FieldError::NoShippingZone => {
+            "We do not ship to this country; choose another country or pick the order up.".into()
+        }
+        FieldError::PickupUnavailable => "This shop offers no pickup.".into(),
+        FieldError::Amount { max_cents } => format!(
+            "Enter an amount in euros from 0 to {}, for example 4,95.",
+            crate::locale::price_in(Locale::En, *max_cents)
+        ),
         FieldError::Slug => {
             "Only lowercase letters, digits and hyphens, for example plaid-wool.".into()
         }
@@ -393,6 +413,9 @@ mod tests {
             FieldError::ClosesBeforeOpens,
             FieldError::ItemHasBookings,
             FieldError::TrackUrl,
+            FieldError::NoShippingZone,
+            FieldError::PickupUnavailable,
+            FieldError::Amount { max_cents: 100_000 },
             FieldError::Slug,
             FieldError::SlugTaken,
             FieldError::Price,

@@ -145,7 +145,7 @@ pub const FISCAL_RETENTION_YEARS: u32 = 7;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shop::rules::{order_totals, DeliveryMethod};
+    use crate::shop::rules::{order_totals, DeliveryMethod, Destination, ShippingRates};
 
     fn line(price: i64, quantity: i32, rate: i32) -> InvoiceLine {
         InvoiceLine {
@@ -204,7 +204,15 @@ mod tests {
                 vat_rate_bp: 900,
             },
         ];
-        let order = order_totals(&priced, DeliveryMethod::Shipping);
+        let order = order_totals(
+            &priced,
+            Destination {
+                method: DeliveryMethod::Shipping,
+                country: "NL",
+            },
+            &ShippingRates::standard(),
+        )
+        .expect("NL has a zone");
         assert_eq!(order.vat_cents, t.vat_cents);
         assert_eq!(order.total_cents, t.total_cents);
     }
@@ -220,7 +228,18 @@ mod tests {
         assert_eq!(charged.unit_price_cents, 1_000);
         assert_eq!(charged.vat_rate_bp, 0);
         assert_eq!(as_charged(priced.clone(), false), priced);
-        let order = totals_as_charged(order_totals(&[charged], DeliveryMethod::Shipping), true);
+        let order = totals_as_charged(
+            order_totals(
+                &[charged],
+                Destination {
+                    method: DeliveryMethod::Shipping,
+                    country: "NL",
+                },
+                &ShippingRates::standard(),
+            )
+            .expect("NL has a zone"),
+            true,
+        );
         // 20,00 net + shipping 4,95 without its 0,86 VAT.
         assert_eq!(order.shipping_cents, 409);
         assert_eq!(order.vat_cents, 0);

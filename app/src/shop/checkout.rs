@@ -5,8 +5,8 @@ use super::api::get_checkout;
 use super::api::PlaceOrder;
 use super::cart_action;
 use super::models::CheckoutOptions;
-use super::rules::DeliveryMethod;
-use super::text::{shipping_note, text};
+use super::rules::{shipping_cost, DeliveryMethod, ShippingRates};
+use super::text::{text, zone_line};
 use crate::forms::*;
 use crate::i18n;
 use crate::locale::page_href;
@@ -16,6 +16,112 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+/// What the form's fields say about where the order goes, as the browser
+/// changes them: the country, the delivery address's country (counted when
+/// a delivery street, number, postcode or city is filled in, as the
+/// server's validation does) and the delivery method.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Destination {
+    country: String,
+    delivery_country: String,
+    delivery_fields: [bool; 4],
+    method: String,
+}
+
+impl Destination {
+    fn from_profile(profile: Option<&crate::account::models::Profile>) -> Self {
+        let country = profile
+            .map(|p| p.country.clone())
+            .filter(|c| !c.is_empty())
+            .unwrap_or_else(|| "NL".to_owned());
+        Self {
+            country,
+            delivery_country: profile
+                .and_then(|p| p.delivery_country.clone())
+                .unwrap_or_default(),
+            delivery_fields: [
+                profile.is_some_and(|p| p.delivery_street.is_some()),
+                false,
+                false,
+                false,
+            ],
+            method: DeliveryMethod::Shipping.as_str().to_owned(),
+        }
+    }
+
+    fn change(&mut self, name: &str, value: String) {
+        let filled = !value.trim().is_empty();
+        match name {
+            "country" => self.country = value,
+            "delivery_country" => self.delivery_country = value,
+            "delivery_street" => self.delivery_fields[0] = filled,
+            "delivery_house_number" => self.delivery_fields[1] = filled,
+            "delivery_postcode" => self.delivery_fields[2] = filled,
+            "delivery_city" => self.delivery_fields[3] = filled,
+            "delivery_method" => self.method = value,
+            _ => {}
+        }
+    }
+
+    /// The shipping costs by the rule the order is placed with; `None`
+    /// when the shop does not ship there.
+    fn shipping(&self, rates: &ShippingRates, subtotal_cents: i64) -> Option<i64> {
+        let method = DeliveryMethod::parse(&self.method).unwrap_or(DeliveryMethod::Shipping);
+        let country = if self.delivery_fields.iter().any(|f| *f) {
+            &self.delivery_country
+        } else {
+            &self.country
+        };
+        shipping_cost(rates, method, country, subtotal_cents).ok()
+    }
+}
+
+/// The costs before the order is placed: every zone's rate listed (what a
+/// browser without JavaScript shows), and the shipping costs and total
+/// for the country and delivery method chosen, updated as they change.
+#[component]
+fn CostSummary(
+    rates: ShippingRates,
+    subtotal_cents: i64,
+    destination: RwSignal<Destination>,
+) -> impl IntoView {
+    let t = text();
+    let lines: Vec<String> = rates.active_zones().map(zone_line).collect();
+    let shipping = Memo::new(move |_| destination.with(|d| d.shipping(&rates, subtotal_cents)));
+    view! {
+        <section class="summary">
+            <p>{t.subtotal} ": " <strong class="checkout-subtotal">{price(subtotal_cents)}</strong></p>
+            <p>{t.shipping} ": " <strong class="checkout-shipping">{move || match shipping.get() {
+                Some(0) => t.free.to_owned(),
+                Some(cents) => price(cents),
+                None => t.no_zone_here.to_owned(),
+            }}</strong></p>
+            <p>{t.total} ": " <strong class="checkout-total">{move || {
+                price(subtotal_cents + shipping.get().unwrap_or_default())
+            }}</strong></p>
+            <details class="shipping-rates">
+                <summary>{t.shipping_rates}</summary>
+                <ul>{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+            </details>
+        </section>
+    }
+}
+
+/// "By ordering you accept our terms", and the 14-day right of withdrawal,
+/// each with its page.
+#[component]
+fn TermsNotice() -> impl IntoView {
+    let t = text();
+    view! {
+        <p class="terms-notice">
+            {t.terms_accept} " " <A href=page_href("/voorwaarden")>{t.terms_link}</A> "."
+        </p>
+        <p class="withdrawal-notice hint">
+            {t.withdrawal} " " <A href=page_href("/retourneren")>{t.returns_link}</A> "."
+        </p>
+    }
+}
+
 #[component]
 fn CheckoutForm(options: CheckoutOptions) -> impl IntoView {
     let t = text();
@@ -24,17 +130,36 @@ fn CheckoutForm(options: CheckoutOptions) -> impl IntoView {
     let guest = options.profile.is_none();
     let none = RwSignal::new(None);
     let cart = options.cart.clone();
+    let destination = RwSignal::new(Destination::from_profile(options.profile.as_ref()));
+    // Change events bubble up from every field of the form.
+    let on_change = move |ev: leptos::ev::Event| {
+        use leptos::wasm_bindgen::JsCast;
+        let name = ev
+            .target()
+            .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
+            .and_then(|e| e.get_attribute("name"));
+        if let Some(name) = name {
+            let value = event_target_value(&ev);
+            destination.update(|d| d.change(&name, value));
+        }
+    };
+    let rates = options.rates.clone();
+    let pickup_note = (!rates.pickup_note.is_empty()).then(|| rates.pickup_note.clone());
     view! {
         <ActionForm action=place attr:class="checkout" attr:novalidate=true>
+            <div class="checkout-fields" on:change=on_change>
             <FormGuard/>
             <FormProblem action=place/>
             <CustomerFields server=server_errors profile=options.profile.clone() email=true/>
             <fieldset>
                 <legend>{t.delivery}</legend>
                 <div class="choices" role="radiogroup" aria-label=t.delivery_method>
-                    <label><input type="radio" name="delivery_method" value=DeliveryMethod::Shipping.as_str() checked/> {i18n::delivery_method_label(DeliveryMethod::Shipping)}
-                        " " {shipping_note(options.shipping_cents, options.free_shipping_from_cents)}</label>
-                    <label><input type="radio" name="delivery_method" value=DeliveryMethod::Pickup.as_str()/> {i18n::delivery_method_label(DeliveryMethod::Pickup)}</label>
+                    <label><input type="radio" name="delivery_method" value=DeliveryMethod::Shipping.as_str() checked/> {i18n::delivery_method_label(DeliveryMethod::Shipping)}</label>
+                    {rates.pickup.then(|| view! {
+                        <label><input type="radio" name="delivery_method" value=DeliveryMethod::Pickup.as_str()/> {i18n::delivery_method_label(DeliveryMethod::Pickup)}
+                            " (" {t.free} ")"</label>
+                        {pickup_note.map(|note| view! { <small class="hint pickup-note">{note}</small> })}
+                    })}
                     <FieldMessage name="delivery_method" local=none server=server_errors/>
                 </div>
                 <label class="field">
@@ -52,10 +177,10 @@ fn CheckoutForm(options: CheckoutOptions) -> impl IntoView {
             </fieldset>
             <PaymentMethodChoice methods=options.payment_methods.clone() server=server_errors/>
             {guest.then(|| view! { <CreateAccountFields server=server_errors/> })}
-            <section class="summary">
-                <p>{t.subtotal} ": " <strong class="checkout-subtotal">{price(cart.subtotal_cents)}</strong></p>
-                <p class="hint">{t.privacy_note}</p>
-            </section>
+            </div>
+            <CostSummary rates subtotal_cents=cart.subtotal_cents destination/>
+            <p class="hint">{t.privacy_note}</p>
+            <TermsNotice/>
             <button type="submit" class="primary" disabled=move || place.pending().get()>
                 {move || if place.pending().get() { t.placing_order } else { t.place_order }}
             </button>

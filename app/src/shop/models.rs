@@ -73,8 +73,9 @@ pub struct CheckoutOptions {
     pub payment_methods: Vec<PaymentMethod>,
     pub earliest_delivery: NaiveDate,
     pub latest_delivery: NaiveDate,
-    pub shipping_cents: i64,
-    pub free_shipping_from_cents: i64,
+    /// The shipping zones and pickup: the form lists them and computes the
+    /// cost with the same rule the order is placed with.
+    pub rates: super::rules::ShippingRates,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,9 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// At most this many of one article per order line.
 pub const MAX_QUANTITY: i32 = 99;
-/// Shipping costs (VAT included) below the free-shipping threshold.
-pub const SHIPPING_CENTS: i64 = 495;
-pub const FREE_SHIPPING_FROM_CENTS: i64 = 5_000;
+/// The VAT in shipping costs (the rates the owner sets include it).
 pub const SHIPPING_VAT_BP: i32 = 2_100;
 /// A desired delivery date lies between tomorrow and this many days ahead.
 pub const LATEST_DELIVERY_DAYS: u64 = 90;
@@ -49,13 +47,86 @@ stored_enum! {
     }
 }
 
-/// Shipping costs for a VAT-inclusive subtotal.
-pub fn shipping_cents(method: DeliveryMethod, subtotal_cents: i64) -> i64 {
-    match method {
-        DeliveryMethod::Pickup => 0,
-        DeliveryMethod::Shipping if subtotal_cents >= FREE_SHIPPING_FROM_CENTS => 0,
-        DeliveryMethod::Shipping => SHIPPING_CENTS,
+/// A country the shop delivers to, as the owner set it in the CMS
+/// (`/cms/shipping`): the rate and the optional free-shipping threshold,
+/// both VAT-inclusive cents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippingZone {
+    /// One of `validate::COUNTRIES`.
+    pub country: String,
+    pub rate_cents: i64,
+    pub free_from_cents: Option<i64>,
+    pub active: bool,
+}
+
+/// Everything that decides shipping costs: the zones and whether customers
+/// may pick their order up (with the owner's hint: where and when).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippingRates {
+    pub zones: Vec<ShippingZone>,
+    pub pickup: bool,
+    pub pickup_note: String,
+}
+
+impl ShippingRates {
+    /// What the shop charged before the rates moved to the CMS (and what
+    /// migration 13 seeds): NL and BE € 4,95, free from € 50, pickup on.
+    pub fn standard() -> Self {
+        let zone = |country: &str| ShippingZone {
+            country: country.into(),
+            rate_cents: 495,
+            free_from_cents: Some(5_000),
+            active: true,
+        };
+        Self {
+            zones: vec![zone("NL"), zone("BE")],
+            pickup: true,
+            pickup_note: String::new(),
+        }
     }
+
+    /// The active zone of a country, if the shop delivers there.
+    pub fn zone(&self, country: &str) -> Option<&ShippingZone> {
+        self.zones
+            .iter()
+            .find(|z| z.active && z.country.eq_ignore_ascii_case(country.trim()))
+    }
+
+    pub fn active_zones(&self) -> impl Iterator<Item = &ShippingZone> {
+        self.zones.iter().filter(|z| z.active)
+    }
+}
+
+/// Shipping costs of an order: pickup is free (when the shop offers it);
+/// shipping costs the rate of the delivery country's zone, nothing from its
+/// threshold on (the VAT-inclusive subtotal). A country without an active
+/// zone is refused. One function for the cost the checkout shows and the
+/// cost the order records (`order_totals`).
+pub fn shipping_cost(
+    rates: &ShippingRates,
+    method: DeliveryMethod,
+    country: &str,
+    subtotal_cents: i64,
+) -> Result<i64, FieldError> {
+    match method {
+        DeliveryMethod::Pickup if rates.pickup => Ok(0),
+        DeliveryMethod::Pickup => Err(FieldError::PickupUnavailable),
+        DeliveryMethod::Shipping => {
+            let zone = rates.zone(country).ok_or(FieldError::NoShippingZone)?;
+            match zone.free_from_cents {
+                Some(free_from) if subtotal_cents >= free_from => Ok(0),
+                _ => Ok(zone.rate_cents),
+            }
+        }
+    }
+}
+
+/// Where an order goes: its delivery method and the country it is shipped
+/// to (the delivery address's when the customer gave one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Destination<'a> {
+    pub method: DeliveryMethod,
+    pub country: &'a str,
 }
 
 /// One cart entry as kept in the session: only ids and counts.
@@ -117,21 +188,26 @@ pub struct OrderTotals {
 }
 
 /// Totals of an order: VAT is computed per line and for shipping, from
-/// VAT-inclusive amounts, as on a Dutch receipt.
-pub fn order_totals(lines: &[PricedLine], delivery: DeliveryMethod) -> OrderTotals {
+/// VAT-inclusive amounts, as on a Dutch receipt. Shipping follows the
+/// rates of the moment; the order keeps the result.
+pub fn order_totals(
+    lines: &[PricedLine],
+    to: Destination<'_>,
+    rates: &ShippingRates,
+) -> Result<OrderTotals, FieldError> {
     let subtotal_cents: i64 = lines.iter().map(PricedLine::total_cents).sum();
-    let shipping = shipping_cents(delivery, subtotal_cents);
+    let shipping = shipping_cost(rates, to.method, to.country, subtotal_cents)?;
     let vat_cents = lines
         .iter()
         .map(|l| vat_included(l.total_cents(), l.vat_rate_bp))
         .sum::<i64>()
         + vat_included(shipping, SHIPPING_VAT_BP);
-    OrderTotals {
+    Ok(OrderTotals {
         subtotal_cents,
         shipping_cents: shipping,
         vat_cents,
         total_cents: subtotal_cents + shipping,
-    }
+    })
 }
 
 /// A checkout that passed every rule.
@@ -145,12 +221,31 @@ pub struct CheckoutData {
     pub account_password: Option<String>,
 }
 
+impl CheckoutData {
+    /// Where the order goes: shipped to the delivery address when one was
+    /// given, else to the customer's address; or picked up.
+    pub fn destination(&self) -> Destination<'_> {
+        let address = self
+            .customer
+            .delivery_address
+            .as_ref()
+            .unwrap_or(&self.customer.address);
+        Destination {
+            method: self.delivery_method,
+            country: &address.country,
+        }
+    }
+}
+
 /// Validates a whole checkout. `today` is the shop's local date;
-/// `entitled` the payment methods this customer may use.
+/// `entitled` the payment methods this customer may use; `rates` the
+/// shipping zones: a country the shop does not deliver to is refused on
+/// the country field it came from, pickup when the shop offers none.
 pub fn validate_checkout(
     input: &CheckoutInput,
     today: NaiveDate,
     entitled: &[PaymentMethod],
+    rates: &ShippingRates,
 ) -> Result<CheckoutData, FieldErrors> {
     let mut errors = FieldErrors::default();
     let customer = input.customer.validate_into(&mut errors);
@@ -167,6 +262,19 @@ pub fn validate_checkout(
             DeliveryMethod::parse(m).ok_or(FieldError::DeliveryMethod),
         ),
     };
+    if let (Some(customer), Some(method)) = (&customer, delivery_method) {
+        let (field, country) = match &customer.delivery_address {
+            Some(address) => ("delivery_country", address.country.as_str()),
+            None => ("country", customer.address.country.as_str()),
+        };
+        match shipping_cost(rates, method, country, 0) {
+            Err(FieldError::PickupUnavailable) => {
+                errors.add("delivery_method", FieldError::PickupUnavailable);
+            }
+            Err(error) => errors.add(field, error),
+            Ok(_) => {}
+        }
+    }
     let payment_method = errors.check(
         "payment_method",
         payment_method(input.payment_method.as_deref(), entitled),
@@ -257,6 +365,15 @@ mod tests {
     use super::*;
     use crate::customer::CustomerInput;
 
+    /// The checkout against the rates every shop starts with.
+    fn validate_standard(
+        input: &CheckoutInput,
+        today: NaiveDate,
+        entitled: &[PaymentMethod],
+    ) -> Result<CheckoutData, FieldErrors> {
+        validate_checkout(input, today, entitled, &ShippingRates::standard())
+    }
+
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 29).unwrap_or_default()
     }
@@ -282,7 +399,7 @@ mod tests {
 
     #[test]
     fn a_complete_checkout_passes_and_is_normalised() {
-        let data = validate_checkout(&valid_input(), today(), &entitled_payment_methods(None));
+        let data = validate_standard(&valid_input(), today(), &entitled_payment_methods(None));
         let data = data.unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(data.customer.address.postcode, "1234 AB");
         assert_eq!(data.delivery_method, DeliveryMethod::Shipping);
@@ -305,7 +422,7 @@ mod tests {
             payment_method: Some("on_account".into()),
             ..base
         };
-        let errors = validate_checkout(&input, today(), &entitled_payment_methods(None))
+        let errors = validate_standard(&input, today(), &entitled_payment_methods(None))
             .err()
             .unwrap_or_default();
         assert_eq!(errors.get("email"), Some(&FieldError::Email));
@@ -321,7 +438,7 @@ mod tests {
 
     #[test]
     fn missing_fields_are_required() {
-        let errors = validate_checkout(
+        let errors = validate_standard(
             &CheckoutInput::default(),
             today(),
             &entitled_payment_methods(None),
@@ -356,7 +473,7 @@ mod tests {
             payment_method: Some("on_account".into()),
             ..valid_input()
         };
-        assert!(validate_checkout(
+        assert!(validate_standard(
             &input,
             today(),
             &entitled_payment_methods(Some("on_account"))
@@ -370,7 +487,7 @@ mod tests {
             payment_method: Some("pay_on_pickup".into()),
             ..valid_input()
         };
-        let errors = validate_checkout(&input, today(), &entitled_payment_methods(None))
+        let errors = validate_standard(&input, today(), &entitled_payment_methods(None))
             .err()
             .unwrap_or_default();
         assert_eq!(
@@ -381,7 +498,7 @@ mod tests {
             delivery_method: Some("pickup".into()),
             ..input
         };
-        assert!(validate_checkout(&input, today(), &entitled_payment_methods(None)).is_ok());
+        assert!(validate_standard(&input, today(), &entitled_payment_methods(None)).is_ok());
     }
 
     #[test]
@@ -392,7 +509,7 @@ mod tests {
             password: Some("password1".into()),
             ..base.clone()
         };
-        let errors = validate_checkout(&weak, today(), &entitled_payment_methods(None))
+        let errors = validate_standard(&weak, today(), &entitled_payment_methods(None))
             .expect_err("common password");
         assert_eq!(errors.get("password"), Some(&FieldError::PasswordCommon));
         let good = CheckoutInput {
@@ -401,7 +518,7 @@ mod tests {
             ..base
         };
         let data =
-            validate_checkout(&good, today(), &entitled_payment_methods(None)).expect("valid");
+            validate_standard(&good, today(), &entitled_payment_methods(None)).expect("valid");
         assert_eq!(
             data.account_password.as_deref(),
             Some("vier koeien in de wei")
@@ -464,24 +581,141 @@ mod tests {
                 vat_rate_bp: 900,
             },
         ];
-        let totals = order_totals(&lines, DeliveryMethod::Shipping);
+        let rates = ShippingRates::standard();
+        let nl = |method| Destination {
+            method,
+            country: "NL",
+        };
+        let totals = order_totals(&lines, nl(DeliveryMethod::Shipping), &rates).unwrap();
         assert_eq!(totals.subtotal_cents, 3_510);
-        assert_eq!(totals.shipping_cents, SHIPPING_CENTS);
-        assert_eq!(totals.total_cents, 3_510 + SHIPPING_CENTS);
+        assert_eq!(totals.shipping_cents, 495);
+        assert_eq!(totals.total_cents, 3_510 + 495);
         // 420 + 90 + VAT in 4,95 shipping (86)
         assert_eq!(totals.vat_cents, 420 + 90 + 86);
-        assert_eq!(
-            order_totals(&lines, DeliveryMethod::Pickup).shipping_cents,
-            0
-        );
+        let pickup = order_totals(&lines, nl(DeliveryMethod::Pickup), &rates).unwrap();
+        assert_eq!(pickup.shipping_cents, 0);
+        assert_eq!(pickup.vat_cents, 420 + 90);
         let big = [PricedLine {
             unit_price_cents: 5_000,
             quantity: 1,
             vat_rate_bp: 2100,
         }];
+        let free = order_totals(&big, nl(DeliveryMethod::Shipping), &rates).unwrap();
+        assert_eq!(free.shipping_cents, 0);
+        let elsewhere = Destination {
+            method: DeliveryMethod::Shipping,
+            country: "DE",
+        };
         assert_eq!(
-            order_totals(&big, DeliveryMethod::Shipping).shipping_cents,
-            0
+            order_totals(&lines, elsewhere, &rates),
+            Err(FieldError::NoShippingZone)
+        );
+    }
+
+    fn zone(country: &str, rate_cents: i64, free_from_cents: Option<i64>) -> ShippingZone {
+        ShippingZone {
+            country: country.into(),
+            rate_cents,
+            free_from_cents,
+            active: true,
+        }
+    }
+
+    #[test]
+    fn shipping_follows_the_zone_and_its_threshold() {
+        let rates = ShippingRates {
+            zones: vec![
+                zone("NL", 495, Some(5_000)),
+                zone("BE", 895, Some(10_000)),
+                zone("DE", 1_250, None),
+                ShippingZone {
+                    active: false,
+                    ..zone("LU", 1_500, None)
+                },
+            ],
+            pickup: true,
+            pickup_note: String::new(),
+        };
+        let ship = DeliveryMethod::Shipping;
+        assert_eq!(shipping_cost(&rates, ship, "NL", 4_999), Ok(495));
+        assert_eq!(shipping_cost(&rates, ship, "NL", 5_000), Ok(0));
+        assert_eq!(shipping_cost(&rates, ship, "BE", 5_000), Ok(895));
+        assert_eq!(shipping_cost(&rates, ship, "be", 10_000), Ok(0));
+        assert_eq!(
+            shipping_cost(&rates, ship, "DE", 1_000_000),
+            Ok(1_250),
+            "no threshold: always the rate"
+        );
+        assert_eq!(
+            shipping_cost(&rates, ship, "LU", 100),
+            Err(FieldError::NoShippingZone),
+            "an inactive zone is no zone"
+        );
+        assert_eq!(
+            shipping_cost(&rates, ship, "FR", 100),
+            Err(FieldError::NoShippingZone)
+        );
+        assert_eq!(
+            shipping_cost(&rates, DeliveryMethod::Pickup, "FR", 100),
+            Ok(0),
+            "pickup needs no zone"
+        );
+        let no_pickup = ShippingRates {
+            pickup: false,
+            ..rates
+        };
+        assert_eq!(
+            shipping_cost(&no_pickup, DeliveryMethod::Pickup, "NL", 100),
+            Err(FieldError::PickupUnavailable)
+        );
+    }
+
+    #[test]
+    fn checkout_refuses_a_country_without_zone_on_its_own_field() {
+        let rates = ShippingRates {
+            zones: vec![zone("NL", 495, None)],
+            pickup: false,
+            pickup_note: String::new(),
+        };
+        let entitled = entitled_payment_methods(None);
+        let base = valid_input();
+        let to_belgium = CheckoutInput {
+            customer: CustomerInput {
+                delivery_street: Some("Kerkweg".into()),
+                delivery_house_number: Some("3".into()),
+                delivery_postcode: Some("1000".into()),
+                delivery_city: Some("Brussel".into()),
+                delivery_country: Some("BE".into()),
+                ..base.customer.clone()
+            },
+            ..base.clone()
+        };
+        let errors = validate_checkout(&to_belgium, today(), &entitled, &rates)
+            .err()
+            .unwrap_or_default();
+        assert_eq!(
+            errors.get("delivery_country"),
+            Some(&FieldError::NoShippingZone)
+        );
+        assert_eq!(errors.get("country"), None);
+        let pickup = CheckoutInput {
+            delivery_method: Some("pickup".into()),
+            ..base.clone()
+        };
+        let errors = validate_checkout(&pickup, today(), &entitled, &rates)
+            .err()
+            .unwrap_or_default();
+        assert_eq!(
+            errors.get("delivery_method"),
+            Some(&FieldError::PickupUnavailable)
+        );
+        let data = validate_checkout(&base, today(), &entitled, &rates).unwrap();
+        assert_eq!(
+            data.destination(),
+            Destination {
+                method: DeliveryMethod::Shipping,
+                country: "NL"
+            }
         );
     }
 }

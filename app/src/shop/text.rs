@@ -1,6 +1,7 @@
 //! Screen text of the shop, Dutch and English. The customer fields,
 //! payment choice and "create an account" of `forms` use it too.
 
+use super::rules::ShippingZone;
 use crate::locale::{price_in, Locale};
 
 #[cfg_attr(test, derive(serde::Serialize))]
@@ -54,6 +55,8 @@ pub struct ShopText {
     pub country: &'static str,
     pub netherlands: &'static str,
     pub belgium: &'static str,
+    pub germany: &'static str,
+    pub luxembourg: &'static str,
     pub delivery_address: &'static str,
     pub delivery_address_hint: &'static str,
     pub delivery: &'static str,
@@ -85,6 +88,13 @@ pub struct ShopText {
     pub pay_after: &'static str,
     pub track_title: &'static str,
     pub invoice: &'static str,
+    pub shipping_rates: &'static str,
+    pub no_zone_here: &'static str,
+    pub free: &'static str,
+    pub terms_accept: &'static str,
+    pub terms_link: &'static str,
+    pub withdrawal: &'static str,
+    pub returns_link: &'static str,
 }
 
 pub const NL: ShopText = ShopText {
@@ -138,6 +148,8 @@ pub const NL: ShopText = ShopText {
     country: "Land",
     netherlands: "Nederland",
     belgium: "België",
+    germany: "Duitsland",
+    luxembourg: "Luxemburg",
     delivery_address: "Ander afleveradres",
     delivery_address_hint: "Alleen invullen als we ergens anders moeten bezorgen.",
     delivery: "Levering",
@@ -169,6 +181,13 @@ pub const NL: ShopText = ShopText {
     pay_after: "Zodra je betaling binnen is, versturen we je bestelling.",
     track_title: "Volg je pakket",
     invoice: "Factuur (pdf)",
+    shipping_rates: "Verzendkosten per land",
+    no_zone_here: "Naar dit land verzenden wij niet",
+    free: "gratis",
+    terms_accept: "Door te bestellen ga je akkoord met onze",
+    terms_link: "algemene voorwaarden",
+    withdrawal: "Je hebt 14 dagen bedenktijd: binnen 14 dagen na ontvangst mag je de koop zonder opgave van reden herroepen. Zie",
+    returns_link: "retourneren en herroepingsrecht",
 };
 
 pub const EN: ShopText = ShopText {
@@ -222,6 +241,8 @@ pub const EN: ShopText = ShopText {
     country: "Country",
     netherlands: "Netherlands",
     belgium: "Belgium",
+    germany: "Germany",
+    luxembourg: "Luxembourg",
     delivery_address: "Different delivery address",
     delivery_address_hint: "Only fill this in if we should deliver somewhere else.",
     delivery: "Delivery",
@@ -252,23 +273,50 @@ pub const EN: ShopText = ShopText {
     pay_after: "As soon as your payment has arrived, we send your order.",
     track_title: "Track your parcel",
     invoice: "Invoice (PDF)",
+    shipping_rates: "Shipping costs per country",
+    no_zone_here: "We do not ship to this country",
+    free: "free",
+    terms_accept: "By ordering you accept our",
+    terms_link: "terms and conditions",
+    withdrawal: "You have 14 days to change your mind: within 14 days of receipt you may withdraw from the purchase without giving a reason. See",
+    returns_link: "returns and right of withdrawal",
 };
 
 crate::i18n::text_by_locale!(ShopText);
 
-/// The shipping choice's note: "(€ 4,95, gratis vanaf € 50,00)".
-pub fn shipping_note(shipping_cents: i64, free_from_cents: i64) -> String {
-    shipping_note_in(Locale::current(), shipping_cents, free_from_cents)
+/// One zone's line in the checkout's rate list: "Nederland: € 4,95, gratis
+/// vanaf € 50,00".
+pub fn zone_line(zone: &ShippingZone) -> String {
+    zone_line_in(Locale::current(), zone)
 }
 
-pub fn shipping_note_in(locale: Locale, shipping_cents: i64, free_from_cents: i64) -> String {
-    let (shipping, free_from) = (
-        price_in(locale, shipping_cents),
-        price_in(locale, free_from_cents),
-    );
-    match locale {
-        Locale::Nl => format!("({shipping}, gratis vanaf {free_from})"),
-        Locale::En => format!("({shipping}, free from {free_from})"),
+pub fn zone_line_in(locale: Locale, zone: &ShippingZone) -> String {
+    let rate = if zone.rate_cents == 0 {
+        text_in(locale).free.to_owned()
+    } else {
+        price_in(locale, zone.rate_cents)
+    };
+    let country = country_name_in(locale, &zone.country);
+    match (locale, zone.free_from_cents) {
+        (_, None) => format!("{country}: {rate}"),
+        (Locale::Nl, Some(from)) => {
+            format!("{country}: {rate}, gratis vanaf {}", price_in(locale, from))
+        }
+        (Locale::En, Some(from)) => {
+            format!("{country}: {rate}, free from {}", price_in(locale, from))
+        }
+    }
+}
+
+/// A country of `validate::COUNTRIES` by its name.
+pub fn country_name_in(locale: Locale, code: &str) -> &'static str {
+    let t = text_in(locale);
+    match code {
+        "NL" => t.netherlands,
+        "BE" => t.belgium,
+        "DE" => t.germany,
+        "LU" => t.luxembourg,
+        _ => "",
     }
 }
 
@@ -296,14 +344,28 @@ mod tests {
 
     #[test]
     fn notes_in_both_languages() {
+        let zone = ShippingZone {
+            country: "NL".into(),
+            rate_cents: 495,
+            free_from_cents: Some(5_000),
+            active: true,
+        };
         assert_eq!(
-            shipping_note_in(Locale::Nl, 495, 5000),
-            "(€ 4,95, gratis vanaf € 50,00)"
+            zone_line_in(Locale::Nl, &zone),
+            "Nederland: € 4,95, gratis vanaf € 50,00"
         );
         assert_eq!(
-            shipping_note_in(Locale::En, 495, 5000),
-            "(€4.95, free from €50.00)"
+            zone_line_in(Locale::En, &zone),
+            "Netherlands: €4.95, free from €50.00"
         );
+        let flat = ShippingZone {
+            country: "DE".into(),
+            rate_cents: 0,
+            free_from_cents: None,
+            ..zone
+        };
+        assert_eq!(zone_line_in(Locale::Nl, &flat), "Duitsland: gratis");
+        assert_eq!(zone_line_in(Locale::En, &flat), "Germany: free");
         assert_eq!(vat_rate_in(Locale::Nl, 550), "5,5%");
         assert_eq!(vat_rate_in(Locale::En, 550), "5.5%");
         assert_eq!(vat_rate_in(Locale::En, 2100), "21%");

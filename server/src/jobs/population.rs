@@ -15,7 +15,9 @@ use super::progress::bar;
 use crate::error::CliError;
 use app::cms::rules::OrderStatus;
 use app::customer::{CustomerKind, NewsletterState};
-use app::shop::rules::{order_totals, DeliveryMethod, PaymentMethod, PricedLine};
+use app::shop::rules::{
+    order_totals, DeliveryMethod, Destination, PaymentMethod, PricedLine, ShippingRates,
+};
 use app::ssr::entities::{customer, order, order_line, product};
 use app::ssr::now_utc;
 use chrono::{Duration, NaiveDateTime};
@@ -249,7 +251,15 @@ impl Generator {
         } else {
             DeliveryMethod::Pickup
         };
-        let totals = order_totals(&priced, delivery);
+        // The rates every shop starts with; every customer lives in NL.
+        let to = Destination {
+            method: delivery,
+            country: "NL",
+        };
+        let Ok(totals) = order_totals(&priced, to, &ShippingRates::standard()) else {
+            // Unreachable: the standard rates ship to NL.
+            return;
+        };
         let age = self.now - placed;
         let status = if age > Duration::days(30) {
             OrderStatus::Completed

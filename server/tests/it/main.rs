@@ -45,6 +45,7 @@ mod password_reset;
 mod retention;
 mod security;
 mod sessions;
+mod shipping;
 mod shop;
 mod shop_english;
 mod shop_identity;

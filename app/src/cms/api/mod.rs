@@ -15,6 +15,7 @@ mod orders;
 mod pages;
 mod questions;
 mod settings;
+mod shipping;
 mod staff;
 
 pub use audit::*;
@@ -28,4 +29,5 @@ pub use orders::*;
 pub use pages::*;
 pub use questions::*;
 pub use settings::*;
+pub use shipping::*;
 pub use staff::*;

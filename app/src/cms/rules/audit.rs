@@ -14,6 +14,8 @@ pub enum AuditAction {
     QuestionClose,
     SettingsReveal,
     SettingsEdit,
+    /// A shipping zone or the pickup choice (`/cms/shipping`).
+    ShippingEdit,
     StaffCreate,
     StaffRights,
     StaffLock,
@@ -45,6 +47,7 @@ impl AuditAction {
             Self::QuestionClose => "question.close",
             Self::SettingsReveal => "settings.reveal",
             Self::SettingsEdit => "settings.edit",
+            Self::ShippingEdit => "shipping.edit",
             Self::StaffCreate => "staff.create",
             Self::StaffRights => "staff.rights",
             Self::StaffLock => "staff.lock",

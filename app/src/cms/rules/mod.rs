@@ -1,5 +1,5 @@
 //! The CMS's rules, one file a subject: staff rights, order statuses, the
-//! settings, the shop's identity, the catalogue and the
+//! settings, the shop's identity, the shipping zones, the catalogue and the
 //! bookable items' schedules.
 
 mod audit;
@@ -9,6 +9,7 @@ mod identity;
 mod orders;
 mod rights;
 mod settings;
+mod shipping;
 
 pub use audit::AuditAction;
 pub use bookables::{parse_time, parse_weekday, time_text};
@@ -17,3 +18,4 @@ pub use identity::{iban, kvk_number, validate_identity};
 pub use orders::{track_url, OrderStatus, TRACK_URL_MAX};
 pub use rights::{parse_rights, Right, StaffMember};
 pub use settings::{database_login, DEFAULT_BACKUPS_KEEP, DEFAULT_RETENTION_YEARS};
+pub use shipping::{validate_pickup, validate_zone, MAX_FREE_FROM_CENTS, MAX_RATE_CENTS};

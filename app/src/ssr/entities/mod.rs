@@ -26,5 +26,6 @@ pub mod question;
 pub mod security_count;
 pub mod session;
 pub mod setting;
+pub mod shipping_zone;
 pub mod staff;
 pub mod staff_right;

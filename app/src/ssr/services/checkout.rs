@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::invoice::rules as invoice_rules;
 use crate::locale::Locale;
 use crate::shop::models::{CheckoutInput, CheckoutOptions};
-use crate::shop::rules::{self, CartItem, CheckoutData, PricedLine};
+use crate::shop::rules::{self, CartItem, CheckoutData, PaymentMethod, PricedLine, ShippingRates};
 use crate::ssr::entities::{customer, order, order_line, product};
 use crate::ssr::random_token;
 use crate::ssr::AppState;
@@ -32,15 +32,25 @@ pub async fn options(
 ) -> Result<CheckoutOptions, AppError> {
     let today = shop_today(now);
     let granted = customer.and_then(|c| c.payment_methods.as_deref());
+    let rates = super::shipping::load(db).await?;
     Ok(CheckoutOptions {
         cart: super::cart::view(db, cart, locale).await?,
         profile: customer.map(accounts::profile_of),
-        payment_methods: rules::entitled_payment_methods(granted),
+        payment_methods: offered_payment_methods(granted, &rates),
         earliest_delivery: rules::earliest_delivery(today),
         latest_delivery: rules::latest_delivery(today),
-        shipping_cents: rules::SHIPPING_CENTS,
-        free_shipping_from_cents: rules::FREE_SHIPPING_FROM_CENTS,
+        rates,
     })
+}
+
+/// The payment methods this customer may use, without "pay on pickup"
+/// when the shop offers no pickup.
+fn offered_payment_methods(granted: Option<&str>, rates: &ShippingRates) -> Vec<PaymentMethod> {
+    let mut methods = rules::entitled_payment_methods(granted);
+    if !rates.pickup {
+        methods.retain(|m| *m != PaymentMethod::PayOnPickup);
+    }
+    methods
 }
 
 /// Places an order. Either everything is written (customer, order, lines,
@@ -67,10 +77,12 @@ pub async fn check_out(
     now: NaiveDateTime,
 ) -> Result<PlacedOrder, AppError> {
     let customer = crate::ssr::auth::current_customer(&state.db, session).await?;
-    let granted = rules::entitled_payment_methods(
+    let rates = super::shipping::load(&state.db).await?;
+    let granted = offered_payment_methods(
         customer.as_ref().and_then(|c| c.payment_methods.as_deref()),
+        &rates,
     );
-    let data = rules::validate_checkout(input, shop_today(now), &granted)?;
+    let data = rules::validate_checkout(input, shop_today(now), &granted, &rates)?;
     let cart = super::cart::load(session).await?;
     let placed = place_order(state, &cart, &data, customer.map(|c| c.id), locale, now).await?;
     state.page_cache.clear();
@@ -193,10 +205,28 @@ async fn write_order(
         })
         .map(|line| invoice_rules::as_charged(line, reverse_charge))
         .collect();
-    let totals = invoice_rules::totals_as_charged(
-        rules::order_totals(&priced, data.delivery_method),
-        reverse_charge,
-    );
+    // The rates as they are now, read in the order's transaction: the
+    // order keeps the cost it was placed with, whatever changes later.
+    let rates = super::shipping::load(txn).await?;
+    let totals = rules::order_totals(&priced, data.destination(), &rates).map_err(|error| {
+        let field = if data.customer.delivery_address.is_some() {
+            "delivery_country"
+        } else {
+            "country"
+        };
+        let mut errors = crate::validate::FieldErrors::default();
+        errors.add(
+            if error == crate::validate::FieldError::PickupUnavailable {
+                "delivery_method"
+            } else {
+                field
+            },
+            error,
+        );
+        AppError::Validation(errors)
+    })?;
+    // With reverse charge the order is charged net, shipping too.
+    let totals = invoice_rules::totals_as_charged(totals, reverse_charge);
 
     let person = &data.customer;
     let customer_id = match logged_in {

@@ -30,6 +30,7 @@ pub mod questions;
 pub mod retention;
 pub mod security_counts;
 pub mod settings;
+pub mod shipping;
 pub mod staff;
 pub mod stock_alerts;
 
