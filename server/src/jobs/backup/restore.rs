@@ -109,7 +109,10 @@ fn reason_of(text: &str) -> ErasureReason {
 async fn has_data(db: &impl ConnectionTrait) -> Result<bool, BackupError> {
     let backend = db.get_database_backend();
     for table in all_tables(db).await? {
-        if NOT_BACKED_UP.contains(&table.as_str()) {
+        // What the migrations seed is no shop's data (see SEEDED_TABLES).
+        if NOT_BACKED_UP.contains(&table.as_str())
+            || migrations::SEEDED_TABLES.contains(&table.as_str())
+        {
             continue;
         }
         let row = db
