@@ -102,7 +102,10 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), CliError> {
                     "timed out waiting for another instance's migration".into(),
                 ));
             }
-            let result = Migrator::up(db, None).await.map_err(fail);
+            let result = match use_utf8mb4(db).await {
+                Ok(()) => Migrator::up(db, None).await.map_err(fail),
+                Err(e) => Err(fail(e)),
+            };
             holder
                 .execute_unprepared("DO RELEASE_LOCK('winkel_migrate')")
                 .await?;
@@ -111,6 +114,32 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), CliError> {
         }
         _ => Migrator::up(db, None).await.map_err(fail),
     }
+}
+
+/// Makes utf8mb4 the default of the shop's database before tables are
+/// made. A MariaDB server whose default is still latin1 (a server without
+/// Debian's configuration, or an older one) would otherwise create tables
+/// that refuse every character outside latin1 — an arrow in a page, an
+/// emoji in a name — with an error instead of storing it. Changes only the
+/// default for new tables; a database that has it already is left alone.
+async fn use_utf8mb4(db: &impl ConnectionTrait) -> Result<(), sea_orm::DbErr> {
+    let charset = db
+        .query_one_raw(Statement::from_string(
+            DatabaseBackend::MySql,
+            "SELECT DEFAULT_CHARACTER_SET_NAME AS charset FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()",
+        ))
+        .await?
+        .and_then(|row| row.try_get::<String>("", "charset").ok());
+    if charset.as_deref() == Some("utf8mb4") {
+        return Ok(());
+    }
+    tracing::info!(
+        from = charset.as_deref().unwrap_or("unknown"),
+        "the database's default character set becomes utf8mb4"
+    );
+    db.execute_unprepared("ALTER DATABASE CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]
