@@ -43,6 +43,7 @@ mod no_waiting_transactions;
 mod order_mails;
 mod password_reset;
 mod retention;
+mod schema_review;
 mod security;
 mod sessions;
 mod shipping;
