@@ -3,9 +3,10 @@
 //! Columns (header row required, any order, unknown columns refused):
 //! the AVG-4 fields by their form names (`email`, `first_name`, ...,
 //! `delivery_country`, `newsletter` = yes/no), optionally `created_at`
-//! (YYYY-MM-DD, the date added) and `password_hash`: the old system's hex
+//! (YYYY-MM-DD, the date added), `password_hash`: the old system's hex
 //! `sha512(password ‖ email)`, replaced by PBKDF2 at the customer's first
-//! login. Every line is validated like a form; a bad line is reported with
+//! login, and `last_login` (YYYY-MM-DD, an account's last login there, so
+//! that an active customer is not erased by the next retention sweep). Every line is validated like a form; a bad line is reported with
 //! its number and skipped, never stopping or corrupting the rest. Valid
 //! lines are written in batches, each batch in one transaction.
 
@@ -22,7 +23,7 @@ use std::io::Read;
 
 const BATCH: usize = 500;
 
-const COLUMNS: [&str; 22] = [
+const COLUMNS: [&str; 23] = [
     "email",
     "first_name",
     "last_name",
@@ -44,6 +45,7 @@ const COLUMNS: [&str; 22] = [
     "newsletter",
     "created_at",
     "password_hash",
+    "last_login",
     "kind",
 ];
 
@@ -58,7 +60,8 @@ fn is_legacy_hash(hash: &str) -> bool {
     hash.len() == 128 && hash.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-fn parse_created_at(value: &str) -> Result<Option<NaiveDateTime>, String> {
+/// A `YYYY-MM-DD` column (`column` names it in the message); empty: none.
+fn parse_date(column: &str, value: &str) -> Result<Option<NaiveDateTime>, String> {
     if value.trim().is_empty() {
         return Ok(None);
     }
@@ -66,7 +69,7 @@ fn parse_created_at(value: &str) -> Result<Option<NaiveDateTime>, String> {
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(Some)
-        .ok_or_else(|| format!("created_at: expected YYYY-MM-DD, got {value:?}"))
+        .ok_or_else(|| format!("{column}: expected YYYY-MM-DD, got {value:?}"))
 }
 
 /// One line turned into a row, or the reason it was refused.
@@ -124,7 +127,21 @@ fn row_of(
             )
         }
     };
-    let created_at = parse_created_at(&get("created_at").unwrap_or_default())?.unwrap_or(now);
+    let created_at =
+        parse_date("created_at", &get("created_at").unwrap_or_default())?.unwrap_or(now);
+    // Retention counts an account's term from its last login (AVG-14): an
+    // active customer of the old system keeps that date.
+    let last_login = parse_date("last_login", &get("last_login").unwrap_or_default())?;
+    match last_login {
+        Some(_) if hash.is_none() => {
+            return Err("last_login: only an account (with a password_hash) logs in".into())
+        }
+        Some(at) if at > now => return Err("last_login: a date in the future".into()),
+        Some(at) if at < created_at => {
+            return Err("last_login: before the customer was created (created_at)".into())
+        }
+        _ => {}
+    }
     let kind = match get("kind").as_deref() {
         None | Some("customer") => CustomerKind::Customer,
         Some("prospect") => CustomerKind::Prospect,
@@ -136,6 +153,7 @@ fn row_of(
     };
     let mut row = new_customer(&data, hash.clone(), now);
     row.created_at = Set(created_at);
+    row.last_login_at = Set(last_login);
     row.kind = Set(kind);
     // A subscription from the old system counts as confirmed there.
     if data.newsletter {
@@ -312,5 +330,37 @@ mod tests {
         assert!(row_of(&line(&bad_date), now)
             .unwrap_err()
             .starts_with("created_at:"));
+    }
+
+    #[test]
+    fn an_account_keeps_its_last_login() {
+        let now = NaiveDate::from_ymd_opt(2026, 12, 5)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        // `line` takes 'static text, as the file's fields would be.
+        let hash: &'static str = Box::leak("a".repeat(128).into_boxed_str());
+        let mut pairs = good();
+        pairs.push(("created_at", "2015-01-01"));
+        pairs.push(("password_hash", hash));
+        pairs.push(("last_login", "2026-11-30"));
+        let (row, _) = row_of(&line(&pairs), now).expect("valid");
+        assert_eq!(
+            row.last_login_at.clone().unwrap().map(|at| at.date()),
+            NaiveDate::from_ymd_opt(2026, 11, 30)
+        );
+        let refused = |last_login: &'static str, with_hash: bool| {
+            let mut pairs = good();
+            pairs.push(("created_at", "2015-01-01"));
+            if with_hash {
+                pairs.push(("password_hash", hash));
+            }
+            pairs.push(("last_login", last_login));
+            row_of(&line(&pairs), now).unwrap_err()
+        };
+        assert!(refused("2026-11-30", false).contains("only an account"));
+        assert!(refused("2027-01-01", true).contains("future"));
+        assert!(refused("2014-12-31", true).contains("before the customer was created"));
+        assert!(refused("30-11-2026", true).starts_with("last_login: expected YYYY-MM-DD"));
     }
 }

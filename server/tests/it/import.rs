@@ -10,7 +10,10 @@ use app::ssr::entities::customer;
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-on_both_databases!(imports_good_lines_and_reports_bad_ones);
+on_both_databases!(
+    imports_good_lines_and_reports_bad_ones,
+    an_imported_active_account_survives_the_first_sweep,
+);
 
 async fn imports_good_lines_and_reports_bad_ones(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
@@ -92,6 +95,42 @@ async fn imports_good_lines_and_reports_bad_ones(backend: Backend) {
             .await
             .expect("count"),
         2
+    );
+    app.finish().await;
+}
+
+/// An account that was active in the old system keeps its last login, so
+/// the first nightly sweep does not erase it for its old `created_at`; an
+/// account without one is judged by `created_at` as before.
+async fn an_imported_active_account_survives_the_first_sweep(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let now = app::ssr::now_utc();
+    let recent = (now - chrono::Duration::days(30)).date().to_string();
+    let active = app::ssr::password::legacy_hash("nog steeds klant", "actief@example.nl");
+    let idle = app::ssr::password::legacy_hash("lang geleden", "stil@example.nl");
+    let csv = format!(
+        "email,first_name,last_name,street,house_number,postcode,city,country,phone,created_at,password_hash,last_login\n\
+         actief@example.nl,Ada,Actief,Kerkstraat,4,1017 GB,Amsterdam,NL,0612345678,2012-05-01,{active},{recent}\n\
+         stil@example.nl,Stan,Stil,Kerkstraat,6,1017 GB,Amsterdam,NL,0612345679,2012-05-01,{idle},\n\
+         gast@example.nl,Gijs,Gast,Kerkstraat,8,1017 GB,Amsterdam,NL,0612345670,2012-05-01,,{recent}\n"
+    );
+    let report = winkel::jobs::import::import_customers(&app.db, csv.as_bytes(), now, 10)
+        .await
+        .expect("import runs");
+    assert_eq!(report.imported, 2, "{:?}", report.refused);
+    assert!(
+        report.refused[0].1.contains("only an account"),
+        "a guest has no login: {:?}",
+        report.refused
+    );
+    let preview = app::ssr::services::retention::preview(&app.db, now)
+        .await
+        .expect("preview");
+    assert_eq!(
+        preview.customers_deleted, 1,
+        "only the idle account is past the term"
     );
     app.finish().await;
 }
