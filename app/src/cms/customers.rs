@@ -1,7 +1,9 @@
 //! Customers: the search, and one customer with their orders, to edit or
 //! erase.
 
-use super::api::{cms_customer, cms_customers, CmsDeleteCustomer, CmsUpdateCustomer};
+use super::api::{
+    cms_customer, cms_customers, CmsDeleteCustomer, CmsSetOnAccount, CmsUpdateCustomer,
+};
 use super::models::CustomerDetail;
 use super::rules::Right;
 use super::shell::allows;
@@ -9,6 +11,7 @@ use super::text::text;
 use crate::error::AppError;
 use crate::forms::{field_errors, CustomerFields};
 use crate::i18n::{self, price};
+use crate::shop::rules::PaymentMethod;
 use crate::ui::{date, id_param, loaded, loading, outcome, query_number, ErrorMessage, Wait};
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
@@ -68,7 +71,30 @@ fn CustomerView(detail: CustomerDetail) -> impl IntoView {
     let t = text();
     let update = ServerAction::<CmsUpdateCustomer>::new();
     let delete = ServerAction::<CmsDeleteCustomer>::new();
+    let on_account = ServerAction::<CmsSetOnAccount>::new();
     let p = detail.profile.clone();
+    // The methods as saved last: the answer of the form, else the page's.
+    let initial_methods = p.payment_methods.clone();
+    let methods = move || {
+        on_account
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|d| d.profile.payment_methods)
+            .unwrap_or_else(|| initial_methods.clone())
+    };
+    let method_labels = move || {
+        methods()
+            .iter()
+            .filter_map(|m| PaymentMethod::parse(m))
+            .map(i18n::payment_method_label)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let granted = p
+        .payment_methods
+        .iter()
+        .any(|m| m == PaymentMethod::OnAccount.as_str());
     view! {
         <h1>{format!("{} {}", p.first_name, p.last_name)}</h1>
         <dl class="order-facts">
@@ -76,7 +102,19 @@ fn CustomerView(detail: CustomerDetail) -> impl IntoView {
             <dt>{t.account}</dt><dd>{if detail.has_account { t.yes } else { t.no }}</dd>
             <dt>{t.added}</dt><dd>{date(p.created_at)}</dd>
             <dt>{t.last_login}</dt><dd>{p.last_login_at.map(date).unwrap_or_else(|| "—".into())}</dd>
+            <dt>{t.payment_methods}</dt><dd class="payment-methods">{method_labels}</dd>
         </dl>
+        {allows(Right::CustomersEdit).then(|| view! {
+            {move || on_account.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })}
+            <ActionForm action=on_account attr:class="cms-on-account">
+                <input type="hidden" name="id" value=detail.id/>
+                <label class="checkbox">
+                    <input type="checkbox" name="on_account" value="on" checked=granted/>
+                    {t.on_account_allowed}
+                </label>
+                <button type="submit">{t.save}</button>
+            </ActionForm>
+        })}
         <h2>{t.orders}</h2>
         {if detail.orders.is_empty() {
             view! { <p>{t.no_orders}</p> }.into_any()

@@ -19,6 +19,7 @@ mod booking_privacy;
 mod bookings;
 mod cms;
 mod cms_bookings;
+mod cms_customers;
 mod compression;
 mod config;
 mod contact;

@@ -51,6 +51,30 @@ pub async fn cms_update_customer(
     .await
 }
 
+/// Grants or withdraws paying "on account" (the payment methods a
+/// customer is entitled to, AVG-4); audited as an edit.
+#[server(endpoint = "cms_set_on_account")]
+pub async fn cms_set_on_account(
+    id: i32,
+    #[server(default)] on_account: Option<String>,
+) -> Result<CustomerDetail, AppError> {
+    let (state, member) = staff_auth::require(Right::CustomersEdit).await?;
+    let allowed = crate::validate::checkbox(on_account.as_deref());
+    let edit = async |txn: &_| {
+        let detail = services::cms_customers::set_on_account(txn, id, allowed).await?;
+        let said = if allowed { "yes" } else { "no" };
+        Ok((detail, Some(format!("on account: {said}"))))
+    };
+    audited(
+        &state.db,
+        member.id,
+        AuditAction::CustomerEdit,
+        Some(id),
+        edit,
+    )
+    .await
+}
+
 #[server(endpoint = "cms_delete_customer")]
 pub async fn cms_delete_customer(id: i32) -> Result<(), AppError> {
     let (state, member) = staff_auth::require(Right::CustomersDelete).await?;

@@ -8,6 +8,7 @@ use crate::cms::models::{CustomerDetail, CustomerPage, CustomerRow};
 use crate::cms::rules::AuditAction;
 use crate::customer::{CustomerInput, Requirement};
 use crate::error::AppError;
+use crate::shop::rules::PaymentMethod;
 use crate::ssr::entities::customer;
 use chrono::NaiveDateTime;
 use sea_orm::ExprTrait;
@@ -99,6 +100,24 @@ pub async fn update(
     let data = input.validate_for(Requirement::of_kind(row.kind))?;
     let mut update: customer::ActiveModel = row.into();
     apply_customer_data(&mut update, &data);
+    update.update(db).await?;
+    detail(db, id).await
+}
+
+/// Whether this customer may pay "on account" (the one payment method the
+/// shop grants per customer; `shop::rules::entitled_payment_methods`).
+pub async fn set_on_account(
+    db: &impl ConnectionTrait,
+    id: i32,
+    allowed: bool,
+) -> Result<CustomerDetail, AppError> {
+    let row = customer::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut update: customer::ActiveModel = row.into();
+    update.payment_methods =
+        sea_orm::ActiveValue::Set(allowed.then(|| PaymentMethod::OnAccount.as_str().to_owned()));
     update.update(db).await?;
     detail(db, id).await
 }
