@@ -47,6 +47,7 @@ test('every CMS screen hydrates without console errors on a shop with data (owne
     ['/cms/bookables', null],
     ['/cms/questions', 'table.cms-questions a'],
     ['/cms/catalog', 'table.cms-products a'],
+    ['/cms/shipping', null],
     ['/cms/pages', 'table.cms-pages a'],
     ['/cms/staff', null],
     ['/cms/audit', null],
@@ -108,7 +109,7 @@ test('every CMS screen hydrates without console errors for a member with only or
   // Allowed: the dashboard and the orders with one order. Refused: the rest,
   // each answered with the refusal in the page, not a broken screen.
   const allowed = ['/cms', '/cms/orders'];
-  const refused = ['/cms/customers', '/cms/questions', '/cms/catalog', '/cms/pages', '/cms/staff', '/cms/audit', '/cms/settings'];
+  const refused = ['/cms/customers', '/cms/questions', '/cms/catalog', '/cms/shipping', '/cms/pages', '/cms/staff', '/cms/audit', '/cms/settings'];
   for (const path of allowed) {
     await visit(member, path);
     await member.waitForLoadState('networkidle');
@@ -147,4 +148,25 @@ test('the booking pages hydrate without console errors', async ({ page }) => {
   expect(missing?.status()).toBe(404);
   await waitForHydration(page);
   expect(problems.filter((p) => !/status of 404/.test(p))).toEqual([]);
+});
+
+test('the paperwork pages hydrate without console errors, in both languages', async ({ page }) => {
+  const problems = watchConsole(page);
+  // An order with its payment instructions and invoice link, then the terms,
+  // the returns page and the forgotten-password pages.
+  const token = await placeGuestOrder(page, 'espressobonen-amsterdam', { ...validCustomer, email: uniqueEmail('papier') });
+  for (const path of [
+    `/orders/${token}`,
+    `/en/orders/${token}`,
+    '/voorwaarden',
+    '/retourneren',
+    '/en/voorwaarden',
+    '/account/password/forgot',
+    '/en/account/password/forgot',
+    '/account/password/reset?t=kapot',
+  ]) {
+    await visit(page, path);
+    await page.waitForLoadState('networkidle');
+  }
+  expect(problems).toEqual([]);
 });
