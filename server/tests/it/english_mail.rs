@@ -6,12 +6,11 @@
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use crate::common::{self, registration, Backend, Client, Response, TestApp};
+use crate::common::{self, registration, Backend, TestApp};
 use app::cms::rules::Right;
 use app::locale::Locale;
 use app::ssr::entities::{booking, customer, order, question};
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 on_both_databases!(
@@ -22,30 +21,7 @@ on_both_databases!(
     an_order_records_the_language_of_its_checkout,
 );
 
-const SITE: &str = "https://winkel.example";
-
-/// A server function called from the page at `page` (a path), as the
-/// hydrated app calls it: the page is the request's Referer.
-async fn call_on(
-    client: &mut Client,
-    page: &str,
-    endpoint: &str,
-    pairs: &[(&str, &str)],
-) -> Response {
-    let mut req = Request::post(format!("/api/{endpoint}"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json")
-        .header(header::REFERER, format!("{SITE}{page}"));
-    if let Some(cookie) = &client.cookie {
-        req = req.header(header::COOKIE, cookie.clone());
-    }
-    let body = format!(
-        "{}&form_started={}",
-        common::form(pairs),
-        common::form_token(5)
-    );
-    client.send(req.body(Body::from(body)).unwrap()).await
-}
+use crate::common::SITE;
 
 /// The one mail sent to `to` so far.
 async fn mail_to(app: &TestApp, to: &str) -> String {
@@ -74,7 +50,7 @@ async fn registering_on_an_english_page_sends_the_english_welcome(backend: Backe
     };
     let mut client = app.client();
     let email = "marieke@example.nl";
-    let res = call_on(
+    let res = common::call_on(
         &mut client,
         "/en/register",
         "register",
@@ -91,7 +67,7 @@ async fn registering_on_an_english_page_sends_the_english_welcome(backend: Backe
     assert_no_dutch(&mail);
 
     // The same address again, from a Dutch page: the Dutch notice.
-    let res = call_on(&mut client, "/register", "register", &registration(email)).await;
+    let res = common::call_on(&mut client, "/register", "register", &registration(email)).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let mails = app.mails().await;
     let notice = mails.last().unwrap();
@@ -109,7 +85,7 @@ async fn a_newsletter_sign_up_on_an_english_page_is_confirmed_in_english(backend
     };
     let mut client = app.client();
     let email = "sanne@example.nl";
-    let res = call_on(
+    let res = common::call_on(
         &mut client,
         "/en/newsletter",
         "newsletter_subscribe",
@@ -147,7 +123,7 @@ async fn a_newsletter_sign_up_on_an_english_page_is_confirmed_in_english(backend
     let page = client.get(path).await;
     assert_eq!(page.status, StatusCode::OK);
     let token = path.split("t=").nth(1).unwrap();
-    let res = call_on(&mut client, path, "newsletter_confirm", &[("token", token)]).await;
+    let res = common::call_on(&mut client, path, "newsletter_confirm", &[("token", token)]).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     app.finish().await;
 }
@@ -160,7 +136,7 @@ async fn ask_on(app: &TestApp, page: &str, email: &'static str, question: &str) 
         ("email", email),
         ("question", question),
     ];
-    let res = call_on(&mut client, page, "send_question", &form).await;
+    let res = common::call_on(&mut client, page, "send_question", &form).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     question::Entity::find()
         .order_by_desc(question::Column::Id)
@@ -244,7 +220,7 @@ async fn a_booking_on_an_english_page_is_confirmed_in_english(backend: Backend) 
         .remove(0);
     let page = format!("/en/bookings/{slug}");
     let form = crate::bookings::form(slug, &slot, "2");
-    let res = call_on(&mut client, &page, "book_slot", &form).await;
+    let res = common::call_on(&mut client, &page, "book_slot", &form).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let token = res.json().as_str().expect("token").to_owned();
     let booked = booking::Entity::find()
@@ -298,7 +274,7 @@ async fn place_order_on(app: &TestApp, page: &str, email: &'static str) -> order
         .call("add_to_cart", &[("product_id", &id), ("quantity", "1")])
         .await;
     assert_eq!(added.status, StatusCode::OK, "{}", added.body);
-    let placed = call_on(&mut client, page, "place_order", &common::checkout(email)).await;
+    let placed = common::call_on(&mut client, page, "place_order", &common::checkout(email)).await;
     assert_eq!(placed.status, StatusCode::OK, "{}", placed.body);
     let token = placed.json().as_str().expect("token").to_owned();
     order::Entity::find()

@@ -8,12 +8,11 @@
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use crate::common::{self, Backend, Client, Response, TestApp};
+use crate::common::{self, Backend, Client, TestApp};
 use app::locale::{price_in, Locale};
 use app::ssr::entities::{order, order_line, setting};
 use app::ssr::services::privacy::{self, ErasureReason};
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 on_both_databases!(
@@ -24,32 +23,9 @@ on_both_databases!(
     an_erased_customers_waiting_mail_is_not_sent,
 );
 
-const SITE: &str = "https://winkel.example";
+use crate::common::SITE;
 const IBAN: &str = "NL91 ABNA 0417 1643 00";
 const OWNER: (&str, &str) = ("owner@example.nl", "een lang wachtwoord voor de balie");
-
-/// A server function called from the page `page`, as the hydrated app
-/// calls it (the page is the Referer: it sets the order's language).
-async fn call_on(
-    client: &mut Client,
-    page: &str,
-    endpoint: &str,
-    pairs: &[(&str, &str)],
-) -> Response {
-    let mut req = Request::post(format!("/api/{endpoint}"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json")
-        .header(header::REFERER, format!("{SITE}{page}"));
-    if let Some(cookie) = &client.cookie {
-        req = req.header(header::COOKIE, cookie.clone());
-    }
-    let body = format!(
-        "{}&form_started={}",
-        common::form(pairs),
-        common::form_token(5)
-    );
-    client.send(req.body(Body::from(body)).unwrap()).await
-}
 
 /// Places an order of two bags of espresso beans from `page` with the
 /// checkout form `form`; returns the order as stored.
@@ -64,7 +40,7 @@ async fn order_from(app: &TestApp, page: &str, form: &[(&str, &str)]) -> order::
         .call("add_to_cart", &[("product_id", &id), ("quantity", "2")])
         .await;
     assert_eq!(added.status, StatusCode::OK, "{}", added.body);
-    let placed = call_on(&mut client, page, "place_order", form).await;
+    let placed = common::call_on(&mut client, page, "place_order", form).await;
     assert_eq!(placed.status, StatusCode::OK, "{}", placed.body);
     let token = placed.json().as_str().expect("token").to_owned();
     order::Entity::find()

@@ -334,7 +334,7 @@ impl TestApp {
             // What the settings screen shows (never a real secret in tests).
             database_url: "mysql://shop:test-secret@db.example:3306/winkel_shop".into(),
             mailer: std::sync::Arc::new(app::ssr::mailer::Mailer::folder(mail_dir.clone())),
-            public_url: "https://winkel.example".into(),
+            public_url: SITE.into(),
             ..app::ssr::state::ServerConfig::new(uploads.clone())
         };
         config.form_secret = Some(FORM_SECRET);
@@ -812,4 +812,27 @@ impl std::io::Write for Sink {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// The public URL the test shop's pages are at (the Referer of `call_on`).
+pub const SITE: &str = "https://winkel.example";
+
+/// A server function called from the page at `page` (a path), as the
+/// hydrated app calls it: the page is the Referer, which sets the language
+/// of what the call writes (an order, a mail).
+pub async fn call_on(
+    client: &mut Client,
+    page: &str,
+    endpoint: &str,
+    pairs: &[(&str, &str)],
+) -> Response {
+    let mut req = Request::post(format!("/api/{endpoint}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .header(header::REFERER, format!("{SITE}{page}"));
+    if let Some(cookie) = &client.cookie {
+        req = req.header(header::COOKIE, cookie.clone());
+    }
+    let body = format!("{}&form_started={}", form(pairs), form_token(5));
+    client.send(req.body(Body::from(body)).unwrap()).await
 }
