@@ -12,10 +12,12 @@ use leptos_router::components::A;
 pub fn Header() -> impl IntoView {
     let t = layout();
     let cart = cart_resource();
-    // Refetched on every navigation: logging in or out changes it.
+    // Refetched on every navigation (logging in or out changes it) and when
+    // "Mijn account" saves a new name.
     let location = leptos_router::hooks::use_location();
+    let changed = crate::account::account_changed();
     let me = Resource::new(
-        move || location.pathname.get(),
+        move || (location.pathname.get(), changed.get()),
         |_| crate::account::api::whoami(),
     );
     let account = move || {

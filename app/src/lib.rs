@@ -152,6 +152,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Frame() -> impl IntoView {
     provide_context(CartChanged(RwSignal::new(0)));
+    provide_context(account::AccountChanged(RwSignal::new(0)));
     // The CMS has its own navigation; the shop's header is for customers.
     let location = leptos_router::hooks::use_location();
     let in_cms = move || Locale::strip(&location.pathname.get()).starts_with("/cms");

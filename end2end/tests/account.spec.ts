@@ -16,9 +16,11 @@ import {
   logIn,
   LOGIN_FAILED,
   loginError,
+  markDocument,
   newAccount,
   ORDER_URL,
   register,
+  sameDocument,
   submitCheckout,
   submitLogin,
   uniqueEmail,
@@ -96,6 +98,17 @@ test('register, edit Mijn account, order, export and delete the account (JS)', a
   await visit(page, '/account');
   await expect(page.locator('form.profile input[name="city"]')).toHaveValue('Amersfoort');
   await expect(page.locator('form.profile input[name="street"]')).toHaveValue('Langestraat');
+
+  // She goes by another first name: the greeting and the header follow the
+  // save at once, on the same document (no reload).
+  await markDocument(page);
+  account.first_name = 'Anneke';
+  await page.locator('form.profile input[name="first_name"]').fill(account.first_name);
+  await page.locator('form.profile').getByRole('button', { name: 'Opslaan' }).click();
+  await expect(page.locator('section.account-profile').getByRole('status')).toHaveText(MSG.saved);
+  await expect(page.locator('p.greeting')).toHaveText(`Hallo Anneke (${account.email})`);
+  await expect(accountLink(page)).toHaveText('Mijn account (Anneke)');
+  expect(await sameDocument(page)).toBe(true);
 
   // Order while logged in: the checkout is prefilled from the profile and
   // offers no second account.

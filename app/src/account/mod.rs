@@ -27,6 +27,23 @@ use text::text;
 
 pub use password_reset::{ForgotPasswordPage, ResetPasswordPage};
 
+/// Bumped when the visitor's name changes ("Mijn account" saved), so the
+/// header's greeting refetches without a reload; provided by the frame
+/// like the cart's.
+#[derive(Clone, Copy)]
+pub struct AccountChanged(pub RwSignal<usize>);
+
+pub fn account_changed() -> RwSignal<usize> {
+    match use_context::<AccountChanged>() {
+        Some(AccountChanged(signal)) => signal,
+        None => {
+            let signal = RwSignal::new(0);
+            provide_context(AccountChanged(signal));
+            signal
+        }
+    }
+}
+
 fn loading() -> impl IntoView {
     view! { <p>{i18n::layout().loading}</p> }
 }
@@ -134,10 +151,23 @@ fn AccountOverview(profile: Profile) -> impl IntoView {
     let change_email = ServerAction::<ChangeEmail>::new();
     let logout = ServerAction::<Logout>::new();
     let orders = Resource::new(|| (), |_| my_orders());
+    // The greeting follows a saved profile at once, and so does the header.
+    let first_name = RwSignal::new(profile.first_name.clone());
+    let changed = account_changed();
+    Effect::watch(
+        move || update.value().get(),
+        move |saved, _, _| {
+            if let Some(Ok(saved)) = saved {
+                first_name.set(saved.first_name.clone());
+                changed.update(|v| *v += 1);
+            }
+        },
+        false,
+    );
     // Stamps are UTC; a person reads the shop's own calendar day.
     let fmt = |d: chrono::NaiveDateTime| date(crate::clock::amsterdam_local(d).date());
     view! {
-        <p class="greeting">{t.greeting} " " {profile.first_name.clone()} " (" {profile.email.clone()} ")"</p>
+        <p class="greeting">{t.greeting} " " <span data-testid="greeting-name">{move || first_name.get()}</span> " (" {profile.email.clone()} ")"</p>
         <p class="hint">
             {t.account_since} " " {fmt(profile.created_at)}
             {profile.last_login_at.map(|d| view! { " · " {t.last_login} " " {fmt(d)} })}
