@@ -14,8 +14,10 @@ import {
   cmsLogIn,
   cmsLogInAsOwner,
   cmsNav,
+  markDocument,
   OWNER,
   placeGuestOrder,
+  sameDocument,
   STAFF_FIRST_PASSWORD,
   uniqueEmail,
   validCustomer,
@@ -278,4 +280,34 @@ test.describe('without JavaScript', () => {
     await page.goto('/cms/staff');
     await expectCmsLogin(page);
   });
+});
+
+test('the owner edits a customer: the name and address above the form follow the save (JS)', async ({
+  browser,
+  page: shopper,
+}) => {
+  test.slow(); // a checkout and a CMS login in a debug build
+  const customer = { ...validCustomer, email: uniqueEmail('dora'), first_name: 'Dora', last_name: 'Klantkaart' };
+  await placeGuestOrder(shopper, KAASSCHAAF.slug, customer);
+  const owner = await newPage(browser);
+  try {
+    await cmsLogInAsOwner(owner);
+    await visit(owner, `/cms/customers?q=${encodeURIComponent(customer.email)}`);
+    await owner.locator('table.cms-customers tbody tr', { hasText: customer.email }).getByRole('link').click();
+    await expect(owner).toHaveURL(/\/cms\/customers\/\d+$/);
+    await expect(owner.getByRole('heading', { level: 1 })).toHaveText('Dora Klantkaart');
+    await markDocument(owner);
+
+    const form = owner.locator('form.cms-customer');
+    const newEmail = uniqueEmail('dora-nieuw');
+    await form.locator('input[name="first_name"]').fill('Doortje');
+    await form.locator('input[name="email"]').fill(newEmail);
+    await form.getByRole('button', { name: 'Opslaan' }).click();
+    await expect(owner.getByRole('status')).toHaveText('Opgeslagen.');
+    await expect(owner.getByRole('heading', { level: 1 })).toHaveText('Doortje Klantkaart');
+    await expect(owner.locator('dd.customer-email')).toHaveText(newEmail);
+    expect(await sameDocument(owner), 'shown without a reload').toBe(true);
+  } finally {
+    await owner.context().close();
+  }
 });

@@ -73,18 +73,24 @@ fn CustomerView(detail: CustomerDetail) -> impl IntoView {
     let delete = ServerAction::<CmsDeleteCustomer>::new();
     let on_account = ServerAction::<CmsSetOnAccount>::new();
     let p = detail.profile.clone();
-    // The methods as saved last: the answer of the form, else the page's.
-    let initial_methods = p.payment_methods.clone();
-    let methods = move || {
-        on_account
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .map(|d| d.profile.payment_methods)
-            .unwrap_or_else(|| initial_methods.clone())
-    };
+    // The customer as saved last: each edit answers with the record read
+    // back from the database, and the facts above the forms show it.
+    let current = RwSignal::new(detail.clone());
+    for saved in [update.value(), on_account.value()] {
+        Effect::watch(
+            move || saved.get(),
+            move |answer, _, _| {
+                if let Some(Ok(fresh)) = answer {
+                    current.set(fresh.clone());
+                }
+            },
+            false,
+        );
+    }
+    let profile = move || current.read().profile.clone();
     let method_labels = move || {
-        methods()
+        profile()
+            .payment_methods
             .iter()
             .filter_map(|m| PaymentMethod::parse(m))
             .map(i18n::payment_method_label)
@@ -96,9 +102,9 @@ fn CustomerView(detail: CustomerDetail) -> impl IntoView {
         .iter()
         .any(|m| m == PaymentMethod::OnAccount.as_str());
     view! {
-        <h1>{format!("{} {}", p.first_name, p.last_name)}</h1>
+        <h1>{move || { let p = profile(); format!("{} {}", p.first_name, p.last_name) }}</h1>
         <dl class="order-facts">
-            <dt>{t.email}</dt><dd>{p.email.clone()}</dd>
+            <dt>{t.email}</dt><dd class="customer-email">{move || profile().email}</dd>
             <dt>{t.account}</dt><dd>{if detail.has_account { t.yes } else { t.no }}</dd>
             <dt>{t.added}</dt><dd>{date(p.created_at)}</dd>
             <dt>{t.last_login}</dt><dd>{p.last_login_at.map(date).unwrap_or_else(|| "—".into())}</dd>
