@@ -147,6 +147,21 @@ impl From<sea_orm::DbErr> for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl AppError {
+    /// A save of a record with a unique slug: the check before it found the
+    /// slug free, but a second save at the same moment took it; the unique
+    /// key refuses this one, and the editor is told so (not a 500).
+    pub fn slug_taken_or(error: sea_orm::DbErr) -> Self {
+        match error.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                Self::field("slug", crate::validate::FieldError::SlugTaken)
+            }
+            _ => error.into(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<tower_sessions::session::Error> for AppError {
     fn from(error: tower_sessions::session::Error) -> Self {
         tracing::error!(%error, "session error");

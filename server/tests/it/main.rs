@@ -53,6 +53,7 @@ mod shop_english;
 mod shop_identity;
 mod side_by_side;
 mod slow_clients;
+mod slug_race;
 mod staff_rights;
 mod stock_alerts;
 mod tls;

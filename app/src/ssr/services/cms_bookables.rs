@@ -246,12 +246,12 @@ pub async fn save(
             Some(id) => {
                 find(txn, id).await?;
                 row.id = Set(id);
-                row.update(txn).await?
+                row.update(txn).await.map_err(AppError::slug_taken_or)?
             }
             None => {
                 row.image = Set(None);
                 row.created_at = Set(now);
-                row.insert(txn).await?
+                row.insert(txn).await.map_err(AppError::slug_taken_or)?
             }
         };
         // A new item's id is only known now: the entry names its slug.

@@ -180,9 +180,10 @@ pub async fn save_product(
     row.stock_alert = Set(stock_alert);
     row.active = Set(v::checkbox(input.active.as_deref()));
     let saved = match id {
-        Some(_) => row.update(db).await?,
-        None => row.insert(db).await?,
-    };
+        Some(_) => row.update(db).await,
+        None => row.insert(db).await,
+    }
+    .map_err(AppError::slug_taken_or)?;
     state.page_cache.clear();
     Ok(product_view(saved))
 }
@@ -255,9 +256,10 @@ pub async fn save_category(
     row.slug = Set(slug);
     row.position = Set(position);
     match id {
-        Some(_) => row.update(db).await?,
-        None => row.insert(db).await?,
-    };
+        Some(_) => row.update(db).await,
+        None => row.insert(db).await,
+    }
+    .map_err(AppError::slug_taken_or)?;
     state.page_cache.clear();
     Ok(())
 }

@@ -151,9 +151,10 @@ pub async fn save(
     row.published = Set(published);
     row.updated_at = Set(now);
     let saved = match id {
-        Some(_) => row.update(db).await?,
-        None => row.insert(db).await?,
-    };
+        Some(_) => row.update(db).await,
+        None => row.insert(db).await,
+    }
+    .map_err(AppError::slug_taken_or)?;
     Ok(saved.id)
 }
 
