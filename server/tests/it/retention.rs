@@ -3,7 +3,7 @@
 //! interrupted run, and two schedulers racing. On SQLite and MariaDB.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use crate::common::{database, Backend};
+use crate::common::{self, database, Backend};
 use app::privacy::models::RetentionReport;
 use app::privacy::rules::retention_cutoff;
 use app::ssr::entities::{customer, erasure, job_run, order};
@@ -50,27 +50,7 @@ async fn add_customer(
     created: NaiveDateTime,
     account: Option<Option<NaiveDateTime>>,
 ) -> i32 {
-    customer::ActiveModel {
-        kind: Set(app::customer::CustomerKind::Customer),
-        first_name: Set(name.into()),
-        last_name: Set("Test".into()),
-        email: Set(format!("{}@example.nl", name.to_lowercase())),
-        phone: Set("0612345678".into()),
-        street: Set("Kerkstraat".into()),
-        house_number: Set("1".into()),
-        postcode: Set("1012 AB".into()),
-        city: Set("Amsterdam".into()),
-        country: Set("NL".into()),
-        newsletter: Set(app::customer::NewsletterState::None),
-        created_at: Set(created),
-        last_login_at: Set(account.flatten()),
-        password_hash: Set(account.map(|_| "$pbkdf2-sha512$i=1$x$y".into())),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap()
-    .id
+    common::add_customer_at(db, name, "Test", created, account).await
 }
 
 async fn add_order(

@@ -13,7 +13,7 @@ mod retention;
 use crate::common;
 use app::booking::rules::BookingStatus;
 use app::shop::rules::PaymentMethod;
-use app::ssr::entities::{bookable_item, booking, customer};
+use app::ssr::entities::{bookable_item, booking};
 use chrono::{NaiveDate, NaiveDateTime};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -26,34 +26,13 @@ fn at(y: i32, m: u32, d: u32, h: u32) -> NaiveDateTime {
         .unwrap()
 }
 
-/// A customer; with `account` a password hash and that last login.
 async fn add_customer(
     db: &impl ConnectionTrait,
     name: &str,
     created: NaiveDateTime,
     account: Option<Option<NaiveDateTime>>,
 ) -> i32 {
-    customer::ActiveModel {
-        kind: Set(app::customer::CustomerKind::Customer),
-        first_name: Set(name.into()),
-        last_name: Set("Boeker".into()),
-        email: Set(format!("{}@example.nl", name.to_lowercase())),
-        phone: Set("0612345678".into()),
-        street: Set("Kerkstraat".into()),
-        house_number: Set("1".into()),
-        postcode: Set("1012 AB".into()),
-        city: Set("Amsterdam".into()),
-        country: Set("NL".into()),
-        newsletter: Set(app::customer::NewsletterState::None),
-        created_at: Set(created),
-        last_login_at: Set(account.flatten()),
-        password_hash: Set(account.map(|_| "$pbkdf2-sha512$i=1$x$y".into())),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap()
-    .id
+    common::add_customer_at(db, name, "Boeker", created, account).await
 }
 
 async fn add_item(db: &impl ConnectionTrait) -> i32 {

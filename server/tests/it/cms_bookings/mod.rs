@@ -64,24 +64,10 @@ pub(super) async fn add_customer(
     first: &str,
     last: &str,
 ) -> customer::Model {
-    customer::ActiveModel {
-        kind: Set(customer::CustomerKind::Customer),
-        first_name: Set(first.to_owned()),
-        last_name: Set(last.to_owned()),
-        email: Set(format!("{}@example.nl", first.to_lowercase())),
-        phone: Set("0612345678".to_owned()),
-        street: Set("Kerkstraat".to_owned()),
-        house_number: Set("1".to_owned()),
-        postcode: Set("1234AB".to_owned()),
-        city: Set("Utrecht".to_owned()),
-        country: Set("NL".to_owned()),
-        newsletter: Set(customer::NewsletterState::None),
-        created_at: Set(app::ssr::now_utc()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .expect("customer")
+    let mut row = common::customer_row(first, last);
+    row.postcode = Set("1234AB".to_owned());
+    row.city = Set("Utrecht".to_owned());
+    row.insert(db).await.expect("customer")
 }
 
 /// A booking of `places` in the slot at `starts_at` (UTC), its places

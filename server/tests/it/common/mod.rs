@@ -409,6 +409,44 @@ pub async fn add_staff(
     .expect("staff member")
 }
 
+/// A customer row as the shop writes one (`first@example.nl`, an address
+/// in the Netherlands, no newsletter), for a test to adjust and insert.
+pub fn customer_row(first: &str, last: &str) -> app::ssr::entities::customer::ActiveModel {
+    use sea_orm::Set;
+    app::ssr::entities::customer::ActiveModel {
+        kind: Set(app::customer::CustomerKind::Customer),
+        first_name: Set(first.to_owned()),
+        last_name: Set(last.to_owned()),
+        email: Set(format!("{}@example.nl", first.to_lowercase())),
+        phone: Set("0612345678".to_owned()),
+        street: Set("Kerkstraat".to_owned()),
+        house_number: Set("1".to_owned()),
+        postcode: Set("1012 AB".to_owned()),
+        city: Set("Amsterdam".to_owned()),
+        country: Set("NL".to_owned()),
+        newsletter: Set(app::customer::NewsletterState::None),
+        created_at: Set(app::ssr::now_utc()),
+        ..Default::default()
+    }
+}
+
+/// A customer made at `created`; with `account` a password hash and that
+/// last login (the retention rules' three kinds of customer).
+pub async fn add_customer_at(
+    db: &impl ConnectionTrait,
+    first: &str,
+    last: &str,
+    created: chrono::NaiveDateTime,
+    account: Option<Option<chrono::NaiveDateTime>>,
+) -> i32 {
+    use sea_orm::{ActiveModelTrait, Set};
+    let mut row = customer_row(first, last);
+    row.created_at = Set(created);
+    row.last_login_at = Set(account.flatten());
+    row.password_hash = Set(account.map(|_| "$pbkdf2-sha512$i=1$x$y".into()));
+    row.insert(db).await.expect("customer").id
+}
+
 /// A staff member (an owner when `owner`, else with exactly `rights`) who
 /// has chosen `password`, logged in to the CMS.
 pub async fn staff_client(
