@@ -238,13 +238,13 @@ mod tests {
         // Axis to 5: the first part 3/5 of 152, the second on top of it.
         assert!(
             svg.contains(
-                "class=\"chart-part-0\" x=\"121.6\" y=\"84.8\" width=\"460.8\" height=\"91.2\""
+                "class=\"chart-part-0\" x=\"120.8\" y=\"84.8\" width=\"454.4\" height=\"91.2\""
             ),
             "{svg}"
         );
         assert!(
             svg.contains(
-                "class=\"chart-part-1\" x=\"121.6\" y=\"24.0\" width=\"460.8\" height=\"60.8\""
+                "class=\"chart-part-1\" x=\"120.8\" y=\"24.0\" width=\"454.4\" height=\"60.8\""
             ),
             "{svg}"
         );
