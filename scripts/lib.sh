@@ -143,6 +143,10 @@ ensure_cargo_deny() {
 # The shellcheck command for `./winkel test` (Debian's package).
 ensure_shellcheck() { ensure_cmd shellcheck shellcheck; }
 
+# promtool, which checks the Prometheus alerting rules of docs/monitoring/
+# (Debian's prometheus package brings it).
+ensure_promtool() { ensure_cmd promtool prometheus; }
+
 ensure_wasm_bindgen() {
   local want
   want=$(wasm_bindgen_version)

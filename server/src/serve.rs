@@ -1,6 +1,7 @@
 //! `winkel serve`: what the shop needs running, wired together. The
 //! database is migrated, the background tasks (session clean-up, the
-//! nightly scheduler, the outbox, the security counts) are started, the
+//! nightly scheduler, the outbox, the security counts, the monitoring's
+//! check) are started, the
 //! listeners bound, and the application served until Ctrl-C or SIGTERM.
 
 use crate::config::Config;
@@ -32,6 +33,7 @@ pub async fn serve(config: &Config) -> Result<(), CliError> {
     start_scheduler(config, &state);
     jobs::outbox::spawn(state.clone());
     let listeners = listeners.with_metrics(state.metrics.clone());
+    jobs::monitor::spawn(state.clone());
     spawn_security_counts(state);
     tracing::info!("Winkel serves on {scheme}://{addr}");
     let redirect = listeners.redirect_addr().map(|plain| {
@@ -142,8 +144,8 @@ async fn server_config(
     })
 }
 
-/// AVG-18: the security counts go to the database every few minutes, so
-/// that the dashboard can compare an hour with the week before.
+/// AVG-18: the security counts and the requests go to the database every
+/// few minutes, so that an hour can be compared with the week before.
 fn spawn_security_counts(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(5 * 60));

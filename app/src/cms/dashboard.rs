@@ -1,5 +1,6 @@
-//! The dashboard: today's orders, what is waiting, the last jobs and any
-//! security alerts.
+//! The dashboard: the monitoring's warnings, today's orders, what is
+//! waiting, the last jobs and the charts of the last days (SVG drawn on the
+//! server: they show without JavaScript).
 
 use super::api::cms_dashboard;
 use super::models::JobStatus;
@@ -36,9 +37,9 @@ pub fn CmsDashboard() -> impl IntoView {
     view! {
         <h1>{t.dashboard}</h1>
         {loaded(Wait::Suspense, dashboard, move |d| view! {
-            {d.security_alerts.iter().map(|a| view! {
-                <p class="error security-alert" role="alert">
-                    {text::security_alert(&a.kind, a.last_hour, a.week_total)}
+            {d.warnings.iter().map(|w| view! {
+                <p class="error security-alert" role="alert" data-kind=w.kind.as_str()>
+                    {text::warning(w)}
                 </p>
             }).collect_view()}
             <dl class="order-facts dashboard">
@@ -62,6 +63,17 @@ pub fn CmsDashboard() -> impl IntoView {
                             </li>
                         }).collect_view()}
                     </ul>
+                </section>
+            })}
+            {(!d.charts.is_empty()).then(|| view! {
+                <section class="charts">
+                    <h2>{t.charts}</h2>
+                    {d.charts.iter().map(|c| view! {
+                        <figure class="chart-figure">
+                            <figcaption>{c.caption.clone()}</figcaption>
+                            <div class="chart-box" inner_html=c.svg.clone()></div>
+                        </figure>
+                    }).collect_view()}
                 </section>
             })}
         })}

@@ -185,9 +185,13 @@ pub struct Dashboard {
     pub open_questions: u64,
     pub last_retention: Option<JobStatus>,
     pub last_backup: Option<JobStatus>,
-    /// AVG-18: security events far above their usual level.
+    /// AVG-18: what the monitoring finds wrong now (security events,
+    /// errors, slow queries, traffic, a member's reading).
     #[serde(default)]
-    pub security_alerts: Vec<SecurityAlert>,
+    pub warnings: Vec<super::rules::Warning>,
+    /// The charts of the last days, drawn on the server as SVG.
+    #[serde(default)]
+    pub charts: Vec<Chart>,
     /// Products at or below their stock alert (issue 20); only for members
     /// who may edit the catalogue.
     #[serde(default)]
@@ -203,13 +207,12 @@ pub struct LowStock {
     pub threshold: i32,
 }
 
-/// One kind of security event (failed logins, bot forms, refused forms)
-/// far above its hourly mean of the week before.
+/// A dashboard chart: its caption and the `<svg>` the server drew (every
+/// value in it escaped there), shown as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SecurityAlert {
-    pub kind: String,
-    pub last_hour: u64,
-    pub week_total: u64,
+pub struct Chart {
+    pub caption: String,
+    pub svg: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

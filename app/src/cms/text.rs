@@ -95,6 +95,14 @@ pub struct CmsText {
     pub stock_alert: &'static str,
     pub stock_alert_hint: &'static str,
     pub low_stock: &'static str,
+    pub charts: &'static str,
+    pub chart_orders: &'static str,
+    pub chart_revenue: &'static str,
+    pub chart_security: &'static str,
+    pub chart_jobs: &'static str,
+    pub chart_jobs_ok: &'static str,
+    pub chart_jobs_failed: &'static str,
+    pub chart_empty: &'static str,
     pub active: &'static str,
     pub active_hint: &'static str,
     pub description: &'static str,
@@ -233,6 +241,14 @@ pub const NL: CmsText = CmsText {
     stock_alert: "Waarschuwen bij voorraad",
     stock_alert_hint: "Leeg: nooit. Op of onder dit aantal staat het product op het dashboard en krijgt de eigenaar hooguit een keer per dag een e-mail.",
     low_stock: "Voorraad bijna op",
+    charts: "De afgelopen dagen",
+    chart_orders: "Bestellingen per dag, laatste 30 dagen",
+    chart_revenue: "Omzet per dag, laatste 30 dagen",
+    chart_security: "Beveiligingsmeldingen per uur, laatste 7 dagen",
+    chart_jobs: "Achtergrondtaken per dag, laatste 30 dagen",
+    chart_jobs_ok: "gelukt",
+    chart_jobs_failed: "mislukt",
+    chart_empty: "Nog niets te tonen",
     active: "Zichtbaar",
     active_hint: "Zichtbaar in de winkel",
     description: "Omschrijving",
@@ -302,22 +318,69 @@ pub fn right_label(right: super::rules::Right) -> &'static str {
     }
 }
 
-/// AVG-18: the dashboard's warning for a security count far above normal.
-pub fn security_alert(kind: &str, last_hour: u64, week_total: u64) -> String {
-    let what = match kind {
-        "failed_login_customer" => "mislukte inlogpogingen van klanten",
-        "failed_login_staff" => "mislukte inlogpogingen in het CMS",
-        "honeypot_hit" => "formulieren van spambots",
-        "form_limit_refusal" => "geweigerde formulieren (te veel per bezoeker)",
-        _ => "beveiligingsmeldingen",
+/// AVG-18: a warning as the dashboard and the owner's mail say it. Numbers
+/// and kinds only; a staff member by number (the audit log names them).
+pub fn warning(w: &super::rules::Warning) -> String {
+    use super::rules::monitoring::{SLOW_QUERY_SECONDS, STAFF_READS_DAYS, WINDOW_MINUTES};
+    use super::rules::WarningKind::*;
+    let (count, against) = (w.count, w.against);
+    let security = |kind| {
+        let what = security_events(kind);
+        format!(
+            "Let op: {count} {what} in het afgelopen uur, normaal {} per uur. \
+             Mogelijk een aanval; kijk in de serverlog.",
+            decimal(against, 168)
+        )
     };
-    #[allow(clippy::cast_precision_loss)]
-    let mean = week_total as f64 / 168.0;
-    format!(
-        "Let op: {last_hour} {what} in het afgelopen uur, normaal {} per uur. \
-         Mogelijk een aanval; kijk in de serverlog.",
-        format!("{mean:.1}").replace('.', ",")
-    )
+    match w.kind {
+        FailedLoginCustomer | FailedLoginStaff | HoneypotHit | FormLimitRefusal => security(w.kind),
+        ServerErrors => format!(
+            "Let op: {count} van de {against} verzoeken in de laatste {WINDOW_MINUTES} minuten \
+             eindigden in een serverfout (5xx). Kijk in de serverlog."
+        ),
+        DatabaseErrors => format!(
+            "Let op: {count} mislukte databasevragen in de laatste {WINDOW_MINUTES} minuten \
+             (van {against}). Kijk in de serverlog of de database bereikbaar is."
+        ),
+        SlowQueries => format!(
+            "Let op: {count} databasevragen duurden langer dan {} s in de laatste \
+             {WINDOW_MINUTES} minuten (van {against}). De winkel wordt traag.",
+            format!("{SLOW_QUERY_SECONDS}").replace('.', ",")
+        ),
+        Traffic => format!(
+            "Let op: {count} verzoeken in het afgelopen uur, normaal {against} per uur. \
+             Mogelijk een aanval of een scraper; kijk in de serverlog."
+        ),
+        StaffReads => format!(
+            "Let op: medewerker #{} bekeek {count} keer klantgegevens in het afgelopen uur, \
+             normaal {against} keer per dag (gemiddeld over {STAFF_READS_DAYS} dagen). \
+             Kijk in het logboek.",
+            w.staff_id.unwrap_or_default()
+        ),
+    }
+}
+
+/// What the events of a security kind are (plural); for any other kind
+/// of warning, what it is about.
+pub fn security_events(kind: super::rules::WarningKind) -> &'static str {
+    use super::rules::WarningKind::*;
+    match kind {
+        FailedLoginCustomer => "mislukte inlogpogingen van klanten",
+        FailedLoginStaff => "mislukte inlogpogingen in het CMS",
+        HoneypotHit => "formulieren van spambots",
+        FormLimitRefusal => "geweigerde formulieren (te veel per bezoeker)",
+        ServerErrors => "serverfouten",
+        DatabaseErrors => "databasefouten",
+        SlowQueries => "trage databasevragen",
+        Traffic => "verzoeken",
+        StaffReads => "keer klantgegevens bekeken",
+    }
+}
+
+/// `total / periods` with one decimal and a decimal comma.
+fn decimal(total: u64, periods: u64) -> String {
+    let tenths = (total * 10 + periods / 2) / periods.max(1);
+    format!("{},{}", tenths / 10, tenths % 10)
 }
 
 /// The language an order, booking or question was made in, for staff
@@ -327,5 +390,28 @@ pub fn language_line(locale: crate::locale::Locale) -> &'static str {
     match locale {
         crate::locale::Locale::Nl => "Taal: Nederlands",
         crate::locale::Locale::En => "Taal: Engels",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cms::rules::{Warning, WarningKind};
+
+    #[test]
+    fn warnings_say_their_numbers() {
+        assert_eq!(
+            warning(&Warning::new(WarningKind::HoneypotHit, 12, 5 * 168 + 17)),
+            "Let op: 12 formulieren van spambots in het afgelopen uur, normaal 5,1 per uur. \
+             Mogelijk een aanval; kijk in de serverlog."
+        );
+        assert!(warning(&Warning::new(WarningKind::ServerErrors, 20, 25))
+            .starts_with("Let op: 20 van de 25 verzoeken in de laatste 10 minuten"));
+        assert!(warning(&Warning::new(WarningKind::SlowQueries, 10, 90)).contains("dan 0,5 s"));
+        let reads = Warning {
+            staff_id: Some(7),
+            ..Warning::new(WarningKind::StaffReads, 400, 20)
+        };
+        assert!(warning(&reads).contains("medewerker #7 bekeek 400 keer"));
     }
 }

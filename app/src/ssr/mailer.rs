@@ -69,10 +69,13 @@ pub enum MailKind {
     OrderShipped,
     /// Staff cancelled an order.
     OrderCancelled,
+    /// A monitoring warning (AVG-18), to the shop's owner: at most one an
+    /// hour per kind of warning.
+    MonitoringWarning,
 }
 
 impl MailKind {
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::NewsletterConfirm,
         Self::AccountWelcome,
         Self::AccountExists,
@@ -85,6 +88,7 @@ impl MailKind {
         Self::OrderPaid,
         Self::OrderShipped,
         Self::OrderCancelled,
+        Self::MonitoringWarning,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -101,6 +105,7 @@ impl MailKind {
             Self::OrderPaid => "order.paid",
             Self::OrderShipped => "order.shipped",
             Self::OrderCancelled => "order.cancelled",
+            Self::MonitoringWarning => "monitoring.warning",
         }
     }
 
@@ -115,7 +120,8 @@ impl MailKind {
     /// A password reset is asked for at a typed address too, but counts
     /// against a budget of its own (`Outbox::queue`), so that a flood of
     /// other mail never keeps the holder of the address out of their
-    /// account; the stock alert goes to the shop's own owner. Order mails
+    /// account; the stock alert and the monitoring's warnings go to the
+    /// shop's own owner. Order mails
     /// are not unsolicited either: an order confirmation has a budget of
     /// its own (`outbox::ORDER_CONFIRMATIONS_PER_DAY`, so a customer's
     /// fourth order of the day is still confirmed), and the status mails
@@ -131,6 +137,7 @@ impl MailKind {
                 | Self::OrderPaid
                 | Self::OrderShipped
                 | Self::OrderCancelled
+                | Self::MonitoringWarning
         )
     }
 }

@@ -3,8 +3,15 @@
 //! `http.rs`). Nothing here knows who a visitor is: routes are the matched
 //! patterns (`/products/{slug}`, never the path with its ids), and the
 //! security counts (failed logins, honeypot hits, refused forms) are plain
-//! numbers, persisted per hour for the CMS dashboard's baseline.
+//! numbers, persisted per hour for the CMS dashboard's baseline, like the
+//! number of requests (for the traffic warning). The running totals of
+//! requests, 5xx answers and failed or slow queries feed the warnings'
+//! window (`metrics_window`); the warnings found by the last check are a
+//! gauge here, so a monitoring system sees what the dashboard shows.
 
+use super::metrics_window::{Snapshots, Totals};
+use crate::cms::rules::monitoring::{WindowCounts, SLOW_QUERY_SECONDS, WINDOW_MINUTES};
+use crate::cms::rules::WarningKind;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -147,10 +154,28 @@ pub struct Metrics {
     connection_limit_reached: AtomicU64,
     /// Connections closed by the server, indexed like `ConnectionClose::ALL`.
     connections_closed: [AtomicU64; ConnectionClose::ALL.len()],
+    /// Running totals for the warnings' window.
+    requests_total: AtomicU64,
+    server_errors_total: AtomicU64,
+    queries_total: AtomicU64,
+    slow_queries_total: AtomicU64,
+    /// Requests not yet written to `security_counts` (kind `REQUESTS_KIND`).
+    unflushed_requests: AtomicU64,
+    window: Mutex<Snapshots>,
+    /// The kinds of warning the last check found active.
+    active_warnings: Mutex<Vec<WarningKind>>,
 }
+
+/// The `kind` in `security_counts` of the requests per hour.
+pub const REQUESTS_KIND: &str = "http_requests";
 
 impl Metrics {
     pub fn record_request(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
+        self.requests_total.fetch_add(1, Ordering::Relaxed);
+        self.unflushed_requests.fetch_add(1, Ordering::Relaxed);
+        if status >= 500 {
+            self.server_errors_total.fetch_add(1, Ordering::Relaxed);
+        }
         if let Ok(mut requests) = self.requests.lock() {
             *requests
                 .entry((route.to_owned(), method_label(method).to_owned(), status))
@@ -174,6 +199,10 @@ impl Metrics {
     }
 
     pub fn record_query(&self, elapsed: Duration, failed: bool) {
+        self.queries_total.fetch_add(1, Ordering::Relaxed);
+        if elapsed.as_secs_f64() > SLOW_QUERY_SECONDS {
+            self.slow_queries_total.fetch_add(1, Ordering::Relaxed);
+        }
         if let Ok(mut queries) = self.db_queries.lock() {
             queries.observe(elapsed.as_secs_f64());
         }
@@ -216,6 +245,43 @@ impl Metrics {
             .lock()
             .map(|u| u.get(&event).copied().unwrap_or(0))
             .unwrap_or(0)
+    }
+
+    /// The requests not yet persisted, emptied.
+    pub fn take_unflushed_requests(&self) -> u64 {
+        self.unflushed_requests.swap(0, Ordering::Relaxed)
+    }
+
+    /// Requests that could not be persisted go back for the next flush.
+    pub fn restore_unflushed_requests(&self, n: u64) {
+        self.unflushed_requests.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// The requests since the last flush (for the current hour's view).
+    pub fn unflushed_requests(&self) -> u64 {
+        self.unflushed_requests.load(Ordering::Relaxed)
+    }
+
+    /// What this process counted in the `WINDOW_MINUTES` before `now`.
+    pub fn window(&self, now: chrono::NaiveDateTime) -> WindowCounts {
+        let totals = Totals {
+            requests: self.requests_total.load(Ordering::Relaxed),
+            server_errors: self.server_errors_total.load(Ordering::Relaxed),
+            queries: self.queries_total.load(Ordering::Relaxed),
+            db_errors: self.db_errors.load(Ordering::Relaxed),
+            slow_queries: self.slow_queries_total.load(Ordering::Relaxed),
+        };
+        self.window
+            .lock()
+            .map(|mut w| w.look(now, totals, chrono::Duration::minutes(WINDOW_MINUTES)))
+            .unwrap_or_default()
+    }
+
+    /// The kinds of warning active at the last check (`winkel_warning_active`).
+    pub fn set_active_warnings(&self, kinds: Vec<WarningKind>) {
+        if let Ok(mut active) = self.active_warnings.lock() {
+            *active = kinds;
+        }
     }
 
     pub fn connection_opened(&self) {
@@ -324,6 +390,21 @@ impl Metrics {
                 "winkel_http_connections_closed_total{{reason=\"{}\"}} {}",
                 reason.as_str(),
                 self.connections_closed(reason)
+            );
+        }
+        out.push_str("# HELP winkel_warning_active 1 while the shop's own check finds this warning (AVG-18; the CMS dashboard shows it, the owner is mailed).\n");
+        out.push_str("# TYPE winkel_warning_active gauge\n");
+        let active = self
+            .active_warnings
+            .lock()
+            .map(|a| a.clone())
+            .unwrap_or_default();
+        for kind in WarningKind::ALL {
+            let _ = writeln!(
+                out,
+                "winkel_warning_active{{kind=\"{}\"}} {}",
+                kind.as_str(),
+                u8::from(active.contains(kind))
             );
         }
         let totals = self
@@ -443,21 +524,6 @@ pub fn escape(value: &str) -> String {
         .replace('\n', "\\n")
 }
 
-/// AVG-18's alarm rule: the last hour is "far above" its baseline when it
-/// has at least `MIN_EVENTS` events and more than `FACTOR` times the mean
-/// per hour of the 7 days before.
-pub const FACTOR: f64 = 3.0;
-pub const MIN_EVENTS: u64 = 10;
-pub const BASELINE_HOURS: u64 = 7 * 24;
-
-pub fn far_above_baseline(last_hour: u64, previous_week_total: u64) -> bool {
-    #[allow(clippy::cast_precision_loss)]
-    let mean = previous_week_total as f64 / BASELINE_HOURS as f64;
-    #[allow(clippy::cast_precision_loss)]
-    let last = last_hour as f64;
-    last_hour >= MIN_EVENTS && last > FACTOR * mean
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -475,19 +541,6 @@ mod tests {
         assert!(text.contains("method=\"other\""), "{text}");
         assert_eq!(method_label("GET"), "GET");
         assert_eq!(method_label("get"), "other");
-    }
-
-    #[test]
-    fn alarm_needs_both_volume_and_a_jump() {
-        // A quiet shop: 12 failed logins in an hour is abnormal.
-        assert!(far_above_baseline(12, 0));
-        // Fewer than 10 events never alarm, however quiet the week was.
-        assert!(!far_above_baseline(9, 0));
-        // A busy week (mean 5/h): 15 is exactly 3x, not above; 16 is.
-        assert!(!far_above_baseline(15, 5 * 168));
-        assert!(far_above_baseline(16, 5 * 168));
-        // A big shop's ordinary hour.
-        assert!(!far_above_baseline(100, 60 * 168));
     }
 
     #[test]
@@ -529,6 +582,42 @@ mod tests {
             Some(&1)
         );
         assert!(m.take_unflushed().is_empty());
+    }
+
+    #[test]
+    fn the_window_counts_5xx_and_slow_queries_and_the_gauge_shows_warnings() {
+        let m = Metrics::default();
+        let now = chrono::DateTime::from_timestamp(1_800_000_000, 0)
+            .unwrap_or_default()
+            .naive_utc();
+        m.record_request("/", "GET", 200, Duration::from_millis(1));
+        m.record_request("/api/{fn}", "POST", 500, Duration::from_millis(1));
+        m.record_request("/api/{fn}", "POST", 503, Duration::from_millis(1));
+        m.record_query(Duration::from_millis(499), false);
+        m.record_query(Duration::from_millis(501), false);
+        m.record_query(Duration::from_millis(2), true);
+        assert_eq!(
+            m.window(now),
+            WindowCounts {
+                requests: 3,
+                server_errors: 2,
+                queries: 3,
+                db_errors: 1,
+                slow_queries: 1,
+            }
+        );
+        assert_eq!(m.take_unflushed_requests(), 3);
+        assert_eq!(m.unflushed_requests(), 0);
+        m.set_active_warnings(vec![WarningKind::ServerErrors]);
+        let text = m.render();
+        assert!(text.contains("winkel_warning_active{kind=\"server_errors\"} 1\n"));
+        assert!(text.contains("winkel_warning_active{kind=\"traffic\"} 0\n"));
+    }
+
+    #[test]
+    fn the_slow_query_threshold_is_a_bucket_bound() {
+        // The Prometheus rule counts slow queries with this bucket.
+        assert!(BUCKETS.contains(&SLOW_QUERY_SECONDS));
     }
 
     #[test]

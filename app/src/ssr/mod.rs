@@ -12,6 +12,7 @@ pub mod mail_text;
 pub mod mailer;
 pub mod markdown;
 pub mod metrics;
+pub mod metrics_window;
 pub mod page_cache;
 pub mod password;
 pub mod salted_counts;
@@ -19,6 +20,7 @@ pub mod services;
 pub mod session_store;
 pub mod staff_auth;
 pub mod state;
+pub mod svg_chart;
 
 pub use state::{db, session, AppState};
 

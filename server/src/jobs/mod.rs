@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod dev_seed;
 pub mod import;
+pub mod monitor;
 pub mod newsletter;
 pub mod outbox;
 pub mod population;

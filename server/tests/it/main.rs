@@ -38,6 +38,7 @@ mod invoices;
 mod language_walk;
 mod mariadb_tls;
 mod monitoring;
+mod monitoring_warnings;
 mod newsletter;
 mod no_addresses;
 mod no_waiting_transactions;

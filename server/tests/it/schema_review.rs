@@ -286,6 +286,7 @@ const REVIEWED: &[(&str, &[&str])] = &[
         ],
     ),
     ("staff_rights", &["staff_id", "right_name"]),
+    ("warning_mails", &["kind", "mailed_at"]),
 ];
 
 /// Generated on MariaDB only: the address of a customer with a password,

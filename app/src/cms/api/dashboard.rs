@@ -1,4 +1,5 @@
-//! The dashboard: today's orders, what is open, the last jobs and security alerts.
+//! The dashboard: today's orders, what is open, the last jobs, the
+//! monitoring's warnings and the charts of the last days.
 
 use crate::cms::models::Dashboard;
 use crate::error::AppError;
@@ -8,12 +9,19 @@ use leptos::prelude::*;
 
 #[server(endpoint = "cms_dashboard")]
 pub async fn cms_dashboard() -> Result<Dashboard, AppError> {
+    use crate::cms::rules::{Right, WarningKind};
     let (state, member) = staff_auth::require_member().await?;
     let now = now_utc();
     let mut dashboard = services::dashboard::load(&state.db, now).await?;
-    dashboard.security_alerts =
-        services::security_counts::alerts(&state.db, &state.metrics, now).await?;
-    if member.allows(crate::cms::rules::Right::CatalogEdit) {
+    // Who reads how much is the audit log's business: shown to those who
+    // may read it.
+    dashboard.warnings = services::monitoring::evaluate(&state.db, &state.metrics, now)
+        .await?
+        .into_iter()
+        .filter(|w| w.kind != WarningKind::StaffReads || member.allows(Right::AuditView))
+        .collect();
+    dashboard.charts = services::dashboard_charts::load(&state.db, &state.metrics, now).await?;
+    if member.allows(Right::CatalogEdit) {
         dashboard.low_stock = services::stock_alerts::low_stock(&state.db).await?;
     }
     Ok(dashboard)

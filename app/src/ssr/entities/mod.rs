@@ -29,3 +29,4 @@ pub mod setting;
 pub mod shipping_zone;
 pub mod staff;
 pub mod staff_right;
+pub mod warning_mail;

@@ -12,6 +12,7 @@
 pub mod account;
 pub mod bookings;
 pub mod html;
+pub mod monitoring;
 pub mod newsletter;
 pub mod orders;
 pub mod questions;

@@ -1,4 +1,5 @@
-//! The CMS dashboard: today's orders, open work, the last privacy jobs.
+//! The CMS dashboard: today's orders, open work, the last privacy jobs
+//! (the warnings: `monitoring`; the charts: `dashboard_charts`).
 
 use crate::clock::{amsterdam_offset_hours, shop_today};
 use crate::cms::models::{Dashboard, JobStatus};
@@ -50,7 +51,8 @@ pub async fn load(db: &impl ConnectionTrait, now: NaiveDateTime) -> Result<Dashb
             .await?,
         last_retention: last_run(db, "retention").await?,
         last_backup: last_run(db, "backup").await?,
-        security_alerts: Vec::new(),
+        warnings: Vec::new(),
+        charts: Vec::new(),
         low_stock: Vec::new(),
     })
 }
