@@ -58,11 +58,7 @@ impl MigrationTrait for Migration {
         // Who made an entry, for the owner's filter by member and the
         // monitoring's count per member.
         manager
-            .create_index(index(
-                "audit_log",
-                "idx_audit_staff",
-                &["staff_id", "id"],
-            ))
+            .create_index(index("audit_log", "idx_audit_staff", &["staff_id", "id"]))
             .await?;
         let db = manager.get_connection();
         db.execute_unprepared(

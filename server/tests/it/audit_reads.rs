@@ -120,8 +120,7 @@ async fn every_list_page_is_audited_with_what_it_showed(backend: Backend) {
     let item = add_item(&app.db, "audit", 4).await;
     let starts = at(2026, 12, 15, 9, 0);
     let booking = add_booking(&app.db, &item, saar.id, starts, 1).await;
-    let mut owner =
-        common::staff_client(&app, "eigenaar@example.nl", PASSWORD, true, &[]).await;
+    let mut owner = common::staff_client(&app, "eigenaar@example.nl", PASSWORD, true, &[]).await;
 
     // The search: its customers, never the term.
     let (entry, shown) = listed(&app, &mut owner, "cms_customers", &[("query", TERM)]).await;
@@ -196,14 +195,12 @@ async fn the_owner_finds_who_saw_a_customer(backend: Backend) {
     )
     .await;
     let since = app::ssr::now_utc() - chrono::Duration::minutes(1);
-    assert_eq!(
-        clerk.call("cms_orders", &[]).await.status,
-        StatusCode::OK
-    );
-    let opened = clerk.call("cms_order", &[("id", &order_id.to_string())]).await;
+    assert_eq!(clerk.call("cms_orders", &[]).await.status, StatusCode::OK);
+    let opened = clerk
+        .call("cms_order", &[("id", &order_id.to_string())])
+        .await;
     assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
-    let mut owner =
-        common::staff_client(&app, "eigenaar@example.nl", PASSWORD, true, &[]).await;
+    let mut owner = common::staff_client(&app, "eigenaar@example.nl", PASSWORD, true, &[]).await;
     let customer = owner
         .call("cms_customer", &[("id", &other.id.to_string())])
         .await;
@@ -253,7 +250,10 @@ async fn the_owner_finds_who_saw_a_customer(backend: Backend) {
         .and_then(|m| m["id"].as_i64())
         .expect("the clerk is a choice")
         .to_string();
-    let theirs = owner.call("cms_audit", &[("member", &clerk_id)]).await.json();
+    let theirs = owner
+        .call("cms_audit", &[("member", &clerk_id)])
+        .await
+        .json();
     let actions: Vec<&str> = theirs
         .as_array()
         .expect("entries")
@@ -316,10 +316,7 @@ async fn only_the_owner_asks_about_a_customer(backend: Backend) {
         &[Right::OrdersView, Right::AuditView],
     )
     .await;
-    assert_eq!(
-        clerk.call("cms_orders", &[]).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(clerk.call("cms_orders", &[]).await.status, StatusCode::OK);
     let id = saar.id.to_string();
     let export_path = format!("/cms/customers/{id}/access.json");
 
@@ -332,8 +329,7 @@ async fn only_the_owner_asks_about_a_customer(backend: Backend) {
     let anonymous = stranger.get(&export_path).await;
     assert!(anonymous.status.is_redirection(), "{}", anonymous.status);
 
-    let mut owner =
-        common::staff_client(&app, "eigenaar@example.nl", PASSWORD, true, &[]).await;
+    let mut owner = common::staff_client(&app, "eigenaar@example.nl", PASSWORD, true, &[]).await;
     let res = owner.get(&export_path).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let disposition = res.headers["content-disposition"].to_str().unwrap();
@@ -346,7 +342,10 @@ async fn only_the_owner_asks_about_a_customer(backend: Backend) {
     assert_eq!(entries[0]["member"], "inpakker@example.nl");
     assert_eq!(entries[0]["action"], "order.list");
     assert_eq!(entries[0]["what"], "looked at the order list");
-    assert_eq!(entries[0]["records"], serde_json::json!([format!("order {order_id}")]));
+    assert_eq!(
+        entries[0]["records"],
+        serde_json::json!([format!("order {order_id}")])
+    );
 
     // The download is itself an entry about the customer.
     let (entry, shown) = newest_entry(&app.db).await;

@@ -398,7 +398,12 @@ async fn locking_ends_sessions_at_once(backend: Backend) {
     // The two list pages Piet read before the lock, then the lock itself.
     assert_eq!(
         audit,
-        vec!["customer.list", "customer.list", "staff.lock", "staff.unlock"]
+        vec![
+            "customer.list",
+            "customer.list",
+            "staff.lock",
+            "staff.unlock"
+        ]
     );
     app.finish().await;
 }

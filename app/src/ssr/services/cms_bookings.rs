@@ -19,8 +19,8 @@ use crate::validate::FieldError;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -109,7 +109,15 @@ pub async fn agenda(
         .await?;
     let names = names(db, &rows).await?;
     let detail = Some(format!("{first}, {days} days"));
-    audit::record_read(db, staff_id, AuditAction::BookingAgenda, None, detail, shown(&rows)).await?;
+    audit::record_read(
+        db,
+        staff_id,
+        AuditAction::BookingAgenda,
+        None,
+        detail,
+        shown(&rows),
+    )
+    .await?;
     let mut agenda_days: Vec<AgendaDay> = first
         .iter_days()
         .take(usize::try_from(days).unwrap_or(1))
@@ -172,7 +180,15 @@ pub async fn list(
     }
     let (rows, more) = one_page(select.all(db).await?);
     let names = names(db, &rows).await?;
-    audit::record_read(db, staff_id, AuditAction::BookingList, None, None, shown(&rows)).await?;
+    audit::record_read(
+        db,
+        staff_id,
+        AuditAction::BookingList,
+        None,
+        None,
+        shown(&rows),
+    )
+    .await?;
     let items = bookable_item::Entity::find()
         .order_by_asc(bookable_item::Column::Name)
         .all(db)
@@ -245,7 +261,15 @@ pub async fn view(
         record_id: id,
         customer_id: booking.customer_id,
     }];
-    audit::record_read(db, staff_id, AuditAction::BookingView, Some(id), None, shown).await?;
+    audit::record_read(
+        db,
+        staff_id,
+        AuditAction::BookingView,
+        Some(id),
+        None,
+        shown,
+    )
+    .await?;
     Ok(booking)
 }
 

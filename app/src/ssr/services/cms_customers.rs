@@ -87,7 +87,15 @@ pub async fn view(
 ) -> Result<CustomerDetail, AppError> {
     let detail = detail(db, id).await?;
     let shown = vec![Shown::customer(id)];
-    audit::record_read(db, staff_id, AuditAction::CustomerView, Some(id), None, shown).await?;
+    audit::record_read(
+        db,
+        staff_id,
+        AuditAction::CustomerView,
+        Some(id),
+        None,
+        shown,
+    )
+    .await?;
     Ok(detail)
 }
 

@@ -4,8 +4,8 @@
 //! mail in it too (`order_mail`).
 
 use super::audit::{self, Shown};
-use super::{order_mail, orders, payments};
 use super::{one_page, PAGE_SIZE};
+use super::{order_mail, orders, payments};
 use crate::cms::models::{OrderPage, OrderRow, StaffOrderView};
 use crate::cms::rules::{self, AuditAction, OrderStatus};
 use crate::error::AppError;

@@ -193,7 +193,15 @@ pub async fn view(
         record_id: id,
         customer_id: Some(detail.customer_id),
     }];
-    audit::record_read(db, staff_id, AuditAction::QuestionView, Some(id), None, shown).await?;
+    audit::record_read(
+        db,
+        staff_id,
+        AuditAction::QuestionView,
+        Some(id),
+        None,
+        shown,
+    )
+    .await?;
     Ok(detail)
 }
 
