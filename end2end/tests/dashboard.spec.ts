@@ -21,6 +21,19 @@ test('the dashboard shows its four charts', async ({ page }) => {
   await expect(jobs.locator('rect.chart-part-0').first()).toBeAttached();
 });
 
+test('an open dashboard loads its figures again every minute', async ({ page }) => {
+  // The page's own timers run on a clock the test moves forward.
+  await page.clock.install();
+  await cmsLogInAsOwner(page);
+  await expect(page.getByRole('img', { name: CHARTS[0] })).toBeVisible();
+  const refreshed = page.waitForResponse((r) => r.url().includes('/api/cms_dashboard') && r.ok());
+  await page.clock.runFor(61_000);
+  await refreshed;
+  // The figures stay on screen while and after they reload.
+  await expect(page.getByRole('img', { name: CHARTS[0] })).toBeVisible();
+  await expect(page.locator('dd.orders-today')).toBeVisible();
+});
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 

@@ -20,8 +20,10 @@
 //! taken, not who took them. `orders`, `bookings` and `questions` record
 //! the language they were made in (`locale`): of the order, never of the
 //! customer. `shipping_zones` hold the owner's rates per country, no
-//! personal data. No table has a column for an IP address, a
-//! location, payment card details or any other category AVG-8 forbids.
+//! personal data. `audit_log` and `audit_subjects` record which member
+//! saw or changed which record and whose it was: ids only. No table has a
+//! column for an IP address, a location, payment card details or any other
+//! category AVG-8 forbids.
 
 pub use sea_orm_migration::prelude::*;
 
@@ -39,6 +41,7 @@ mod m20261207_000011_invoices;
 mod m20261207_000012_order_mails;
 mod m20261207_000013_shipping;
 mod m20261207_000014_stock_alerts;
+mod m20261208_000016_audit_reads;
 mod m20261208_000018_monitoring;
 
 pub struct Migrator;
@@ -61,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_order_mails::Migration),
             Box::new(m20261207_000013_shipping::Migration),
             Box::new(m20261207_000014_stock_alerts::Migration),
+            Box::new(m20261208_000016_audit_reads::Migration),
             Box::new(m20261208_000018_monitoring::Migration),
         ]
     }

@@ -6,7 +6,7 @@ use super::api::{
 };
 use super::models::CustomerDetail;
 use super::rules::Right;
-use super::shell::allows;
+use super::shell::{allows, member};
 use super::text::text;
 use crate::error::AppError;
 use crate::forms::{field_errors, CustomerFields};
@@ -110,6 +110,10 @@ fn CustomerView(detail: CustomerDetail) -> impl IntoView {
             <dt>{t.last_login}</dt><dd>{p.last_login_at.map(date).unwrap_or_else(|| "—".into())}</dd>
             <dt>{t.payment_methods}</dt><dd class="payment-methods">{method_labels}</dd>
         </dl>
+        // The owner answers a customer who asks who saw their data.
+        {member().is_some_and(|m| m.is_owner).then(|| view! {
+            <p class="seen-by"><A href=format!("/cms/audit?customer={}", detail.id)>{t.seen_by}</A></p>
+        })}
         {allows(Right::CustomersEdit).then(|| view! {
             {move || on_account.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })}
             <ActionForm action=on_account attr:class="cms-on-account">

@@ -33,10 +33,22 @@ pub(super) fn JobLine(label: &'static str, status: Option<JobStatus>) -> impl In
 #[component]
 pub fn CmsDashboard() -> impl IntoView {
     let t = text();
-    let dashboard = Resource::new(|| (), |_| cms_dashboard());
+    // A dashboard left open (on the counter's screen) stays current: in the
+    // browser it loads its figures again every minute, keeping the old ones
+    // on screen meanwhile. The server renders it once.
+    let minute = RwSignal::new(0_u32);
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(
+            move || minute.update(|n| *n += 1),
+            std::time::Duration::from_secs(60),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let dashboard = Resource::new(move || minute.get(), |_| cms_dashboard());
     view! {
         <h1>{t.dashboard}</h1>
-        {loaded(Wait::Suspense, dashboard, move |d| view! {
+        {loaded(Wait::Transition, dashboard, move |d| view! {
             {d.warnings.iter().map(|w| view! {
                 <p class="error security-alert" role="alert" data-kind=w.kind.as_str()>
                     {text::warning(w)}

@@ -58,6 +58,13 @@ pub struct AuditEntry {
     pub at: NaiveDateTime,
 }
 
+/// A member of staff in the audit screen's filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberChoice {
+    pub id: i32,
+    pub email: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderRow {
     pub id: i32,

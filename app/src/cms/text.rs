@@ -62,6 +62,12 @@ pub struct CmsText {
     pub what: &'static str,
     pub record: &'static str,
     pub nothing_yet: &'static str,
+    pub all_members: &'static str,
+    pub customer_number: &'static str,
+    /// The link from a customer to the log filtered on them.
+    pub seen_by: &'static str,
+    pub seen_by_title: &'static str,
+    pub access_export: &'static str,
     pub orders_today: &'static str,
     pub orders_to_handle: &'static str,
     pub open_questions: &'static str,
@@ -208,6 +214,11 @@ pub const NL: CmsText = CmsText {
     what: "Wat",
     record: "Record",
     nothing_yet: "Nog niets.",
+    all_members: "Alle medewerkers",
+    customer_number: "Klantnummer",
+    seen_by: "Wie heeft deze gegevens gezien?",
+    seen_by_title: "Wie zag de gegevens van klant",
+    access_export: "Downloaden voor de klant (JSON)",
     orders_today: "Bestellingen vandaag",
     orders_to_handle: "Nieuwe bestellingen te verwerken",
     open_questions: "Open vragen",
@@ -352,8 +363,8 @@ pub fn warning(w: &super::rules::Warning) -> String {
              Mogelijk een aanval of een scraper; kijk in de serverlog."
         ),
         StaffReads => format!(
-            "Let op: medewerker #{} bekeek {count} keer klantgegevens in het afgelopen uur, \
-             normaal {against} keer per dag (gemiddeld over {STAFF_READS_DAYS} dagen). \
+            "Let op: medewerker #{} kreeg in het afgelopen uur de gegevens van {count} klanten \
+             te zien, normaal {against} per dag (gemiddeld over {STAFF_READS_DAYS} dagen). \
              Kijk in het logboek.",
             w.staff_id.unwrap_or_default()
         ),
@@ -373,7 +384,7 @@ pub fn security_events(kind: super::rules::WarningKind) -> &'static str {
         DatabaseErrors => "databasefouten",
         SlowQueries => "trage databasevragen",
         Traffic => "verzoeken",
-        StaffReads => "keer klantgegevens bekeken",
+        StaffReads => "getoonde klantgegevens",
     }
 }
 
@@ -412,6 +423,6 @@ mod tests {
             staff_id: Some(7),
             ..Warning::new(WarningKind::StaffReads, 400, 20)
         };
-        assert!(warning(&reads).contains("medewerker #7 bekeek 400 keer"));
+        assert!(warning(&reads).contains("medewerker #7 kreeg in het afgelopen uur de gegevens van 400 klanten"));
     }
 }

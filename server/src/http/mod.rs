@@ -3,6 +3,7 @@
 //! binds the sockets and serves it, beside the plain-HTTP `redirect` under
 //! TLS, until shutdown.
 
+mod audit;
 mod handlers;
 mod invoices;
 mod listeners;

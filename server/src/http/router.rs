@@ -114,6 +114,7 @@ pub fn router_and_state(
         .route("/metrics", get(metrics_text))
         .route("/account/export", get(export_account))
         .merge(super::invoices::routes())
+        .merge(super::audit::routes())
         // RFC 8058 one-click unsubscribe: mail clients POST to the link of
         // the `List-Unsubscribe` header. Its GET is the page with a button.
         .route(

@@ -14,6 +14,7 @@
 mod common;
 
 mod account;
+mod audit_reads;
 mod backup;
 mod booking_privacy;
 mod bookings;

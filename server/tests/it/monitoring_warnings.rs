@@ -25,6 +25,7 @@ on_both_databases!(
     two_servers_mail_once_per_kind_an_hour,
     traffic_far_above_the_week_warns,
     the_dashboard_draws_its_charts_for_any_member,
+    a_member_paging_through_every_customer_warns_the_owner,
 );
 
 const OWNER_PASSWORD: &str = "de winkel gaat om negen open";
@@ -371,5 +372,70 @@ async fn the_dashboard_draws_its_charts_for_any_member(backend: Backend) {
     assert!(html.contains("Nog niets te tonen"));
     let dashboard = member.call("cms_dashboard", &[]).await.json();
     assert_eq!(dashboard["charts"].as_array().map(Vec::len), Some(4));
+    app.finish().await;
+}
+
+/// A member who pages through the whole customer list again and again (a
+/// download by hand) is shown far more customers than their usual day:
+/// the owner is mailed and sees who on the dashboard; the member does not.
+async fn a_member_paging_through_every_customer_warns_the_owner(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    for n in 0..60 {
+        common::customer_row(&format!("Klant{n}"), "Lijstlezer")
+            .insert(&app.db)
+            .await
+            .unwrap();
+    }
+    let mut owner = common::staff_client(&app, "owner@example.nl", OWNER_PASSWORD, true, &[])
+        .await;
+    let mut reader = common::staff_client(
+        &app,
+        "lezer@example.nl",
+        STAFF_PASSWORD,
+        false,
+        &[app::cms::rules::Right::CustomersView],
+    )
+    .await;
+    let reader_id = app::ssr::entities::staff::Entity::find()
+        .filter(app::ssr::entities::staff::Column::Email.eq("lezer@example.nl"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    // An ordinary look at one page: no warning.
+    assert_eq!(reader.call("cms_customers", &[]).await.status, StatusCode::OK);
+    let now = now_utc();
+    let calm = check(&app.state, now).await;
+    assert!(!kinds(&calm.active).contains(&WarningKind::StaffReads), "{calm:?}");
+
+    // Ten more full pages within the hour: 550 customers shown.
+    for _ in 0..10 {
+        assert_eq!(reader.call("cms_customers", &[]).await.status, StatusCode::OK);
+    }
+    let found = check(&app.state, now).await;
+    let warning = found
+        .active
+        .iter()
+        .find(|w| w.kind == WarningKind::StaffReads)
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert_eq!(warning.staff_id, Some(reader_id));
+    assert!(warning.count >= 500, "{warning:?}");
+    assert!(found.mailed.contains(&WarningKind::StaffReads));
+    let mails = mails_at(&app, now).await;
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert!(mails[0].contains(&format!("medewerker #{reader_id} kreeg")), "{}", mails[0]);
+    assert!(!mails[0].contains("Lijstlezer"), "no customer in the mail");
+
+    // The owner sees who; the reader (no audit right) does not.
+    let warned = async |client: &mut common::Client| {
+        let shown: app::cms::models::Dashboard =
+            serde_json::from_value(client.call("cms_dashboard", &[]).await.json()).unwrap();
+        kinds(&shown.warnings).contains(&WarningKind::StaffReads)
+    };
+    assert!(warned(&mut owner).await, "the owner sees it");
+    assert!(!warned(&mut reader).await, "the reader does not");
     app.finish().await;
 }

@@ -25,6 +25,11 @@ const REVIEWED: &[(&str, &[&str])] = &[
             "at",
         ],
     ),
+    // The records an audit entry showed and whose they were: ids only.
+    (
+        "audit_subjects",
+        &["id", "audit_id", "record_id", "customer_id"],
+    ),
     (
         "bookable_items",
         &[

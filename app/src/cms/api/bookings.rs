@@ -1,4 +1,4 @@
-//! Bookings: the agenda, the list, one booking (every view audited) and
+//! Bookings: the agenda, the list, one booking (every read audited) and
 //! its status. Reading needs `BookingsView`, changing `BookingsEdit`.
 
 use crate::cms::models::{Agenda, BookingPage, StaffBookingView};
@@ -15,9 +15,10 @@ pub async fn cms_booking_agenda(
     date: Option<String>,
     span: Option<String>,
 ) -> Result<Agenda, AppError> {
-    let (state, _) = staff_auth::require(Right::BookingsView).await?;
+    let (state, member) = staff_auth::require(Right::BookingsView).await?;
     let week = span.as_deref() != Some("day");
-    services::cms_bookings::agenda(&state.db, date.as_deref(), week, now_utc()).await
+    let date = date.as_deref();
+    services::cms_bookings::agenda(&state.db, member.id, date, week, now_utc()).await
 }
 
 #[server(endpoint = "cms_bookings")]
@@ -28,9 +29,10 @@ pub async fn cms_bookings(
     to: Option<String>,
     before: Option<i32>,
 ) -> Result<BookingPage, AppError> {
-    let (state, _) = staff_auth::require(Right::BookingsView).await?;
+    let (state, member) = staff_auth::require(Right::BookingsView).await?;
     services::cms_bookings::list(
         &state.db,
+        member.id,
         item.as_deref(),
         status.as_deref(),
         from.as_deref(),

@@ -1,4 +1,4 @@
-//! Customers: the search, one customer (every view audited), editing and erasing.
+//! Customers: the search, one customer (every read audited), editing and erasing.
 
 use crate::cms::models::{CustomerDetail, CustomerPage};
 #[cfg(feature = "ssr")]
@@ -18,8 +18,9 @@ pub async fn cms_customers(
     query: Option<String>,
     after: Option<i32>,
 ) -> Result<CustomerPage, AppError> {
-    let (state, _) = staff_auth::require(Right::CustomersView).await?;
-    services::cms_customers::search(&state.db, query.as_deref().unwrap_or_default(), after).await
+    let (state, member) = staff_auth::require(Right::CustomersView).await?;
+    let query = query.as_deref().unwrap_or_default();
+    services::cms_customers::search(&state.db, member.id, query, after).await
 }
 
 /// One customer's data; every view is audited.

@@ -1,4 +1,4 @@
-//! Orders: the list, one order (every view audited) and its status.
+//! Orders: the list, one order (every read audited) and its status.
 
 use crate::cms::models::{OrderPage, StaffOrderView};
 #[cfg(feature = "ssr")]
@@ -15,9 +15,10 @@ pub async fn cms_orders(
     to: Option<String>,
     before: Option<i32>,
 ) -> Result<OrderPage, AppError> {
-    let (state, _) = staff_auth::require(Right::OrdersView).await?;
+    let (state, member) = staff_auth::require(Right::OrdersView).await?;
     services::cms_orders::list(
         &state.db,
+        member.id,
         status.as_deref(),
         from.as_deref(),
         to.as_deref(),

@@ -19,8 +19,8 @@ pub async fn cms_questions(
     status: Option<String>,
     before: Option<i32>,
 ) -> Result<QuestionPage, AppError> {
-    let (state, _) = staff_auth::require(Right::CustomersView).await?;
-    services::questions::list(&state.db, status.as_deref(), before).await
+    let (state, member) = staff_auth::require(Right::CustomersView).await?;
+    services::questions::list(&state.db, member.id, status.as_deref(), before).await
 }
 
 /// One question with the asker's contact data; every view is audited.

@@ -105,8 +105,9 @@ pub fn traffic_far_above(last_hour: u64, week_total: u64, hours_counted: u64) ->
 /// A member's reads of customer records warn at more than this many times
 /// their mean day over `STAFF_READS_DAYS` days, in one hour ...
 pub const STAFF_READS_FACTOR: f64 = 3.0;
-/// ... and at least this many in the hour.
-pub const STAFF_READS_MIN: u64 = 100;
+/// ... and at least this many in the hour: records shown, so ten pages of
+/// the customer list; an afternoon of ordinary work stays below it.
+pub const STAFF_READS_MIN: u64 = 500;
 /// The days a member's usual reading is taken over.
 pub const STAFF_READS_DAYS: u64 = 30;
 

@@ -4,6 +4,7 @@
 //! not `Serialize`: they cannot be sent to the browser by accident.
 
 pub mod audit_log;
+pub mod audit_subject;
 pub mod bookable_item;
 pub mod booking;
 pub mod booking_closure;

@@ -42,7 +42,7 @@ mod tests {
         assert!(mail.body.contains("- Let op: 30 van de 40 verzoeken"));
         assert!(mail
             .body
-            .contains("- Let op: medewerker #3 bekeek 500 keer"));
+            .contains("- Let op: medewerker #3 kreeg in het afgelopen uur de gegevens van 500 klanten"));
         assert!(mail.body.ends_with("https://w.nl/cms\n"));
         assert!(!mail.body.contains('@'));
         assert_eq!(

@@ -3,7 +3,8 @@
 //! cancellation gives the places back, in the same transaction as the
 //! change and its audit entry.
 
-use super::{audit, booking_slots};
+use super::audit::{self, Shown};
+use super::booking_slots;
 use super::{one_page, PAGE_SIZE};
 use crate::booking::rules::BookingStatus;
 use crate::clock::{amsterdam_local, amsterdam_to_utc, shop_today};
@@ -18,8 +19,8 @@ use crate::validate::FieldError;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -55,6 +56,16 @@ async fn names(
         .collect())
 }
 
+/// The bookings of a page as an audit entry's shown records.
+fn shown(rows: &[booking::Model]) -> Vec<Shown> {
+    rows.iter()
+        .map(|b| Shown {
+            record_id: b.id,
+            customer_id: b.customer_id,
+        })
+        .collect()
+}
+
 fn row(b: booking::Model, names: &HashMap<i32, String>) -> BookingRow {
     BookingRow {
         id: b.id,
@@ -72,9 +83,11 @@ fn row(b: booking::Model, names: &HashMap<i32, String>) -> BookingRow {
 }
 
 /// The bookings of one Amsterdam day, or of the Monday-first week holding
-/// it (`week`); `date` defaults to the shop's today.
+/// it (`week`); `date` defaults to the shop's today. It shows the
+/// customers' names: audited like a page of the list.
 pub async fn agenda(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
+    staff_id: i32,
     date: Option<&str>,
     week: bool,
     now: NaiveDateTime,
@@ -95,6 +108,16 @@ pub async fn agenda(
         .all(db)
         .await?;
     let names = names(db, &rows).await?;
+    let detail = Some(format!("{first}, {days} days"));
+    audit::record_read(
+        db,
+        staff_id,
+        AuditAction::BookingAgenda,
+        None,
+        detail,
+        shown(&rows),
+    )
+    .await?;
     let mut agenda_days: Vec<AgendaDay> = first
         .iter_days()
         .take(usize::try_from(days).unwrap_or(1))
@@ -121,9 +144,11 @@ pub async fn agenda(
 }
 
 /// Newest first, 50 a page, optionally of one item, one status and slot
-/// dates (inclusive, Amsterdam).
+/// dates (inclusive, Amsterdam). Each row shows its customer's name: the
+/// page is audited.
 pub async fn list(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
+    staff_id: i32,
     item: Option<&str>,
     status: Option<&str>,
     from: Option<&str>,
@@ -155,6 +180,15 @@ pub async fn list(
     }
     let (rows, more) = one_page(select.all(db).await?);
     let names = names(db, &rows).await?;
+    audit::record_read(
+        db,
+        staff_id,
+        AuditAction::BookingList,
+        None,
+        None,
+        shown(&rows),
+    )
+    .await?;
     let items = bookable_item::Entity::find()
         .order_by_asc(bookable_item::Column::Name)
         .all(db)
@@ -218,12 +252,24 @@ pub async fn detail(db: &impl ConnectionTrait, id: i32) -> Result<StaffBookingVi
 /// One booking with its customer's contact data for a member of staff; the
 /// view is audited (AVG-11), as an order's.
 pub async fn view(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     staff_id: i32,
     id: i32,
 ) -> Result<StaffBookingView, AppError> {
     let booking = detail(db, id).await?;
-    audit::record(db, staff_id, AuditAction::BookingView, Some(id), None).await?;
+    let shown = vec![Shown {
+        record_id: id,
+        customer_id: booking.customer_id,
+    }];
+    audit::record_read(
+        db,
+        staff_id,
+        AuditAction::BookingView,
+        Some(id),
+        None,
+        shown,
+    )
+    .await?;
     Ok(booking)
 }
 

@@ -1,7 +1,9 @@
 //! Customers in the CMS (AVG-9): list, search, view, edit, delete. Every
-//! view and change is written to the audit log by the caller's function.
+//! read is written to the audit log here, every change by the caller's
+//! function.
 
 use super::accounts::{self, apply_customer_data};
+use super::audit::{self, Shown};
 use super::privacy::{erase_customer, Erased, ErasureReason};
 use super::{one_page, PAGE_SIZE};
 use crate::cms::models::{CustomerDetail, CustomerPage, CustomerRow};
@@ -13,20 +15,34 @@ use crate::ssr::entities::customer;
 use chrono::NaiveDateTime;
 use sea_orm::ExprTrait;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 /// Newest customers first, 50 a page, continuing after the id `after`
 /// (keyset paging: as fast on page 1,000 as on page 1). A search is a prefix
 /// match on the email (when it holds an `@`) or the last name; both are
-/// indexed, so it stays fast on a million rows.
+/// indexed, so it stays fast on a million rows. The page is audited: the
+/// customers shown, never the search term (itself a name or an address).
 pub async fn search(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
+    staff_id: i32,
     query: &str,
     after: Option<i32>,
 ) -> Result<CustomerPage, AppError> {
     let query = query.trim();
+    let page = search_page(db, query, after).await?;
+    let shown = page.rows.iter().map(|c| Shown::customer(c.id)).collect();
+    let detail = (!query.is_empty()).then(|| "search".to_owned());
+    audit::record_read(db, staff_id, AuditAction::CustomerList, None, detail, shown).await?;
+    Ok(page)
+}
+
+async fn search_page(
+    db: &impl ConnectionTrait,
+    query: &str,
+    after: Option<i32>,
+) -> Result<CustomerPage, AppError> {
     let mut select = customer::Entity::find()
         .order_by_desc(customer::Column::Id)
         .limit(PAGE_SIZE + 1);
@@ -65,12 +81,21 @@ pub async fn search(
 
 /// One customer's data for a member of staff; the view is audited (AVG-11).
 pub async fn view(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     staff_id: i32,
     id: i32,
 ) -> Result<CustomerDetail, AppError> {
     let detail = detail(db, id).await?;
-    super::audit::record(db, staff_id, AuditAction::CustomerView, Some(id), None).await?;
+    let shown = vec![Shown::customer(id)];
+    audit::record_read(
+        db,
+        staff_id,
+        AuditAction::CustomerView,
+        Some(id),
+        None,
+        shown,
+    )
+    .await?;
     Ok(detail)
 }
 

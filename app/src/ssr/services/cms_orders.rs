@@ -3,8 +3,9 @@
 //! change that the customer hears of (paid, shipped, cancelled) queues its
 //! mail in it too (`order_mail`).
 
-use super::{audit, order_mail, orders, payments};
+use super::audit::{self, Shown};
 use super::{one_page, PAGE_SIZE};
+use super::{order_mail, orders, payments};
 use crate::cms::models::{OrderPage, OrderRow, StaffOrderView};
 use crate::cms::rules::{self, AuditAction, OrderStatus};
 use crate::error::AppError;
@@ -14,8 +15,8 @@ use crate::validate::FieldError;
 use chrono::{NaiveDate, NaiveDateTime};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 fn parse_day(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
@@ -28,9 +29,11 @@ fn parse_day(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, AppE
 }
 
 /// Newest first, 50 a page, optionally of one status and a date range
-/// (inclusive days, UTC).
+/// (inclusive days, UTC). Each row shows its recipient's name: the page is
+/// audited, the orders shown with their customers.
 pub async fn list(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
+    staff_id: i32,
     status: Option<&str>,
     from: Option<&str>,
     to: Option<&str>,
@@ -55,6 +58,14 @@ pub async fn list(
         select = select.filter(order::Column::Id.lt(before));
     }
     let (rows, more) = one_page(select.all(db).await?);
+    let shown = rows
+        .iter()
+        .map(|o| Shown {
+            record_id: o.id,
+            customer_id: o.customer_id,
+        })
+        .collect();
+    audit::record_read(db, staff_id, AuditAction::OrderList, None, None, shown).await?;
     Ok(OrderPage {
         next_before: if more {
             rows.last().map(|o| o.id)
@@ -92,12 +103,16 @@ pub async fn detail(db: &impl ConnectionTrait, id: i32) -> Result<StaffOrderView
 
 /// One order for a member of staff; the view is audited (AVG-11).
 pub async fn view(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     staff_id: i32,
     id: i32,
 ) -> Result<StaffOrderView, AppError> {
     let order = detail(db, id).await?;
-    audit::record(db, staff_id, AuditAction::OrderView, Some(id), None).await?;
+    let shown = vec![Shown {
+        record_id: id,
+        customer_id: order.customer_id,
+    }];
+    audit::record_read(db, staff_id, AuditAction::OrderView, Some(id), None, shown).await?;
     Ok(order)
 }
 

@@ -274,7 +274,7 @@ pub enum Of {
 /// shows the order or booking); the read is audited like viewing it
 /// (AVG-11).
 pub async fn pdf_for_staff(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseConnection,
     staff_id: i32,
     of: Of,
 ) -> Result<(i64, Vec<u8>), AppError> {
@@ -287,8 +287,23 @@ pub async fn pdf_for_staff(
         ),
     };
     let found = pdf_of(db, which).await?;
+    // The buyer on the invoice is the order's (or booking's) customer.
+    let customer_id = match of {
+        Of::Order(id) => order::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .and_then(|o| o.customer_id),
+        Of::Booking(id) => booking::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .and_then(|b| b.customer_id),
+    };
     let detail = format!("invoice {}", rules::format_number(found.0));
-    audit::record(db, staff_id, action, Some(id), Some(detail)).await?;
+    let shown = vec![audit::Shown {
+        record_id: id,
+        customer_id,
+    }];
+    audit::record_read(db, staff_id, action, Some(id), Some(detail), shown).await?;
     Ok(found)
 }
 

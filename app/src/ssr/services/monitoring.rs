@@ -38,38 +38,14 @@ pub async fn evaluate(
     Ok(warnings)
 }
 
-/// The records of the audit log that show a customer's personal data: a
-/// read (`.view`, `.list`) of a customer, or of an order, booking or
-/// question with its customer's details.
-const CUSTOMER_RECORDS: [&str; 4] = ["customer", "order", "booking", "question"];
-
-/// Reads of customer records per staff member since `since`, from the
-/// audit log: one entry, one read.
-///
-/// MERGE NOTE (issue 17, section 2): a stand-in for
-/// `audit::records_read_by_member_since(db, since)`, which counts the
-/// customers each list read showed. At the merge, call that instead and
-/// delete this function; the shape is the same.
-pub async fn customer_reads_by_member_since(
+/// Customer records shown to each staff member since `since` (a list page
+/// of 50 customers counts 50), from the audit log's subjects.
+async fn customer_reads_by_member_since(
     db: &impl ConnectionTrait,
     since: NaiveDateTime,
 ) -> Result<Vec<(i32, u64)>, AppError> {
-    let rows: Vec<(i32, i64)> = audit_log::Entity::find()
-        .select_only()
-        .column(audit_log::Column::StaffId)
-        .column_as(audit_log::Column::Id.count(), "reads")
-        .filter(audit_log::Column::At.gte(since))
-        .filter(audit_log::Column::Entity.is_in(CUSTOMER_RECORDS))
-        .filter(
-            Condition::any()
-                .add(audit_log::Column::Action.like("%.view"))
-                .add(audit_log::Column::Action.like("%.list")),
-        )
-        .group_by(audit_log::Column::StaffId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows
+    Ok(super::audit::records_read_by_member_since(db, since)
+        .await?
         .into_iter()
         .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
         .collect())

@@ -141,7 +141,8 @@ impl ErasureReason {
 }
 
 /// Erases a customer: ends their sessions, anonymises their orders and
-/// bookings, deletes the customer row (their questions go with it) and
+/// bookings, unlinks them from the audit log's shown records, deletes the
+/// customer row (their questions go with it) and
 /// writes a tombstone so that a backup restore re-applies the erasure. Run it inside the caller's
 /// transaction so that it happens entirely or not at all.
 pub async fn erase_customer(
@@ -171,6 +172,7 @@ pub async fn erase_customers(
         .exec(db)
         .await?;
     super::outbox::erase_for(db, customer_ids).await?;
+    super::audit::unlink_customers(db, customer_ids).await?;
     let anonymised = anonymise_everything_of(db, customer_ids, now).await?;
     customer::Entity::delete_many()
         .filter(customer::Column::Id.is_in(ids()))

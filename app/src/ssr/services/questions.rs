@@ -2,6 +2,7 @@
 //! asker, listed, answered (by mail) and closed in the CMS. The CMS server
 //! functions write the audit log.
 
+use super::audit::{self, Shown};
 use super::{one_page, PAGE_SIZE};
 use crate::cms::models::{QuestionDetail, QuestionPage, QuestionRow};
 use crate::cms::rules::AuditAction;
@@ -91,8 +92,12 @@ fn excerpt(body: &str) -> String {
 
 /// Newest first, 50 a page, continuing before the id `before` (keyset
 /// paging); `status` one of open / answered / closed, anything else: all.
+/// Each row shows its asker's name: the page is audited, the questions
+/// shown with their askers (a question always has one: a visitor who asks
+/// becomes a prospect, and the question goes when its asker is erased).
 pub async fn list(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
+    staff_id: i32,
     status: Option<&str>,
     before: Option<i32>,
 ) -> Result<QuestionPage, AppError> {
@@ -107,10 +112,18 @@ pub async fn list(
     }
     let (rows, more) = one_page(select.all(db).await?);
     let ids: Vec<i32> = rows.iter().map(|q| q.customer_id).collect();
+    let shown = rows
+        .iter()
+        .map(|q| Shown {
+            record_id: q.id,
+            customer_id: Some(q.customer_id),
+        })
+        .collect();
     let askers = customer::Entity::find()
         .filter(customer::Column::Id.is_in(ids))
         .all(db)
         .await?;
+    audit::record_read(db, staff_id, AuditAction::QuestionList, None, None, shown).await?;
     Ok(QuestionPage {
         next_before: if more {
             rows.last().map(|q| q.id)
@@ -171,12 +184,24 @@ fn detail_of(q: question::Model, c: customer::Model) -> QuestionDetail {
 
 /// One question for a member of staff; the view is audited (AVG-11).
 pub async fn view(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     staff_id: i32,
     id: i32,
 ) -> Result<QuestionDetail, AppError> {
     let detail = detail(db, id).await?;
-    super::audit::record(db, staff_id, AuditAction::QuestionView, Some(id), None).await?;
+    let shown = vec![Shown {
+        record_id: id,
+        customer_id: Some(detail.customer_id),
+    }];
+    audit::record_read(
+        db,
+        staff_id,
+        AuditAction::QuestionView,
+        Some(id),
+        None,
+        shown,
+    )
+    .await?;
     Ok(detail)
 }
 
