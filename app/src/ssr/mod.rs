@@ -19,6 +19,7 @@ pub mod services;
 pub mod session_store;
 pub mod staff_auth;
 pub mod state;
+pub mod totp;
 
 pub use state::{db, session, AppState};
 

@@ -54,5 +54,6 @@ mod shop_identity;
 mod side_by_side;
 mod slow_clients;
 mod staff_rights;
+mod staff_totp;
 mod stock_alerts;
 mod tls;

@@ -22,6 +22,14 @@ pub enum AuditAction {
     StaffUnlock,
     /// The owner made a member choose a new password at the next login.
     StaffForcePassword,
+    /// A member switched their second factor on (confirmed with a code).
+    StaffSecondFactorOn,
+    /// A member switched their second factor off (password and code).
+    StaffSecondFactorOff,
+    /// The owner removed a member's second factor (a lost phone).
+    StaffSecondFactorReset,
+    /// A member logged in (or switched off) with a recovery code.
+    StaffRecoveryCodeUsed,
     /// A booking with its customer's contact data.
     BookingView,
     BookingCancel,
@@ -53,6 +61,10 @@ impl AuditAction {
             Self::StaffLock => "staff.lock",
             Self::StaffUnlock => "staff.unlock",
             Self::StaffForcePassword => "staff.force_password",
+            Self::StaffSecondFactorOn => "staff.second_factor_on",
+            Self::StaffSecondFactorOff => "staff.second_factor_off",
+            Self::StaffSecondFactorReset => "staff.second_factor_reset",
+            Self::StaffRecoveryCodeUsed => "staff.recovery_code_used",
             Self::BookingView => "booking.view",
             Self::BookingCancel => "booking.cancel",
             Self::BookingAttended => "booking.attended",

@@ -28,4 +28,5 @@ pub mod session;
 pub mod setting;
 pub mod shipping_zone;
 pub mod staff;
+pub mod staff_recovery_code;
 pub mod staff_right;
