@@ -86,6 +86,7 @@ pub(crate) const SAMPLE_ARGUMENTS: &[(&str, &str)] = &[
     ("cancel_hours", "24"),
     ("code", "123456"),
     ("current_password", "een lang genoeg wachtwoord"),
+    ("new_password", "een ander lang genoeg wachtwoord"),
 ];
 
 async fn owner(app: &TestApp) -> Client {

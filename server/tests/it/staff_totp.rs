@@ -408,7 +408,7 @@ async fn only_the_owner_resets_a_second_factor(backend: Backend) {
         &[Right::StaffManage, Right::CustomersView],
     )
     .await;
-    let member_email = "balie@example.nl";
+    let member_email = "kassa@example.nl";
     let mut member = common::staff_client(
         &app,
         member_email,
