@@ -170,9 +170,8 @@ pub async fn use_code(
     code: &str,
     now: NaiveDateTime,
 ) -> Result<CodeUsed, AppError> {
-    let secret = match (row.totp_enabled_at, secret_of(row)) {
-        (Some(_), Some(secret)) => secret,
-        _ => return Err(wrong_code()),
+    let (Some(_), Some(secret)) = (row.totp_enabled_at, secret_of(row)) else {
+        return Err(wrong_code());
     };
     if let Some(step) = totp::matching_step(&secret, code, step_of(now), row.totp_last_step) {
         let res = staff::Entity::update_many()
