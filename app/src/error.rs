@@ -36,6 +36,10 @@ pub enum AppError {
     /// A staff member must choose their own password before anything else.
     #[error("password change required")]
     PasswordChangeRequired,
+    /// The owner requires a second factor of this member (they see
+    /// customer data) and they have not set one up yet.
+    #[error("second factor required")]
+    SecondFactorRequired,
     /// A write sent by another website's page (CSRF), refused before any
     /// handler ran.
     #[error("cross-site request refused")]
@@ -84,7 +88,10 @@ impl AppError {
             Self::Unauthorized | Self::InvalidCredentials => 401,
             Self::MailFailed | Self::Busy { .. } => 503,
             Self::InvalidLink => 400,
-            Self::Forbidden | Self::PasswordChangeRequired | Self::CrossSite => 403,
+            Self::Forbidden
+            | Self::PasswordChangeRequired
+            | Self::SecondFactorRequired
+            | Self::CrossSite => 403,
             Self::RateLimited { .. } | Self::TooManyForms { .. } => 429,
             Self::Internal => 500,
             Self::Request(_) | Self::FormRefused => 400,

@@ -38,9 +38,10 @@ use account::{
 use booking::{BookablePage, BookablesPage, BookingConfirmedPage};
 use cms::{
     CmsAuditPage, CmsBookablePage, CmsBookablesPage, CmsBookingPage, CmsBookingsPage,
-    CmsCatalogPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginPage, CmsOrderPage,
-    CmsOrdersPage, CmsPagePage, CmsPagesPage, CmsPasswordPage, CmsProductPage, CmsQuestionPage,
-    CmsQuestionsPage, CmsSettingsPage, CmsShell, CmsShippingPage, CmsStaffPage,
+    CmsCatalogPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginCodePage,
+    CmsLoginPage, CmsOrderPage, CmsOrdersPage, CmsPagePage, CmsPagesPage, CmsPasswordPage,
+    CmsProductPage, CmsQuestionPage, CmsQuestionsPage, CmsSecurityPage, CmsSettingsPage, CmsShell,
+    CmsShippingPage, CmsStaffPage,
 };
 use contact::ContactPage;
 use content::{ContentPage, PrivacyPage};
@@ -191,6 +192,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/newsletter/confirm") view=NewsletterConfirmPage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter/unsubscribe") view=NewsletterUnsubscribePage ssr=SsrMode::Async/>
                     <Route path=path!("/cms/login") view=CmsLoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cms/login/code") view=CmsLoginCodePage ssr=SsrMode::Async/>
                     <ParentRoute path=path!("/cms") view=CmsShell ssr=SsrMode::Async>
                         <Route path=path!("") view=CmsDashboard/>
                         <Route path=path!("customers") view=CmsCustomersPage/>
@@ -207,6 +209,7 @@ fn Frame() -> impl IntoView {
                         <Route path=path!("audit") view=CmsAuditPage/>
                         <Route path=path!("settings") view=CmsSettingsPage/>
                         <Route path=path!("password") view=CmsPasswordPage/>
+                        <Route path=path!("security") view=CmsSecurityPage/>
                         <Route path=path!("catalog") view=CmsCatalogPage/>
                         <Route path=path!("shipping") view=CmsShippingPage/>
                         <Route path=path!("catalog/products/:id") view=CmsProductPage/>

@@ -37,6 +37,9 @@ pub enum FieldError {
     PasswordMismatch,
     /// The current password, asked to confirm a change, is wrong.
     WrongPassword,
+    /// A second-factor code (or recovery code) that is wrong, too old or
+    /// already used.
+    SecondFactorCode,
     /// The email cannot be used for this account (taken, or refused).
     EmailUnavailable,
     /// A right the member granting it does not hold themselves.

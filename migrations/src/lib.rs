@@ -41,6 +41,7 @@ mod m20261207_000011_invoices;
 mod m20261207_000012_order_mails;
 mod m20261207_000013_shipping;
 mod m20261207_000014_stock_alerts;
+mod m20261208_000015_staff_totp;
 mod m20261208_000016_audit_reads;
 mod m20261208_000018_monitoring;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_order_mails::Migration),
             Box::new(m20261207_000013_shipping::Migration),
             Box::new(m20261207_000014_stock_alerts::Migration),
+            Box::new(m20261208_000015_staff_totp::Migration),
             Box::new(m20261208_000016_audit_reads::Migration),
             Box::new(m20261208_000018_monitoring::Migration),
         ]

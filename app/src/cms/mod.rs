@@ -6,6 +6,7 @@ pub mod api;
 pub mod models;
 pub mod questions;
 pub mod rules;
+pub mod security;
 pub mod text;
 
 mod audit;
@@ -33,7 +34,8 @@ pub use orders::{CmsOrderPage, CmsOrdersPage};
 pub use pages::{CmsPagePage, CmsPagesPage};
 pub use password::CmsPasswordPage;
 pub use questions::{CmsQuestionPage, CmsQuestionsPage};
+pub use security::CmsSecurityPage;
 pub use settings::CmsSettingsPage;
-pub use shell::{CmsLoginPage, CmsShell};
+pub use shell::{CmsLoginCodePage, CmsLoginPage, CmsShell};
 pub use shipping::CmsShippingPage;
 pub use staff::CmsStaffPage;

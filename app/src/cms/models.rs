@@ -45,6 +45,29 @@ pub struct StaffView {
     pub rights: Vec<Right>,
     pub locked: bool,
     pub last_login_at: Option<NaiveDateTime>,
+    /// Logs in with a TOTP code after the password.
+    pub second_factor: bool,
+}
+
+/// The member's own second factor, as the security screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorView {
+    pub enabled: bool,
+    /// The owner requires it of this member and it is not on yet.
+    pub required: bool,
+    pub recovery_codes_left: u64,
+    /// Set up but not yet confirmed with a code.
+    pub setup: Option<SecondFactorSetup>,
+}
+
+/// What an authenticator app needs: the secret to type in, or the link
+/// (also drawn as a QR code) to open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorSetup {
+    /// Base32, in groups of four.
+    pub secret: String,
+    /// `otpauth://totp/…`
+    pub uri: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,6 +126,9 @@ pub struct ShopSettings {
     pub retention_years: u32,
     /// AVG-20: how many nightly backups are kept.
     pub backups_keep: u32,
+    /// Issue 17: whoever may see customer data must log in with a second
+    /// factor (`Right::shows_customer_data`).
+    pub require_second_factor: bool,
     /// Who the customer buys from (privacy statement, payment
     /// instructions, invoices).
     pub identity: ShopIdentity,
@@ -147,6 +173,9 @@ pub struct SettingsInput {
     pub contact_email: String,
     pub retention_years: String,
     pub backups_keep: String,
+    /// The checkbox: present (`on`) when ticked.
+    #[serde(default)]
+    pub require_second_factor: Option<String>,
     #[serde(flatten)]
     pub identity: ShopIdentityInput,
 }

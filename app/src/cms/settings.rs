@@ -50,6 +50,11 @@ fn SettingsScreen(
                     <Field name="contact_email" label=t.contact_email kind="email" value=s.contact_email.clone() server/>
                     <Field name="retention_years" label=t.retention_years kind="number" required=true hint=t.retention_hint value=s.retention_years.to_string() server/>
                     <Field name="backups_keep" label=t.backups_keep kind="number" required=true value=s.backups_keep.to_string() server/>
+                    <label class="checkbox">
+                        <input type="checkbox" name="require_second_factor" checked=s.require_second_factor/>
+                        {t.require_second_factor}
+                    </label>
+                    <p class="hint">{t.require_second_factor_hint}</p>
                 </fieldset>
                 <fieldset disabled=!view.can_edit class="shop-identity">
                     <legend>{t.identity_title}</legend>

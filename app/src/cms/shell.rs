@@ -1,10 +1,11 @@
 //! The CMS frame: the login page, the first password, the navigation and
 //! the shell around every screen, which provides the logged-in member.
 
-use super::api::{cms_me, CmsChangePassword, CmsLogin, CmsLogout};
+use super::api::{cms_me, CmsChangePassword, CmsLogin, CmsLoginCode, CmsLogout};
 use super::bookings_text::BOOKINGS_NL;
 use super::questions::QUESTIONS_NL;
 use super::rules::{Right, StaffMember};
+use super::security::SECURITY_NL;
 use super::text::text;
 use crate::forms::{field_errors, Field, FormGuard};
 use crate::ui::{loaded, ErrorMessage, Wait};
@@ -41,6 +42,32 @@ pub fn CmsLoginPage() -> impl IntoView {
                     <input type="password" name="password" required autocomplete="current-password"/>
                 </label>
                 <button type="submit" class="primary">{t.login}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The login's second step for a member with a second factor: the code
+/// from their app (or a recovery code). Reached from the password form;
+/// without its pending login the server answers "log in first".
+#[component]
+pub fn CmsLoginCodePage() -> impl IntoView {
+    let t = &SECURITY_NL;
+    let login = ServerAction::<CmsLoginCode>::new();
+    let server = field_errors(login);
+    view! {
+        <Title text=t.login_code_title/>
+        <section class="cms-login">
+            <h1>{t.login_code_title}</h1>
+            <p>{t.login_code_intro}</p>
+            {move || login.value().get().and_then(Result::err).filter(|e| e.fields().is_none()).map(|e| view! {
+                <ErrorMessage error=e/>
+                <p><a href="/cms/login">{t.login_again}</a></p>
+            })}
+            <ActionForm action=login attr:class="cms-login-code-form" attr:novalidate=true>
+                <FormGuard/>
+                <Field name="code" label=t.code required=true autocomplete="one-time-code" hint=t.login_code_hint server/>
+                <button type="submit" class="primary">{text().login}</button>
             </ActionForm>
         </section>
     }
@@ -100,6 +127,7 @@ fn CmsNav(member: StaffMember) -> impl IntoView {
             {member.allows(Right::SettingsView).then(|| view! { <A href="/cms/settings">{t.settings}</A> })}
             <span class="spacer"></span>
             <A href="/cms/password" attr:class="cms-user" attr:title=t.my_password>{member.email.clone()}</A>
+            <A href="/cms/security">{SECURITY_NL.nav}</A>
             <ActionForm action=logout attr:class="inline">
                 <button type="submit" class="link">{t.logout}</button>
             </ActionForm>
@@ -116,17 +144,20 @@ struct StaffChanged(RwSignal<usize>);
 /// password change, and shows the navigation the member's rights allow.
 #[component]
 pub fn CmsShell() -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
+    let pathname = leptos_router::hooks::use_location().pathname;
     let changed = RwSignal::new(0usize);
     provide_context(StaffChanged(changed));
-    let me = Resource::new(
-        move || (location.pathname.get(), changed.get()),
-        |_| cms_me(),
-    );
+    let me = Resource::new(move || (pathname.get(), changed.get()), |_| cms_me());
     view! {
         <Title text=text().title/>
-        {loaded(Wait::Suspense, me, |me| match me {
+        {loaded(Wait::Suspense, me, move |me| match me {
             Some(m) if m.must_change_password => view! { <FirstPassword/> }.into_any(),
+            // The owner requires a second factor of this member: every
+            // other screen is refused on the server, so go where they set
+            // it up.
+            Some(m) if m.needs_second_factor && pathname.get_untracked() != "/cms/security" => {
+                view! { <Redirect path="/cms/security"/> }.into_any()
+            }
             Some(m) => {
                 provide_context(m.clone());
                 view! {

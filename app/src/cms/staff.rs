@@ -1,9 +1,13 @@
 //! Staff members: their rights, locking them out (AVG-11) and adding new
 //! ones.
 
-use super::api::{cms_staff, CmsCreateStaff, CmsForcePasswordChange, CmsSetLocked, CmsSetRights};
+use super::api::{
+    cms_staff, CmsCreateStaff, CmsForcePasswordChange, CmsResetSecondFactor, CmsSetLocked,
+    CmsSetRights,
+};
 use super::models::StaffView;
 use super::rules::Right;
+use super::security::SECURITY_NL;
 use super::shell;
 use super::text::{right_label, text};
 use crate::error::AppError;
@@ -32,6 +36,7 @@ fn StaffRow(
     set_rights: ServerAction<CmsSetRights>,
     set_locked: ServerAction<CmsSetLocked>,
     force_password: ServerAction<CmsForcePasswordChange>,
+    reset_second_factor: ServerAction<CmsResetSecondFactor>,
 ) -> impl IntoView {
     let t = text();
     let me = shell::member();
@@ -43,6 +48,7 @@ fn StaffRow(
                 {member.email.clone()}
                 {member.is_owner.then(|| view! { " (" {t.owner} ")" })}
                 {member.locked.then(|| view! { <strong class="locked">" " {t.locked}</strong> })}
+                {member.second_factor.then(|| view! { <span class="second-factor">" · " {SECURITY_NL.marker}</span> })}
             </td>
             <td>
                 {if editable {
@@ -79,6 +85,12 @@ fn StaffRow(
                         <button type="submit" class="link">{t.force_password}</button>
                     </ActionForm>
                 })}
+                {(editable && i_am_owner && member.second_factor).then(|| view! {
+                    <ActionForm action=reset_second_factor attr:class="staff-reset-second-factor">
+                        <input type="hidden" name="id" value=member.id/>
+                        <button type="submit" class="link">{SECURITY_NL.reset}</button>
+                    </ActionForm>
+                })}
             </td>
         </tr>
     }
@@ -91,6 +103,7 @@ pub fn CmsStaffPage() -> impl IntoView {
     let set_rights = ServerAction::<CmsSetRights>::new();
     let set_locked = ServerAction::<CmsSetLocked>::new();
     let force_password = ServerAction::<CmsForcePasswordChange>::new();
+    let reset_second_factor = ServerAction::<CmsResetSecondFactor>::new();
     let list = Resource::new(
         move || {
             (
@@ -98,6 +111,7 @@ pub fn CmsStaffPage() -> impl IntoView {
                 set_rights.version().get(),
                 set_locked.version().get(),
                 force_password.version().get(),
+                reset_second_factor.version().get(),
             )
         },
         |_| cms_staff(),
@@ -108,6 +122,7 @@ pub fn CmsStaffPage() -> impl IntoView {
             set_rights.value().get(),
             set_locked.value().get(),
             force_password.value().get(),
+            reset_second_factor.value().get(),
         ]
         .into_iter()
         .flatten()
@@ -129,7 +144,7 @@ pub fn CmsStaffPage() -> impl IntoView {
             <table class="cms-staff">
                 <thead><tr><th>{t.email}</th><th>{t.rights}</th><th></th></tr></thead>
                 <tbody>
-                    {members.into_iter().map(|m| view! { <StaffRow member=m set_rights set_locked force_password/> }).collect_view()}
+                    {members.into_iter().map(|m| view! { <StaffRow member=m set_rights set_locked force_password reset_second_factor/> }).collect_view()}
                 </tbody>
             </table>
         })}

@@ -124,6 +124,8 @@ pub struct CmsText {
     pub retention_years: &'static str,
     pub retention_hint: &'static str,
     pub backups_keep: &'static str,
+    pub require_second_factor: &'static str,
+    pub require_second_factor_hint: &'static str,
     pub identity_title: &'static str,
     pub identity_hint: &'static str,
     pub legal_name: &'static str,
@@ -275,6 +277,10 @@ pub const NL: CmsText = CmsText {
     retention_years: "Bewaartermijn (jaren)",
     retention_hint: "Klanten zonder activiteit worden na deze termijn verwijderd en hun bestellingen en boekingen geanonimiseerd.",
     backups_keep: "Aantal back-ups dat bewaard blijft",
+    require_second_factor: "Tweede factor verplicht voor wie klantgegevens mag zien",
+    require_second_factor_hint: "Wie klanten, bestellingen of boekingen mag inzien (en de eigenaar) \
+                                 logt dan in met wachtwoord én een code uit een authenticator-app. \
+                                 Wie die nog niet heeft ingesteld, kan na het inloggen alleen dat doen.",
     identity_title: "Bedrijfsgegevens",
     identity_hint: "Deze gegevens staan op de facturen, in de betaalinstructies en in de privacyverklaring. Een factuur vraagt adres, KvK-nummer en btw-id.",
     legal_name: "Statutaire naam (leeg: de naam van de winkel)",

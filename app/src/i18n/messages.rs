@@ -62,6 +62,9 @@ fn field_nl(error: &FieldError) -> String {
         }
         FieldError::PasswordMismatch => "De twee wachtwoorden zijn niet gelijk.".into(),
         FieldError::WrongPassword => "Je huidige wachtwoord klopt niet.".into(),
+        FieldError::SecondFactorCode => {
+            "Deze code klopt niet of is al gebruikt. Typ de code die je app nu toont.".into()
+        }
         FieldError::Number { min, max } => format!("Vul een heel getal van {min} tot {max} in."),
         FieldError::Slot => "Kies een tijd uit de agenda.".into(),
         FieldError::Time => "Vul een tijd in als uu:mm, bijvoorbeeld 09:30.".into(),
@@ -136,6 +139,9 @@ fn field_en(error: &FieldError) -> String {
         }
         FieldError::PasswordMismatch => "The two passwords are not the same.".into(),
         FieldError::WrongPassword => "Your current password is not correct.".into(),
+        FieldError::SecondFactorCode => {
+            "This code is not correct or was used already. Type the code your app shows now.".into()
+        }
         FieldError::Number { min, max } => format!("Enter a whole number from {min} to {max}."),
         FieldError::Slot => "Choose a time from the calendar.".into(),
         FieldError::Time => "Enter a time as hh:mm, for example 09:30.".into(),
@@ -202,6 +208,11 @@ fn error_nl(error: &AppError) -> String {
         AppError::InvalidCredentials => "E-mailadres of wachtwoord klopt niet.".into(),
         AppError::Forbidden => "Je hebt geen toegang tot deze functie.".into(),
         AppError::PasswordChangeRequired => "Kies eerst je eigen wachtwoord.".into(),
+        AppError::SecondFactorRequired => {
+            "Stel eerst je tweede factor in (Beveiliging): de eigenaar vraagt die van \
+             iedereen die klantgegevens mag zien."
+                .into()
+        }
         AppError::CrossSite => {
             "Dit verzoek kwam niet van een pagina van deze winkel en is geweigerd. \
              Open de winkel zelf en probeer het daar opnieuw."
@@ -255,6 +266,11 @@ fn error_en(error: &AppError) -> String {
         AppError::InvalidCredentials => "The email address or password is not correct.".into(),
         AppError::Forbidden => "You do not have access to this function.".into(),
         AppError::PasswordChangeRequired => "Please choose your own password first.".into(),
+        AppError::SecondFactorRequired => {
+            "Please set up your second factor first (Security): the owner requires it of \
+             everyone who may see customer data."
+                .into()
+        }
         AppError::CrossSite => {
             "This request did not come from a page of this shop and was refused. \
              Open the shop itself and try again there."
@@ -407,6 +423,7 @@ mod tests {
             FieldError::PasswordContainsEmail,
             FieldError::PasswordMismatch,
             FieldError::WrongPassword,
+            FieldError::SecondFactorCode,
             FieldError::Number { min: 1, max: 9 },
             FieldError::Slot,
             FieldError::Time,
@@ -434,6 +451,7 @@ mod tests {
             AppError::InvalidCredentials,
             AppError::Forbidden,
             AppError::PasswordChangeRequired,
+            AppError::SecondFactorRequired,
             AppError::CrossSite,
             AppError::FormRefused,
             AppError::MailFailed,

@@ -21,6 +21,7 @@ pub mod session_store;
 pub mod staff_auth;
 pub mod state;
 pub mod svg_chart;
+pub mod totp;
 
 pub use state::{db, session, AppState};
 

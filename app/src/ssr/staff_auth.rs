@@ -4,8 +4,13 @@
 //! of it, see [`lookup`]). The store keeps a SHA-256 of the cookie token, so
 //! a copy of the database holds no live session. Every request re-checks
 //! that the member is not locked (AVG-11): locking takes effect mid-session.
+//!
+//! A member with a second factor gets no session from the password alone:
+//! a pending row (its own cookie, `winkel_cms_pending`, five minutes) that
+//! only the code form accepts (see [`start_pending`]); [`lookup`] never
+//! takes it for a session, so nothing half-logged-in reaches the CMS.
 
-use super::entities::{session, staff, staff_right};
+use super::entities::{session, setting, staff, staff_right};
 use super::state::AppState;
 use super::{now_utc, random_token};
 use crate::cms::rules::{parse_rights, Right, StaffMember};
@@ -71,6 +76,92 @@ pub async fn start(state: &AppState, staff_id: i32) -> Result<String, AppError> 
     ))
 }
 
+/// The data of a pending row: the password was right, the code not given
+/// yet. A session's data is `{}`; this is never taken for one.
+const PENDING: &[u8] = br#"{"pending":"second_factor"}"#;
+
+/// How long the code form waits after a right password.
+const PENDING_SECS: i64 = 5 * 60;
+
+/// The pending login's cookie name; `__Host-` prefixed under TLS.
+pub fn pending_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-winkel_cms_pending"
+    } else {
+        "winkel_cms_pending"
+    }
+}
+
+fn pending_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
+    let name = pending_cookie_name(secure);
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}")
+}
+
+/// The password was right and the member has a second factor: a pending
+/// login the code form can finish; returns the cookie to set.
+pub async fn start_pending(state: &AppState, staff_id: i32) -> Result<String, AppError> {
+    let token = random_token()?;
+    session::Entity::insert(session::ActiveModel {
+        id: Set(stored_id(&token)),
+        data: Set(PENDING.to_vec()),
+        expires_at: Set(now_utc() + Duration::seconds(PENDING_SECS)),
+        customer_id: Set(None),
+        staff_id: Set(Some(staff_id)),
+    })
+    .exec(&state.db)
+    .await?;
+    Ok(pending_cookie(
+        &token,
+        PENDING_SECS,
+        state.config.secure_cookies,
+    ))
+}
+
+/// The member of the request's pending login (live, not locked), with its
+/// token.
+pub async fn pending(
+    state: &AppState,
+    headers: &http::HeaderMap,
+) -> Result<Option<(String, staff::Model)>, AppError> {
+    let wanted = pending_cookie_name(state.config.secure_cookies);
+    let Some(token) = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == wanted && !value.is_empty())
+        .map(|(_, value)| value.to_owned())
+    else {
+        return Ok(None);
+    };
+    let Some(row) = session::Entity::find_by_id(stored_id(&token))
+        .filter(session::Column::ExpiresAt.gt(now_utc()))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(staff_id) = row.staff_id.filter(|_| row.data == PENDING) else {
+        return Ok(None);
+    };
+    Ok(staff::Entity::find_by_id(staff_id)
+        .one(&state.db)
+        .await?
+        .filter(|m| m.locked_at.is_none())
+        .map(|m| (token, m)))
+}
+
+/// Ends a pending login (its code was given); returns the cookie that
+/// removes it.
+pub async fn end_pending(state: &AppState, token: &str) -> Result<String, AppError> {
+    session::Entity::delete_by_id(stored_id(token))
+        .exec(&state.db)
+        .await?;
+    Ok(pending_cookie("", 0, state.config.secure_cookies))
+}
+
 /// Ends the session of this token; returns the cookie that removes it.
 pub async fn end(state: &AppState, token: &str) -> Result<String, AppError> {
     session::Entity::delete_by_id(stored_id(token))
@@ -99,13 +190,32 @@ pub async fn member(
         .into_iter()
         .map(|r| r.right_name)
         .collect();
-    Ok(StaffMember {
+    let mut member = StaffMember {
         id: row.id,
         email: row.email.clone(),
         is_owner: row.is_owner,
         rights: parse_rights(names.iter().map(String::as_str)),
         must_change_password: row.must_change_password,
-    })
+        second_factor: row.totp_enabled_at.is_some(),
+        needs_second_factor: false,
+    };
+    // The setting is read only for a member it could concern.
+    if !member.second_factor && member.sees_customer_data() {
+        member.needs_second_factor = second_factor_required(db).await?;
+    }
+    Ok(member)
+}
+
+/// The settings key of the owner's requirement.
+pub const REQUIRE_SECOND_FACTOR: &str = "require_second_factor";
+
+/// Whether the owner requires a second factor of everyone who sees
+/// customer data.
+pub async fn second_factor_required(db: &impl ConnectionTrait) -> Result<bool, AppError> {
+    Ok(setting::Entity::find_by_id(REQUIRE_SECOND_FACTOR)
+        .one(db)
+        .await?
+        .is_some_and(|s| s.value == "true"))
 }
 
 /// A live CMS session, as the request found it.
@@ -131,7 +241,8 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<Live>, AppEr
     else {
         return Ok(None);
     };
-    let Some(staff_id) = row.staff_id else {
+    // A pending login (password only) is no session.
+    let Some(staff_id) = row.staff_id.filter(|_| row.data != PENDING) else {
         return Ok(None);
     };
     let Some(member_row) = staff::Entity::find_by_id(staff_id).one(&state.db).await? else {
@@ -217,9 +328,10 @@ pub async fn require_login() -> Result<(AppState, StaffMember), AppError> {
     }
 }
 
-/// Any logged-in staff member who has chosen their own password (screens
-/// without personal data, such as the dashboard).
-pub async fn require_member() -> Result<(AppState, StaffMember), AppError> {
+/// The logged-in member who has chosen their own password, whether or not
+/// the owner's second-factor requirement is met: their own security
+/// screen, where they meet it.
+pub async fn require_own_account() -> Result<(AppState, StaffMember), AppError> {
     let (state, member) = require_login().await?;
     if member.must_change_password {
         return Err(AppError::PasswordChangeRequired);
@@ -227,13 +339,22 @@ pub async fn require_member() -> Result<(AppState, StaffMember), AppError> {
     Ok((state, member))
 }
 
-/// The logged-in staff member, who must hold `right` and have chosen their
-/// own password. Every CMS server function starts here.
-pub async fn require(right: Right) -> Result<(AppState, StaffMember), AppError> {
-    let (state, member) = require_login().await?;
-    if member.must_change_password {
-        return Err(AppError::PasswordChangeRequired);
+/// Any logged-in staff member who has chosen their own password and meets
+/// the second-factor requirement (screens without personal data, such as
+/// the dashboard).
+pub async fn require_member() -> Result<(AppState, StaffMember), AppError> {
+    let (state, member) = require_own_account().await?;
+    if member.needs_second_factor {
+        return Err(AppError::SecondFactorRequired);
     }
+    Ok((state, member))
+}
+
+/// The logged-in staff member, who must hold `right` and have chosen their
+/// own password, and a second factor when the owner requires one of them.
+/// Every CMS server function starts here.
+pub async fn require(right: Right) -> Result<(AppState, StaffMember), AppError> {
+    let (state, member) = require_member().await?;
     if !member.allows(right) {
         return Err(AppError::Forbidden);
     }

@@ -28,11 +28,17 @@ const OWNER_PASSWORD: &str = "de winkel gaat om negen open";
 const STAFF_PASSWORD: &str = "eerste wachtwoord van de balie";
 
 /// Endpoints open to any logged-in staff member (or to everyone, to log in).
-const WITHOUT_RIGHT: [&str; 5] = [
+const WITHOUT_RIGHT: [&str; 10] = [
     "/api/cms_login",
+    "/api/cms_login_code",
     "/api/cms_logout",
     "/api/cms_me",
     "/api/cms_change_password",
+    // The member's own second factor (staff_totp.rs tests them).
+    "/api/cms_second_factor",
+    "/api/cms_second_factor_begin",
+    "/api/cms_second_factor_confirm",
+    "/api/cms_second_factor_off",
     // Counts only, no personal data.
     "/api/cms_dashboard",
 ];
@@ -40,7 +46,7 @@ const WITHOUT_RIGHT: [&str; 5] = [
 /// A value for every parameter name any CMS function takes. A new function
 /// with a new parameter fails the matrix below (400 instead of 403) until
 /// its sample is added here, so it cannot slip through unchecked.
-const SAMPLE_ARGUMENTS: &[(&str, &str)] = &[
+pub(crate) const SAMPLE_ARGUMENTS: &[(&str, &str)] = &[
     ("id", "999999"),
     ("query", ""),
     ("email", "nieuw@example.nl"),
@@ -80,6 +86,9 @@ const SAMPLE_ARGUMENTS: &[(&str, &str)] = &[
     ("cancel_hours", "24"),
     ("member", "999999"),
     ("customer", "999999"),
+    ("code", "123456"),
+    ("current_password", "een lang genoeg wachtwoord"),
+    ("new_password", "een ander lang genoeg wachtwoord"),
 ];
 
 async fn owner(app: &TestApp) -> Client {

@@ -57,5 +57,6 @@ mod side_by_side;
 mod slow_clients;
 mod slug_race;
 mod staff_rights;
+mod staff_totp;
 mod stock_alerts;
 mod tls;

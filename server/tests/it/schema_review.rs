@@ -288,8 +288,15 @@ const REVIEWED: &[(&str, &[&str])] = &[
             "locked_at",
             "created_at",
             "last_login_at",
+            // The second factor (migration 15): a credential like the
+            // password hash, no personal data.
+            "totp_secret",
+            "totp_enabled_at",
+            "totp_last_step",
         ],
     ),
+    // SHA-256 of unused recovery codes (80 random bits each).
+    ("staff_recovery_codes", &["staff_id", "code_hash"]),
     ("staff_rights", &["staff_id", "right_name"]),
     ("warning_mails", &["kind", "mailed_at"]),
 ];

@@ -25,7 +25,36 @@ pub async fn cms_login(
     crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::CmsLogin, &guard).await?;
     let state = crate::ssr::state::state()?;
     let member = services::staff::log_in(&state, &email, &password, now_utc()).await?;
+    if member.totp_enabled_at.is_some() {
+        // The password alone opens nothing: the code form finishes it.
+        set_cookie(&staff_auth::start_pending(&state, member.id).await?);
+        leptos_axum::redirect("/cms/login/code");
+        return Ok(());
+    }
     set_cookie(&staff_auth::start(&state, member.id).await?);
+    leptos_axum::redirect("/cms");
+    Ok(())
+}
+
+/// The login's second step: the code from the authenticator app (or a
+/// recovery code), within five minutes of the right password.
+#[server(endpoint = "cms_login_code")]
+pub async fn cms_login_code(
+    code: String,
+    #[server(flatten)] guard: crate::forms::GuardFields,
+) -> Result<(), AppError> {
+    crate::ssr::form_guard::check(crate::ssr::form_limit::FormKind::CmsLogin, &guard).await?;
+    let state = crate::ssr::state::state()?;
+    let headers = use_context::<http::request::Parts>()
+        .map(|p| p.headers)
+        .unwrap_or_default();
+    let Some((token, member)) = staff_auth::pending(&state, &headers).await? else {
+        return Err(AppError::Unauthorized);
+    };
+    services::second_factor::finish_login(&state, &member, &code, now_utc()).await?;
+    // The session's cookie first: a client that keeps one cookie keeps it.
+    set_cookie(&staff_auth::start(&state, member.id).await?);
+    set_cookie(&staff_auth::end_pending(&state, &token).await?);
     leptos_axum::redirect("/cms");
     Ok(())
 }

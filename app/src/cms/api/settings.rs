@@ -70,8 +70,14 @@ pub async fn cms_save_settings(
     let save = async |txn: &_| {
         let settings = services::settings::save(txn, &input).await?;
         let detail = format!(
-            "retention {} years, {} backups",
-            settings.retention_years, settings.backups_keep
+            "retention {} years, {} backups, second factor {}",
+            settings.retention_years,
+            settings.backups_keep,
+            if settings.require_second_factor {
+                "required"
+            } else {
+                "optional"
+            }
         );
         Ok((settings, Some(detail)))
     };

@@ -65,3 +65,11 @@ pub async fn cms_force_password_change(id: i32) -> Result<(), AppError> {
     let (state, member) = staff_auth::require(Right::StaffManage).await?;
     services::staff::force_password_change(&state.db, &member, id).await
 }
+
+/// The owner removes a member's second factor (a lost phone); audited,
+/// the member's sessions end.
+#[server(endpoint = "cms_reset_second_factor")]
+pub async fn cms_reset_second_factor(id: i32) -> Result<(), AppError> {
+    let (state, member) = staff_auth::require(Right::StaffManage).await?;
+    services::second_factor::reset(&state.db, &member, id).await
+}

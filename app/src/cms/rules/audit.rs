@@ -34,6 +34,14 @@ pub enum AuditAction {
     BookingList,
     /// A day or week of the booking agenda (the same names).
     BookingAgenda,
+    /// A member switched their second factor on (confirmed with a code).
+    StaffSecondFactorOn,
+    /// A member switched their second factor off (password and code).
+    StaffSecondFactorOff,
+    /// The owner removed a member's second factor (a lost phone).
+    StaffSecondFactorReset,
+    /// A member logged in (or switched off) with a recovery code.
+    StaffRecoveryCodeUsed,
     /// A booking with its customer's contact data.
     BookingView,
     BookingCancel,
@@ -72,6 +80,10 @@ impl AuditAction {
             Self::StaffForcePassword => "staff.force_password",
             Self::BookingList => "booking.list",
             Self::BookingAgenda => "booking.agenda",
+            Self::StaffSecondFactorOn => "staff.second_factor_on",
+            Self::StaffSecondFactorOff => "staff.second_factor_off",
+            Self::StaffSecondFactorReset => "staff.second_factor_reset",
+            Self::StaffRecoveryCodeUsed => "staff.recovery_code_used",
             Self::BookingView => "booking.view",
             Self::BookingCancel => "booking.cancel",
             Self::BookingAttended => "booking.attended",

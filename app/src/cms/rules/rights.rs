@@ -60,6 +60,30 @@ impl Right {
     pub fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == value)
     }
+
+    /// Whether this right shows customers' personal data (AVG-4 fields):
+    /// the customers themselves and their questions, the addresses on
+    /// orders, the contact details in the booking agenda. The owner's
+    /// second-factor requirement applies to whoever holds one of these.
+    /// The catalogue, the pages, the settings (the database password is
+    /// the owner's alone), the staff list and the audit log (which never
+    /// holds the data itself) do not.
+    pub fn shows_customer_data(self) -> bool {
+        match self {
+            Self::CustomersView
+            | Self::CustomersEdit
+            | Self::CustomersDelete
+            | Self::OrdersView
+            | Self::OrdersEdit
+            | Self::BookingsView
+            | Self::BookingsEdit => true,
+            Self::CatalogEdit
+            | Self::PagesEdit
+            | Self::SettingsView
+            | Self::StaffManage
+            | Self::AuditView => false,
+        }
+    }
 }
 
 /// A logged-in staff member as the CMS screens see them.
@@ -70,6 +94,11 @@ pub struct StaffMember {
     pub is_owner: bool,
     pub rights: Vec<Right>,
     pub must_change_password: bool,
+    /// The member logs in with a TOTP code after the password.
+    pub second_factor: bool,
+    /// The owner requires a second factor of whoever sees customer data,
+    /// this member does and has none yet: nothing but setting it up opens.
+    pub needs_second_factor: bool,
 }
 
 impl StaffMember {
@@ -83,6 +112,12 @@ impl StaffMember {
     /// included) more than the owner gave them.
     pub fn may_grant(&self, rights: &[Right]) -> bool {
         rights.iter().all(|right| self.allows(*right))
+    }
+
+    /// Whether this member sees customers' personal data: the owner, or a
+    /// member holding any right that shows it.
+    pub fn sees_customer_data(&self) -> bool {
+        self.is_owner || self.rights.iter().any(|r| r.shows_customer_data())
     }
 }
 
@@ -106,6 +141,8 @@ mod tests {
             is_owner: true,
             rights: vec![],
             must_change_password: false,
+            second_factor: false,
+            needs_second_factor: false,
         };
         let manager = StaffMember {
             is_owner: false,
@@ -135,6 +172,8 @@ mod tests {
             is_owner: true,
             rights: vec![],
             must_change_password: false,
+            second_factor: false,
+            needs_second_factor: false,
         };
         let clerk = StaffMember {
             is_owner: false,
@@ -144,6 +183,48 @@ mod tests {
         assert!(Right::ALL.iter().all(|r| owner.allows(*r)));
         assert!(clerk.allows(Right::OrdersView));
         assert!(!clerk.allows(Right::CustomersView));
+    }
+
+    #[test]
+    fn customer_data_is_seen_with_customer_order_and_booking_rights() {
+        let shown: Vec<&str> = Right::ALL
+            .into_iter()
+            .filter(|r| r.shows_customer_data())
+            .map(Right::as_str)
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "customers.view",
+                "customers.edit",
+                "customers.delete",
+                "orders.view",
+                "orders.edit",
+                "bookings.view",
+                "bookings.edit"
+            ]
+        );
+        let owner = StaffMember {
+            id: 1,
+            email: "o@x.nl".into(),
+            is_owner: true,
+            rights: vec![],
+            must_change_password: false,
+            second_factor: false,
+            needs_second_factor: false,
+        };
+        let editor = StaffMember {
+            is_owner: false,
+            rights: vec![Right::CatalogEdit, Right::PagesEdit, Right::AuditView],
+            ..owner.clone()
+        };
+        let teacher = StaffMember {
+            rights: vec![Right::BookingsView],
+            ..editor.clone()
+        };
+        assert!(owner.sees_customer_data());
+        assert!(!editor.sees_customer_data());
+        assert!(teacher.sees_customer_data());
     }
 
     #[test]

@@ -29,5 +29,6 @@ pub mod session;
 pub mod setting;
 pub mod shipping_zone;
 pub mod staff;
+pub mod staff_recovery_code;
 pub mod staff_right;
 pub mod warning_mail;

@@ -14,12 +14,21 @@ pub struct Model {
     pub locked_at: Option<DateTime>,
     pub created_at: DateTime,
     pub last_login_at: Option<DateTime>,
+    /// The TOTP secret in base32: a credential like `password_hash`. Set
+    /// while setting up, in use once `totp_enabled_at` is.
+    pub totp_secret: Option<String>,
+    /// When the second factor was switched on; empty: off.
+    pub totp_enabled_at: Option<DateTime>,
+    /// The step of the last code accepted: a code works once.
+    pub totp_last_step: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(has_many = "super::staff_right::Entity")]
     StaffRight,
+    #[sea_orm(has_many = "super::staff_recovery_code::Entity")]
+    StaffRecoveryCode,
 }
 
 impl Related<super::staff_right::Entity> for Entity {

@@ -30,6 +30,7 @@ pub mod payments;
 pub mod privacy;
 pub mod questions;
 pub mod retention;
+pub mod second_factor;
 pub mod security_counts;
 pub mod settings;
 pub mod shipping;

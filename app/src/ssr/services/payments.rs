@@ -193,6 +193,7 @@ mod tests {
             contact_email: String::new(),
             retention_years: 7,
             backups_keep: 14,
+            require_second_factor: false,
         }
     }
 

@@ -4,6 +4,7 @@ use crate::cms::models::{SettingsInput, ShopIdentity, ShopSettings};
 use crate::cms::rules::{validate_identity, DEFAULT_BACKUPS_KEEP, DEFAULT_RETENTION_YEARS};
 use crate::error::AppError;
 use crate::ssr::entities::setting;
+use crate::ssr::staff_auth::REQUIRE_SECOND_FACTOR;
 use crate::validate::{self as v, FieldError, FieldErrors};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseTransaction, EntityTrait};
@@ -21,6 +22,7 @@ pub async fn load(db: &impl ConnectionTrait) -> Result<ShopSettings, AppError> {
         backups_keep: get("backups_keep")
             .and_then(|v| v.parse().ok())
             .unwrap_or(DEFAULT_BACKUPS_KEEP),
+        require_second_factor: get(REQUIRE_SECOND_FACTOR).as_deref() == Some("true"),
         identity: ShopIdentity {
             legal_name: text("legal_name"),
             street: text("street"),
@@ -80,6 +82,10 @@ pub async fn save(
         ("contact_email", contact_email),
         ("retention_years", retention.to_string()),
         ("backups_keep", backups.to_string()),
+        (
+            REQUIRE_SECOND_FACTOR,
+            input.require_second_factor.is_some().to_string(),
+        ),
         ("legal_name", legal_name),
         ("street", street),
         ("postcode", postcode),

@@ -150,7 +150,10 @@ async fn write_rights(
 }
 
 /// Checks a staff login. Unknown, wrong and locked answer alike; a
-/// failure is counted for monitoring (AVG-18).
+/// failure is counted for monitoring (AVG-18). For a member with a second
+/// factor this is only the first step: the login is complete (and the
+/// throttle's count forgiven) once the code is right
+/// (`second_factor::finish_login`).
 pub async fn log_in(
     state: &AppState,
     email: &str,
@@ -191,6 +194,11 @@ async fn check_login(
     .await?;
     match (row, verified) {
         (Some(row), Verified::Yes { .. }) if row.locked_at.is_none() => {
+            if row.totp_enabled_at.is_some() {
+                // Forgiving the failures here would give whoever has the
+                // password five fresh code guesses per login.
+                return Ok(row);
+            }
             throttle.record_success(&key);
             let mut update: staff::ActiveModel = row.into();
             update.last_login_at = Set(Some(now));
@@ -259,6 +267,7 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<StaffView>, AppError>
             is_owner: r.is_owner,
             locked: r.locked_at.is_some(),
             last_login_at: r.last_login_at,
+            second_factor: r.totp_enabled_at.is_some(),
         })
         .collect())
 }
@@ -267,7 +276,7 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<StaffView>, AppError>
 /// owner or themselves, and a manager who is not the owner only changes
 /// members whose rights they all hold too: taking rights from, or locking
 /// out, someone with more power than oneself is the owner's decision.
-async fn other_member(
+pub(super) async fn other_member(
     db: &impl ConnectionTrait,
     actor: &StaffMember,
     id: i32,

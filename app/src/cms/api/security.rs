@@ -1,0 +1,38 @@
+//! The member's own second factor (`/cms/security`): open to every member
+//! for their own account, also while the owner's requirement still blocks
+//! everything else (this is where they meet it). The owner's reset of
+//! another member's second factor is on the staff screen (`api/staff.rs`).
+
+use crate::cms::models::SecondFactorView;
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::{now_utc, services, staff_auth};
+use leptos::prelude::*;
+
+#[server(endpoint = "cms_second_factor")]
+pub async fn cms_second_factor() -> Result<SecondFactorView, AppError> {
+    let (state, member) = staff_auth::require_own_account().await?;
+    let shop = services::settings::load(&state.db).await?;
+    services::second_factor::status(&state.db, &member, &shop.shop_name).await
+}
+
+/// A fresh secret to set up (again); not in use until confirmed.
+#[server(endpoint = "cms_second_factor_begin")]
+pub async fn cms_second_factor_begin() -> Result<(), AppError> {
+    let (state, member) = staff_auth::require_own_account().await?;
+    services::second_factor::begin(&state.db, member.id).await
+}
+
+/// Switches the second factor on with the app's current code; returns the
+/// recovery codes, shown this once.
+#[server(endpoint = "cms_second_factor_confirm")]
+pub async fn cms_second_factor_confirm(code: String) -> Result<Vec<String>, AppError> {
+    let (state, member) = staff_auth::require_own_account().await?;
+    services::second_factor::confirm(&state.db, member.id, &code, now_utc()).await
+}
+
+#[server(endpoint = "cms_second_factor_off")]
+pub async fn cms_second_factor_off(current_password: String, code: String) -> Result<(), AppError> {
+    let (state, member) = staff_auth::require_own_account().await?;
+    services::second_factor::turn_off(&state, member.id, &current_password, &code, now_utc()).await
+}
