@@ -115,6 +115,12 @@ pub enum AdminCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// Remove the second factor of a CMS account (an owner who lost both
+    /// phone and recovery codes); ends its sessions, and is audited.
+    ResetSecondFactor {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,6 +177,25 @@ pub async fn run() -> Result<(), CliError> {
             eprintln!(
                 "created owner account #{id} for {}; log in at /cms/login",
                 email.trim().to_lowercase()
+            );
+            Ok(())
+        }
+        Command::Admin {
+            command: AdminCommand::ResetSecondFactor { email },
+        } => {
+            let db = db::connect(&config.database_url).await?;
+            db::migrate(&db).await?;
+            let id = app::ssr::services::second_factor::reset_from_command_line(&db, &email)
+                .await
+                .map_err(|e| match e {
+                    app::error::AppError::NotFound => CliError::Job(format!(
+                        "no staff account for {}",
+                        email.trim().to_lowercase()
+                    )),
+                    e => CliError::Job(describe(&e)),
+                })?;
+            eprintln!(
+                "removed the second factor of account #{id}; it logs in with its password and sets up a new one under Beveiliging"
             );
             Ok(())
         }

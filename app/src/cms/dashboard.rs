@@ -45,7 +45,7 @@ pub fn CmsDashboard() -> impl IntoView {
             on_cleanup(move || handle.clear());
         }
     });
-    let dashboard = Resource::new(move || minute.get(), |_| cms_dashboard());
+    let dashboard = Resource::new(move || minute.get(), |minute| cms_dashboard(minute > 0));
     view! {
         <h1>{t.dashboard}</h1>
         {loaded(Wait::Transition, dashboard, move |d| view! {

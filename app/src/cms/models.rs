@@ -58,6 +58,10 @@ pub struct SecondFactorView {
     pub recovery_codes_left: u64,
     /// Set up but not yet confirmed with a code.
     pub setup: Option<SecondFactorSetup>,
+    /// The recovery codes of a second factor just switched on, in the
+    /// first answer after it only.
+    #[serde(default)]
+    pub new_recovery_codes: Vec<String>,
 }
 
 /// What an authenticator app needs: the secret to type in, or the link

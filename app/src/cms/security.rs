@@ -150,24 +150,24 @@ pub fn CmsSecurityPage() -> impl IntoView {
         <h1>{t.title}</h1>
         <p>{t.intro}</p>
         {failure}
-        // The recovery codes, from the confirmation's answer: shown this
-        // once, only hashes are kept.
-        {move || confirm.value().get().and_then(Result::ok).map(|codes| view! {
-            <section class="recovery-codes" role="status">
-                <h2>{t.recovery_title}</h2>
-                <p>{t.recovery_intro}</p>
-                <ul class="codes">
-                    {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
-                </ul>
-            </section>
-        })}
         {move || matches!(off.value().get(), Some(Ok(()))).then(|| view! {
             <p class="notice" role="status">{t.turned_off}</p>
         })}
         {loaded(Wait::Transition, state, move |now: SecondFactorView| {
-            let SecondFactorView { enabled, required, recovery_codes_left, setup } = now;
+            let SecondFactorView { enabled, required, recovery_codes_left, setup, new_recovery_codes } = now;
             let under_way = setup.is_some();
             view! {
+                // Shown this once (the server forgets them as it sends
+                // them; only their hashes are kept).
+                {(!new_recovery_codes.is_empty()).then(|| view! {
+                    <section class="recovery-codes" role="status">
+                        <h2>{t.recovery_title}</h2>
+                        <p>{t.recovery_intro}</p>
+                        <ul class="codes">
+                            {new_recovery_codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+                        </ul>
+                    </section>
+                })}
                 {required.then(|| view! { <p class="notice warning" role="alert">{t.required}</p> })}
                 {if enabled {
                     view! {

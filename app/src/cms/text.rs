@@ -429,6 +429,7 @@ mod tests {
             staff_id: Some(7),
             ..Warning::new(WarningKind::StaffReads, 400, 20)
         };
-        assert!(warning(&reads).contains("medewerker #7 kreeg in het afgelopen uur de gegevens van 400 klanten"));
+        assert!(warning(&reads)
+            .contains("medewerker #7 kreeg in het afgelopen uur de gegevens van 400 klanten"));
     }
 }

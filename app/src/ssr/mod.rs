@@ -18,6 +18,7 @@ pub mod password;
 pub mod salted_counts;
 pub mod services;
 pub mod session_store;
+pub mod shown_once;
 pub mod staff_auth;
 pub mod state;
 pub mod svg_chart;

@@ -218,6 +218,12 @@ pub async fn second_factor_required(db: &impl ConnectionTrait) -> Result<bool, A
         .is_some_and(|s| s.value == "true"))
 }
 
+/// Provided by a server function for a request the page makes by itself
+/// (the dashboard's refresh every minute): it does not restart the idle
+/// clock, so a screen left open still logs out after the idle time.
+#[derive(Clone, Copy)]
+pub struct NotTheMember;
+
 /// A live CMS session, as the request found it.
 pub struct Live {
     pub member: StaffMember,
@@ -253,7 +259,8 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<Live>, AppEr
         return Ok(None);
     }
     let mut refreshed_cookie = None;
-    if super::session_store::renewal_due(row.expires_at, now, idle(state)) {
+    let by_the_member = leptos::prelude::use_context::<NotTheMember>().is_none();
+    if by_the_member && super::session_store::renewal_due(row.expires_at, now, idle(state)) {
         // An UPDATE of the row as it is: a row deleted meanwhile (lock,
         // logout) stays deleted.
         session::Entity::update_many()
@@ -312,6 +319,14 @@ fn forget_cookie(state: &AppState) {
 }
 
 /// The logged-in staff member of the current request, whatever their rights.
+/// The stored id of the current request's CMS session: a key for what
+/// belongs to this login only (`shown_once`), never the token itself.
+pub fn session_key(state: &AppState) -> Option<String> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| token_from(&parts.headers, state.config.secure_cookies))
+        .map(|token| stored_id(&token))
+}
+
 pub async fn require_login() -> Result<(AppState, StaffMember), AppError> {
     let state = super::state::state()?;
     let token = leptos::prelude::use_context::<http::request::Parts>()

@@ -86,6 +86,8 @@ pub struct AppState {
     pub metrics: Arc<super::metrics::Metrics>,
     /// Mail waiting to be sent, and the budget of unsolicited mail.
     pub outbox: Arc<super::services::outbox::Outbox>,
+    /// Recovery codes between the confirmation and the page showing them.
+    pub shown_once: Arc<super::shown_once::ShownOnce>,
 }
 
 /// The shop's database, from the state in context.

@@ -79,6 +79,7 @@ pub fn router_and_state(
         outbox: Arc::new(app::ssr::services::outbox::Outbox::new(
             config.unsolicited_mails_per_day,
         )),
+        shown_once: Arc::default(),
     };
     let routes = page_routes();
 

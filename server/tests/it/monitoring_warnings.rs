@@ -388,8 +388,7 @@ async fn a_member_paging_through_every_customer_warns_the_owner(backend: Backend
             .await
             .unwrap();
     }
-    let mut owner = common::staff_client(&app, "owner@example.nl", OWNER_PASSWORD, true, &[])
-        .await;
+    let mut owner = common::staff_client(&app, "owner@example.nl", OWNER_PASSWORD, true, &[]).await;
     let mut reader = common::staff_client(
         &app,
         "lezer@example.nl",
@@ -406,14 +405,23 @@ async fn a_member_paging_through_every_customer_warns_the_owner(backend: Backend
         .unwrap()
         .id;
     // An ordinary look at one page: no warning.
-    assert_eq!(reader.call("cms_customers", &[]).await.status, StatusCode::OK);
+    assert_eq!(
+        reader.call("cms_customers", &[]).await.status,
+        StatusCode::OK
+    );
     let now = now_utc();
     let calm = check(&app.state, now).await;
-    assert!(!kinds(&calm.active).contains(&WarningKind::StaffReads), "{calm:?}");
+    assert!(
+        !kinds(&calm.active).contains(&WarningKind::StaffReads),
+        "{calm:?}"
+    );
 
     // Ten more full pages within the hour: 550 customers shown.
     for _ in 0..10 {
-        assert_eq!(reader.call("cms_customers", &[]).await.status, StatusCode::OK);
+        assert_eq!(
+            reader.call("cms_customers", &[]).await.status,
+            StatusCode::OK
+        );
     }
     let found = check(&app.state, now).await;
     let warning = found
@@ -426,7 +434,11 @@ async fn a_member_paging_through_every_customer_warns_the_owner(backend: Backend
     assert!(found.mailed.contains(&WarningKind::StaffReads));
     let mails = mails_at(&app, now).await;
     assert_eq!(mails.len(), 1, "{mails:?}");
-    assert!(mails[0].contains(&format!("medewerker #{reader_id} kreeg")), "{}", mails[0]);
+    assert!(
+        mails[0].contains(&format!("medewerker #{reader_id} kreeg")),
+        "{}",
+        mails[0]
+    );
     assert!(!mails[0].contains("Lijstlezer"), "no customer in the mail");
 
     // The owner sees who; the reader (no audit right) does not.

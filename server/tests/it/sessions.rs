@@ -404,6 +404,21 @@ async fn cms_sessions_are_written_once_per_tenth_of_the_idle_time(backend: Backe
         now + idle
     ));
 
+    // The open dashboard's own refresh every minute is not the member's
+    // activity: the idle clock keeps running, so a screen left open still
+    // logs out.
+    let running = now + idle - Duration::minutes(5);
+    set_expiry(&app, &row.id, running).await;
+    let refreshed = piet.call("cms_dashboard", &[("refresh", "true")]).await;
+    assert_eq!(refreshed.status, StatusCode::OK, "{}", refreshed.body);
+    assert_eq!(sets_cookie(&refreshed, "winkel_cms"), None);
+    assert!(near(row_of(&app, &piet).await.unwrap().expires_at, running));
+    let looked = piet.call("cms_dashboard", &[]).await;
+    assert!(
+        sets_cookie(&looked, "winkel_cms").is_some(),
+        "a look is activity"
+    );
+
     // Past the idle time it is over.
     set_expiry(&app, &row.id, now - Duration::seconds(1)).await;
     assert_eq!(

@@ -18,6 +18,8 @@ on_both_databases!(
     a_pending_login_reaches_no_cms_function_and_codes_are_throttled,
     the_owner_requires_it_of_whoever_sees_customer_data,
     only_the_owner_resets_a_second_factor,
+    recovery_codes_are_shown_once_also_without_javascript,
+    the_operator_resets_an_owner_who_lost_everything,
 );
 
 const OWNER: &str = "owner@example.nl";
@@ -473,5 +475,117 @@ async fn only_the_owner_resets_a_second_factor(backend: Backend) {
     let mut again = password_step(&app, member_email, STAFF_PASSWORD).await;
     assert_eq!(cookie_name(&again), "winkel_cms");
     set_up(&mut again).await;
+    app.finish().await;
+}
+
+/// The codes on the page that follows a confirmation posted without
+/// JavaScript (a redirect back to the screen).
+fn codes_on(page: &str) -> Vec<String> {
+    let Some((_, section)) = page.split_once(r#"class="recovery-codes""#) else {
+        return Vec::new();
+    };
+    let section = section.split("</section>").next().unwrap_or_default();
+    section
+        .split("<code>")
+        .skip(1)
+        .filter_map(|part| part.split_once("</code>").map(|(c, _)| c.to_owned()))
+        .collect()
+}
+
+async fn recovery_codes_are_shown_once_also_without_javascript(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let mut member = common::staff_client(
+        &app,
+        "balie@example.nl",
+        STAFF_PASSWORD,
+        false,
+        &[Right::OrdersView],
+    )
+    .await;
+    assert_eq!(
+        member.call("cms_second_factor_begin", &[]).await.status,
+        StatusCode::OK
+    );
+    let setup = member.get("/cms/security").await;
+    let secret = setup
+        .body
+        .split_once(r#"data-secret=""#)
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(secret, _)| secret.to_owned())
+        .expect("the secret is on the page");
+    let posted = member
+        .post_form(
+            "cms_second_factor_confirm",
+            &format!("{}/cms/security", common::SITE),
+            &[("code", &code(&secret, 0))],
+        )
+        .await;
+    assert!(posted.status.is_redirection(), "{}", posted.body);
+    let shown = member.get("/cms/security").await;
+    let codes = codes_on(&shown.body);
+    assert_eq!(codes.len(), 10, "{}", shown.body);
+    assert!(
+        codes_on(&member.get("/cms/security").await.body).is_empty(),
+        "shown once"
+    );
+    // They are the real ones: one of them logs in.
+    let mut later = password_step(&app, "balie@example.nl", STAFF_PASSWORD).await;
+    let rescued = later.call("cms_login_code", &[("code", &codes[3])]).await;
+    assert_eq!(rescued.status, StatusCode::OK, "{}", rescued.body);
+    app.finish().await;
+}
+
+/// An owner who lost both phone and recovery codes has no other owner to
+/// reset them: the operator does it on the server's command line.
+async fn the_operator_resets_an_owner_who_lost_everything(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let mut boss = common::staff_client(&app, OWNER, OWNER_PASSWORD, true, &[]).await;
+    set_up(&mut boss).await;
+    assert_eq!(
+        cookie_name(&password_step(&app, OWNER, OWNER_PASSWORD).await),
+        "winkel_cms_pending"
+    );
+    let winkel = |email: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_winkel"))
+            .args(["admin", "reset-second-factor", "--email", email])
+            .env("DATABASE_URL", app.store.url())
+            .env("WINKEL_LOG", "warn")
+            .current_dir(std::env::temp_dir())
+            .output()
+            .unwrap()
+    };
+    let unknown = winkel("niemand@example.nl");
+    assert!(!unknown.status.success());
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr)
+            .contains("no staff account for niemand@example.nl"),
+        "{}",
+        String::from_utf8_lossy(&unknown.stderr)
+    );
+    let reset = winkel(" Owner@Example.nl ");
+    assert!(
+        reset.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reset.stderr)
+    );
+    // Her old session is over; the password alone logs her in again.
+    assert_eq!(
+        boss.call("cms_customers", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let mut back = app.client();
+    let login = back
+        .call(
+            "cms_login",
+            &[("email", OWNER), ("password", OWNER_PASSWORD)],
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    assert_eq!(cookie_name(&back), "winkel_cms");
+    assert_eq!(audited(&app, "staff.second_factor_reset").await.len(), 1);
     app.finish().await;
 }

@@ -13,7 +13,11 @@ use leptos::prelude::*;
 pub async fn cms_second_factor() -> Result<SecondFactorView, AppError> {
     let (state, member) = staff_auth::require_own_account().await?;
     let shop = services::settings::load(&state.db).await?;
-    services::second_factor::status(&state.db, &member, &shop.shop_name).await
+    let mut view = services::second_factor::status(&state.db, &member, &shop.shop_name).await?;
+    if let Some(key) = staff_auth::session_key(&state) {
+        view.new_recovery_codes = state.shown_once.take(&key);
+    }
+    Ok(view)
 }
 
 /// A fresh secret to set up (again); not in use until confirmed.
@@ -24,11 +28,16 @@ pub async fn cms_second_factor_begin() -> Result<(), AppError> {
 }
 
 /// Switches the second factor on with the app's current code; returns the
-/// recovery codes, shown this once.
+/// recovery codes, which the security screen then shows this once (also
+/// after a post without JavaScript, answered with a redirect to it).
 #[server(endpoint = "cms_second_factor_confirm")]
 pub async fn cms_second_factor_confirm(code: String) -> Result<Vec<String>, AppError> {
     let (state, member) = staff_auth::require_own_account().await?;
-    services::second_factor::confirm(&state.db, member.id, &code, now_utc()).await
+    let codes = services::second_factor::confirm(&state.db, member.id, &code, now_utc()).await?;
+    if let Some(key) = staff_auth::session_key(&state) {
+        state.shown_once.put(&key, codes.clone());
+    }
+    Ok(codes)
 }
 
 #[server(endpoint = "cms_second_factor_off")]

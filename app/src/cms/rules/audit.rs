@@ -96,7 +96,7 @@ impl AuditAction {
     }
 
     /// Every action, for reading a stored one back.
-    pub const ALL: [AuditAction; 29] = [
+    pub const ALL: [AuditAction; 33] = [
         Self::CustomerList,
         Self::CustomerView,
         Self::CustomerEdit,
@@ -116,6 +116,10 @@ impl AuditAction {
         Self::StaffLock,
         Self::StaffUnlock,
         Self::StaffForcePassword,
+        Self::StaffSecondFactorOn,
+        Self::StaffSecondFactorOff,
+        Self::StaffSecondFactorReset,
+        Self::StaffRecoveryCodeUsed,
         Self::BookingList,
         Self::BookingAgenda,
         Self::BookingView,
@@ -162,6 +166,10 @@ impl AuditAction {
             | Self::StaffLock
             | Self::StaffUnlock
             | Self::StaffForcePassword
+            | Self::StaffSecondFactorOn
+            | Self::StaffSecondFactorOff
+            | Self::StaffSecondFactorReset
+            | Self::StaffRecoveryCodeUsed
             | Self::BookableCreate
             | Self::BookableUpdate
             | Self::BookableDelete

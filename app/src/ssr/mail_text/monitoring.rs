@@ -40,9 +40,9 @@ mod tests {
         let mail = warnings("Winkel", &list, "https://w.nl/cms");
         assert_eq!(mail.subject, "2 waarschuwingen bij Winkel");
         assert!(mail.body.contains("- Let op: 30 van de 40 verzoeken"));
-        assert!(mail
-            .body
-            .contains("- Let op: medewerker #3 kreeg in het afgelopen uur de gegevens van 500 klanten"));
+        assert!(mail.body.contains(
+            "- Let op: medewerker #3 kreeg in het afgelopen uur de gegevens van 500 klanten"
+        ));
         assert!(mail.body.ends_with("https://w.nl/cms\n"));
         assert!(!mail.body.contains('@'));
         assert_eq!(

@@ -14,7 +14,7 @@ use crate::cms::rules::monitoring::{
 };
 use crate::cms::rules::{Warning, WarningKind};
 use crate::error::AppError;
-use crate::ssr::entities::{audit_log, staff, warning_mail};
+use crate::ssr::entities::{staff, warning_mail};
 use crate::ssr::mail_text;
 use crate::ssr::mailer::{Mail, MailKind};
 use crate::ssr::metrics::Metrics;
@@ -22,8 +22,8 @@ use crate::ssr::services::outbox::Outbox;
 use chrono::{Duration, NaiveDateTime};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 
 /// Every warning active at `now`.

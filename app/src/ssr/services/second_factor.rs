@@ -66,6 +66,7 @@ pub async fn status(
         required: member.needs_second_factor,
         recovery_codes_left,
         setup,
+        new_recovery_codes: Vec::new(),
     })
 }
 
@@ -315,6 +316,40 @@ async fn clear(db: &impl ConnectionTrait, staff_id: i32) -> Result<(), AppError>
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// The operator removes the second factor of the account `email` from the
+/// command line (`winkel admin reset-second-factor`): the way back for an
+/// owner who lost both phone and recovery codes, for whom no other owner
+/// can do it. Whoever has a shell on the server holds the database anyway.
+/// Ends the account's sessions; audited under the account itself, as done
+/// from the command line. Returns the account's id.
+pub async fn reset_from_command_line(
+    db: &DatabaseConnection,
+    email: &str,
+) -> Result<i32, AppError> {
+    let email = email.trim().to_lowercase();
+    let txn = db.begin().await?;
+    let Some(row) = staff::Entity::find()
+        .filter(staff::Column::Email.eq(email))
+        .one(&txn)
+        .await?
+    else {
+        txn.rollback().await?;
+        return Err(AppError::NotFound);
+    };
+    clear(&txn, row.id).await?;
+    staff_auth::end_all(&txn, row.id).await?;
+    audit::record(
+        &txn,
+        row.id,
+        AuditAction::StaffSecondFactorReset,
+        Some(row.id),
+        Some("winkel admin reset-second-factor".to_owned()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row.id)
 }
 
 /// The owner removes a member's second factor (a lost phone, no recovery
