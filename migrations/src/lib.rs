@@ -20,7 +20,10 @@
 //! taken, not who took them. `orders`, `bookings` and `questions` record
 //! the language they were made in (`locale`): of the order, never of the
 //! customer. `shipping_zones` hold the owner's rates per country, no
-//! personal data. No table has a column for an IP address, a
+//! personal data. `privacy_requests` (a mailed link to see or erase what
+//! an address holds) and `consent_withdrawals` (a withdrawn newsletter
+//! consent, replayed after a restore) hold a customer id, a hash and
+//! dates, nothing personal. No table has a column for an IP address, a
 //! location, payment card details or any other category AVG-8 forbids.
 
 pub use sea_orm_migration::prelude::*;
@@ -39,6 +42,7 @@ mod m20261207_000011_invoices;
 mod m20261207_000012_order_mails;
 mod m20261207_000013_shipping;
 mod m20261207_000014_stock_alerts;
+mod m20261208_000017_privacy_requests;
 
 pub struct Migrator;
 
@@ -60,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_order_mails::Migration),
             Box::new(m20261207_000013_shipping::Migration),
             Box::new(m20261207_000014_stock_alerts::Migration),
+            Box::new(m20261208_000017_privacy_requests::Migration),
         ]
     }
 }
