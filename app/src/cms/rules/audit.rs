@@ -7,6 +7,9 @@ pub enum AuditAction {
     CustomerView,
     CustomerEdit,
     CustomerDelete,
+    /// The mailed link of a privacy request sent to a customer's address
+    /// (someone asked by phone): they see, download or erase it themselves.
+    CustomerPrivacyLink,
     OrderView,
     OrderStatus,
     QuestionView,
@@ -40,6 +43,7 @@ impl AuditAction {
             Self::CustomerView => "customer.view",
             Self::CustomerEdit => "customer.edit",
             Self::CustomerDelete => "customer.delete",
+            Self::CustomerPrivacyLink => "customer.privacy_link",
             Self::OrderView => "order.view",
             Self::OrderStatus => "order.status",
             Self::QuestionView => "question.view",

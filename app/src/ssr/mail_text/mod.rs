@@ -14,6 +14,7 @@ pub mod bookings;
 pub mod html;
 pub mod newsletter;
 pub mod orders;
+pub mod privacy;
 pub mod questions;
 pub mod stock;
 
