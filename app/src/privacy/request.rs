@@ -72,7 +72,8 @@ pub fn PrivacyRequestConfirmPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("t").unwrap_or_default();
     let held = Resource::new(token, privacy_request_holdings);
-    let ask_again = move || view! { <p><A href=page_href("/privacy/request")>{t.ask_again}</A></p> };
+    let ask_again =
+        move || view! { <p><A href=page_href("/privacy/request")>{t.ask_again}</A></p> };
     view! {
         <Title text=t.confirm_title/>
         <section class="privacy-request-confirm">

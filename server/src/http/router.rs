@@ -3,8 +3,7 @@
 
 use super::handlers::{
     export_account, healthz, metrics_text, one_click_unsubscribe, privacy_request_download,
-    upload_product_image,
-    MemoryPages, MEMORY_PAGES, MEMORY_PAGES_DIR,
+    upload_product_image, MemoryPages, MEMORY_PAGES, MEMORY_PAGES_DIR,
 };
 use super::middleware::{anonymous_page_cache, cms_gate, renew_sessions, server_fn_status};
 use app::ssr::login_throttle::LoginThrottle;

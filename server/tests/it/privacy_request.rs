@@ -60,7 +60,9 @@ async fn ask_question(app: &TestApp, email: &str) {
 }
 
 async fn ask(client: &mut Client, email: &str) -> common::Response {
-    client.call("request_privacy_link", &[("email", email)]).await
+    client
+        .call("request_privacy_link", &[("email", email)])
+        .await
 }
 
 /// The privacy-request mails sent to `to` so far, once at least `expected`
@@ -168,7 +170,13 @@ async fn every_address_gets_the_same_answer(backend: Backend) {
                 &[("email", email)],
             )
             .await;
-        answers.push((json.status, json.body, form.status, form.location(), form.body));
+        answers.push((
+            json.status,
+            json.body,
+            form.status,
+            form.location(),
+            form.body,
+        ));
     }
     assert_eq!(answers[0], answers[1]);
     assert_eq!(answers[0].0, StatusCode::OK);
@@ -180,7 +188,10 @@ async fn every_address_gets_the_same_answer(backend: Backend) {
     assert_eq!(mails.len(), 2, "two requests, two mails");
     assert!(mails[0].contains("Subject: Je gegevens bij"));
     assert!(mails[0].contains(&format!("https://winkel.example{LINK}")));
-    assert!(!token_in(&mails[0]).contains("gast"), "no address in the link");
+    assert!(
+        !token_in(&mails[0]).contains("gast"),
+        "no address in the link"
+    );
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(link_mails(&app, unknown, 0).await.is_empty());
     assert_eq!(
@@ -198,7 +209,10 @@ async fn every_address_gets_the_same_answer(backend: Backend) {
             &[("email", "Gast@Example.nl ")],
         )
         .await;
-    assert_eq!(asked.location().as_deref(), Some("/en/privacy/request?sent=1"));
+    assert_eq!(
+        asked.location().as_deref(),
+        Some("/en/privacy/request?sent=1")
+    );
     let mails = link_mails(&app, GUEST, 3).await;
     assert!(mails[2].contains("Subject: Your data at"));
     assert!(mails[2].contains(&format!("https://winkel.example/en{LINK}")));
@@ -259,16 +273,26 @@ async fn the_link_downloads_and_erases_everything_of_its_address(backend: Backen
         assert!(records
             .iter()
             .all(|r| r["format"] == "winkel-customer-export/1" && r["profile"]["email"] == GUEST));
-        let orders: usize = records.iter().map(|r| r["orders"].as_array().unwrap().len()).sum();
+        let orders: usize = records
+            .iter()
+            .map(|r| r["orders"].as_array().unwrap().len())
+            .sum();
         assert_eq!(orders, 2);
         assert!(file.body.contains("Leveren jullie ook in Antwerpen?"));
-        assert!(records.iter().any(|r| r["profile"]["newsletter"] == "pending"));
+        assert!(records
+            .iter()
+            .any(|r| r["profile"]["newsletter"] == "pending"));
         assert!(!file.body.contains(OTHER), "nothing of another address");
     }
 
     // Erasing needs the box ticked.
     let unticked = erase(&mut visitor, &token, false).await;
-    assert_eq!(unticked.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unticked.body);
+    assert_eq!(
+        unticked.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unticked.body
+    );
     assert_eq!(unticked.json()["Validation"][0]["field"], "confirm");
     assert_eq!(records(&app, GUEST).await.len(), 3, "nothing erased");
     // Without JavaScript: a form post, answered with the page after it.
@@ -303,7 +327,11 @@ async fn the_link_downloads_and_erases_everything_of_its_address(backend: Backen
         .await
         .unwrap();
     assert_eq!(anonymised, 2, "the orders stay, without the person");
-    assert_eq!(records(&app, OTHER).await.len(), 1, "the other address stays");
+    assert_eq!(
+        records(&app, OTHER).await.len(),
+        1,
+        "the other address stays"
+    );
 
     // The link is used up.
     refused(&holdings(&mut visitor, &token).await);
@@ -340,7 +368,14 @@ async fn expired_forged_and_used_links_are_refused(backend: Backend) {
     flipped.replace_range(flipped.len() - 1.., last);
     let forged = format!("{id}.{flipped}");
     let short = format!("{id}.{}", &secret[1..]);
-    for token in [other_id.as_str(), forged.as_str(), short.as_str(), "", "1", "x.y"] {
+    for token in [
+        other_id.as_str(),
+        forged.as_str(),
+        short.as_str(),
+        "",
+        "1",
+        "x.y",
+    ] {
         refused(&holdings(&mut client, token).await);
         refused(&erase(&mut client, token, true).await);
         let file = download(&mut client, token).await;
@@ -498,9 +533,7 @@ async fn the_account_and_staff_send_the_same_link(backend: Backend) {
     )
     .await;
     let id = guest_id.to_string();
-    let forbidden = viewer
-        .call("cms_send_privacy_link", &[("id", &id)])
-        .await;
+    let forbidden = viewer.call("cms_send_privacy_link", &[("id", &id)]).await;
     assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
     let mut editor = common::staff_client(
         &app,

@@ -81,7 +81,10 @@ const REVIEWED: &[(&str, &[&str])] = &[
     ("categories", &["id", "name", "slug", "position", "name_en"]),
     // A withdrawn newsletter consent, replayed after a restore: the
     // customer id and the moment, like `erasures`.
-    ("consent_withdrawals", &["id", "customer_id", "withdrawn_at"]),
+    (
+        "consent_withdrawals",
+        &["id", "customer_id", "withdrawn_at"],
+    ),
     (
         "customers",
         &[

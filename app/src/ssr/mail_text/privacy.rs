@@ -32,14 +32,24 @@ mod tests {
 
     #[test]
     fn the_link_in_both_languages() {
-        let nl = request_link(Locale::Nl, "Winkel", "https://w.nl/privacy/request/confirm?t=1.ab");
+        let nl = request_link(
+            Locale::Nl,
+            "Winkel",
+            "https://w.nl/privacy/request/confirm?t=1.ab",
+        );
         assert_eq!(nl.subject, "Je gegevens bij Winkel");
         assert!(nl
             .body
             .contains("1 uur geldig:\n\nhttps://w.nl/privacy/request/confirm?t=1.ab\n"));
-        let en = request_link(Locale::En, "Winkel", "https://w.nl/en/privacy/request/confirm?t=1.ab");
+        let en = request_link(
+            Locale::En,
+            "Winkel",
+            "https://w.nl/en/privacy/request/confirm?t=1.ab",
+        );
         assert_eq!(en.subject, "Your data at Winkel");
-        assert!(en.body.contains("https://w.nl/en/privacy/request/confirm?t=1.ab"));
+        assert!(en
+            .body
+            .contains("https://w.nl/en/privacy/request/confirm?t=1.ab"));
         assert_english(&en.body);
     }
 }

@@ -45,7 +45,10 @@ pub async fn withdraw(
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     customer::Entity::update_many()
-        .col_expr(customer::Column::Newsletter, Expr::value(NewsletterState::None))
+        .col_expr(
+            customer::Column::Newsletter,
+            Expr::value(NewsletterState::None),
+        )
         .col_expr(
             customer::Column::NewsletterConsentAt,
             Expr::value(Option::<NaiveDateTime>::None),
@@ -94,7 +97,10 @@ pub async fn reapply(
     let mut again = 0;
     for chunk in ids.chunks(500) {
         again += customer::Entity::update_many()
-            .col_expr(customer::Column::Newsletter, Expr::value(NewsletterState::None))
+            .col_expr(
+                customer::Column::Newsletter,
+                Expr::value(NewsletterState::None),
+            )
             .col_expr(
                 customer::Column::NewsletterConsentAt,
                 Expr::value(Option::<NaiveDateTime>::None),

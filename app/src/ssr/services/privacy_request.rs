@@ -118,10 +118,7 @@ pub async fn issue_in(
         unsubscribe_url: None,
         html: None,
     };
-    let queued = state
-        .outbox
-        .queue(txn, &mail, Some(record.id), now)
-        .await?;
+    let queued = state.outbox.queue(txn, &mail, Some(record.id), now).await?;
     if queued == Queued::OverBudget {
         privacy_request::Entity::delete_by_id(id).exec(txn).await?;
     }
@@ -132,10 +129,7 @@ pub async fn issue_in(
 /// open nothing any more. Not done as links are made: on MariaDB a range
 /// delete beside concurrent inserts is a deadlock waiting to happen.
 /// Returns how many went.
-pub async fn purge_expired(
-    db: &impl ConnectionTrait,
-    now: NaiveDateTime,
-) -> Result<u64, AppError> {
+pub async fn purge_expired(db: &impl ConnectionTrait, now: NaiveDateTime) -> Result<u64, AppError> {
     Ok(privacy_request::Entity::delete_many()
         .filter(privacy_request::Column::ExpiresAt.lt(now))
         .exec(db)
@@ -216,10 +210,8 @@ async fn verify(
         .await?
         .ok_or(AppError::InvalidLink)?;
     // Compared in constant time.
-    if !crate::ssr::metrics::same_secret(
-        &secret_hash(secret, &record.email),
-        &request.secret_hash,
-    ) {
+    if !crate::ssr::metrics::same_secret(&secret_hash(secret, &record.email), &request.secret_hash)
+    {
         return Err(AppError::InvalidLink);
     }
     Ok(Valid {

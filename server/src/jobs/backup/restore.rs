@@ -208,7 +208,9 @@ pub async fn restore(
     let since = created_at - REPLAY_SLACK;
     let mut replays = Replay::default();
     for db in std::iter::once(target).chain(tombstone_sources) {
-        replays.tombstones.extend(tombstones_since(db, since).await?);
+        replays
+            .tombstones
+            .extend(tombstones_since(db, since).await?);
         replays
             .withdrawals
             .extend(withdrawals_since(db, since).await?);
