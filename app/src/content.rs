@@ -7,6 +7,7 @@ use crate::ui::ErrorMessage;
 use chrono::NaiveDateTime;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
@@ -144,6 +145,11 @@ pub fn PrivacyPage() -> impl IntoView {
                             <h2>{t.rights_title}</h2>
                             <p>{t.rights}</p>
                             <p>{t.all_rights}</p>
+                            <p class="privacy-request-link">
+                                <A href=crate::locale::page_href("/privacy/request")>
+                                    {crate::privacy::request_text::text_in(locale).statement_link}
+                                </A>
+                            </p>
                             <p class="complaint">{t.complaint}</p>
                             {(!s.contact_email.is_empty()).then(|| view! { <p>{t.questions_before} <a href=format!("mailto:{}", s.contact_email)>{s.contact_email.clone()}</a> {t.questions_after}</p> })}
                         </article>

@@ -52,6 +52,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use locale::Locale;
 use newsletter::{NewsletterConfirmPage, NewsletterPage, NewsletterUnsubscribePage};
+use privacy::{PrivacyRequestConfirmPage, PrivacyRequestErasedPage, PrivacyRequestPage};
 use shop::{CartChanged, CartPage, CheckoutPage, HomePage, OrderPage, ProductPage};
 
 /// The HTML document around the app, rendered on the server.
@@ -187,6 +188,9 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/account/password/forgot") view=ForgotPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/password/reset") view=ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/privacy/request") view=PrivacyRequestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/privacy/request/confirm") view=PrivacyRequestConfirmPage ssr=SsrMode::Async/>
+                    <Route path=path!("/privacy/request/erased") view=PrivacyRequestErasedPage ssr=SsrMode::Async/>
                     <Route path=path!("/contact") view=ContactPage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter") view=NewsletterPage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter/confirm") view=NewsletterConfirmPage ssr=SsrMode::Async/>

@@ -21,9 +21,12 @@
 //! the language they were made in (`locale`): of the order, never of the
 //! customer. `shipping_zones` hold the owner's rates per country, no
 //! personal data. `audit_log` and `audit_subjects` record which member
-//! saw or changed which record and whose it was: ids only. No table has a
-//! column for an IP address, a location, payment card details or any other
-//! category AVG-8 forbids.
+//! saw or changed which record and whose it was: ids only.
+//! `privacy_requests` (a mailed link to see or erase what an address
+//! holds) and `consent_withdrawals` (a withdrawn newsletter consent,
+//! replayed after a restore) hold a customer id, a hash and dates, nothing
+//! personal. No table has a column for an IP address, a location, payment
+//! card details or any other category AVG-8 forbids.
 
 pub use sea_orm_migration::prelude::*;
 
@@ -43,6 +46,7 @@ mod m20261207_000013_shipping;
 mod m20261207_000014_stock_alerts;
 mod m20261208_000015_staff_totp;
 mod m20261208_000016_audit_reads;
+mod m20261208_000017_privacy_requests;
 mod m20261208_000018_monitoring;
 
 pub struct Migrator;
@@ -67,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000014_stock_alerts::Migration),
             Box::new(m20261208_000015_staff_totp::Migration),
             Box::new(m20261208_000016_audit_reads::Migration),
+            Box::new(m20261208_000017_privacy_requests::Migration),
             Box::new(m20261208_000018_monitoring::Migration),
         ]
     }

@@ -340,13 +340,14 @@ async fn backup(config: &Config, command: BackupCommand) -> Result<(), CliError>
             };
             let report = backup::restore(&target, &path, &sources, &options).await?;
             eprintln!(
-                "restored {name}: {} rows, {} files (schema {}, migrated to {}); {} customers erased again, {} erasures kept",
+                "restored {name}: {} rows, {} files (schema {}, migrated to {}); {} customers erased again, {} erasures kept, {} newsletter consents withdrawn again",
                 report.rows,
                 report.files,
                 report.migration_version,
                 migrations::latest_version(),
                 report.erased_again,
-                report.tombstones
+                report.tombstones,
+                report.withdrawn_again
             );
             Ok(())
         }

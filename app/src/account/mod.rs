@@ -239,10 +239,29 @@ fn AccountOverview(profile: Profile) -> impl IntoView {
             <p>
                 <A href=page_href("/account/delete") attr:class="danger">{t.delete_link}</A>
             </p>
+            <OtherRecordsLink/>
             <ActionForm action=logout attr:class="logout">
                 <button type="submit" class="link">{t.logout}</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// The records with the account's address that are not the account (older
+/// guest orders, questions asked while logged out): the mailed link of a
+/// privacy request shows, downloads and erases them. Sent to the address
+/// itself, since owning the account does not prove they are the holder's.
+#[component]
+fn OtherRecordsLink() -> impl IntoView {
+    let t = crate::privacy::request_text::text();
+    let send = ServerAction::<crate::privacy::api::AccountPrivacyLink>::new();
+    view! {
+        <p class="hint">{t.account_hint}</p>
+        // Sent: the answer is `/account?privacy_link=1`, which says so.
+        {move || send.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })}
+        <ActionForm action=send attr:class="account-privacy-link">
+            <button type="submit">{t.account_button}</button>
+        </ActionForm>
     }
 }
 
@@ -252,10 +271,12 @@ pub fn AccountPage() -> impl IntoView {
     let profile = Resource::new(|| (), |_| get_profile());
     let query = use_query_map();
     let password_reset = move || query.read().get("password_reset").is_some();
+    let privacy_link = move || query.read().get("privacy_link").is_some();
     view! {
         <Title text=t.account_title/>
         <h1>{t.account_title}</h1>
         {move || password_reset().then(|| view! { <p class="notice" role="status">{t.password_reset_done}</p> })}
+        {move || privacy_link().then(|| view! { <p class="notice" role="status">{crate::privacy::request_text::text().account_sent}</p> })}
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match profile.await {
@@ -309,6 +330,7 @@ pub fn DeleteAccountPage() -> impl IntoView {
                             <Field name="password" label=t.current_password kind="password" required=true autocomplete="current-password" server=field_errors(delete)/>
                             <button type="submit" class="danger">{t.delete_button}</button>
                         </ActionForm>
+                        <OtherRecordsLink/>
                         <p><A href=page_href("/account")>{t.back_to_account}</A></p>
                     }.into_any(),
                     Err(AppError::Unauthorized) => view! { <PleaseLogIn/> }.into_any(),

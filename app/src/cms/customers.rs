@@ -2,7 +2,8 @@
 //! erase.
 
 use super::api::{
-    cms_customer, cms_customers, CmsDeleteCustomer, CmsSetOnAccount, CmsUpdateCustomer,
+    cms_customer, cms_customers, CmsDeleteCustomer, CmsSendPrivacyLink, CmsSetOnAccount,
+    CmsUpdateCustomer,
 };
 use super::models::CustomerDetail;
 use super::rules::Right;
@@ -72,6 +73,7 @@ fn CustomerView(detail: CustomerDetail) -> impl IntoView {
     let update = ServerAction::<CmsUpdateCustomer>::new();
     let delete = ServerAction::<CmsDeleteCustomer>::new();
     let on_account = ServerAction::<CmsSetOnAccount>::new();
+    let privacy_link = ServerAction::<CmsSendPrivacyLink>::new();
     let p = detail.profile.clone();
     // The customer as saved last: each edit answers with the record read
     // back from the database, and the facts above the forms show it.
@@ -147,6 +149,19 @@ fn CustomerView(detail: CustomerDetail) -> impl IntoView {
                 <input type="hidden" name="id" value=detail.id/>
                 <CustomerFields server=field_errors(update) profile=Some(p.clone()) email=true prospect={detail.kind == crate::customer::CustomerKind::Prospect}/>
                 <button type="submit">{t.save}</button>
+            </ActionForm>
+        })}
+        {allows(Right::CustomersEdit).then(|| view! {
+            <h2>{t.privacy_link}</h2>
+            <p class="hint">{t.privacy_link_hint}</p>
+            {move || privacy_link.value().get().map(|r| match r {
+                Ok(true) => view! { <p class="notice" role="status">{t.privacy_link_sent}</p> }.into_any(),
+                Ok(false) => view! { <p class="error" role="alert">{t.privacy_link_over_budget}</p> }.into_any(),
+                Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+            })}
+            <ActionForm action=privacy_link attr:class="cms-privacy-link">
+                <input type="hidden" name="id" value=detail.id/>
+                <button type="submit">{t.privacy_link}</button>
             </ActionForm>
         })}
         {allows(Right::CustomersDelete).then(|| view! {

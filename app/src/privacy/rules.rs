@@ -22,9 +22,37 @@ pub fn is_past_term(at: NaiveDateTime, cutoff: NaiveDateTime) -> bool {
     at < cutoff
 }
 
+/// The parts of a privacy-request token (`id.secret`, the secret 64 hex
+/// characters), before it is checked against its stored hash; `None` for
+/// anything else.
+pub fn parse_request_token(token: &str) -> Option<(i32, &str)> {
+    let (id, secret) = token.trim().split_once('.')?;
+    let plain = secret.len() == 64 && secret.bytes().all(|b| b.is_ascii_hexdigit());
+    plain.then_some((id.parse().ok()?, secret))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_tokens_are_an_id_and_a_secret() {
+        let secret = "ab".repeat(32);
+        assert_eq!(
+            parse_request_token(&format!("12.{secret}")),
+            Some((12, secret.as_str()))
+        );
+        for bad in [
+            String::new(),
+            "12".into(),
+            format!("x.{secret}"),
+            format!("12.{}", &secret[1..]),
+            format!("12.{}zz", &secret[2..]),
+            format!("12.{secret}.1"),
+        ] {
+            assert_eq!(parse_request_token(&bad), None, "{bad}");
+        }
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid date")

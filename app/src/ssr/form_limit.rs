@@ -31,6 +31,8 @@ pub enum FormKind {
     NewCart,
     /// "Wachtwoord vergeten?": asks for a reset link by mail.
     PasswordReset,
+    /// `/privacy/request`: asks for the link to an address's data by mail.
+    PrivacyRequest,
 }
 
 impl FormKind {
@@ -45,6 +47,7 @@ impl FormKind {
             Self::Newsletter => "newsletter",
             Self::NewCart => "new_cart",
             Self::PasswordReset => "password_reset",
+            Self::PrivacyRequest => "privacy_request",
         }
     }
 

@@ -59,6 +59,10 @@ pub enum MailKind {
     /// The link that sets a forgotten password, asked for by whoever holds
     /// the address: a budget of its own (`outbox::RESETS_PER_HOUR`).
     PasswordReset,
+    /// The link to see, download or erase what an address holds
+    /// (`/privacy/request`): like a reset, asked for at a typed address,
+    /// with a budget of its own (`outbox::PRIVACY_REQUESTS_PER_HOUR`).
+    PrivacyRequest,
     /// The products at or below their stock alert, to the shop's owner.
     StockAlert,
     /// The confirmation of an order (with the payment instructions).
@@ -83,6 +87,7 @@ impl MailKind {
         Self::QuestionAnswer,
         Self::BookingConfirmation,
         Self::PasswordReset,
+        Self::PrivacyRequest,
         Self::StockAlert,
         Self::OrderConfirmation,
         Self::OrderPaid,
@@ -100,6 +105,7 @@ impl MailKind {
             Self::QuestionAnswer => "question.answer",
             Self::BookingConfirmation => "booking.confirmation",
             Self::PasswordReset => "account.password_reset",
+            Self::PrivacyRequest => "privacy.request",
             Self::StockAlert => "stock.alert",
             Self::OrderConfirmation => "order.confirmation",
             Self::OrderPaid => "order.paid",
@@ -117,8 +123,8 @@ impl MailKind {
     /// typed in, without proving it is theirs: such mails are bounded per
     /// recipient (`mail_budget`) and never carry text the sender chose.
     ///
-    /// A password reset is asked for at a typed address too, but counts
-    /// against a budget of its own (`Outbox::queue`), so that a flood of
+    /// A password reset (and a privacy request's link) is asked for at a
+    /// typed address too, but counts against a budget of its own (`Outbox::queue`), so that a flood of
     /// other mail never keeps the holder of the address out of their
     /// account; the stock alert and the monitoring's warnings go to the
     /// shop's own owner. Order mails
@@ -132,6 +138,7 @@ impl MailKind {
             self,
             Self::QuestionAnswer
                 | Self::PasswordReset
+                | Self::PrivacyRequest
                 | Self::StockAlert
                 | Self::OrderConfirmation
                 | Self::OrderPaid

@@ -1,6 +1,7 @@
 //! The routes the shop answers itself, outside the Leptos pages: health,
-//! metrics, the account export, the one-click unsubscribe, the product
-//! picture upload, and the benchmarks' pages from memory.
+//! metrics, the account export and a privacy request's download, the
+//! one-click unsubscribe, the product picture upload, and the benchmarks'
+//! pages from memory.
 
 use super::middleware::with_cookie;
 use app::error::AppError;
@@ -73,6 +74,39 @@ pub(super) async fn export_account(State(state): State<AppState>, session: Sessi
         Err(e) => return e.into_response(),
     };
     match app::ssr::services::export::export(&state.db, &customer, app::ssr::now_utc()).await {
+        Ok(export) => {
+            let file = format!(
+                "attachment; filename=\"winkel-gegevens-{}.json\"",
+                export.exported_at.format("%Y%m%d")
+            );
+            let mut res = axum::Json(export).into_response();
+            if let Ok(value) = HeaderValue::from_str(&file) {
+                res.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+            }
+            res.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            res
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct PrivacyDownloadForm {
+    t: Option<String>,
+}
+
+/// The download of a privacy request (`/privacy/request/confirm`): every
+/// customer record with the link's address, as a JSON file (format:
+/// docs/export-format.md). A form post, so the link's token is in no URL;
+/// it may be repeated while the link lives.
+pub(super) async fn privacy_request_download(
+    State(state): State<AppState>,
+    axum::Form(form): axum::Form<PrivacyDownloadForm>,
+) -> Response {
+    let token = form.t.unwrap_or_default();
+    let now = app::ssr::now_utc();
+    match app::ssr::services::privacy_request::export(&state.db, &token, now).await {
         Ok(export) => {
             let file = format!(
                 "attachment; filename=\"winkel-gegevens-{}.json\"",

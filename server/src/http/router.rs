@@ -2,8 +2,8 @@
 //! own handlers and the layers every request passes.
 
 use super::handlers::{
-    export_account, healthz, metrics_text, one_click_unsubscribe, upload_product_image,
-    MemoryPages, MEMORY_PAGES, MEMORY_PAGES_DIR,
+    export_account, healthz, metrics_text, one_click_unsubscribe, privacy_request_download,
+    upload_product_image, MemoryPages, MEMORY_PAGES, MEMORY_PAGES_DIR,
 };
 use super::middleware::{anonymous_page_cache, cms_gate, renew_sessions, server_fn_status};
 use app::ssr::login_throttle::LoginThrottle;
@@ -114,6 +114,10 @@ pub fn router_and_state(
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/account/export", get(export_account))
+        .route(
+            "/privacy/request/download",
+            axum::routing::post(privacy_request_download),
+        )
         .merge(super::invoices::routes())
         .merge(super::audit::routes())
         // RFC 8058 one-click unsubscribe: mail clients POST to the link of

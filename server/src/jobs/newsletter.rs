@@ -1,9 +1,10 @@
 //! The nightly purge of newsletter subscriptions never confirmed (double
-//! opt-in): a scheduler job next to the retention sweep.
+//! opt-in), and of privacy-request links that expired: a scheduler job
+//! next to the retention sweep.
 
 use super::scheduler::{JobFuture, NightlyJob};
 use app::ssr::services::jobs::RunOutcome;
-use app::ssr::services::newsletter;
+use app::ssr::services::{newsletter, privacy_request};
 use chrono::{NaiveDateTime, NaiveTime};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -17,12 +18,15 @@ pub fn nightly(at: NaiveTime) -> NightlyJob {
                 let purged = newsletter::purge_unconfirmed(&db, now)
                     .await
                     .map_err(|e| e.to_string())?;
+                let links = privacy_request::purge_expired(&db, now)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 Ok(RunOutcome {
                     deleted: i64::try_from(purged.erased).unwrap_or(i64::MAX),
                     anonymised: 0,
                     detail: Some(format!(
-                        "{} onbevestigde aanmeldingen verwijderd, {} ingetrokken",
-                        purged.erased, purged.reset
+                        "{} onbevestigde aanmeldingen verwijderd, {} ingetrokken, {} verlopen inzagelinks verwijderd",
+                        purged.erased, purged.reset, links
                     )),
                 })
             })

@@ -373,6 +373,7 @@ impl ShopPages {
                 S::OK,
             ),
             (Who::Visitor, "/privacy".to_owned(), S::OK),
+            (Who::Visitor, "/privacy/request".to_owned(), S::OK),
             (Who::Visitor, "/contact".to_owned(), S::OK),
             (Who::Customer, "/contact".to_owned(), S::OK),
             (Who::Visitor, "/contact?sent=1".to_owned(), S::OK),

@@ -45,6 +45,7 @@ mod no_addresses;
 mod no_waiting_transactions;
 mod order_mails;
 mod password_reset;
+mod privacy_request;
 mod retention;
 mod schema_review;
 mod security;

@@ -84,6 +84,12 @@ const REVIEWED: &[(&str, &[&str])] = &[
         ],
     ),
     ("categories", &["id", "name", "slug", "position", "name_en"]),
+    // A withdrawn newsletter consent, replayed after a restore: the
+    // customer id and the moment, like `erasures`.
+    (
+        "consent_withdrawals",
+        &["id", "customer_id", "withdrawn_at"],
+    ),
     (
         "customers",
         &[
@@ -262,6 +268,20 @@ const REVIEWED: &[(&str, &[&str])] = &[
             "created_at",
             "answered_at",
             "locale",
+        ],
+    ),
+    // A privacy request's mailed link: the customer record it went to,
+    // the SHA-256 of its secret with that address (never the address),
+    // and its times.
+    (
+        "privacy_requests",
+        &[
+            "id",
+            "customer_id",
+            "secret_hash",
+            "created_at",
+            "expires_at",
+            "used_at",
         ],
     ),
     ("seaql_migrations", &["version", "applied_at"]),

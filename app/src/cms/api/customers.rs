@@ -76,6 +76,32 @@ pub async fn cms_set_on_account(
     .await
 }
 
+/// Sends the mailed link of a privacy request to the customer's address
+/// (someone asked by phone); audited. Answers whether it went: `false`
+/// when the address had its hourly share of these links.
+#[server(endpoint = "cms_send_privacy_link")]
+pub async fn cms_send_privacy_link(id: i32) -> Result<bool, AppError> {
+    use crate::ssr::services::outbox::Queued;
+    let (state, member) = staff_auth::require(Right::CustomersEdit).await?;
+    let send = async |txn: &_| {
+        let queued =
+            services::privacy_request::issue_for_customer(txn, &state, id, now_utc()).await?;
+        let sent = queued == Queued::Yes;
+        let said = if sent { "sent" } else { "over budget" };
+        Ok((sent, Some(said.to_owned())))
+    };
+    let sent = audited(
+        &state.db,
+        member.id,
+        AuditAction::CustomerPrivacyLink,
+        Some(id),
+        send,
+    )
+    .await?;
+    state.outbox.wake();
+    Ok(sent)
+}
+
 #[server(endpoint = "cms_delete_customer")]
 pub async fn cms_delete_customer(id: i32) -> Result<(), AppError> {
     let (state, member) = staff_auth::require(Right::CustomersDelete).await?;

@@ -13,6 +13,9 @@ pub enum AuditAction {
     CustomerDelete,
     /// A page of the order list (each shows its recipient's name).
     OrderList,
+    /// The mailed link of a privacy request sent to a customer's address
+    /// (someone asked by phone): they see, download or erase it themselves.
+    CustomerPrivacyLink,
     OrderView,
     OrderStatus,
     /// A page of the question list (each shows its asker's name).
@@ -64,6 +67,7 @@ impl AuditAction {
             Self::CustomerEdit => "customer.edit",
             Self::CustomerDelete => "customer.delete",
             Self::OrderList => "order.list",
+            Self::CustomerPrivacyLink => "customer.privacy_link",
             Self::OrderView => "order.view",
             Self::OrderStatus => "order.status",
             Self::QuestionList => "question.list",
@@ -96,11 +100,12 @@ impl AuditAction {
     }
 
     /// Every action, for reading a stored one back.
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 34] = [
         Self::CustomerList,
         Self::CustomerView,
         Self::CustomerEdit,
         Self::CustomerDelete,
+        Self::CustomerPrivacyLink,
         Self::OrderList,
         Self::OrderView,
         Self::OrderStatus,
@@ -145,6 +150,7 @@ impl AuditAction {
             Self::CustomerView => "opened your customer record",
             Self::CustomerEdit => "changed your customer record",
             Self::CustomerDelete => "deleted your customer record",
+            Self::CustomerPrivacyLink => "sent you the link to see or erase your data",
             Self::OrderList => "looked at the order list",
             Self::OrderView => "opened your order or its invoice",
             Self::OrderStatus => "changed your order's status",

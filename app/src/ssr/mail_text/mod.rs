@@ -15,6 +15,7 @@ pub mod html;
 pub mod monitoring;
 pub mod newsletter;
 pub mod orders;
+pub mod privacy;
 pub mod questions;
 pub mod stock;
 

@@ -291,6 +291,10 @@ pub async fn update_profile(
     row.newsletter_consent_at = Set(if keep_consent { consent } else { None });
     let txn = state.db.begin().await?;
     let saved = row.update(&txn).await?;
+    if was != NewsletterState::None && newsletter == NewsletterState::None {
+        // Taken back: a restore of an older backup must not bring it back.
+        super::consent::record(&txn, saved.id, now).await?;
+    }
     super::newsletter::confirm_new_wish(&txn, state, &saved, was, locale, now).await?;
     txn.commit().await?;
     state.outbox.wake();

@@ -359,7 +359,8 @@ async fn only_for_the_newsletter(
 
 /// Unsubscribes the customer of a signed link. A newsletter-only prospect
 /// is erased altogether; anyone else keeps their record without the
-/// subscription or its consent date.
+/// subscription or its consent date. Either way a restore of an older
+/// backup keeps them unsubscribed (an erasure or a consent tombstone).
 pub async fn unsubscribe(
     db: &DatabaseConnection,
     secret: &[u8],
@@ -371,10 +372,8 @@ pub async fn unsubscribe(
     if only_for_the_newsletter(&txn, &customer).await? {
         erase_customer(&txn, customer.id, ErasureReason::OwnRequest, now).await?;
     } else {
-        let mut row: customer::ActiveModel = customer.into();
-        row.newsletter = Set(NewsletterState::None);
-        row.newsletter_consent_at = Set(None);
-        row.update(&txn).await?;
+        // With a tombstone: a restore must not subscribe them again.
+        super::consent::withdraw(&txn, customer.id, now).await?;
     }
     txn.commit().await?;
     Ok(())

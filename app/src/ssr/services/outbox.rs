@@ -16,7 +16,8 @@
 //! the address of someone who is not a customer is written nowhere
 //! (AVG-1). Staff's answers are not bounded, and a later kind that the
 //! owner of the address asks for (a password reset) gets a budget of its
-//! own, which third parties cannot use up.
+//! own, which third parties cannot use up; so does the link of a privacy
+//! request.
 //!
 //! An order confirmation goes to an address the buyer typed, too, but it
 //! is the receipt of a purchase: a customer who places four orders in a
@@ -53,6 +54,11 @@ pub const UNSOLICITED_PER_DAY: usize = 3;
 /// person who asks again, too few to flood a mailbox. Counted apart from
 /// the unsolicited mail, so other forms cannot use it up.
 pub const RESETS_PER_HOUR: usize = 3;
+/// Privacy-request links (`/privacy/request`) one address receives per
+/// hour: counted like the resets, apart from every other mail, so that
+/// nobody can keep the holder of an address from their data by using up
+/// its mail, nor flood it through the form.
+pub const PRIVACY_REQUESTS_PER_HOUR: usize = 3;
 /// Order confirmations one address receives per day (see the module
 /// comment): more than a real customer orders, few enough not to be a
 /// weapon.
@@ -79,7 +85,9 @@ pub enum Queued {
 pub struct Outbox {
     budget: SaltedCounts,
     unsolicited_per_day: usize,
-    /// Password resets per address and hour (`RESETS_PER_HOUR`).
+    /// Password resets (`RESETS_PER_HOUR`) and privacy-request links
+    /// (`PRIVACY_REQUESTS_PER_HOUR`) per address and hour, each under
+    /// its own name.
     reset_budget: SaltedCounts,
     wake: tokio::sync::Notify,
 }
@@ -109,6 +117,11 @@ impl Outbox {
             MailKind::PasswordReset => {
                 Some((&self.reset_budget, &b"password_reset"[..], RESETS_PER_HOUR))
             }
+            MailKind::PrivacyRequest => Some((
+                &self.reset_budget,
+                &b"privacy_request"[..],
+                PRIVACY_REQUESTS_PER_HOUR,
+            )),
             MailKind::OrderConfirmation => {
                 Some((&self.budget, &b"order"[..], ORDER_CONFIRMATIONS_PER_DAY))
             }

@@ -2,7 +2,7 @@
 //! account" (AVG-16), the retention sweep (AVG-14/15) and the CMS.
 
 use crate::error::AppError;
-use crate::ssr::entities::{booking, customer, erasure, invoice, order, session};
+use crate::ssr::entities::{booking, customer, erasure, invoice, order, privacy_request, session};
 use chrono::NaiveDateTime;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
@@ -140,9 +140,10 @@ impl ErasureReason {
     }
 }
 
-/// Erases a customer: ends their sessions, anonymises their orders and
-/// bookings, unlinks them from the audit log's shown records, deletes the
-/// customer row (their questions go with it) and
+/// Erases a customer: ends their sessions, drops their waiting mail and
+/// privacy-request links, anonymises their orders and bookings, unlinks
+/// them from the audit log's shown records, deletes the customer row
+/// (their questions go with it) and
 /// writes a tombstone so that a backup restore re-applies the erasure. Run it inside the caller's
 /// transaction so that it happens entirely or not at all.
 pub async fn erase_customer(
@@ -173,6 +174,12 @@ pub async fn erase_customers(
         .await?;
     super::outbox::erase_for(db, customer_ids).await?;
     super::audit::unlink_customers(db, customer_ids).await?;
+    // Their privacy-request links die with them (a foreign key would do it
+    // too, but not while a restore has the checks off).
+    privacy_request::Entity::delete_many()
+        .filter(privacy_request::Column::CustomerId.is_in(ids()))
+        .exec(db)
+        .await?;
     let anonymised = anonymise_everything_of(db, customer_ids, now).await?;
     customer::Entity::delete_many()
         .filter(customer::Column::Id.is_in(ids()))

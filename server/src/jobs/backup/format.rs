@@ -49,8 +49,15 @@ pub const TEMP_PREFIX: &str = ".tmp-";
 /// - `sessions`: login state, not shop data. Restoring it would bring back
 ///   sessions that were ended since (a locked staff member's, an erased
 ///   customer's); everyone simply logs in again after a restore;
-/// - `job_leases`: a lease belongs to a process running now.
-pub const NOT_BACKED_UP: [&str; 3] = ["seaql_migrations", "sessions", "job_leases"];
+/// - `job_leases`: a lease belongs to a process running now;
+/// - `privacy_requests`: a mailed link that lives an hour, like a session;
+///   a restore ends them all (whoever needs one asks again).
+pub const NOT_BACKED_UP: [&str; 4] = [
+    "seaql_migrations",
+    "sessions",
+    "job_leases",
+    "privacy_requests",
+];
 
 const DATETIME: &str = "%Y-%m-%d %H:%M:%S%.f";
 const DATE: &str = "%Y-%m-%d";

@@ -6,22 +6,26 @@
 //! 2. its schema version is checked: newer than this binary knows is
 //!    refused; older is fine (restored at its version, then migrated up);
 //! 3. a database holding data is replaced only with `--yes`;
-//! 4. the erasure tombstones newer than the backup are read from the
-//!    current database(s) BEFORE anything is overwritten;
+//! 4. the erasure tombstones and consent withdrawals newer than the
+//!    backup are read from the current database(s) BEFORE anything is
+//!    overwritten;
 //! 5. the schema is brought to the backup's version, then in ONE
 //!    transaction every table is emptied, loaded in batches (foreign key
-//!    checks deferred), the tombstones are replayed, and it commits;
+//!    checks deferred), the tombstones are replayed (erasures first, then
+//!    withdrawn newsletter consent), and it commits;
 //! 6. the database is migrated to the latest version and the uploads are
 //!    put in place.
 //!
-//! Sessions are not in a backup; the restore ends them all (everyone logs in
-//! again), as none may outlive the data it was made for.
+//! Sessions and privacy-request links are not in a backup; the restore ends
+//! them all (everyone logs in again), as none may outlive the data it was
+//! made for.
 
 use super::format::{Cell, Column, Manifest, NOT_BACKED_UP};
 use super::read::{self, Event};
 use super::{all_tables, applied_migrations, quote, schema, BackupError};
 use crate::jobs::progress::bar;
 use app::ssr::entities::{customer, erasure};
+use app::ssr::services::consent::{self, Withdrawal};
 use app::ssr::services::privacy::{self, ErasureReason};
 use chrono::{Duration, NaiveDateTime};
 use indicatif::ProgressBar;
@@ -66,6 +70,9 @@ pub struct RestoreReport {
     pub erased_again: usize,
     /// Tombstones newer than the backup written into the restored database.
     pub tombstones: usize,
+    /// Customers in the backup whose newsletter consent was withdrawn
+    /// after it, withdrawn again.
+    pub withdrawn_again: u64,
 }
 
 /// A tombstone from the current database.
@@ -96,6 +103,35 @@ pub async fn tombstones_since(
             reason: e.reason,
         })
         .collect())
+}
+
+/// The consent withdrawals in `db` at or after `since`; none when it has
+/// no `consent_withdrawals` table (empty, or older than migration 17).
+pub async fn withdrawals_since(
+    db: &impl ConnectionTrait,
+    since: NaiveDateTime,
+) -> Result<Vec<Withdrawal>, BackupError> {
+    if !all_tables(db)
+        .await?
+        .iter()
+        .any(|t| t == "consent_withdrawals")
+    {
+        return Ok(Vec::new());
+    }
+    Ok(consent::since(db, since).await?)
+}
+
+/// What a restore replays: erasures, then withdrawn consent.
+#[derive(Debug, Clone, Default)]
+struct Replay {
+    tombstones: BTreeSet<Tombstone>,
+    withdrawals: BTreeSet<Withdrawal>,
+}
+
+impl Replay {
+    fn is_empty(&self) -> bool {
+        self.tombstones.is_empty() && self.withdrawals.is_empty()
+    }
 }
 
 fn reason_of(text: &str) -> ErasureReason {
@@ -170,10 +206,14 @@ pub async fn restore(
         .created_at()
         .ok_or_else(|| BackupError::corrupt("its creation time is unreadable".into()))?;
     let since = created_at - REPLAY_SLACK;
-    let mut tombstones: BTreeSet<Tombstone> =
-        tombstones_since(target, since).await?.into_iter().collect();
-    for source in tombstone_sources {
-        tombstones.extend(tombstones_since(source, since).await?);
+    let mut replays = Replay::default();
+    for db in std::iter::once(target).chain(tombstone_sources) {
+        replays
+            .tombstones
+            .extend(tombstones_since(db, since).await?);
+        replays
+            .withdrawals
+            .extend(withdrawals_since(db, since).await?);
     }
 
     // The schema at the backup's version: back down if the target is newer,
@@ -201,9 +241,9 @@ pub async fn restore(
     // otherwise in a second transaction once migrated up.
     let latest = version + 1 == Migrator::migrations().len();
     let (now, later) = if latest {
-        (tombstones, BTreeSet::new())
+        (replays, Replay::default())
     } else {
-        (BTreeSet::new(), tombstones)
+        (Replay::default(), replays)
     };
     let loaded = load(target, path, &manifest, &staging, now, options).await;
     let mut report = match loaded {
@@ -218,10 +258,11 @@ pub async fn restore(
         .map_err(|e| BackupError::Refused(e.to_string()))?;
     if !later.is_empty() {
         let txn = target.begin().await?;
-        let (erased_again, written) = replay(&txn, later).await?;
+        let (erased_again, written, withdrawn_again) = replay_all(&txn, later).await?;
         txn.commit().await?;
         report.erased_again = erased_again;
         report.tombstones = written;
+        report.withdrawn_again = withdrawn_again;
     }
     place_uploads(&staging, &options.uploads_dir)?;
     Ok(report)
@@ -335,7 +376,7 @@ async fn load(
     path: &Path,
     manifest: &Manifest,
     staging: &Path,
-    tombstones: BTreeSet<Tombstone>,
+    tombstones: Replay,
     options: &RestoreOptions,
 ) -> Result<RestoreReport, BackupError> {
     let backend = target.get_database_backend();
@@ -368,7 +409,7 @@ async fn load_in(
     path: &Path,
     manifest: &Manifest,
     staging: &Path,
-    tombstones: BTreeSet<Tombstone>,
+    tombstones: Replay,
     options: &RestoreOptions,
 ) -> Result<RestoreReport, BackupError> {
     let backend = txn.get_database_backend();
@@ -379,6 +420,14 @@ async fn load_in(
             .await?;
     }
     txn.execute_unprepared("DELETE FROM sessions").await?;
+    if all_tables(txn)
+        .await?
+        .iter()
+        .any(|t| t == "privacy_requests")
+    {
+        txn.execute_unprepared("DELETE FROM privacy_requests")
+            .await?;
+    }
 
     let total: u64 = manifest.tables.iter().map(|t| t.rows).sum();
     let progress = if options.show_progress {
@@ -431,13 +480,14 @@ async fn load_in(
         // Cascades (a customer's questions) run only with the checks on.
         txn.execute_unprepared("SET FOREIGN_KEY_CHECKS = 1").await?;
     }
-    let (erased_again, written) = replay(txn, tombstones).await?;
+    let (erased_again, written, withdrawn_again) = replay_all(txn, tombstones).await?;
     Ok(RestoreReport {
         migration_version: manifest.migration_version.clone(),
         rows: total,
         files,
         erased_again,
         tombstones: written,
+        withdrawn_again,
     })
 }
 
@@ -480,6 +530,23 @@ fn place_uploads(staging: &Path, uploads: &Path) -> Result<(), BackupError> {
     }
     let _ = std::fs::remove_dir_all(staging);
     Ok(())
+}
+
+/// Replays erasures, then withdrawn consent (of the customers still
+/// there). Returns (customers erased again, tombstones written, customers
+/// withdrawn again).
+async fn replay_all(
+    txn: &DatabaseTransaction,
+    replays: Replay,
+) -> Result<(usize, usize, u64), BackupError> {
+    let (erased_again, written) = replay(txn, replays.tombstones).await?;
+    let withdrawals: Vec<Withdrawal> = replays.withdrawals.into_iter().collect();
+    let (withdrawn_again, _) = if withdrawals.is_empty() {
+        (0, 0)
+    } else {
+        consent::reapply(txn, &withdrawals).await?
+    };
+    Ok((erased_again, written, withdrawn_again))
 }
 
 /// Re-applies the erasures made after the backup: a customer in the
