@@ -79,7 +79,7 @@ pub enum MailKind {
 }
 
 impl MailKind {
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::NewsletterConfirm,
         Self::AccountWelcome,
         Self::AccountExists,
