@@ -292,31 +292,7 @@ async fn traffic_far_above_the_week_warns(backend: Backend) {
 }
 
 async fn place_order(app: &TestApp, email: &'static str) -> order::Model {
-    let mut client = app.client();
-    let product = client
-        .call("get_product", &[("slug", "espressobonen-amsterdam")])
-        .await
-        .json();
-    let id = product["id"].as_i64().expect("id").to_string();
-    let added = client
-        .call("add_to_cart", &[("product_id", &id), ("quantity", "2")])
-        .await;
-    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
-    let placed = common::call_on(
-        &mut client,
-        "/checkout",
-        "place_order",
-        &common::checkout(email),
-    )
-    .await;
-    assert_eq!(placed.status, StatusCode::OK, "{}", placed.body);
-    let token = placed.json().as_str().expect("token").to_owned();
-    order::Entity::find()
-        .filter(order::Column::Token.eq(token.as_str()))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("the order")
+    common::order_espresso(app, "/checkout", &common::checkout(email)).await
 }
 
 async fn the_dashboard_draws_its_charts_for_any_member(backend: Backend) {

@@ -27,28 +27,8 @@ use crate::common::SITE;
 const IBAN: &str = "NL91 ABNA 0417 1643 00";
 const OWNER: (&str, &str) = ("owner@example.nl", "een lang wachtwoord voor de balie");
 
-/// Places an order of two bags of espresso beans from `page` with the
-/// checkout form `form`; returns the order as stored.
 async fn order_from(app: &TestApp, page: &str, form: &[(&str, &str)]) -> order::Model {
-    let mut client = app.client();
-    let product = client
-        .call("get_product", &[("slug", "espressobonen-amsterdam")])
-        .await
-        .json();
-    let id = product["id"].as_i64().expect("id").to_string();
-    let added = client
-        .call("add_to_cart", &[("product_id", &id), ("quantity", "2")])
-        .await;
-    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
-    let placed = common::call_on(&mut client, page, "place_order", form).await;
-    assert_eq!(placed.status, StatusCode::OK, "{}", placed.body);
-    let token = placed.json().as_str().expect("token").to_owned();
-    order::Entity::find()
-        .filter(order::Column::Token.eq(token.as_str()))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("the order")
+    common::order_espresso(app, page, form).await
 }
 
 /// The mails sent to `to` so far.

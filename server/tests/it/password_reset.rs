@@ -43,28 +43,12 @@ async fn ask(client: &mut Client, email: &str) -> common::Response {
         .await
 }
 
-/// The reset mails sent to `to` so far, once at least `expected` arrived
-/// (the request is answered before its mail is queued) or 10 s passed.
 async fn reset_mails(app: &TestApp, to: &str, expected: usize) -> Vec<String> {
-    let mut waited = Duration::ZERO;
-    loop {
-        let mails: Vec<String> = app
-            .mails()
-            .await
-            .into_iter()
-            .filter(|m| m.contains(&format!("To: {to}")) && m.contains(LINK))
-            .collect();
-        if mails.len() >= expected || waited > Duration::from_secs(10) {
-            return mails;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        waited += Duration::from_millis(50);
-    }
+    common::mails_with_link(app, to, LINK, expected).await
 }
 
 fn token_in(mail: &str) -> String {
-    let start = mail.find(LINK).expect("a reset link") + LINK.len();
-    mail[start..].split_whitespace().next().unwrap().to_owned()
+    common::token_after(mail, LINK)
 }
 
 async fn account(app: &TestApp, email: &str) -> customer::Model {
@@ -208,22 +192,15 @@ async fn every_address_gets_the_same_answer(backend: Backend) {
     // there, their requests have long been handled.
     let mut answers = Vec::new();
     for email in [guest, unknown, account] {
-        let json = ask(&mut app.client(), email).await;
-        let form = app
-            .client()
-            .post_form(
+        answers.push(
+            common::answers_to(
+                &app,
                 "request_password_reset",
                 "https://winkel.example/account/password/forgot",
-                &[("email", email)],
+                email,
             )
-            .await;
-        answers.push((
-            json.status,
-            json.body,
-            form.status,
-            form.location(),
-            form.body,
-        ));
+            .await,
+        );
     }
     assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
     assert_eq!(answers[0].0, StatusCode::OK);

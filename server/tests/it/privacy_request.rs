@@ -65,29 +65,12 @@ async fn ask(client: &mut Client, email: &str) -> common::Response {
         .await
 }
 
-/// The privacy-request mails sent to `to` so far, once at least `expected`
-/// arrived (the request is answered before its mail is queued) or 10 s
-/// passed.
 async fn link_mails(app: &TestApp, to: &str, expected: usize) -> Vec<String> {
-    let mut waited = Duration::ZERO;
-    loop {
-        let mails: Vec<String> = app
-            .mails()
-            .await
-            .into_iter()
-            .filter(|m| m.contains(&format!("To: {to}")) && m.contains(LINK))
-            .collect();
-        if mails.len() >= expected || waited > Duration::from_secs(10) {
-            return mails;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        waited += Duration::from_millis(50);
-    }
+    common::mails_with_link(app, to, LINK, expected).await
 }
 
 fn token_in(mail: &str) -> String {
-    let start = mail.find(LINK).expect("a link") + LINK.len();
-    mail[start..].split_whitespace().next().unwrap().to_owned()
+    common::token_after(mail, LINK)
 }
 
 /// A link for `email`, asked for at `now`.
@@ -161,22 +144,15 @@ async fn every_address_gets_the_same_answer(backend: Backend) {
     // request has long been handled.
     let mut answers = Vec::new();
     for email in [unknown, GUEST] {
-        let json = ask(&mut app.client(), email).await;
-        let form = app
-            .client()
-            .post_form(
+        answers.push(
+            common::answers_to(
+                &app,
                 "request_privacy_link",
                 "https://winkel.example/privacy/request",
-                &[("email", email)],
+                email,
             )
-            .await;
-        answers.push((
-            json.status,
-            json.body,
-            form.status,
-            form.location(),
-            form.body,
-        ));
+            .await,
+        );
     }
     assert_eq!(answers[0], answers[1]);
     assert_eq!(answers[0].0, StatusCode::OK);

@@ -222,14 +222,15 @@ mod tests {
 
     #[test]
     fn staff_reads_compare_an_hour_with_a_usual_day() {
-        // 50 reads a day: 150 in an hour is three days, not above; 151 is.
-        assert!(!staff_reads_far_above(150, 50 * 30));
-        assert!(staff_reads_far_above(151, 50 * 30));
+        // 200 customers shown a day: 600 in an hour is three days, not
+        // above; 601 is.
+        assert!(!staff_reads_far_above(600, 200 * 30));
+        assert!(staff_reads_far_above(601, 200 * 30));
         // A new member's first busy hour needs the minimum.
         assert!(!staff_reads_far_above(STAFF_READS_MIN - 1, 0));
         assert!(staff_reads_far_above(STAFF_READS_MIN, 0));
-        // Someone who reads 400 a day reads 300 in an hour now and then.
-        assert!(!staff_reads_far_above(300, 400 * 30));
+        // Someone shown 1,000 a day is shown 800 in an hour now and then.
+        assert!(!staff_reads_far_above(800, 1000 * 30));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::cms::rules::monitoring::{
 };
 use crate::cms::rules::{Warning, WarningKind};
 use crate::error::AppError;
-use crate::ssr::entities::{staff, warning_mail};
+use crate::ssr::entities::warning_mail;
 use crate::ssr::mail_text;
 use crate::ssr::mailer::{Mail, MailKind};
 use crate::ssr::metrics::Metrics;
@@ -23,7 +23,6 @@ use chrono::{Duration, NaiveDateTime};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder,
 };
 
 /// Every warning active at `now`.
@@ -129,15 +128,7 @@ pub async fn mail_owners(
     if warnings.is_empty() {
         return Ok(Vec::new());
     }
-    let owners: Vec<String> = staff::Entity::find()
-        .filter(staff::Column::IsOwner.eq(true))
-        .filter(staff::Column::LockedAt.is_null())
-        .order_by_asc(staff::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| s.email)
-        .collect();
+    let owners = super::staff::owner_emails(db).await?;
     if owners.is_empty() {
         return Ok(Vec::new());
     }

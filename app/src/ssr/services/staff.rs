@@ -429,6 +429,20 @@ pub async fn force_password_change(
     Ok(())
 }
 
+/// The addresses of the owners who can be reached (not locked), oldest
+/// account first: who gets the shop's own warnings and alerts.
+pub async fn owner_emails(db: &impl ConnectionTrait) -> Result<Vec<String>, AppError> {
+    Ok(staff::Entity::find()
+        .filter(staff::Column::IsOwner.eq(true))
+        .filter(staff::Column::LockedAt.is_null())
+        .order_by_asc(staff::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.email)
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,7 @@
 use crate::clock::shop_today;
 use crate::cms::models::LowStock;
 use crate::error::AppError;
-use crate::ssr::entities::{product, setting, staff};
+use crate::ssr::entities::{product, setting};
 use crate::ssr::mail_text;
 use crate::ssr::mailer::{Mail, MailKind};
 use crate::ssr::services::outbox::Outbox;
@@ -76,15 +76,7 @@ pub async fn mail_owner(
     if low.is_empty() {
         return Ok(AlertMail::NothingLow);
     }
-    let owners: Vec<String> = staff::Entity::find()
-        .filter(staff::Column::IsOwner.eq(true))
-        .filter(staff::Column::LockedAt.is_null())
-        .order_by_asc(staff::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| s.email)
-        .collect();
+    let owners = super::staff::owner_emails(db).await?;
     if owners.is_empty() {
         return Ok(AlertMail::NoOwner);
     }

@@ -447,6 +447,89 @@ pub async fn add_customer_at(
     row.insert(db).await.expect("customer").id
 }
 
+/// The mails to `to` holding `link` (a mailed link's path) written so far,
+/// once at least `expected` arrived (a request is answered before its mail
+/// is queued) or 10 s passed.
+pub async fn mails_with_link(app: &TestApp, to: &str, link: &str, expected: usize) -> Vec<String> {
+    let mut waited = std::time::Duration::ZERO;
+    let step = std::time::Duration::from_millis(50);
+    loop {
+        let mails: Vec<String> = app
+            .mails()
+            .await
+            .into_iter()
+            .filter(|m| m.contains(&format!("To: {to}")) && m.contains(link))
+            .collect();
+        if mails.len() >= expected || waited > std::time::Duration::from_secs(10) {
+            return mails;
+        }
+        tokio::time::sleep(step).await;
+        waited += step;
+    }
+}
+
+/// The token of the first `link` in `mail` (what follows `…?t=`).
+pub fn token_after(mail: &str, link: &str) -> String {
+    let start = mail.find(link).expect("a mailed link") + link.len();
+    mail[start..]
+        .split_whitespace()
+        .next()
+        .expect("a token")
+        .to_owned()
+}
+
+/// Places an order of two bags of espresso beans from `page` with the
+/// checkout form `form`; returns the order as stored.
+pub async fn order_espresso(
+    app: &TestApp,
+    page: &str,
+    form: &[(&str, &str)],
+) -> app::ssr::entities::order::Model {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let mut client = app.client();
+    let product = client
+        .call("get_product", &[("slug", "espressobonen-amsterdam")])
+        .await
+        .json();
+    let id = product["id"].as_i64().expect("id").to_string();
+    let added = client
+        .call("add_to_cart", &[("product_id", &id), ("quantity", "2")])
+        .await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    let placed = call_on(&mut client, page, "place_order", form).await;
+    assert_eq!(placed.status, StatusCode::OK, "{}", placed.body);
+    let token = placed.json().as_str().expect("token").to_owned();
+    app::ssr::entities::order::Entity::find()
+        .filter(app::ssr::entities::order::Column::Token.eq(token.as_str()))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the order")
+}
+
+/// How the form `endpoint` answers `email`: called from a hydrated page and
+/// posted without JavaScript from `page` (status, body, redirect), to
+/// compare the answers to a known and an unknown address.
+pub async fn answers_to(
+    app: &TestApp,
+    endpoint: &str,
+    page: &str,
+    email: &str,
+) -> (StatusCode, String, StatusCode, Option<String>, String) {
+    let json = app.client().call(endpoint, &[("email", email)]).await;
+    let form = app
+        .client()
+        .post_form(endpoint, page, &[("email", email)])
+        .await;
+    (
+        json.status,
+        json.body,
+        form.status,
+        form.location(),
+        form.body,
+    )
+}
+
 /// A staff member (an owner when `owner`, else with exactly `rights`) who
 /// has chosen `password`, logged in to the CMS.
 pub async fn staff_client(
