@@ -71,7 +71,7 @@ test('a guest erases their data by the mailed link', async ({ page }) => {
   await page.getByLabel('Ja, verwijder al mijn gegevens bij dit e-mailadres').check();
   await page.getByRole('button', { name: 'Verwijder alles' }).click();
   await expect(page).toHaveURL(/\/privacy\/request\/erased$/, { timeout: 15_000 });
-  await expect(page.getByRole('status')).toHaveText(MSG.erased);
+  await expect(page.getByRole('status')).toContainText(MSG.erased);
 
   // The link is used up, and the order no longer names the guest.
   await visit(page, link);

@@ -147,7 +147,27 @@ pub fn CmsShell() -> impl IntoView {
     let pathname = leptos_router::hooks::use_location().pathname;
     let changed = RwSignal::new(0usize);
     provide_context(StaffChanged(changed));
-    let me = Resource::new(move || (pathname.get(), changed.get()), |_| cms_me());
+    let me = Resource::new(move || changed.get(), |_| cms_me());
+    // Every navigation inside the CMS checks the login again (a lock, or a
+    // logout elsewhere, ends it at the next click), but builds the frame
+    // again only when the member's state changed: rebuilding it at every
+    // navigation built each screen twice, which loaded (and audited) its
+    // data twice.
+    Effect::watch(
+        move || pathname.get(),
+        move |path, _, _| {
+            let path = path.clone();
+            leptos::task::spawn_local(async move {
+                let now = cms_me().await;
+                let blocked =
+                    matches!(&now, Ok(Some(m)) if m.needs_second_factor && path != "/cms/security");
+                if me.get_untracked().as_ref() != Some(&now) || blocked {
+                    changed.update(|n| *n += 1);
+                }
+            });
+        },
+        false,
+    );
     view! {
         <Title text=text().title/>
         {loaded(Wait::Suspense, me, move |me| match me {
