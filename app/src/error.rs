@@ -57,6 +57,11 @@ pub enum AppError {
     /// password hashes is full); answered 503 with `Retry-After`.
     #[error("busy; retry after {retry_after_secs} s")]
     Busy { retry_after_secs: u64 },
+    /// The database cannot be reached or written just now (it restarts, its
+    /// disk is full, it stays locked); answered 503 with `Retry-After`, and
+    /// nothing was changed. See `ssr::db_fault`.
+    #[error("unavailable; retry after {retry_after_secs} s")]
+    Unavailable { retry_after_secs: u64 },
     /// A mail could not be sent (the mail server refused or is down);
     /// logged on the server, told to the user plainly.
     #[error("mail could not be sent")]
@@ -86,7 +91,7 @@ impl AppError {
             | Self::SlotFull { .. } => 409,
             Self::SlotRefused(_) => 422,
             Self::Unauthorized | Self::InvalidCredentials => 401,
-            Self::MailFailed | Self::Busy { .. } => 503,
+            Self::MailFailed | Self::Busy { .. } | Self::Unavailable { .. } => 503,
             Self::InvalidLink => 400,
             Self::Forbidden
             | Self::PasswordChangeRequired
@@ -115,7 +120,8 @@ impl AppError {
         match self {
             Self::TooManyForms { retry_after_secs }
             | Self::RateLimited { retry_after_secs }
-            | Self::Busy { retry_after_secs } => Some(*retry_after_secs),
+            | Self::Busy { retry_after_secs }
+            | Self::Unavailable { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         }
     }
@@ -146,10 +152,48 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
     /// A database failure is logged in full on the server and reaches the
-    /// user only as "something went wrong".
+    /// user only as "something went wrong", or as "not reachable just now,
+    /// try again" when the database is away (`ssr::db_fault`).
     fn from(error: sea_orm::DbErr) -> Self {
-        tracing::error!(%error, "database error");
-        Self::Internal
+        Self::from_db_fault(crate::ssr::db_fault::classify(&error), &error)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The database is away: try again in a few seconds.
+    pub fn unavailable() -> Self {
+        Self::Unavailable {
+            retry_after_secs: crate::ssr::db_fault::RETRY_AFTER_SECS,
+        }
+    }
+
+    /// A database failure of kind `fault`: logged, and for an away
+    /// database the shop's gate is closed (`ssr::db_gate`).
+    fn from_db_fault(fault: crate::ssr::db_fault::DbFault, error: &dyn std::fmt::Display) -> Self {
+        use crate::ssr::db_fault::DbFault;
+        match fault {
+            DbFault::Away => {
+                let state = leptos::prelude::use_context::<crate::ssr::AppState>();
+                if state.is_some_and(|s| !s.db_gate.note_away(&s.db)) {
+                    // Every connection was busy: a peak.
+                    tracing::warn!(%error, "no free database connection in time");
+                    return Self::Busy {
+                        retry_after_secs: crate::ssr::db_fault::RETRY_AFTER_SECS,
+                    };
+                }
+                tracing::warn!(%error, "database unavailable");
+                Self::unavailable()
+            }
+            DbFault::Refusing => {
+                tracing::warn!(%error, "database refused a write");
+                Self::unavailable()
+            }
+            DbFault::Statement => {
+                tracing::error!(%error, "database error");
+                Self::Internal
+            }
+        }
     }
 }
 
@@ -171,8 +215,7 @@ impl AppError {
 #[cfg(feature = "ssr")]
 impl From<tower_sessions::session::Error> for AppError {
     fn from(error: tower_sessions::session::Error) -> Self {
-        tracing::error!(%error, "session error");
-        Self::Internal
+        Self::from_db_fault(crate::ssr::db_fault::classify_session(&error), &error)
     }
 }
 

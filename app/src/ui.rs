@@ -13,6 +13,17 @@ use std::sync::Arc;
 
 #[component]
 pub fn ErrorMessage(error: AppError) -> impl IntoView {
+    // A page whose data could not be read because the database is away
+    // answers 503 with Retry-After (crawlers and monitors see it; the
+    // visitor reads the sentence). Pages rendered in full before they are
+    // sent (SsrMode::Async: the shop's) can still set their status here.
+    #[cfg(feature = "ssr")]
+    if let (Some(options), AppError::Unavailable { retry_after_secs }) =
+        (use_context::<leptos_axum::ResponseOptions>(), &error)
+    {
+        options.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
+        options.insert_header(http::header::RETRY_AFTER, (*retry_after_secs).into());
+    }
     view! { <p class="error" role="alert">{error.user_message()}</p> }
 }
 

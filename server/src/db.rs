@@ -36,6 +36,14 @@ fn sqlite_dir(url: &str) -> Option<&Path> {
         .filter(|p| !p.as_os_str().is_empty())
 }
 
+/// How long a request waits for a connection from the pool before it is
+/// answered 503 "try again" (issue 18): while the database server is away
+/// every request would otherwise hang this long. Under a peak the pool's
+/// queue drains far sooner (a write holds a connection for milliseconds).
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long opening one connection may take (a host that does not answer).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// Opens a pool on the URL; fails with one clear line when it cannot.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, CliError> {
     let backend = backend_of(url)?;
@@ -50,8 +58,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, CliError> {
     }
     let mut options = ConnectOptions::new(url.clone());
     options
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(10))
+        .connect_timeout(CONNECT_TIMEOUT)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .max_connections(if backend == DatabaseBackend::Sqlite {
             4
         } else {

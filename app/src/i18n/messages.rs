@@ -247,6 +247,7 @@ fn error_nl(error: &AppError) -> String {
         AppError::SlotFull { left } => format!(
             "In dit tijdslot zijn nog maar {left} plaatsen vrij. Kies minder plaatsen of een ander tijdstip."
         ),
+        AppError::Unavailable { .. } => "De winkel is even niet bereikbaar. Probeer het over een paar seconden opnieuw.".into(),
         AppError::Internal => "Er ging iets mis aan onze kant. Probeer het later opnieuw.".into(),
         AppError::Request(_) => "Het verzoek kon niet worden verwerkt. Probeer het opnieuw.".into(),
     }
@@ -306,6 +307,9 @@ fn error_en(error: &AppError) -> String {
         AppError::SlotFull { left } => format!(
             "Only {left} places are left in this time slot. Choose fewer places or another time."
         ),
+        AppError::Unavailable { .. } => {
+            "The shop cannot be reached just now. Please try again in a few seconds.".into()
+        }
         AppError::Internal => "Something went wrong on our side. Please try again later.".into(),
         AppError::Request(_) => "The request could not be processed. Please try again.".into(),
     }
@@ -457,6 +461,9 @@ mod tests {
             AppError::MailFailed,
             AppError::InvalidLink,
             AppError::Internal,
+            AppError::Unavailable {
+                retry_after_secs: 5,
+            },
             AppError::SlotFull { left: 0 },
             AppError::SlotFull { left: 3 },
             AppError::SlotRefused(SlotRefusal::TooLateToCancel),

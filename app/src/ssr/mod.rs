@@ -2,6 +2,8 @@
 
 pub mod auth;
 pub mod csp;
+pub mod db_fault;
+pub mod db_gate;
 pub mod entities;
 pub mod form_guard;
 pub mod form_limit;

@@ -99,6 +99,11 @@ impl Renewals {
 pub struct DbSessionStore {
     db: DatabaseConnection,
     renewals: Arc<Renewals>,
+    /// The shop's gate (`db_gate`): while closed, no session is loaded or
+    /// saved; a load that finds the database away closes it. Without it a
+    /// page whose parts each ask for the session would wait the pool's
+    /// timeout once per part (tower-sessions loads again after a failure).
+    gate: Arc<super::db_gate::DbGate>,
 }
 
 fn to_naive(at: OffsetDateTime) -> NaiveDateTime {
@@ -125,6 +130,31 @@ impl DbSessionStore {
         Self {
             db,
             renewals: Arc::default(),
+            gate: Arc::default(),
+        }
+    }
+
+    /// The store behind the shop's gate (`AppState::db_gate`).
+    pub fn with_gate(mut self, gate: Arc<super::db_gate::DbGate>) -> Self {
+        self.gate = gate;
+        self
+    }
+
+    /// A database error, marked with its kind, so that the page answers
+    /// 503 "try again" when the database is away rather than 500
+    /// (`AppError`'s conversion); an away database closes the gate.
+    fn db_backend(&self, e: sea_orm::DbErr) -> Error {
+        if super::db_fault::classify(&e) == super::db_fault::DbFault::Away {
+            self.gate.note_away(&self.db);
+        }
+        Error::Backend(super::db_fault::session_message(&e))
+    }
+
+    fn through_gate(&self) -> Result<()> {
+        if self.gate.is_open() {
+            Ok(())
+        } else {
+            Err(Error::Backend(super::db_fault::session_gate_closed()))
         }
     }
 
@@ -186,9 +216,42 @@ impl DbSessionStore {
     }
 }
 
+/// Takes the value under `key` out of the stored session `id`, inside the
+/// caller's transaction, and returns it; `None` when the session or the
+/// value is not (or no longer) there. A compare-and-set on the whole
+/// record: of two takers at once only one gets the value, and a write
+/// made with it (an order from the cart) commits together with its
+/// removal, so a crash can never leave both the order and the cart.
+pub async fn take_value_in(
+    txn: &impl sea_orm::ConnectionTrait,
+    id: &Id,
+    key: &str,
+) -> std::result::Result<Option<serde_json::Value>, sea_orm::DbErr> {
+    let stored = stored_id(id);
+    let Some(row) = session::Entity::find_by_id(stored.clone()).one(txn).await? else {
+        return Ok(None);
+    };
+    let Ok(mut data) = serde_json::from_slice::<HashMap<String, serde_json::Value>>(&row.data)
+    else {
+        return Ok(None);
+    };
+    let Some(value) = data.remove(key) else {
+        return Ok(None);
+    };
+    let rest = serde_json::to_vec(&data).map_err(|e| sea_orm::DbErr::Json(e.to_string()))?;
+    let taken = session::Entity::update_many()
+        .col_expr(session::Column::Data, sea_orm::sea_query::Expr::value(rest))
+        .filter(session::Column::Id.eq(stored))
+        .filter(session::Column::Data.eq(row.data))
+        .exec(txn)
+        .await?;
+    Ok((taken.rows_affected == 1).then_some(value))
+}
+
 #[async_trait::async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
+        self.through_gate()?;
         // A 128-bit id collides practically never; if it does, draw again.
         for _ in 0..8 {
             match session::Entity::insert(Self::row(record)?)
@@ -199,7 +262,7 @@ impl SessionStore for DbSessionStore {
                 Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
                     record.id = Id::default();
                 }
-                Err(e) => return Err(backend(e)),
+                Err(e) => return Err(self.db_backend(e)),
             }
         }
         Err(Error::Backend("could not find a free session id".into()))
@@ -210,6 +273,7 @@ impl SessionStore for DbSessionStore {
     /// deleted meanwhile (logout, a new password, a lock, an erasure) and
     /// must stay deleted. The session then ends at its next request.
     async fn save(&self, record: &Record) -> Result<()> {
+        self.through_gate()?;
         let mut row = Self::row(record)?;
         row.id = NotSet;
         let id = stored_id(&record.id);
@@ -218,17 +282,18 @@ impl SessionStore for DbSessionStore {
             .filter(session::Column::Id.eq(id))
             .exec(&self.db)
             .await
-            .map_err(backend)?;
+            .map_err(|e| self.db_backend(e))?;
         Ok(())
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
+        self.through_gate()?;
         let now = to_naive(OffsetDateTime::now_utc());
         let Some(row) = session::Entity::find_by_id(stored_id(id))
             .filter(session::Column::ExpiresAt.gt(now))
             .one(&self.db)
             .await
-            .map_err(backend)?
+            .map_err(|e| self.db_backend(e))?
         else {
             return Ok(None);
         };
@@ -249,7 +314,7 @@ impl SessionStore for DbSessionStore {
         session::Entity::delete_by_id(stored_id(id))
             .exec(&self.db)
             .await
-            .map_err(backend)?;
+            .map_err(|e| self.db_backend(e))?;
         Ok(())
     }
 }

@@ -88,25 +88,34 @@ pub struct AppState {
     pub outbox: Arc<super::services::outbox::Outbox>,
     /// Recovery codes between the confirmation and the page showing them.
     pub shown_once: Arc<super::shown_once::ShownOnce>,
+    /// Closed while the database is away: requests get 503 at once.
+    pub db_gate: Arc<super::db_gate::DbGate>,
 }
 
 /// The shop's database, from the state in context.
 pub fn db() -> Result<DatabaseConnection, AppError> {
-    use_context::<AppState>().map(|s| s.db).ok_or_else(|| {
-        tracing::error!("AppState missing from context");
-        AppError::Internal
-    })
+    state().map(|s| s.db)
 }
 
+/// The shop's state in context; 503 at once while the database is away
+/// (`db_gate`): every server function and page starts here.
 pub fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| {
+    let state = use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from context");
         AppError::Internal
-    })
+    })?;
+    if !state.db_gate.is_open() {
+        return Err(AppError::unavailable());
+    }
+    Ok(state)
 }
 
-/// The visitor's session.
+/// The visitor's session (loaded from the database on first use; 503 at
+/// once while the database is away).
 pub async fn session() -> Result<Session, AppError> {
+    if use_context::<AppState>().is_some_and(|s| !s.db_gate.is_open()) {
+        return Err(AppError::unavailable());
+    }
     leptos_axum::extract::<Session>().await.map_err(|e| {
         tracing::error!(error = %e, "session layer missing");
         AppError::Internal

@@ -235,10 +235,20 @@ pub(super) async fn metrics_text(
         .into_response()
 }
 
-/// 200 when the database answers, 503 otherwise.
+/// 200 when the database answers, 503 otherwise: at once while the shop's
+/// gate is closed (the database was found away), else after a ping.
 pub(super) async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    const AWAY: (StatusCode, &str) = (StatusCode::SERVICE_UNAVAILABLE, "database unavailable");
+    if !state.db_gate.is_open() {
+        return AWAY;
+    }
     match state.db.ping().await {
         Ok(()) => (StatusCode::OK, "ok"),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+        Err(error) => {
+            if app::ssr::db_fault::classify(&error) == app::ssr::db_fault::DbFault::Away {
+                state.db_gate.note_away(&state.db);
+            }
+            AWAY
+        }
     }
 }

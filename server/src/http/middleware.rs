@@ -87,6 +87,20 @@ pub(super) async fn renew_sessions(
     res
 }
 
+/// Outside the session layer: tower-sessions answers a request whose
+/// session it could not save with a bare 500 (no header, no body). Its store
+/// fails only when the database does, and a database that fails a one-row
+/// UPDATE is away (restarting, full disk, locked): the visitor gets the
+/// same 503 "not reachable, try again" as any request that found the
+/// database away (issue 18), not an empty error page.
+pub(super) async fn failed_session_save(req: axum::extract::Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() == StatusCode::INTERNAL_SERVER_ERROR && res.headers().is_empty() {
+        return AppError::unavailable().into_response();
+    }
+    res
+}
+
 /// Header telling whether a page came from the anonymous page cache.
 pub const CACHE_HEADER: &str = "x-winkel-cache";
 

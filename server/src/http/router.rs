@@ -5,7 +5,9 @@ use super::handlers::{
     export_account, healthz, metrics_text, one_click_unsubscribe, privacy_request_download,
     upload_product_image, MemoryPages, MEMORY_PAGES, MEMORY_PAGES_DIR,
 };
-use super::middleware::{anonymous_page_cache, cms_gate, renew_sessions, server_fn_status};
+use super::middleware::{
+    anonymous_page_cache, cms_gate, failed_session_save, renew_sessions, server_fn_status,
+};
 use app::ssr::login_throttle::LoginThrottle;
 use app::ssr::page_cache::PageCache;
 use app::ssr::session_store::{self, DbSessionStore};
@@ -80,10 +82,11 @@ pub fn router_and_state(
             config.unsolicited_mails_per_day,
         )),
         shown_once: Arc::default(),
+        db_gate: Arc::default(),
     };
     let routes = page_routes();
 
-    let store = DbSessionStore::new(db);
+    let store = DbSessionStore::new(db).with_gate(state.db_gate.clone());
     let renewals = store.renewals();
     let sessions = SessionManagerLayer::new(store)
         .with_name(session_cookie(secure))
@@ -182,6 +185,7 @@ pub fn router_and_state(
             renew_sessions,
         ))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(failed_session_save))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             anonymous_page_cache,

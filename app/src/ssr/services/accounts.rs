@@ -18,7 +18,7 @@ use crate::validate::{self as v, FieldError, FieldErrors};
 use chrono::NaiveDateTime;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 /// The account holding this email, if any. Emails of accounts are unique
@@ -289,7 +289,7 @@ pub async fn update_profile(
     apply_customer_data(&mut row, &data);
     row.newsletter = Set(newsletter);
     row.newsletter_consent_at = Set(if keep_consent { consent } else { None });
-    let txn = state.db.begin().await?;
+    let txn = super::begin_write(&state.db).await?;
     let saved = row.update(&txn).await?;
     if was != NewsletterState::None && newsletter == NewsletterState::None {
         // Taken back: a restore of an older backup must not bring it back.
@@ -333,7 +333,7 @@ pub async fn change_password(
         .map_err(|e| AppError::field("new_password", e))?;
     let hash = password::hash_async(new_password).await?;
     let id = current.id;
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let mut row: customer::ActiveModel = current.into();
     row.password_hash = Set(Some(hash));
     row.update(&txn).await?;
@@ -366,7 +366,7 @@ pub async fn request_email_change(
 ) -> Result<String, AppError> {
     check_password(&current, current_password, "current_password").await?;
     let new_email = v::email(new_email).map_err(|e| AppError::field("new_email", e))?;
-    let txn = state.db.begin().await?;
+    let txn = super::begin_write(&state.db).await?;
     super::account_mail::queue_email_change(&txn, state, &current, &new_email, locale, now).await?;
     txn.commit().await?;
     state.outbox.wake();
@@ -386,7 +386,7 @@ pub async fn confirm_email_change(
     let new_email = v::email(new_email).map_err(|e| AppError::field("new_email", e))?;
     let secret =
         super::newsletter::link_secret(&state.db, state.config.link_secret.as_deref()).await?;
-    let txn = state.db.begin().await?;
+    let txn = super::begin_write(&state.db).await?;
     let account = super::newsletter::verify_for(
         &txn,
         &secret,
@@ -485,12 +485,9 @@ pub async fn delete_account(
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     check_password(&current, password, "password").await?;
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     match erase_customer(&txn, current.id, ErasureReason::OwnRequest, now).await {
         Ok(_) => Ok(txn.commit().await?),
-        Err(e) => {
-            txn.rollback().await?;
-            Err(e)
-        }
+        Err(e) => Err(super::roll_back(txn, e).await),
     }
 }

@@ -16,7 +16,7 @@ use chrono::NaiveDateTime;
 use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationDef, TransactionTrait,
+    EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationDef,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -51,7 +51,7 @@ pub async fn audited<T>(
     entity_id: Option<i32>,
     change: impl AsyncFnOnce(&DatabaseTransaction) -> Result<(T, Option<String>), AppError>,
 ) -> Result<T, AppError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let outcome = async {
         let (value, detail) = change(&txn).await?;
         record(&txn, staff_id, action, entity_id, detail).await?;
@@ -63,10 +63,7 @@ pub async fn audited<T>(
             txn.commit().await?;
             Ok(value)
         }
-        Err(error) => {
-            txn.rollback().await?;
-            Err(error)
-        }
+        Err(error) => Err(super::roll_back(txn, error).await),
     }
 }
 

@@ -275,10 +275,7 @@ pub async fn book_as(
             state.outbox.wake();
             Ok(placed)
         }
-        Err(error) => {
-            txn.rollback().await?;
-            Err(error)
-        }
+        Err(error) => Err(super::roll_back(txn, error).await),
     }
 }
 
@@ -473,10 +470,7 @@ pub async fn cancel_by_customer(
     let txn = super::begin_write(&state.db).await?;
     match cancel_in(&txn, customer_id, token, now).await {
         Ok(()) => Ok(txn.commit().await?),
-        Err(error) => {
-            txn.rollback().await?;
-            Err(error)
-        }
+        Err(error) => Err(super::roll_back(txn, error).await),
     }
 }
 

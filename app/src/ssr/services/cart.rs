@@ -35,6 +35,20 @@ pub async fn store(session: &Session, cart: &[CartItem]) -> Result<(), AppError>
     Ok(())
 }
 
+/// Takes the cart of the session `id` out of its stored row, in the
+/// order's transaction (`session_store::take_value_in`): an order placed
+/// from a cart and the emptied cart commit together. Empty when another
+/// checkout took it first (a double click, a retry after a lost answer).
+pub async fn take_in(
+    txn: &impl ConnectionTrait,
+    id: &tower_sessions::session::Id,
+) -> Result<Vec<CartItem>, AppError> {
+    let taken = crate::ssr::session_store::take_value_in(txn, id, CART_KEY).await?;
+    Ok(taken
+        .and_then(|value| serde_json::from_value(value).ok())
+        .unwrap_or_default())
+}
+
 /// The cart with current names (in `locale`) and prices; lines whose
 /// product is gone or inactive are left out. The products come from the catalogue snapshot
 /// when it holds them all (`catalog::snapshot`), else from the database: a

@@ -84,23 +84,41 @@ pub async fn check_out(
     );
     let data = rules::validate_checkout(input, shop_today(now), &granted, &rates)?;
     let cart = super::cart::load(session).await?;
-    let placed = place_order(state, &cart, &data, customer.map(|c| c.id), locale, now).await?;
+    let placed = place_order(
+        state,
+        &cart,
+        session.id(),
+        &data,
+        customer.map(|c| c.id),
+        locale,
+        now,
+    )
+    .await?;
     state.page_cache.clear();
+    // Already out of the stored session (taken in the order's
+    // transaction); this keeps the session layer from writing it back.
     super::cart::store(session, &[]).await?;
     Ok(placed)
 }
 
+/// Places the cart of the session `session_id` (`loaded` is that cart as
+/// the request loaded it). The order's transaction takes the stored cart
+/// out of the session and places that: the order and the emptied cart
+/// commit together, so a second checkout of the same cart (a double click,
+/// a retry after an answer lost in a crash) finds it empty instead of
+/// ordering twice.
 pub async fn place_order(
     state: &AppState,
-    cart: &[CartItem],
+    loaded: &[CartItem],
+    session_id: Option<tower_sessions::session::Id>,
     data: &CheckoutData,
     logged_in: Option<i32>,
     locale: Locale,
     now: NaiveDateTime,
 ) -> Result<PlacedOrder, AppError> {
-    if cart.is_empty() {
+    let Some(session_id) = session_id.filter(|_| !loaded.is_empty()) else {
         return Err(AppError::CartEmpty);
-    }
+    };
     // Hash before the transaction: it takes a tenth of a second, and on
     // SQLite every other write would wait behind it.
     let password_hash = match (&data.account_password, logged_in) {
@@ -111,29 +129,26 @@ pub async fn place_order(
     // IMMEDIATE on SQLite: two concurrent checkouts queue instead of
     // failing on a lock upgrade.
     let txn = super::begin_write(&state.db).await?;
-    match write_order(
-        &txn,
-        state,
-        cart,
-        data,
-        Buyer {
+    let written = async {
+        let cart = super::cart::take_in(&txn, &session_id).await?;
+        if cart.is_empty() {
+            return Err(AppError::CartEmpty);
+        }
+        let buyer = Buyer {
             logged_in,
             password_hash,
             locale,
-        },
-        now,
-    )
-    .await
-    {
+        };
+        write_order(&txn, state, &cart, data, buyer, now).await
+    }
+    .await;
+    match written {
         Ok(placed) => {
             txn.commit().await?;
             state.outbox.wake();
             Ok(placed)
         }
-        Err(error) => {
-            txn.rollback().await?;
-            Err(error)
-        }
+        Err(error) => Err(super::roll_back(txn, error).await),
     }
 }
 

@@ -70,6 +70,21 @@ pub async fn begin_write(
     .await
 }
 
+/// Ends a write transaction that failed, and hands on the error that
+/// failed it. A failed rollback is only logged: after a full disk or an
+/// I/O error SQLite has already rolled the transaction back itself (the
+/// rollback then says "no transaction is active"), and the visitor must be
+/// told why the write failed, not that.
+pub async fn roll_back(
+    txn: sea_orm::DatabaseTransaction,
+    error: crate::error::AppError,
+) -> crate::error::AppError {
+    if let Err(rollback) = txn.rollback().await {
+        tracing::warn!(%rollback, cause = %error, "rolling back a failed write failed");
+    }
+    error
+}
+
 /// A CMS list shows this many rows a page; its query asks for one more, to
 /// know whether there is a next page.
 pub const PAGE_SIZE: u64 = 50;

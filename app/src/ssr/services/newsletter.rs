@@ -30,7 +30,7 @@ use chrono::NaiveDateTime;
 use hmac::{Hmac, Mac};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use sha2::Sha256;
 
@@ -241,7 +241,7 @@ pub async fn subscribe(
     let (Some(email), Some(first_name)) = (email, first_name) else {
         return Err(AppError::Validation(errors));
     };
-    let txn = state.db.begin().await?;
+    let txn = super::begin_write(&state.db).await?;
     // An account holder's record first, else the newest with this address.
     let known = match super::accounts::account_by_email(&txn, &email).await? {
         Some(account) => Some(account),
@@ -367,7 +367,7 @@ pub async fn unsubscribe(
     token: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let customer = verify(&txn, secret, LinkPurpose::Unsubscribe, token, now).await?;
     if only_for_the_newsletter(&txn, &customer).await? {
         erase_customer(&txn, customer.id, ErasureReason::OwnRequest, now).await?;
@@ -407,7 +407,7 @@ pub async fn purge_unconfirmed(
         .await?;
     let mut purged = Purged::default();
     for c in stale {
-        let txn = db.begin().await?;
+        let txn = super::begin_write(db).await?;
         if only_for_the_newsletter(&txn, &c).await? {
             erase_customer(&txn, c.id, ErasureReason::Retention, now).await?;
             purged.erased += 1;

@@ -18,7 +18,7 @@ use chrono::NaiveDateTime;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 /// A prospect holding only what the contact form asked.
@@ -54,7 +54,7 @@ pub async fn ask(
             (None, data.question.clone(), Some(data))
         }
     };
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let customer_id = match (customer_id, prospect) {
         (Some(id), _) => id,
         (None, Some(data)) => {

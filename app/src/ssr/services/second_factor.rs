@@ -18,7 +18,7 @@ use chrono::NaiveDateTime;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, TransactionTrait,
+    PaginatorTrait, QueryFilter,
 };
 
 /// The TOTP step of a moment.
@@ -102,7 +102,7 @@ pub async fn confirm(
     let secret = secret_of(&current).ok_or(AppError::NotFound)?;
     let step = totp::matching_step(&secret, code, step_of(now), None).ok_or_else(wrong_code)?;
     let codes = totp::new_recovery_codes()?;
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     // Conditional: two confirmations at once switch it on once.
     let res = staff::Entity::update_many()
         .col_expr(staff::Column::TotpEnabledAt, Expr::value(now))
@@ -194,7 +194,7 @@ pub async fn use_code(
     let Some(recovery) = totp::normalized_recovery_code(code) else {
         return Err(wrong_code());
     };
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let res = staff_recovery_code::Entity::delete_many()
         .filter(staff_recovery_code::Column::StaffId.eq(row.id))
         .filter(staff_recovery_code::Column::CodeHash.eq(sha256_hex(&recovery)))
@@ -286,7 +286,7 @@ pub async fn turn_off(
     // Through the login's throttle: this form must not become a way round
     // it to guess codes.
     throttled(state, &current, code, now).await?;
-    let txn = state.db.begin().await?;
+    let txn = super::begin_write(&state.db).await?;
     clear(&txn, staff_id).await?;
     audit::record(
         &txn,
@@ -329,7 +329,7 @@ pub async fn reset_from_command_line(
     email: &str,
 ) -> Result<i32, AppError> {
     let email = email.trim().to_lowercase();
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let Some(row) = staff::Entity::find()
         .filter(staff::Column::Email.eq(email))
         .one(&txn)
@@ -361,7 +361,7 @@ pub async fn reset(db: &DatabaseConnection, actor: &StaffMember, id: i32) -> Res
     if !actor.is_owner {
         return Err(AppError::Forbidden);
     }
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     if let Err(error) = super::staff::other_member(&txn, actor, id).await {
         txn.rollback().await?;
         return Err(error);

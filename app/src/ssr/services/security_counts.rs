@@ -9,9 +9,7 @@ use crate::error::AppError;
 use crate::ssr::entities::security_count;
 use crate::ssr::metrics::{Metrics, SecurityEvent, REQUESTS_KIND};
 use chrono::{Duration, NaiveDateTime, Timelike};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 /// The start of the (UTC) hour `now` falls in.
 pub fn hour_start(now: NaiveDateTime) -> NaiveDateTime {
@@ -37,7 +35,7 @@ pub async fn flush(
         .chain((requests > 0).then_some((REQUESTS_KIND, requests)))
         .collect();
     let write = async {
-        let txn = db.begin().await?;
+        let txn = super::begin_write(db).await?;
         for (kind, n) in &rows {
             let existing = security_count::Entity::find()
                 .filter(security_count::Column::HourStart.eq(hour))

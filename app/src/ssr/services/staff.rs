@@ -15,7 +15,7 @@ use crate::validate::{self as v, FieldError};
 use chrono::NaiveDateTime;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
 /// The staff password policy (AVG-11): at least 12 characters, not a
@@ -91,7 +91,7 @@ async fn insert(
     let password = staff_password_policy(new.initial_password, &email)
         .map_err(|e| AppError::field("password", e))?;
     let hash = password::hash_async(password).await?;
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     if staff::Entity::find()
         .filter(staff::Column::Email.eq(&email))
         .one(&txn)
@@ -307,7 +307,7 @@ pub async fn set_rights(
     rights: &[String],
 ) -> Result<(), AppError> {
     let rights = &grantable(actor, rights)?[..];
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     if let Err(error) = other_member(&txn, actor, id).await {
         txn.rollback().await?;
         return Err(error);
@@ -360,7 +360,7 @@ pub async fn set_locked(
         }
     };
     let locked = new_hash.is_none();
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let row = match other_member(&txn, actor, id).await {
         Ok(row) => row,
         Err(error) => {
@@ -405,7 +405,7 @@ pub async fn force_password_change(
     if !actor.is_owner {
         return Err(AppError::Forbidden);
     }
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let row = match other_member(&txn, actor, id).await {
         Ok(row) => row,
         Err(error) => {

@@ -316,6 +316,20 @@ impl TestApp {
         configure: impl FnOnce(&mut app::ssr::state::ServerConfig),
     ) -> Option<Self> {
         let store = database(backend).await?;
+        let served = store.db.clone();
+        Some(Self::serving(store, served, site, configure).await)
+    }
+
+    /// The shop on `store`, seeded through its own connection, serving
+    /// through `served` (a second pool on the same database, such as one
+    /// through a proxy the test can cut: `database_faults`). `db` stays the
+    /// direct connection, for the test's own reads.
+    pub async fn serving(
+        store: TestDb,
+        served: DatabaseConnection,
+        site: Option<&std::path::Path>,
+        configure: impl FnOnce(&mut app::ssr::state::ServerConfig),
+    ) -> Self {
         let db = store.db.clone();
         let uploads = std::env::temp_dir().join(unique("winkel_uploads"));
         winkel::jobs::seed::demo(&db, &uploads)
@@ -339,15 +353,15 @@ impl TestApp {
         };
         config.form_secret = Some(FORM_SECRET);
         configure(&mut config);
-        let (router, state) = winkel::http::router_and_state(options, db.clone(), config);
-        Some(Self {
+        let (router, state) = winkel::http::router_and_state(options, served, config);
+        Self {
             router,
             state,
             db,
             store,
             uploads,
             mail_dir,
-        })
+        }
     }
 
     /// The mails sent so far, oldest first, as their raw text. The outbox
