@@ -28,6 +28,9 @@ mod stored;
 pub mod ui;
 pub mod validate;
 
+#[cfg(test)]
+mod hostile_input;
+
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

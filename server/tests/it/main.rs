@@ -34,6 +34,8 @@ mod enumeration;
 mod form_limit;
 mod hash_flood;
 mod honeypot;
+mod hostile_bodies;
+mod hostile_files;
 mod hostile_visitors;
 mod import;
 mod injection;

@@ -37,6 +37,14 @@ pub struct BackupReader<R: BufRead> {
     manifest: Option<Manifest>,
 }
 
+/// The longest line (a row or a record) read. Rows are text: the longest
+/// is a CMS page or a question, far below this; files travel as raw bytes
+/// after their record, not as lines.
+const MAX_LINE: u64 = 64 << 20;
+
+/// The most reserved up front for a file's bytes.
+const FILE_PREALLOCATE: u64 = 1 << 20;
+
 /// What an age-encrypted file starts with.
 const AGE_MAGIC: &[u8] = b"age-encryption.org/";
 
@@ -151,17 +159,26 @@ impl<R: BufRead> BackupReader<R> {
     }
 
     /// Reads one line into `self.line` (without its newline); `false` at
-    /// the end of the stream.
+    /// the end of the stream. A line longer than [`MAX_LINE`] is refused
+    /// before it is all in memory: a damaged or hostile file (a few bytes
+    /// of zstd can unpack to gigabytes without a newline) must not take
+    /// the machine's memory.
     fn read_line(&mut self) -> Result<bool, BackupError> {
         self.line.clear();
-        let n = self
-            .input
+        let n = (&mut self.input)
+            .take(MAX_LINE + 1)
             .read_until(b'\n', &mut self.line)
             .map_err(read_error)?;
         if n == 0 {
             return Ok(false);
         }
         if self.line.last() != Some(&b'\n') {
+            if n as u64 > MAX_LINE {
+                return Err(BackupError::corrupt(format!(
+                    "a line is longer than {} MB",
+                    MAX_LINE >> 20
+                )));
+            }
             return Err(BackupError::Truncated);
         }
         self.line.pop();
@@ -229,7 +246,9 @@ impl<R: BufRead> BackupReader<R> {
                 Ok(Some(Event::TableEnd))
             }
             Record::File { path, size } => {
-                let mut bytes = Vec::with_capacity(size.min(64 << 20) as usize);
+                // The size is read from the file: room for what arrives,
+                // not for what a damaged size claims.
+                let mut bytes = Vec::with_capacity(size.min(FILE_PREALLOCATE) as usize);
                 (&mut self.input)
                     .take(size)
                     .read_to_end(&mut bytes)
