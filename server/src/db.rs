@@ -36,13 +36,17 @@ fn sqlite_dir(url: &str) -> Option<&Path> {
         .filter(|p| !p.as_os_str().is_empty())
 }
 
-/// How long a request waits for a connection from the pool before it is
-/// answered 503 "try again" (issue 18): while the database server is away
-/// every request would otherwise hang this long. Under a peak the pool's
-/// queue drains far sooner (a write holds a connection for milliseconds).
+/// How long a request waits for a connection from the pool (opening one
+/// included) before it is answered 503 "try again" (issue 18): the
+/// requests under way when the database server goes away wait this long
+/// (then the shop's gate answers at once, `app::ssr::db_gate`). Under a
+/// peak the pool's queue drains far sooner (a write holds a connection for
+/// milliseconds). SeaORM's `connect_timeout` sets the same sqlx setting,
+/// so it is not used.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
-/// How long opening one connection may take (a host that does not answer).
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long the first connection may take: a database server started at
+/// the same moment as the shop (a reboot) is given time to come up.
+const STARTUP_PATIENCE: Duration = Duration::from_secs(15);
 
 /// Opens a pool on the URL; fails with one clear line when it cannot.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, CliError> {
@@ -58,7 +62,6 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, CliError> {
     }
     let mut options = ConnectOptions::new(url.clone());
     options
-        .connect_timeout(CONNECT_TIMEOUT)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .max_connections(if backend == DatabaseBackend::Sqlite {
             4
@@ -66,9 +69,19 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, CliError> {
             16
         })
         .sqlx_logging(false);
-    let db = Database::connect(options)
-        .await
-        .map_err(|e| CliError::Unreachable(redact(&url, &e.to_string())))?;
+    let started = std::time::Instant::now();
+    let db = loop {
+        match Database::connect(options.clone()).await {
+            Ok(db) => break db,
+            Err(e)
+                if started.elapsed() < STARTUP_PATIENCE
+                    && app::ssr::db_fault::classify(&e) == app::ssr::db_fault::DbFault::Away =>
+            {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Err(e) => return Err(CliError::Unreachable(redact(&url, &e.to_string()))),
+        }
+    };
     if backend == DatabaseBackend::Sqlite {
         // WAL lets readers go on while an order is written.
         db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;")
