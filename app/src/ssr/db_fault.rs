@@ -114,8 +114,9 @@ pub fn mysql_fault(number: u16) -> DbFault {
         // connection during query, 4031 disconnected for inactivity.
         1053 | 1927 | 2002 | 2003 | 2006 | 2013 | 4031 => DbFault::Away,
         // 1021 disk full, 1114 table full (out of space), 1040 too many
-        // connections, 1205 lock wait timeout.
-        1021 | 1114 | 1040 | 1205 => DbFault::Refusing,
+        // connections, 1205 lock wait timeout, 1213 deadlock (this
+        // transaction was rolled back; the visitor sends it again).
+        1021 | 1114 | 1040 | 1205 | 1213 => DbFault::Refusing,
         _ => DbFault::Statement,
     }
 }
@@ -195,12 +196,11 @@ mod tests {
         for number in [2002, 2006, 2013, 1053] {
             assert_eq!(mysql_fault(number), DbFault::Away, "{number}");
         }
-        for number in [1205, 1114, 1021] {
+        for number in [1205, 1114, 1021, 1213] {
             assert_eq!(mysql_fault(number), DbFault::Refusing, "{number}");
         }
-        // Duplicate entry, foreign key, syntax error, deadlock (retried by
-        // the caller, not a reason to send the visitor away).
-        for number in [1062, 1452, 1064, 1213] {
+        // Duplicate entry, foreign key, syntax error.
+        for number in [1062, 1452, 1064] {
             assert_eq!(mysql_fault(number), DbFault::Statement, "{number}");
         }
     }
