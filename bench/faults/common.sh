@@ -65,17 +65,11 @@ serve() {
   }
 }
 
-# stop_srv: TERM, then KILL after 10 s.
+# stop_srv: TERM, then KILL after 10 s (lib.sh's stop_server).
 stop_srv() {
-  [ -n "${SRV_PID:-}" ] || return 0
-  kill -TERM "$SRV_PID" 2>/dev/null || true
-  for _ in $(seq 1 40); do
-    kill -0 "$SRV_PID" 2>/dev/null || break
-    sleep 0.25
-  done
-  kill -KILL "$SRV_PID" 2>/dev/null || true
-  wait "$SRV_PID" 2>/dev/null || true
+  WINKEL_SERVER_PID=${SRV_PID:-}
   SRV_PID=
+  stop_server
 }
 
 # panics LOG: how many panics the server logged.

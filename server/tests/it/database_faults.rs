@@ -17,7 +17,7 @@
 //! `mariadbd` and a filled file system.
 
 use crate::common::{self, Backend, Client, TestApp};
-use app::ssr::entities::{order, order_line, product};
+use app::ssr::entities::{order, order_line};
 use axum::http::{header, StatusCode};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::net::SocketAddr;
@@ -56,7 +56,7 @@ async fn mariadb_away_and_back() {
         .expect("connect through the link");
     let app = TestApp::serving(store, served, None, |c| c.form_limit = 100_000).await;
     let mut visitor = app.client();
-    fill_cart(&mut visitor).await;
+    common::add_to_cart(&mut visitor, PRODUCT, 2).await;
     assert_eq!(visitor.get("/cart").await.status, StatusCode::OK);
     let orders_before = order::Entity::find().count(&app.db).await.unwrap();
 
@@ -126,7 +126,7 @@ async fn full_disk() {
     let mut shoppers = Vec::new();
     for _ in 0..SHOPPERS {
         let mut visitor = app.client();
-        fill_cart(&mut visitor).await;
+        common::add_to_cart(&mut visitor, PRODUCT, 2).await;
         shoppers.push(visitor);
     }
     set_page_limit(&app.state.db, PageLimit::AtCurrentSize).await;
@@ -154,7 +154,7 @@ async fn full_disk() {
         assert!(lines > 0, "order {} was written without its lines", o.id);
     }
     assert_eq!(
-        espresso_stock(&app).await,
+        common::stock_of(&app.db, PRODUCT).await,
         1000 - 2 * placed,
         "the stock went down for every placed order and for no other"
     );
@@ -197,18 +197,6 @@ async fn timed<T>(work: impl std::future::Future<Output = T>) -> (T, Duration) {
     (out, started.elapsed())
 }
 
-async fn fill_cart(visitor: &mut Client) {
-    let product = visitor
-        .call("get_product", &[("slug", PRODUCT)])
-        .await
-        .json();
-    let id = product["id"].as_i64().expect("id").to_string();
-    let added = visitor
-        .call("add_to_cart", &[("product_id", &id), ("quantity", "2")])
-        .await;
-    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
-}
-
 async fn place_order(visitor: &mut Client, email: &str) -> common::Response {
     common::call_on(
         visitor,
@@ -217,16 +205,6 @@ async fn place_order(visitor: &mut Client, email: &str) -> common::Response {
         &common::checkout(email),
     )
     .await
-}
-
-async fn espresso_stock(app: &TestApp) -> i32 {
-    product::Entity::find()
-        .filter(product::Column::Slug.eq(PRODUCT))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("the product")
-        .stock
 }
 
 enum PageLimit {

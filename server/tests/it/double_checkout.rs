@@ -7,9 +7,9 @@
 //! `bench/faults.sh` see orders placed twice.
 
 use crate::common::{self, Backend, TestApp};
-use app::ssr::entities::{order, product};
+use app::ssr::entities::order;
 use axum::http::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{EntityTrait, PaginatorTrait};
 
 on_both_databases!(the_same_cart_sent_four_times_at_once_is_one_order);
 
@@ -20,16 +20,8 @@ async fn the_same_cart_sent_four_times_at_once_is_one_order(backend: Backend) {
         return;
     };
     let mut visitor = app.client();
-    let product = visitor
-        .call("get_product", &[("slug", PRODUCT)])
-        .await
-        .json();
-    let id = product["id"].as_i64().expect("id").to_string();
-    let added = visitor
-        .call("add_to_cart", &[("product_id", &id), ("quantity", "3")])
-        .await;
-    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
-    let stock_before = stock(&app).await;
+    common::add_to_cart(&mut visitor, PRODUCT, 3).await;
+    let stock_before = common::stock_of(&app.db, PRODUCT).await;
     let orders_before = order::Entity::find().count(&app.db).await.unwrap();
 
     let form = common::checkout("dubbel@example.nl");
@@ -53,21 +45,15 @@ async fn the_same_cart_sent_four_times_at_once_is_one_order(backend: Backend) {
         order::Entity::find().count(&app.db).await.unwrap(),
         orders_before + 1
     );
-    assert_eq!(stock(&app).await, stock_before - 3, "stock taken once");
+    assert_eq!(
+        common::stock_of(&app.db, PRODUCT).await,
+        stock_before - 3,
+        "stock taken once"
+    );
     // And later, as a reload after a lost answer would: nothing to order.
     let again = common::call_on(&mut visitor, "/checkout", "place_order", &form).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
     let cart = visitor.get("/cart").await;
     assert!(!cart.body.contains("Espressobonen"), "the cart is empty");
     app.finish().await;
-}
-
-async fn stock(app: &TestApp) -> i32 {
-    product::Entity::find()
-        .filter(product::Column::Slug.eq(PRODUCT))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("the product")
-        .stock
 }

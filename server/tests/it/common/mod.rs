@@ -492,6 +492,32 @@ pub fn token_after(mail: &str, link: &str) -> String {
         .to_owned()
 }
 
+/// Puts `quantity` of the product `slug` into the cart of `client`, as the
+/// product page does.
+pub async fn add_to_cart(client: &mut Client, slug: &str, quantity: u32) {
+    let product = client.call("get_product", &[("slug", slug)]).await.json();
+    let id = product["id"].as_i64().expect("id").to_string();
+    let added = client
+        .call(
+            "add_to_cart",
+            &[("product_id", &id), ("quantity", &quantity.to_string())],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+}
+
+/// The stock of the product `slug` as stored.
+pub async fn stock_of(db: &DatabaseConnection, slug: &str) -> i32 {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    app::ssr::entities::product::Entity::find()
+        .filter(app::ssr::entities::product::Column::Slug.eq(slug))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("the product")
+        .stock
+}
+
 /// Places an order of two bags of espresso beans from `page` with the
 /// checkout form `form`; returns the order as stored.
 pub async fn order_espresso(
@@ -501,15 +527,7 @@ pub async fn order_espresso(
 ) -> app::ssr::entities::order::Model {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let mut client = app.client();
-    let product = client
-        .call("get_product", &[("slug", "espressobonen-amsterdam")])
-        .await
-        .json();
-    let id = product["id"].as_i64().expect("id").to_string();
-    let added = client
-        .call("add_to_cart", &[("product_id", &id), ("quantity", "2")])
-        .await;
-    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    add_to_cart(&mut client, "espressobonen-amsterdam", 2).await;
     let placed = call_on(&mut client, page, "place_order", form).await;
     assert_eq!(placed.status, StatusCode::OK, "{}", placed.body);
     let token = placed.json().as_str().expect("token").to_owned();
