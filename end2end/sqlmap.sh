@@ -53,6 +53,7 @@ found=0
 probe() {
   local name=$1 endpoint=$2 data=$3 params=$4 cookie=${5:-}
   local log=$out/$name.log
+  # shellcheck disable=SC2054 # the commas are inside one argument
   local args=(
     --batch --disable-coloring --flush-session
     --level 1 --risk 1 --threads 2 --time-sec 2 --timeout 40 --retries 1

@@ -62,6 +62,12 @@ pub enum AppError {
     /// nothing was changed. See `ssr::db_fault`.
     #[error("unavailable; retry after {retry_after_secs} s")]
     Unavailable { retry_after_secs: u64 },
+    /// The write lost to another one writing the same rows at the same
+    /// moment (a deadlock, or a Galera certification conflict) and was
+    /// rolled back; the services send it again a few times before this
+    /// reaches the user (503 with `Retry-After`).
+    #[error("write conflict; retry after {retry_after_secs} s")]
+    WriteConflict { retry_after_secs: u64 },
     /// A mail could not be sent (the mail server refused or is down);
     /// logged on the server, told to the user plainly.
     #[error("mail could not be sent")]
@@ -91,7 +97,10 @@ impl AppError {
             | Self::SlotFull { .. } => 409,
             Self::SlotRefused(_) => 422,
             Self::Unauthorized | Self::InvalidCredentials => 401,
-            Self::MailFailed | Self::Busy { .. } | Self::Unavailable { .. } => 503,
+            Self::MailFailed
+            | Self::Busy { .. }
+            | Self::Unavailable { .. }
+            | Self::WriteConflict { .. } => 503,
             Self::InvalidLink => 400,
             Self::Forbidden
             | Self::PasswordChangeRequired
@@ -121,7 +130,8 @@ impl AppError {
             Self::TooManyForms { retry_after_secs }
             | Self::RateLimited { retry_after_secs }
             | Self::Busy { retry_after_secs }
-            | Self::Unavailable { retry_after_secs } => Some(*retry_after_secs),
+            | Self::Unavailable { retry_after_secs }
+            | Self::WriteConflict { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         }
     }
@@ -188,6 +198,12 @@ impl AppError {
             DbFault::Refusing => {
                 tracing::warn!(%error, "database refused a write");
                 Self::unavailable()
+            }
+            DbFault::Conflict => {
+                tracing::info!(%error, "a write lost to another and was rolled back");
+                Self::WriteConflict {
+                    retry_after_secs: 1,
+                }
             }
             DbFault::Statement => {
                 tracing::error!(%error, "database error");

@@ -25,7 +25,8 @@
 //! `privacy_requests` (a mailed link to see or erase what an address
 //! holds) and `consent_withdrawals` (a withdrawn newsletter consent,
 //! replayed after a restore) hold a customer id, a hash and dates, nothing
-//! personal. No table has a column for an IP address, a location, payment
+//! personal. `cache_generations` counts changes to the catalogue, so that
+//! several instances drop their caches together. No table has a column for an IP address, a location, payment
 //! card details or any other category AVG-8 forbids.
 
 pub use sea_orm_migration::prelude::*;
@@ -48,6 +49,7 @@ mod m20261208_000015_staff_totp;
 mod m20261208_000016_audit_reads;
 mod m20261208_000017_privacy_requests;
 mod m20261208_000018_monitoring;
+mod m20261209_000019_cache_generations;
 
 pub struct Migrator;
 
@@ -73,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000016_audit_reads::Migration),
             Box::new(m20261208_000017_privacy_requests::Migration),
             Box::new(m20261208_000018_monitoring::Migration),
+            Box::new(m20261209_000019_cache_generations::Migration),
         ]
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::error::CliError;
-use crate::{db, jobs};
+use crate::{db, jobs, schema};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -139,8 +139,11 @@ pub async fn run() -> Result<(), CliError> {
         Command::Serve => crate::serve::serve(&config).await,
         Command::Migrate => {
             let db = db::connect(&config.database_url).await?;
-            db::migrate(&db).await?;
-            eprintln!("database is up to date ({})", migrations::latest_version());
+            let applied = schema::migrate(&db).await?;
+            eprintln!(
+                "database is up to date ({}; {applied} migration(s) applied now)",
+                migrations::latest_version()
+            );
             Ok(())
         }
         Command::Admin {
@@ -154,7 +157,7 @@ pub async fn run() -> Result<(), CliError> {
             std::io::stdin().read_line(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']);
             let db = db::connect(&config.database_url).await?;
-            db::migrate(&db).await?;
+            schema::migrate(&db).await?;
             let id = app::ssr::services::staff::create(
                 &db,
                 &app::ssr::services::staff::NewStaff {
@@ -184,7 +187,7 @@ pub async fn run() -> Result<(), CliError> {
             command: AdminCommand::ResetSecondFactor { email },
         } => {
             let db = db::connect(&config.database_url).await?;
-            db::migrate(&db).await?;
+            schema::migrate(&db).await?;
             let id = app::ssr::services::second_factor::reset_from_command_line(&db, &email)
                 .await
                 .map_err(|e| match e {
@@ -210,7 +213,7 @@ pub async fn run() -> Result<(), CliError> {
                 .count()
                 .saturating_sub(1) as u64;
             let db = db::connect(&config.database_url).await?;
-            db::migrate(&db).await?;
+            schema::migrate(&db).await?;
             let report =
                 jobs::import::import_customers(&db, text.as_slice(), app::ssr::now_utc(), lines)
                     .await?;
@@ -244,7 +247,7 @@ pub async fn run() -> Result<(), CliError> {
                 ));
             }
             let db = db::connect(&config.database_url).await?;
-            db::migrate(&db).await?;
+            schema::migrate(&db).await?;
             if demo {
                 jobs::seed::demo(&db, &config.uploads_dir).await?;
             }
@@ -266,7 +269,7 @@ pub async fn run() -> Result<(), CliError> {
                 },
         } => {
             let db = db::connect(&config.database_url).await?;
-            db::migrate(&db).await?;
+            schema::migrate(&db).await?;
             jobs::retention::run_cli(&db, dry_run, as_of, json).await
         }
     }
@@ -278,7 +281,7 @@ async fn backup(config: &Config, command: BackupCommand) -> Result<(), CliError>
     match command {
         BackupCommand::Create => {
             let db = db::connect(&config.database_url).await?;
-            db::migrate(&db).await?;
+            schema::migrate(&db).await?;
             backup::create_cli(&db, &settings).await
         }
         BackupCommand::List => {

@@ -55,6 +55,10 @@ pub struct Config {
     /// `WINKEL_TRUST_PROXY=true`: behind a reverse proxy that appends the
     /// client address to `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// `winkel serve` migrates the database before serving (the default);
+    /// `false` leaves that to `winkel migrate` as a deploy step and refuses
+    /// to serve a schema it does not know exactly (several instances).
+    pub migrate_on_start: bool,
     /// `WINKEL_TLS_CERT` and `WINKEL_TLS_KEY` (PEM files): serve HTTPS.
     pub tls: Option<crate::tls::TlsFiles>,
     /// `WINKEL_TLS_RELOAD_SECONDS`: how often the files are checked for a
@@ -108,6 +112,18 @@ fn number(name: &str, default: u64, range: std::ops::RangeInclusive<u64>) -> Res
                     range.end()
                 ))
             }),
+    }
+}
+
+/// `true`/`1` or `false`/`0` from the environment.
+fn boolean(name: &str, default: bool) -> Result<bool, CliError> {
+    match env(name).as_deref() {
+        None => Ok(default),
+        Some("true" | "1") => Ok(true),
+        Some("false" | "0") => Ok(false),
+        Some(other) => Err(CliError::Config(format!(
+            "{name} must be true or false, got {other}"
+        ))),
     }
 }
 
@@ -190,15 +206,8 @@ impl Config {
         let form_limit = number("WINKEL_FORM_LIMIT", 10, 1..=10_000)?;
         let form_window_minutes = number("WINKEL_FORM_WINDOW_MINUTES", 10, 1..=24 * 60)?;
         let unsolicited_mails_per_day = number("WINKEL_UNSOLICITED_MAILS_PER_DAY", 3, 1..=1_000)?;
-        let trust_proxy = match env("WINKEL_TRUST_PROXY").as_deref() {
-            None | Some("false" | "0") => false,
-            Some("true" | "1") => true,
-            Some(other) => {
-                return Err(CliError::Config(format!(
-                    "WINKEL_TRUST_PROXY must be true or false, got {other}"
-                )))
-            }
-        };
+        let trust_proxy = boolean("WINKEL_TRUST_PROXY", false)?;
+        let migrate_on_start = boolean("WINKEL_MIGRATE_ON_START", true)?;
         let bench_memory = match env("WINKEL_BENCH_MEMORY").as_deref() {
             None | Some("off") => false,
             Some("on") => true,
@@ -210,6 +219,7 @@ impl Config {
         };
         Ok(Self {
             bench_memory,
+            migrate_on_start,
             scheduler,
             retention_at: local_time("WINKEL_RETENTION_AT", "03:00")?,
             backup_at: local_time("WINKEL_BACKUP_AT", "04:00")?,

@@ -1,11 +1,7 @@
 //! Connecting to the shop's database and migrating it.
 
 use crate::error::CliError;
-use migrations::{Migrator, MigratorTrait};
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement,
-    TransactionTrait,
-};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection};
 use std::path::Path;
 use std::time::Duration;
 
@@ -99,68 +95,6 @@ fn redact(url: &str, message: &str) -> String {
         _ => url.to_owned(),
     };
     format!("{shown}: {}", message.replace(url, &shown))
-}
-
-/// Applies pending migrations. Several `winkel serve` may start at once on
-/// one MariaDB database: a named lock serialises them (two concurrent
-/// `Migrator::up` would collide on the migrations table).
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), CliError> {
-    let fail = |e: sea_orm::DbErr| CliError::Migration(e.to_string());
-    match db.get_database_backend() {
-        DatabaseBackend::MySql => {
-            // The lock belongs to one connection: hold it in a transaction's
-            // connection while the pool migrates.
-            let holder = db.begin().await?;
-            let got = holder
-                .query_one_raw(Statement::from_string(
-                    DatabaseBackend::MySql,
-                    "SELECT GET_LOCK('winkel_migrate', 120) AS got",
-                ))
-                .await?
-                .and_then(|row| row.try_get::<Option<i64>>("", "got").ok().flatten());
-            if got != Some(1) {
-                return Err(CliError::Migration(
-                    "timed out waiting for another instance's migration".into(),
-                ));
-            }
-            let result = match use_utf8mb4(db).await {
-                Ok(()) => Migrator::up(db, None).await.map_err(fail),
-                Err(e) => Err(fail(e)),
-            };
-            holder
-                .execute_unprepared("DO RELEASE_LOCK('winkel_migrate')")
-                .await?;
-            holder.commit().await?;
-            result
-        }
-        _ => Migrator::up(db, None).await.map_err(fail),
-    }
-}
-
-/// Makes utf8mb4 the default of the shop's database before tables are
-/// made. A MariaDB server whose default is still latin1 (a server without
-/// Debian's configuration, or an older one) would otherwise create tables
-/// that refuse every character outside latin1 — an arrow in a page, an
-/// emoji in a name — with an error instead of storing it. Changes only the
-/// default for new tables; a database that has it already is left alone.
-async fn use_utf8mb4(db: &impl ConnectionTrait) -> Result<(), sea_orm::DbErr> {
-    let charset = db
-        .query_one_raw(Statement::from_string(
-            DatabaseBackend::MySql,
-            "SELECT DEFAULT_CHARACTER_SET_NAME AS charset FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()",
-        ))
-        .await?
-        .and_then(|row| row.try_get::<String>("", "charset").ok());
-    if charset.as_deref() == Some("utf8mb4") {
-        return Ok(());
-    }
-    tracing::info!(
-        from = charset.as_deref().unwrap_or("unknown"),
-        "the database's default character set becomes utf8mb4"
-    );
-    db.execute_unprepared("ALTER DATABASE CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
-        .await?;
-    Ok(())
 }
 
 #[cfg(test)]

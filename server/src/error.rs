@@ -8,6 +8,9 @@ pub enum CliError {
     Unreachable(String),
     #[error("migrating the database failed: {0}")]
     Migration(String),
+    /// The database's schema is not the one this binary serves.
+    #[error("{0}")]
+    Schema(String),
     #[error("configuration error: {0}")]
     Config(String),
     #[error("cannot listen on {addr}: {reason}")]

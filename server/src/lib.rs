@@ -12,6 +12,7 @@ pub mod http;
 pub mod jobs;
 pub mod logging;
 pub mod monitoring;
+pub mod schema;
 pub mod security;
 pub mod serve;
 pub mod tls;

@@ -1,12 +1,12 @@
 //! `winkel serve`: what the shop needs running, wired together. The
-//! database is migrated, the background tasks (session clean-up, the
+//! database is migrated (or, with `WINKEL_MIGRATE_ON_START=false`, checked), the background tasks (session clean-up, the
 //! nightly scheduler, the outbox, the security counts, the monitoring's
-//! check) are started, the
+//! check, the watch on other instances' catalogue changes) are started, the
 //! listeners bound, and the application served until Ctrl-C or SIGTERM.
 
 use crate::config::Config;
 use crate::error::CliError;
-use crate::{db, http, jobs};
+use crate::{db, http, jobs, schema};
 use app::ssr::session_store::DbSessionStore;
 use app::ssr::state::{AppState, ServerConfig};
 use sea_orm::DatabaseConnection;
@@ -17,7 +17,11 @@ use std::time::Duration;
 pub async fn serve(config: &Config) -> Result<(), CliError> {
     let options = config.leptos_options()?;
     let db = db::connect(&config.database_url).await?;
-    db::migrate(&db).await?;
+    if config.migrate_on_start {
+        schema::migrate(&db).await?;
+    } else {
+        schema::require_current(&db).await?;
+    }
 
     spawn_session_cleanup(db.clone());
 
@@ -34,6 +38,8 @@ pub async fn serve(config: &Config) -> Result<(), CliError> {
     jobs::outbox::spawn(state.clone());
     let listeners = listeners.with_metrics(state.metrics.clone());
     jobs::monitor::spawn(state.clone());
+    // Another instance's catalogue change clears this one's cache too.
+    app::ssr::cache_sync::spawn_watch(state.db.clone(), state.page_cache.clone());
     spawn_security_counts(state);
     tracing::info!("Winkel serves on {scheme}://{addr}");
     let redirect = listeners.redirect_addr().map(|plain| {

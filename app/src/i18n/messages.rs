@@ -237,7 +237,7 @@ fn error_nl(error: &AppError) -> String {
         AppError::FormRefused => "Dit formulier is niet verwerkt. Laad de pagina opnieuw, \
              vul het formulier in en verstuur het nog eens."
             .into(),
-        AppError::Busy { .. } => {
+        AppError::Busy { .. } | AppError::WriteConflict { .. } => {
             "Het is op dit moment erg druk. Probeer het over een paar seconden opnieuw.".into()
         }
         AppError::SlotRefused(refusal) => slot_refusal_message_in(Locale::Nl, *refusal).into(),
@@ -294,7 +294,7 @@ fn error_en(error: &AppError) -> String {
         AppError::FormRefused => "This form was not processed. Reload the page, \
              fill in the form and send it again."
             .into(),
-        AppError::Busy { .. } => {
+        AppError::Busy { .. } | AppError::WriteConflict { .. } => {
             "It is very busy right now. Please try again in a few seconds.".into()
         }
         AppError::SlotRefused(refusal) => slot_refusal_message_in(Locale::En, *refusal).into(),
@@ -463,6 +463,9 @@ mod tests {
             AppError::Internal,
             AppError::Unavailable {
                 retry_after_secs: 5,
+            },
+            AppError::WriteConflict {
+                retry_after_secs: 1,
             },
             AppError::SlotFull { left: 0 },
             AppError::SlotFull { left: 3 },

@@ -29,7 +29,7 @@ pub fn session_gate_closed() -> String {
 pub fn session_message(error: &DbErr) -> String {
     match classify(error) {
         DbFault::Away => format!("{SESSION_AWAY}{error}"),
-        DbFault::Refusing => format!("{SESSION_REFUSING}{error}"),
+        DbFault::Refusing | DbFault::Conflict => format!("{SESSION_REFUSING}{error}"),
         DbFault::Statement => error.to_string(),
     }
 }
@@ -44,6 +44,12 @@ pub enum DbFault {
     /// The server is there but cannot take this write now (full disk, a
     /// lock held too long): 503 for this request only.
     Refusing,
+    /// This transaction lost to another one and the server rolled it back:
+    /// a deadlock victim or, on a Galera cluster, a certification conflict
+    /// reported at COMMIT (both MySQL error 1213). Sending the whole
+    /// transaction again is safe and usually succeeds
+    /// (`services::retry_conflicts`); 503 if it keeps losing.
+    Conflict,
     /// A fault in a statement: 500, a bug to fix.
     Statement,
 }
@@ -66,6 +72,12 @@ pub fn classify(error: &DbErr) -> DbFault {
 /// now, rather than a fault in a statement.
 pub fn is_unavailable(error: &DbErr) -> bool {
     classify(error) != DbFault::Statement
+}
+
+/// Whether `error` is a transaction that lost to another one and was
+/// rolled back by the server ([`DbFault::Conflict`]).
+pub fn is_conflict(error: &DbErr) -> bool {
+    classify(error) == DbFault::Conflict
 }
 
 /// The kind of a session store error (see [`session_message`]).
@@ -114,9 +126,10 @@ pub fn mysql_fault(number: u16) -> DbFault {
         // connection during query, 4031 disconnected for inactivity.
         1053 | 1927 | 2002 | 2003 | 2006 | 2013 | 4031 => DbFault::Away,
         // 1021 disk full, 1114 table full (out of space), 1040 too many
-        // connections, 1205 lock wait timeout, 1213 deadlock (this
-        // transaction was rolled back; the visitor sends it again).
-        1021 | 1114 | 1040 | 1205 | 1213 => DbFault::Refusing,
+        // connections, 1205 lock wait timeout.
+        1021 | 1114 | 1040 | 1205 => DbFault::Refusing,
+        // Deadlock, or Galera's certification failure: rolled back.
+        1213 => DbFault::Conflict,
         _ => DbFault::Statement,
     }
 }
@@ -196,9 +209,11 @@ mod tests {
         for number in [2002, 2006, 2013, 1053] {
             assert_eq!(mysql_fault(number), DbFault::Away, "{number}");
         }
-        for number in [1205, 1114, 1021, 1213] {
+        for number in [1205, 1114, 1021] {
             assert_eq!(mysql_fault(number), DbFault::Refusing, "{number}");
         }
+        // Rolled back because another write won: sent again.
+        assert_eq!(mysql_fault(1213), DbFault::Conflict);
         // Duplicate entry, foreign key, syntax error.
         for number in [1062, 1452, 1064] {
             assert_eq!(mysql_fault(number), DbFault::Statement, "{number}");

@@ -1,6 +1,7 @@
 //! Server-only parts: state, database entities, services, sessions.
 
 pub mod auth;
+pub mod cache_sync;
 pub mod csp;
 pub mod db_fault;
 pub mod db_gate;

@@ -92,6 +92,15 @@ pub struct AppState {
     pub db_gate: Arc<super::db_gate::DbGate>,
 }
 
+impl AppState {
+    /// The catalogue or what pages show changed: clears this instance's
+    /// page cache now and every other instance's within a second
+    /// (`cache_sync`).
+    pub async fn catalogue_changed(&self) {
+        super::cache_sync::catalogue_changed(&self.db, &self.page_cache).await;
+    }
+}
+
 /// The shop's database, from the state in context.
 pub fn db() -> Result<DatabaseConnection, AppError> {
     state().map(|s| s.db)

@@ -409,7 +409,7 @@ async fn an_old_shops_duplicate_accounts_are_resolved_by_the_migration(backend: 
     .exec(db)
     .await
     .unwrap();
-    winkel::db::migrate(db).await.unwrap();
+    winkel::schema::migrate(db).await.unwrap();
     let accounts = customer::Entity::find()
         .filter(customer::Column::Email.eq("dubbel@example.nl"))
         .filter(customer::Column::PasswordHash.is_not_null())

@@ -306,7 +306,9 @@ async fn mariadb_over_tls() {
     let db = winkel::db::connect(&url)
         .await
         .expect("VERIFY_IDENTITY with the server's CA");
-    winkel::db::migrate(&db).await.expect("migrations over TLS");
+    winkel::schema::migrate(&db)
+        .await
+        .expect("migrations over TLS");
     db.execute_unprepared("INSERT INTO settings (`key`, value) VALUES ('tls_probe', 'over TLS')")
         .await
         .expect("write over TLS");

@@ -17,6 +17,7 @@ use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 on_both_databases!(
     metrics_need_their_token_and_show_routes_not_paths,
     bot_forms_far_above_the_week_warn_on_the_dashboard,
+    several_instances_lose_no_security_count,
 );
 
 const TOKEN: &str = "monitoring-token-for-tests";
@@ -252,4 +253,71 @@ async fn bot_forms_far_above_the_week_warn_on_the_dashboard(backend: Backend) {
         serde_json::json!([])
     );
     app.finish().await;
+}
+
+/// Four instances (each its own counts in memory) flushing the same hour
+/// of the same database at the same moments, ten times over: every event
+/// and request is in the stored count, none lost to another's write.
+async fn several_instances_lose_no_security_count(backend: Backend) {
+    use app::ssr::metrics::{Metrics, SecurityEvent};
+    use app::ssr::services::security_counts;
+    let Some(store) = common::database(backend).await else {
+        return;
+    };
+    let instances: Vec<std::sync::Arc<Metrics>> = (0..4)
+        .map(|_| std::sync::Arc::new(Metrics::default()))
+        .collect();
+    let now = app::ssr::now_utc();
+    for round in 0..10u32 {
+        let flushes: Vec<_> = instances
+            .iter()
+            .enumerate()
+            .map(|(i, metrics)| {
+                // Instance i sees i + 1 hits and 10 requests this round.
+                for _ in 0..=i {
+                    metrics.record_security(SecurityEvent::HoneypotHit, "register");
+                }
+                for _ in 0..10 {
+                    metrics.record_request("/", "GET", 200, std::time::Duration::ZERO);
+                }
+                let (db, metrics) = (store.db.clone(), metrics.clone());
+                tokio::spawn(async move {
+                    // A flush refused while another writes keeps its counts
+                    // for the next try, as the hourly task does.
+                    while security_counts::flush(&db, &metrics, now).await.is_err() {
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                    }
+                })
+            })
+            .collect();
+        for flush in flushes {
+            flush.await.unwrap();
+        }
+        let stored = |kind: &'static str| {
+            let db = store.db.clone();
+            async move {
+                security_count::Entity::find()
+                    .all(&db)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .filter(|r| r.kind == kind)
+                    .map(|r| r.count)
+                    .sum::<i64>()
+            }
+        };
+        let rounds = i64::from(round + 1);
+        assert_eq!(stored("honeypot_hit").await, (1 + 2 + 3 + 4) * rounds);
+        assert_eq!(stored("http_requests").await, 4 * 10 * rounds);
+    }
+    assert_eq!(
+        security_count::Entity::find()
+            .all(&store.db)
+            .await
+            .unwrap()
+            .len(),
+        2,
+        "one row per hour and kind"
+    );
+    store.drop_database().await;
 }

@@ -154,29 +154,12 @@ async fn server_errors_mail_the_owner_once_an_hour(backend: Backend) {
     app.finish().await;
 }
 
-/// A second `winkel serve` on the test shop's database: its own metrics,
-/// outbox and router.
-fn second_server(app: &TestApp) -> (axum::Router, AppState) {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Leptos.toml");
-    let options = leptos::config::get_configuration(root.to_str())
-        .expect("Leptos.toml")
-        .leptos_options;
-    let config = app::ssr::state::ServerConfig {
-        mailer: app.state.config.mailer.clone(),
-        public_url: SITE.into(),
-        form_limit: 100_000,
-        form_secret: Some(common::FORM_SECRET),
-        ..app::ssr::state::ServerConfig::new(app.uploads.clone())
-    };
-    winkel::http::router_and_state(options, app.db.clone(), config)
-}
-
 async fn two_servers_mail_once_per_kind_an_hour(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
     common::add_staff(&app.db, "owner@example.nl", OWNER_PASSWORD, true, &[]).await;
-    let (other_router, other) = second_server(&app);
+    let (other_router, other) = app.second_instance();
     break_questions(&app).await;
     server_errors(&app.router, 12).await;
     server_errors(&other_router, 12).await;

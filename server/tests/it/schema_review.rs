@@ -285,6 +285,11 @@ const REVIEWED: &[(&str, &[&str])] = &[
         ],
     ),
     ("seaql_migrations", &["version", "applied_at"]),
+    // How often the catalogue changed, for the instances' caches.
+    ("cache_generations", &["name", "generation"]),
+    // Held while one instance migrates (schema.rs): a random holder id
+    // and a time, nothing of anyone.
+    ("winkel_migration_lock", &["name", "holder", "heartbeat"]),
     ("security_counts", &["id", "hour_start", "kind", "count"]),
     // A session holds the cart and who is logged in, never a name or an
     // address (sessions.rs tests what it holds).

@@ -47,7 +47,7 @@ pub async fn cms_save_shipping_zone(
         Ok(((), Some(detail)))
     };
     audited(&state.db, member.id, AuditAction::ShippingEdit, None, save).await?;
-    state.page_cache.clear();
+    state.catalogue_changed().await;
     view(&state).await
 }
 
@@ -65,6 +65,6 @@ pub async fn cms_save_pickup(
         ))
     };
     audited(&state.db, member.id, AuditAction::ShippingEdit, None, save).await?;
-    state.page_cache.clear();
+    state.catalogue_changed().await;
     view(&state).await
 }

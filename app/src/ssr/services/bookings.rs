@@ -263,20 +263,24 @@ pub async fn book_as(
     };
     booking_slots::ensure_slot(db, item.id, data.slot).await?;
     super::invoices::ensure_counter(db).await?;
-    let txn = super::begin_write(db).await?;
-    let buyer = Buyer {
-        logged_in,
-        password_hash,
-        locale,
-    };
-    match write_booking(&txn, state, &item, &data, buyer, now).await {
-        Ok(placed) => {
-            txn.commit().await?;
-            state.outbox.wake();
-            Ok(placed)
+    let placed = super::retry_conflicts(|| async {
+        let txn = super::begin_write(db).await?;
+        let buyer = Buyer {
+            logged_in,
+            password_hash: password_hash.clone(),
+            locale,
+        };
+        match write_booking(&txn, state, &item, &data, buyer, now).await {
+            Ok(placed) => {
+                txn.commit().await?;
+                Ok(placed)
+            }
+            Err(error) => Err(super::roll_back(txn, error).await),
         }
-        Err(error) => Err(super::roll_back(txn, error).await),
-    }
+    })
+    .await?;
+    state.outbox.wake();
+    Ok(placed)
 }
 
 async fn write_booking(
@@ -467,11 +471,14 @@ pub async fn cancel_by_customer(
     token: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let txn = super::begin_write(&state.db).await?;
-    match cancel_in(&txn, customer_id, token, now).await {
-        Ok(()) => Ok(txn.commit().await?),
-        Err(error) => Err(super::roll_back(txn, error).await),
-    }
+    super::retry_conflicts(|| async {
+        let txn = super::begin_write(&state.db).await?;
+        match cancel_in(&txn, customer_id, token, now).await {
+            Ok(()) => Ok(txn.commit().await?),
+            Err(error) => Err(super::roll_back(txn, error).await),
+        }
+    })
+    .await
 }
 
 async fn cancel_in(

@@ -94,7 +94,7 @@ pub async fn check_out(
         now,
     )
     .await?;
-    state.page_cache.clear();
+    state.catalogue_changed().await;
     // Already out of the stored session (taken in the order's
     // transaction); this keeps the session layer from writing it back.
     super::cart::store(session, &[]).await?;
@@ -126,30 +126,34 @@ pub async fn place_order(
         _ => None,
     };
     super::invoices::ensure_counter(&state.db).await?;
-    // IMMEDIATE on SQLite: two concurrent checkouts queue instead of
-    // failing on a lock upgrade.
-    let txn = super::begin_write(&state.db).await?;
-    let written = async {
-        let cart = super::cart::take_in(&txn, &session_id).await?;
-        if cart.is_empty() {
-            return Err(AppError::CartEmpty);
+    let placed = super::retry_conflicts(|| async {
+        // IMMEDIATE on SQLite: two concurrent checkouts queue instead of
+        // failing on a lock upgrade.
+        let txn = super::begin_write(&state.db).await?;
+        let written = async {
+            let cart = super::cart::take_in(&txn, &session_id).await?;
+            if cart.is_empty() {
+                return Err(AppError::CartEmpty);
+            }
+            let buyer = Buyer {
+                logged_in,
+                password_hash: password_hash.clone(),
+                locale,
+            };
+            write_order(&txn, state, &cart, data, buyer, now).await
         }
-        let buyer = Buyer {
-            logged_in,
-            password_hash,
-            locale,
-        };
-        write_order(&txn, state, &cart, data, buyer, now).await
-    }
-    .await;
-    match written {
-        Ok(placed) => {
-            txn.commit().await?;
-            state.outbox.wake();
-            Ok(placed)
+        .await;
+        match written {
+            Ok(placed) => {
+                txn.commit().await?;
+                Ok(placed)
+            }
+            Err(error) => Err(super::roll_back(txn, error).await),
         }
-        Err(error) => Err(super::roll_back(txn, error).await),
-    }
+    })
+    .await?;
+    state.outbox.wake();
+    Ok(placed)
 }
 
 /// Who places an order or a booking: logged in, or a guest (with the

@@ -259,7 +259,7 @@ pub async fn save(
         Ok((saved.id, detail))
     };
     let saved = audit::audited(&state.db, staff_id, action, id, change).await?;
-    state.page_cache.clear();
+    state.catalogue_changed().await;
     Ok(saved)
 }
 
@@ -296,7 +296,7 @@ pub async fn delete(state: &AppState, staff_id: i32, id: i32) -> Result<(), AppE
         Err(AppError::Internal) if bookings_of(&state.db, id).await? > 0 => Err(has_bookings()),
         other => other,
     }?;
-    state.page_cache.clear();
+    state.catalogue_changed().await;
     Ok(())
 }
 
@@ -324,7 +324,7 @@ async fn schedule_change(
         audited_change,
     )
     .await?;
-    state.page_cache.clear();
+    state.catalogue_changed().await;
     Ok(())
 }
 

@@ -290,7 +290,7 @@ pub async fn change_status(
     };
     let change = async |txn: &_| Ok((set_status(txn, id, status, now).await?, None));
     let booking = audit::audited(&state.db, staff_id, action, Some(id), change).await?;
-    state.page_cache.clear();
+    state.catalogue_changed().await;
     Ok(booking)
 }
 

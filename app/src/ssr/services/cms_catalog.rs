@@ -184,7 +184,7 @@ pub async fn save_product(
         None => row.insert(db).await,
     }
     .map_err(AppError::slug_taken_or)?;
-    state.page_cache.clear();
+    state.catalogue_changed().await;
     Ok(product_view(saved))
 }
 
@@ -195,7 +195,7 @@ pub async fn delete_product(state: &AppState, id: i32) -> Result<(), AppError> {
     if deleted.rows_affected == 0 {
         return Err(AppError::NotFound);
     }
-    state.page_cache.clear();
+    state.catalogue_changed().await;
     Ok(())
 }
 
@@ -260,7 +260,7 @@ pub async fn save_category(
         None => row.insert(db).await,
     }
     .map_err(AppError::slug_taken_or)?;
-    state.page_cache.clear();
+    state.catalogue_changed().await;
     Ok(())
 }
 
@@ -279,7 +279,7 @@ pub async fn delete_category(state: &AppState, id: i32) -> Result<(), AppError> 
     if deleted.rows_affected == 0 {
         return Err(AppError::NotFound);
     }
-    state.page_cache.clear();
+    state.catalogue_changed().await;
     Ok(())
 }
 
@@ -324,6 +324,6 @@ pub async fn set_image(state: &AppState, id: i32, bytes: &[u8]) -> Result<String
             let _ = tokio::fs::remove_file(dir.join(old_name)).await;
         }
     }
-    state.page_cache.clear();
+    state.catalogue_changed().await;
     Ok(url)
 }

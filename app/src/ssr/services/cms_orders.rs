@@ -155,7 +155,7 @@ pub async fn change_status(
     )
     .await?;
     state.outbox.wake();
-    state.page_cache.clear();
+    state.catalogue_changed().await;
     Ok(order)
 }
 

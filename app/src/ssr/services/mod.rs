@@ -85,6 +85,47 @@ pub async fn roll_back(
     error
 }
 
+/// How many times a write is tried when it keeps losing to other writes
+/// (`AppError::WriteConflict`) before the visitor is asked to try again.
+pub const CONFLICT_ATTEMPTS: u32 = 4;
+
+/// Runs `write` — one whole transaction, begun and committed inside it —
+/// again when the database rolled it back because another write won (a
+/// deadlock, or on a Galera cluster a certification conflict at COMMIT).
+/// Safe because nothing of a rolled-back attempt remains: an order's cart
+/// is taken from the session inside the same transaction, so a retry can
+/// never place it twice. The pause grows, so two writers do not meet at
+/// the same moment again.
+pub async fn retry_conflicts<T, F, Fut>(mut write: F) -> Result<T, crate::error::AppError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, crate::error::AppError>>,
+{
+    let mut attempt = 1;
+    loop {
+        match write().await {
+            Err(crate::error::AppError::WriteConflict { .. }) if attempt < CONFLICT_ATTEMPTS => {
+                tokio::time::sleep(conflict_pause(attempt)).await;
+                attempt += 1;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+/// The pause after the `attempt`th lost write: 10, 20, 40 … ms, plus up to
+/// as much again at random.
+fn conflict_pause(attempt: u32) -> std::time::Duration {
+    let base = 10u64 << attempt.saturating_sub(1).min(6);
+    let mut byte = [0u8; 1];
+    let jitter = if getrandom::fill(&mut byte).is_ok() {
+        base * u64::from(byte[0]) / 255
+    } else {
+        base / 2
+    };
+    std::time::Duration::from_millis(base + jitter)
+}
+
 /// A CMS list shows this many rows a page; its query asks for one more, to
 /// know whether there is a next page.
 pub const PAGE_SIZE: u64 = 50;
@@ -109,4 +150,65 @@ pub fn count_refused_login<T>(
         state.metrics.record_security(event, "");
     }
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::AppError;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    fn conflict() -> AppError {
+        AppError::WriteConflict {
+            retry_after_secs: 1,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_lost_write_is_tried_again_until_it_wins() {
+        let tries = AtomicU32::new(0);
+        let outcome = retry_conflicts(|| async {
+            match tries.fetch_add(1, Ordering::SeqCst) {
+                0 | 1 => Err(conflict()),
+                _ => Ok("placed"),
+            }
+        })
+        .await;
+        assert_eq!(outcome.ok(), Some("placed"));
+        assert_eq!(tries.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_write_that_keeps_losing_asks_the_visitor_to_try_again() {
+        let tries = AtomicU32::new(0);
+        let outcome: Result<(), _> = retry_conflicts(|| async {
+            tries.fetch_add(1, Ordering::SeqCst);
+            Err(conflict())
+        })
+        .await;
+        assert!(matches!(outcome, Err(AppError::WriteConflict { .. })));
+        assert_eq!(tries.load(Ordering::SeqCst), CONFLICT_ATTEMPTS);
+    }
+
+    #[tokio::test]
+    async fn other_failures_are_not_tried_again() {
+        let tries = AtomicU32::new(0);
+        let outcome: Result<(), _> = retry_conflicts(|| async {
+            tries.fetch_add(1, Ordering::SeqCst);
+            Err(AppError::CartEmpty)
+        })
+        .await;
+        assert!(matches!(outcome, Err(AppError::CartEmpty)));
+        assert_eq!(tries.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn the_pause_grows_and_stays_short() {
+        for attempt in 1..=CONFLICT_ATTEMPTS {
+            let pause = conflict_pause(attempt);
+            let base = 10u64 << (attempt - 1);
+            assert!(pause.as_millis() >= u128::from(base), "{pause:?}");
+            assert!(pause.as_millis() <= u128::from(2 * base), "{pause:?}");
+        }
+    }
 }

@@ -9,7 +9,8 @@ use crate::error::AppError;
 use crate::ssr::entities::security_count;
 use crate::ssr::metrics::{Metrics, SecurityEvent, REQUESTS_KIND};
 use chrono::{Duration, NaiveDateTime, Timelike};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 /// The start of the (UTC) hour `now` falls in.
 pub fn hour_start(now: NaiveDateTime) -> NaiveDateTime {
@@ -34,33 +35,35 @@ pub async fn flush(
         .map(|(event, n)| (event.as_str(), *n))
         .chain((requests > 0).then_some((REQUESTS_KIND, requests)))
         .collect();
+    // Each row is added to in the statement itself (an upsert on the
+    // unique hour and kind): several instances flushing the same hour at
+    // once each add their own counts, none is lost to a read-then-write.
     let write = async {
         let txn = super::begin_write(db).await?;
         for (kind, n) in &rows {
-            let existing = security_count::Entity::find()
-                .filter(security_count::Column::HourStart.eq(hour))
-                .filter(security_count::Column::Kind.eq(*kind))
-                .one(&txn)
-                .await?;
             let n = i64::try_from(*n).unwrap_or(i64::MAX);
-            match existing {
-                Some(row) => {
-                    let count = row.count.saturating_add(n);
-                    let mut row: security_count::ActiveModel = row.into();
-                    row.count = Set(count);
-                    row.update(&txn).await?;
-                }
-                None => {
-                    security_count::ActiveModel {
-                        hour_start: Set(hour),
-                        kind: Set((*kind).to_owned()),
-                        count: Set(n),
-                        ..Default::default()
-                    }
-                    .insert(&txn)
-                    .await?;
-                }
-            }
+            security_count::Entity::insert(security_count::ActiveModel {
+                hour_start: Set(hour),
+                kind: Set((*kind).to_owned()),
+                count: Set(n),
+                ..Default::default()
+            })
+            .on_conflict(
+                OnConflict::columns([
+                    security_count::Column::HourStart,
+                    security_count::Column::Kind,
+                ])
+                .value(
+                    security_count::Column::Count,
+                    sea_orm::sea_query::ExprTrait::add(
+                        Expr::col((security_count::Entity, security_count::Column::Count)),
+                        n,
+                    ),
+                )
+                .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
         }
         txn.commit().await?;
         Ok::<(), sea_orm::DbErr>(())

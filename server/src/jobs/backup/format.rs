@@ -51,12 +51,18 @@ pub const TEMP_PREFIX: &str = ".tmp-";
 ///   customer's); everyone simply logs in again after a restore;
 /// - `job_leases`: a lease belongs to a process running now;
 /// - `privacy_requests`: a mailed link that lives an hour, like a session;
-///   a restore ends them all (whoever needs one asks again).
-pub const NOT_BACKED_UP: [&str; 4] = [
+///   a restore ends them all (whoever needs one asks again);
+/// - the migration lock (`schema::MIGRATION_LOCK`): held only while an
+///   instance migrates;
+/// - `cache_generations`: counts changes so that running instances drop
+///   their caches; a restore bumps it instead.
+pub const NOT_BACKED_UP: [&str; 6] = [
     "seaql_migrations",
     "sessions",
     "job_leases",
     "privacy_requests",
+    crate::schema::MIGRATION_LOCK,
+    "cache_generations",
 ];
 
 const DATETIME: &str = "%Y-%m-%d %H:%M:%S%.f";

@@ -253,7 +253,7 @@ pub async fn restore(
             return Err(error);
         }
     };
-    crate::db::migrate(target)
+    crate::schema::migrate(target)
         .await
         .map_err(|e| BackupError::Refused(e.to_string()))?;
     if !later.is_empty() {
@@ -265,6 +265,10 @@ pub async fn restore(
         report.withdrawn_again = withdrawn_again;
     }
     place_uploads(&staging, &options.uploads_dir)?;
+    // Running instances drop the catalogue they hold from before.
+    if let Err(error) = app::ssr::cache_sync::bump(target).await {
+        tracing::warn!(%error, "telling running instances about the restore failed");
+    }
     Ok(report)
 }
 

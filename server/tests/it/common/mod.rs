@@ -146,13 +146,21 @@ pub async fn alone<T>(test: impl std::future::Future<Output = T>) -> T {
 /// not configured outside CI. Under `CI=true` a missing or unreachable
 /// MariaDB fails the test: nothing is skipped there.
 pub async fn database(backend: Backend) -> Option<TestDb> {
+    let store = empty_database(backend).await?;
+    winkel::schema::migrate(&store.db)
+        .await
+        .expect("migrate the test database");
+    Some(store)
+}
+
+/// A fresh database without any table (as [`database`], unmigrated).
+pub async fn empty_database(backend: Backend) -> Option<TestDb> {
     let turn = Turn::side_by_side().await;
     match backend {
         Backend::Sqlite => {
             let path = std::env::temp_dir().join(format!("{}.db", unique("winkel_test")));
             let url = format!("sqlite://{}?mode=rwc", path.display());
             let db = winkel::db::connect(&url).await.expect("open SQLite");
-            winkel::db::migrate(&db).await.expect("migrate SQLite");
             Some(TestDb {
                 db,
                 backend,
@@ -189,7 +197,6 @@ pub async fn database(backend: Backend) -> Option<TestDb> {
                 .expect("create test database");
             let url = format!("{server}/{name}");
             let db = winkel::db::connect(&url).await.expect("open MariaDB");
-            winkel::db::migrate(&db).await.expect("migrate MariaDB");
             Some(TestDb {
                 db,
                 backend,
@@ -367,6 +374,24 @@ impl TestApp {
     /// The mails sent so far, oldest first, as their raw text. The outbox
     /// is sent first (what the worker of `winkel serve` does right after a
     /// request), so a test sees every mail its requests queued.
+    /// A second `winkel serve` on this shop's database: its own caches,
+    /// metrics, limits, outbox and router; the same mail folder and
+    /// uploads.
+    pub fn second_instance(&self) -> (axum::Router, app::ssr::state::AppState) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Leptos.toml");
+        let options = leptos::config::get_configuration(root.to_str())
+            .expect("Leptos.toml")
+            .leptos_options;
+        let config = app::ssr::state::ServerConfig {
+            mailer: self.state.config.mailer.clone(),
+            public_url: SITE.into(),
+            form_limit: 100_000,
+            form_secret: Some(FORM_SECRET),
+            ..app::ssr::state::ServerConfig::new(self.uploads.clone())
+        };
+        winkel::http::router_and_state(options, self.db.clone(), config)
+    }
+
     pub async fn mails(&self) -> Vec<String> {
         app::ssr::services::outbox::deliver_due(
             &self.db,
@@ -662,6 +687,14 @@ pub fn checkout(email: &str) -> Vec<(&str, &str)> {
 pub struct Client {
     router: Router,
     pub cookie: Option<String>,
+}
+
+impl Client {
+    /// From now on this visitor's requests go to `router` (another
+    /// instance behind the load balancer), with the same cookie.
+    pub fn via(&mut self, router: &Router) {
+        self.router = router.clone();
+    }
 }
 
 pub fn form(pairs: &[(&str, &str)]) -> String {

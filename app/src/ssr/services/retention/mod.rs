@@ -322,24 +322,39 @@ async fn anonymise_past_term(
     let last_id = guests.last_id(db).await?;
     let (mut after, mut width) = (0, sweep.options.batch);
     while after < last_id {
-        let upto = window_end(after, width);
-        let txn = begin_batch(db, sweep.options.mode).await?;
-        let ids = guests.ids(&txn, sweep, (after, upto)).await?;
-        after = upto;
+        let window = (after, window_end(after, width));
+        // A batch that lost to another write (a Galera conflict) is sent
+        // again whole: nothing of it was kept.
+        let (ids, done) =
+            super::retry_conflicts(|| anonymise_batch(db, sweep, guests, window)).await?;
+        after = window.1;
         width = next_window(width, ids.len() as u64, sweep.options.batch);
         if ids.is_empty() {
-            txn.commit().await?;
             continue;
         }
-        let done = match sweep.options.mode {
-            Mode::DryRun => ids.len() as u64,
-            Mode::Apply => guests.anonymise(&txn, &ids, sweep.now).await?,
-        };
-        txn.commit().await?;
         guests.record(report, done, &ids, sweep.options.with_ids);
         progress.advance(ids.len() as u64);
     }
     Ok(())
+}
+
+/// One batch of `anonymise_past_term`, in its own transaction: the ids in
+/// `window` past their term, and how many were anonymised.
+async fn anonymise_batch(
+    db: &DatabaseConnection,
+    sweep: Sweep,
+    guests: Guests,
+    window: (i32, i32),
+) -> Result<(Vec<i32>, u64), AppError> {
+    let txn = begin_batch(db, sweep.options.mode).await?;
+    let ids = guests.ids(&txn, sweep, window).await?;
+    let done = match sweep.options.mode {
+        _ if ids.is_empty() => 0,
+        Mode::DryRun => ids.len() as u64,
+        Mode::Apply => guests.anonymise(&txn, &ids, sweep.now).await?,
+    };
+    txn.commit().await?;
+    Ok((ids, done))
 }
 
 async fn delete_customers(
@@ -348,55 +363,86 @@ async fn delete_customers(
     report: &mut RetentionReport,
     progress: &mut (dyn Progress + Send),
 ) -> Result<(), AppError> {
-    let backend = db.get_database_backend();
     let last_id = super::max_id::<customer::Entity>(db, customer::Column::Id).await?;
     let (mut after, mut width) = (0, sweep.options.batch);
     while after < last_id {
-        let upto = window_end(after, width);
-        let txn = begin_batch(db, sweep.options.mode).await?;
-        // (id, 1 for a customer without an account)
-        let customers: Vec<(i32, i64)> = locked(
-            customer::Entity::find()
-                .select_only()
-                .column(customer::Column::Id)
-                .expr(Expr::col(customer::Column::PasswordHash).is_null())
-                .filter(customer::Column::Id.gt(after))
-                .filter(customer::Column::Id.lte(upto))
-                .filter(stale_customer(sweep.cutoff))
-                .order_by_asc(customer::Column::Id),
-            backend,
-            sweep.options.mode,
-        )
-        .into_tuple()
-        .all(&txn)
-        .await?;
-        after = upto;
-        width = next_window(width, customers.len() as u64, sweep.options.batch);
-        if customers.is_empty() {
-            txn.commit().await?;
+        let window = (after, window_end(after, width));
+        let batch = super::retry_conflicts(|| delete_batch(db, sweep, window)).await?;
+        after = window.1;
+        width = next_window(width, batch.ids.len() as u64, sweep.options.batch);
+        if batch.ids.is_empty() {
             continue;
         }
-        let ids: Vec<i32> = customers.iter().map(|(id, _)| *id).collect();
-        let (order_ids, booking_ids) = erased_with(&txn, sweep.cutoff, &customers).await?;
-        let anonymised = match sweep.options.mode {
-            Mode::DryRun => Erased {
-                orders: order_ids.len() as u64,
-                bookings: booking_ids.len() as u64,
-            },
-            Mode::Apply => erase_customers(&txn, &ids, ErasureReason::Retention, sweep.now).await?,
-        };
-        txn.commit().await?;
-        report.customers_deleted += ids.len() as u64;
-        report.orders_anonymised += anonymised.orders;
-        report.bookings_anonymised += anonymised.bookings;
+        report.customers_deleted += batch.ids.len() as u64;
+        report.orders_anonymised += batch.anonymised.orders;
+        report.bookings_anonymised += batch.anonymised.bookings;
+        progress.advance(batch.ids.len() as u64);
         if sweep.options.with_ids {
-            report.customer_ids.extend(&ids);
-            report.order_ids.extend(order_ids);
-            report.booking_ids.extend(booking_ids);
+            report.customer_ids.extend(batch.ids);
+            report.order_ids.extend(batch.order_ids);
+            report.booking_ids.extend(batch.booking_ids);
         }
-        progress.advance(ids.len() as u64);
     }
     Ok(())
+}
+
+/// What one batch of `delete_customers` deleted (or would delete).
+struct DeletedBatch {
+    ids: Vec<i32>,
+    order_ids: Vec<i32>,
+    booking_ids: Vec<i32>,
+    anonymised: Erased,
+}
+
+/// One batch of `delete_customers`, in its own transaction.
+async fn delete_batch(
+    db: &DatabaseConnection,
+    sweep: Sweep,
+    (after, upto): (i32, i32),
+) -> Result<DeletedBatch, AppError> {
+    let backend = db.get_database_backend();
+    let txn = begin_batch(db, sweep.options.mode).await?;
+    // (id, 1 for a customer without an account)
+    let customers: Vec<(i32, i64)> = locked(
+        customer::Entity::find()
+            .select_only()
+            .column(customer::Column::Id)
+            .expr(Expr::col(customer::Column::PasswordHash).is_null())
+            .filter(customer::Column::Id.gt(after))
+            .filter(customer::Column::Id.lte(upto))
+            .filter(stale_customer(sweep.cutoff))
+            .order_by_asc(customer::Column::Id),
+        backend,
+        sweep.options.mode,
+    )
+    .into_tuple()
+    .all(&txn)
+    .await?;
+    if customers.is_empty() {
+        txn.commit().await?;
+        return Ok(DeletedBatch {
+            ids: Vec::new(),
+            order_ids: Vec::new(),
+            booking_ids: Vec::new(),
+            anonymised: Erased::default(),
+        });
+    }
+    let ids: Vec<i32> = customers.iter().map(|(id, _)| *id).collect();
+    let (order_ids, booking_ids) = erased_with(&txn, sweep.cutoff, &customers).await?;
+    let anonymised = match sweep.options.mode {
+        Mode::DryRun => Erased {
+            orders: order_ids.len() as u64,
+            bookings: booking_ids.len() as u64,
+        },
+        Mode::Apply => erase_customers(&txn, &ids, ErasureReason::Retention, sweep.now).await?,
+    };
+    txn.commit().await?;
+    Ok(DeletedBatch {
+        ids,
+        order_ids,
+        booking_ids,
+        anonymised,
+    })
 }
 
 #[cfg(test)]
