@@ -373,6 +373,46 @@ mariadb_setup_user() {
     { warn "cannot log in to MariaDB on 127.0.0.1:3306 as $MARIADB_USER"; return 1; }
 }
 
+# ---------------------------------------------------------------- Redis
+
+# redis_setting PORT NAME: one setting of the Redis on 127.0.0.1:PORT.
+redis_setting() { redis-cli -h 127.0.0.1 -p "$1" config get "$2" 2>/dev/null | sed -n 2p; }
+
+# Whether the Redis on 127.0.0.1:PORT answers and keeps nothing on disk
+# (what `winkel serve` demands of WINKEL_REDIS_URL).
+redis_in_memory() {
+  [ "$(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null)" = PONG ] &&
+    [ -z "$(redis_setting "$1" save)" ] && [ "$(redis_setting "$1" appendonly)" = no ]
+}
+
+# A Redis in memory only for the shared-limit tests (issue 19): the
+# machine's on 6379 when it persists nothing, else our own on 6390
+# (started here, no snapshot, no append-only file). Installs redis-server
+# when missing. Sets REDIS_TEST_URL.
+ensure_redis() {
+  ensure_cmd redis-server redis-server || return 1
+  local port
+  for port in 6379 6390; do
+    if redis_in_memory "$port"; then
+      REDIS_TEST_URL=redis://127.0.0.1:$port/
+      return 0
+    fi
+  done
+  port=6390
+  log "starting Redis on 127.0.0.1:$port (in memory only)"
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
+    --dir /tmp --daemonize yes --logfile /tmp/winkel-redis.log >&2 || return 1
+  for _ in $(seq 1 50); do
+    if redis_in_memory "$port"; then
+      REDIS_TEST_URL=redis://127.0.0.1:$port/
+      return 0
+    fi
+    sleep 0.1
+  done
+  warn "Redis did not answer on 127.0.0.1:$port (see /tmp/winkel-redis.log)"
+  return 1
+}
+
 # A database URL without its password, for messages.
 redact_url() { printf '%s\n' "$1" | sed 's|://\([^:@/]*\):[^@/]*@|://\1:***@|'; }
 

@@ -59,6 +59,9 @@ pub struct Config {
     /// `false` leaves that to `winkel migrate` as a deploy step and refuses
     /// to serve a schema it does not know exactly (several instances).
     pub migrate_on_start: bool,
+    /// `WINKEL_REDIS_URL`: a Redis (kept in memory only) in which several
+    /// instances share the form limit, mail budgets and login slow-down.
+    pub redis_url: Option<String>,
     /// `WINKEL_TLS_CERT` and `WINKEL_TLS_KEY` (PEM files): serve HTTPS.
     pub tls: Option<crate::tls::TlsFiles>,
     /// `WINKEL_TLS_RELOAD_SECONDS`: how often the files are checked for a
@@ -220,6 +223,7 @@ impl Config {
         Ok(Self {
             bench_memory,
             migrate_on_start,
+            redis_url: env("WINKEL_REDIS_URL"),
             scheduler,
             retention_at: local_time("WINKEL_RETENTION_AT", "03:00")?,
             backup_at: local_time("WINKEL_BACKUP_AT", "04:00")?,

@@ -146,8 +146,24 @@ async fn server_config(
         trust_proxy: config.trust_proxy,
         metrics_token: config.metrics_token.clone(),
         bench_memory: config.bench_memory,
+        shared_store: shared_store(config).await?,
         ..ServerConfig::new(config.uploads_dir.clone())
     })
+}
+
+/// The Redis several instances share their limits in, when configured; a
+/// Redis that cannot be reached or that writes to disk stops the start.
+async fn shared_store(
+    config: &Config,
+) -> Result<Option<app::ssr::shared_store::SharedStore>, CliError> {
+    let Some(url) = &config.redis_url else {
+        return Ok(None);
+    };
+    let store = app::ssr::shared_store::SharedStore::connect(url)
+        .await
+        .map_err(|e| CliError::Config(format!("WINKEL_REDIS_URL: {e}")))?;
+    tracing::info!("form limits, mail budgets and login slow-down are shared through Redis");
+    Ok(Some(store))
 }
 
 /// AVG-18: the security counts and the requests go to the database every

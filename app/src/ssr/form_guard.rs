@@ -120,10 +120,7 @@ pub async fn check(kind: FormKind, fields: &GuardFields) -> Result<(), AppError>
 /// Counts one form of `kind` for this visitor, or refuses it (AVG-19).
 pub async fn admit(state: &AppState, kind: FormKind) -> Result<(), AppError> {
     let visitor = visitor(state).await;
-    match state
-        .form_limiter
-        .admit(kind, &visitor, std::time::Instant::now())
-    {
+    match state.form_limiter.admit(kind, &visitor).await {
         Ok(()) => Ok(()),
         Err(wait) => {
             tracing::info!(form = kind.as_str(), "form limit reached");

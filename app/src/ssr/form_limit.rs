@@ -99,18 +99,48 @@ impl FormLimiter {
         }
     }
 
-    /// Counts one submission of `kind` for each of `visitor`'s identities
-    /// at `now`, or refuses it with the time until it would fit.
-    pub fn admit(&self, kind: FormKind, visitor: &[Visitor], now: Instant) -> Result<(), Duration> {
-        let identities: Vec<Vec<u8>> = visitor.iter().map(Visitor::identity).collect();
-        let parts: Vec<[&[u8]; 2]> = identities
-            .iter()
-            .map(|id| [kind.as_str().as_bytes(), id.as_slice()])
-            .collect();
-        let max = kind.max(self.limit);
-        let whos: Vec<(&[&[u8]], usize)> = parts.iter().map(|p| (&p[..], max)).collect();
-        self.counts.admit(&whos, now)
+    /// Counts in `store` when several instances share one.
+    pub fn shared(mut self, store: Option<super::shared_store::SharedStore>) -> Self {
+        self.counts = self.counts.shared(store, "form");
+        self
     }
+
+    /// Counts one submission of `kind` for each of `visitor`'s identities
+    /// now (in the shared store when there is one), or refuses it with the
+    /// time until it would fit.
+    pub async fn admit(&self, kind: FormKind, visitor: &[Visitor]) -> Result<(), Duration> {
+        let identities = identities(visitor);
+        let parts = parts(kind, &identities);
+        self.counts.admit(&self.whos(kind, &parts)).await
+    }
+
+    /// [`admit`](Self::admit) in this instance's memory at `now`.
+    pub fn admit_at(
+        &self,
+        kind: FormKind,
+        visitor: &[Visitor],
+        now: Instant,
+    ) -> Result<(), Duration> {
+        let identities = identities(visitor);
+        let parts = parts(kind, &identities);
+        self.counts.admit_at(&self.whos(kind, &parts), now)
+    }
+
+    fn whos<'a>(&self, kind: FormKind, parts: &'a [[&'a [u8]; 2]]) -> Vec<(&'a [&'a [u8]], usize)> {
+        let max = kind.max(self.limit);
+        parts.iter().map(|p| (&p[..], max)).collect()
+    }
+}
+
+fn identities(visitor: &[Visitor]) -> Vec<Vec<u8>> {
+    visitor.iter().map(Visitor::identity).collect()
+}
+
+fn parts(kind: FormKind, identities: &[Vec<u8>]) -> Vec<[&[u8]; 2]> {
+    identities
+        .iter()
+        .map(|id| [kind.as_str().as_bytes(), id.as_slice()])
+        .collect()
 }
 
 impl Default for FormLimiter {
@@ -133,9 +163,9 @@ mod tests {
         let now = Instant::now();
         let visitor = [ip("203.0.113.7")];
         for _ in 0..3 {
-            assert_eq!(limiter.admit(FormKind::Register, &visitor, now), Ok(()));
+            assert_eq!(limiter.admit_at(FormKind::Register, &visitor, now), Ok(()));
         }
-        assert!(limiter.admit(FormKind::Register, &visitor, now).is_err());
+        assert!(limiter.admit_at(FormKind::Register, &visitor, now).is_err());
     }
 
     #[test]
@@ -144,19 +174,21 @@ mod tests {
         let now = Instant::now();
         let with_session = |id: &str| [ip("203.0.113.7"), Visitor::Session(id.into())];
         assert!(limiter
-            .admit(FormKind::Login, &with_session("a"), now)
+            .admit_at(FormKind::Login, &with_session("a"), now)
             .is_ok());
         assert!(limiter
-            .admit(FormKind::Login, &with_session("b"), now)
+            .admit_at(FormKind::Login, &with_session("b"), now)
             .is_ok());
         assert!(limiter
-            .admit(FormKind::Login, &with_session("c"), now)
+            .admit_at(FormKind::Login, &with_session("c"), now)
             .is_err());
         // The session keeps its count on another network too.
         let moved = [ip("198.51.100.1"), Visitor::Session("a".into())];
-        assert!(limiter.admit(FormKind::Login, &moved, now).is_ok());
+        assert!(limiter.admit_at(FormKind::Login, &moved, now).is_ok());
         let moved_again = [ip("198.51.100.2"), Visitor::Session("a".into())];
-        assert!(limiter.admit(FormKind::Login, &moved_again, now).is_err());
+        assert!(limiter
+            .admit_at(FormKind::Login, &moved_again, now)
+            .is_err());
     }
 
     #[test]
@@ -164,14 +196,14 @@ mod tests {
         let limiter = FormLimiter::new(1, Duration::from_secs(600));
         let now = Instant::now();
         let a = [ip("203.0.113.7")];
-        assert!(limiter.admit(FormKind::Login, &a, now).is_ok());
-        assert!(limiter.admit(FormKind::Login, &a, now).is_err());
-        assert!(limiter.admit(FormKind::Checkout, &a, now).is_ok());
+        assert!(limiter.admit_at(FormKind::Login, &a, now).is_ok());
+        assert!(limiter.admit_at(FormKind::Login, &a, now).is_err());
+        assert!(limiter.admit_at(FormKind::Checkout, &a, now).is_ok());
         assert!(limiter
-            .admit(FormKind::Login, &[ip("203.0.113.8")], now)
+            .admit_at(FormKind::Login, &[ip("203.0.113.8")], now)
             .is_ok());
         assert!(limiter
-            .admit(FormKind::Login, &[ip("2001:db8::1")], now)
+            .admit_at(FormKind::Login, &[ip("2001:db8::1")], now)
             .is_ok());
     }
 
@@ -180,20 +212,20 @@ mod tests {
         let limiter = FormLimiter::new(1, Duration::from_secs(600));
         let now = Instant::now();
         assert!(limiter
-            .admit(FormKind::Contact, &[ip("2001:db8:1:2::1")], now)
+            .admit_at(FormKind::Contact, &[ip("2001:db8:1:2::1")], now)
             .is_ok());
         assert!(limiter
-            .admit(FormKind::Contact, &[ip("2001:db8:1:2:ffff::9")], now)
+            .admit_at(FormKind::Contact, &[ip("2001:db8:1:2:ffff::9")], now)
             .is_err());
         assert!(limiter
-            .admit(FormKind::Contact, &[ip("2001:db8:1:3::1")], now)
+            .admit_at(FormKind::Contact, &[ip("2001:db8:1:3::1")], now)
             .is_ok());
         // An IPv4 address written as IPv6 is the same visitor.
         assert!(limiter
-            .admit(FormKind::Newsletter, &[ip("192.0.2.1")], now)
+            .admit_at(FormKind::Newsletter, &[ip("192.0.2.1")], now)
             .is_ok());
         assert!(limiter
-            .admit(FormKind::Newsletter, &[ip("::ffff:192.0.2.1")], now)
+            .admit_at(FormKind::Newsletter, &[ip("::ffff:192.0.2.1")], now)
             .is_err());
     }
 }

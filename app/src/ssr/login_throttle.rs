@@ -8,8 +8,10 @@
 //! yet.
 //!
 //! Kept in memory, keyed on a SHA-256 of the lower-cased email, so the
-//! process never even holds the address. Per server instance: with several
-//! instances an attacker gets 5 free tries per instance, still slowed after.
+//! process never even holds the address. With several instances the
+//! attempts are counted in the Redis they share (`shared_store`, salted
+//! there too), so five free tries are five across all of them; without it
+//! (or while it fails) each instance counts its own.
 
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -25,6 +27,7 @@ type Key = [u8; 32];
 #[derive(Default)]
 pub struct LoginThrottle {
     failures: Mutex<HashMap<Key, Vec<Instant>>>,
+    shared: Option<super::shared_store::SharedStore>,
 }
 
 fn key(account: &str) -> Key {
@@ -43,10 +46,44 @@ pub fn delay_after(failures: usize) -> Duration {
     Duration::from_secs(1u64 << exponent).min(MAX_DELAY)
 }
 
+/// The name attempts are counted under in the shared store.
+const SHARED_NAME: &str = "login";
+
 impl LoginThrottle {
+    /// Counts in `store` when several instances share one.
+    pub fn shared(store: Option<super::shared_store::SharedStore>) -> Self {
+        Self {
+            shared: store,
+            ..Self::default()
+        }
+    }
+
     /// Counts an attempt on `account` now, and returns how long it must
     /// wait before it is checked (given the attempts before it).
-    pub fn begin(&self, account: &str) -> Duration {
+    pub async fn begin(&self, account: &str) -> Duration {
+        if let Some(store) = &self.shared {
+            match store.attempt(SHARED_NAME, &[&key(account)], WINDOW).await {
+                Ok(before) => return delay_after(before),
+                Err(error) => {
+                    tracing::warn!(%error, "the shared limit store failed: counting logins in this instance");
+                }
+            }
+        }
+        self.begin_here(account)
+    }
+
+    /// The right password: the account's earlier attempts are forgiven.
+    pub async fn record_success(&self, account: &str) {
+        if let Some(store) = &self.shared {
+            if let Err(error) = store.forget(SHARED_NAME, &[&key(account)]).await {
+                tracing::warn!(%error, "the shared limit store failed to forgive a login");
+            }
+        }
+        self.forgive_here(account);
+    }
+
+    /// [`begin`](Self::begin) in this instance's memory.
+    pub fn begin_here(&self, account: &str) -> Duration {
         let now = Instant::now();
         let Ok(mut map) = self.failures.lock() else {
             return MAX_DELAY;
@@ -66,8 +103,8 @@ impl LoginThrottle {
         delay_after(before)
     }
 
-    /// The right password: the account's earlier attempts are forgiven.
-    pub fn record_success(&self, account: &str) {
+    /// [`record_success`](Self::record_success) in this instance's memory.
+    pub fn forgive_here(&self, account: &str) {
         if let Ok(mut map) = self.failures.lock() {
             map.remove(&key(account));
         }
@@ -92,16 +129,21 @@ mod tests {
     fn per_account_counted_at_the_start_and_cleared_by_success() {
         let throttle = LoginThrottle::default();
         // Six attempts under way at once, none finished: the sixth waits.
-        let delays: Vec<Duration> = (0..6).map(|_| throttle.begin("Jan@Example.nl")).collect();
+        let delays: Vec<Duration> = (0..6)
+            .map(|_| throttle.begin_here("Jan@Example.nl"))
+            .collect();
         assert_eq!(delays[..5], [Duration::ZERO; 5]);
         assert_eq!(delays[5], Duration::from_secs(1));
-        assert_eq!(throttle.begin("jan@example.nl "), Duration::from_secs(2));
         assert_eq!(
-            throttle.begin("piet@example.nl"),
+            throttle.begin_here("jan@example.nl "),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            throttle.begin_here("piet@example.nl"),
             Duration::ZERO,
             "other accounts are not slowed"
         );
-        throttle.record_success("jan@example.nl");
-        assert_eq!(throttle.begin("jan@example.nl"), Duration::ZERO);
+        throttle.forgive_here("jan@example.nl");
+        assert_eq!(throttle.begin_here("jan@example.nl"), Duration::ZERO);
     }
 }

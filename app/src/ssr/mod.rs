@@ -21,6 +21,7 @@ pub mod password;
 pub mod salted_counts;
 pub mod services;
 pub mod session_store;
+pub mod shared_store;
 pub mod shown_once;
 pub mod staff_auth;
 pub mod state;

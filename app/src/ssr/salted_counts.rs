@@ -7,7 +7,9 @@
 //!
 //! Used by the form limit (`form_limit`) and the mail budget
 //! (`services::outbox`). The clock is a parameter (`now`): the rules are
-//! tested without waiting.
+//! tested without waiting. With several instances the counts live in a
+//! shared Redis instead (`shared_store`, same rules), this memory being
+//! the fallback when Redis fails.
 
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -25,6 +27,8 @@ pub const MAX_KEYS: usize = 100_000;
 pub struct SaltedCounts {
     window: Duration,
     inner: Mutex<Inner>,
+    /// The store several instances share, and the name counted under.
+    shared: Option<(super::shared_store::SharedStore, &'static str)>,
 }
 
 struct Inner {
@@ -42,14 +46,39 @@ impl SaltedCounts {
                 salt_made: None,
                 seen: HashMap::new(),
             }),
+            shared: None,
         }
+    }
+
+    /// Counts in `store` (shared by every instance) under `name`.
+    pub fn shared(
+        mut self,
+        store: Option<super::shared_store::SharedStore>,
+        name: &'static str,
+    ) -> Self {
+        self.shared = store.map(|store| (store, name));
+        self
+    }
+
+    /// [`admit_at`](Self::admit_at) now, in the shared store when there is
+    /// one (falling back to this instance's memory when it fails).
+    pub async fn admit(&self, whos: &[(&[&[u8]], usize)]) -> Result<(), Duration> {
+        if let Some((store, name)) = &self.shared {
+            match store.admit(name, whos, self.window).await {
+                Ok(decided) => return decided,
+                Err(error) => {
+                    tracing::warn!(%error, name, "the shared limit store failed: counting in this instance");
+                }
+            }
+        }
+        self.admit_at(whos, Instant::now())
     }
 
     /// Counts one event for every `(who, max)` at `now`, or none at all
     /// when any of them already has `max` in the window: then the answer
     /// is the time until that one has room again. A refused event is not
     /// counted, so waiting that long always helps.
-    pub fn admit(&self, whos: &[(&[&[u8]], usize)], now: Instant) -> Result<(), Duration> {
+    pub fn admit_at(&self, whos: &[(&[&[u8]], usize)], now: Instant) -> Result<(), Duration> {
         let Ok(mut inner) = self.inner.lock() else {
             return Err(self.window);
         };
@@ -151,17 +180,17 @@ mod tests {
         let who: &[&[u8]] = &[b"session", b"abc"];
         for minute in 0..3 {
             let at = start + Duration::from_secs(minute * 60);
-            assert_eq!(counts.admit(&[(who, 3)], at), Ok(()));
+            assert_eq!(counts.admit_at(&[(who, 3)], at), Ok(()));
         }
         let fourth = start + Duration::from_secs(5 * 60);
         assert_eq!(
-            counts.admit(&[(who, 3)], fourth),
+            counts.admit_at(&[(who, 3)], fourth),
             Err(Duration::from_secs(5 * 60))
         );
         let later = start + Duration::from_secs(600);
-        assert_eq!(counts.admit(&[(who, 3)], later), Ok(()));
+        assert_eq!(counts.admit_at(&[(who, 3)], later), Ok(()));
         assert_eq!(
-            counts.admit(&[(who, 3)], later),
+            counts.admit_at(&[(who, 3)], later),
             Err(Duration::from_secs(60))
         );
     }
@@ -175,20 +204,20 @@ mod tests {
         // A fresh session each time does not give the address a fresh quota.
         for id in [&b"s1"[..], b"s2"] {
             let s = session(id);
-            assert!(counts.admit(&[(address, 2), (&s, 2)], now).is_ok());
+            assert!(counts.admit_at(&[(address, 2), (&s, 2)], now).is_ok());
         }
         let s3 = session(b"s3");
-        assert!(counts.admit(&[(address, 2), (&s3, 2)], now).is_err());
+        assert!(counts.admit_at(&[(address, 2), (&s3, 2)], now).is_err());
         // The refused event was counted for neither.
-        assert!(counts.admit(&[(&s3, 1)], now).is_ok());
+        assert!(counts.admit_at(&[(&s3, 1)], now).is_ok());
     }
 
     #[test]
     fn parts_are_length_prefixed_and_salted() {
         let counts = SaltedCounts::new(Duration::from_secs(600));
         let now = Instant::now();
-        assert!(counts.admit(&[(&[b"ab", b"c"], 1)], now).is_ok());
-        assert!(counts.admit(&[(&[b"a", b"bc"], 1)], now).is_ok());
+        assert!(counts.admit_at(&[(&[b"ab", b"c"], 1)], now).is_ok());
+        assert!(counts.admit_at(&[(&[b"a", b"bc"], 1)], now).is_ok());
         let inner = counts.inner.lock().expect("lock");
         let key = inner.key(&[b"ab", b"c"]);
         assert_ne!(key, <[u8; 32]>::from(Sha256::digest(b"abc")));
@@ -199,11 +228,11 @@ mod tests {
         let counts = SaltedCounts::new(Duration::from_secs(25 * 60 * 60));
         let now = Instant::now();
         let who: &[&[u8]] = &[b"x"];
-        assert!(counts.admit(&[(who, 1)], now).is_ok());
-        assert!(counts.admit(&[(who, 1)], now).is_err());
+        assert!(counts.admit_at(&[(who, 1)], now).is_ok());
+        assert!(counts.admit_at(&[(who, 1)], now).is_err());
         let salt = counts.inner.lock().expect("lock").salt;
         let tomorrow = now + SALT_LIFETIME;
-        assert!(counts.admit(&[(who, 1)], tomorrow).is_ok());
+        assert!(counts.admit_at(&[(who, 1)], tomorrow).is_ok());
         assert_ne!(counts.inner.lock().expect("lock").salt, salt);
     }
 
@@ -212,11 +241,11 @@ mod tests {
         let counts = SaltedCounts::new(Duration::from_secs(600));
         let now = Instant::now();
         let first: &[&[u8]] = &[b"the first visitor"];
-        assert!(counts.admit(&[(first, 5)], now).is_ok());
+        assert!(counts.admit_at(&[(first, 5)], now).is_ok());
         for i in 0..(MAX_KEYS + 5_000) {
             let later = now + Duration::from_millis(1 + i as u64 / 1000);
             let bytes = i.to_le_bytes();
-            assert!(counts.admit(&[(&[&bytes[..]], 5)], later).is_ok());
+            assert!(counts.admit_at(&[(&[&bytes[..]], 5)], later).is_ok());
         }
         assert!(counts.len() <= MAX_KEYS, "{}", counts.len());
     }

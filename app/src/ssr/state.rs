@@ -50,6 +50,9 @@ pub struct ServerConfig {
     /// Benchmarks only (`WINKEL_BENCH_MEMORY=on`): serve the "same bytes"
     /// reference pages from memory (the server's `http::MEMORY_PAGES`).
     pub bench_memory: bool,
+    /// `WINKEL_REDIS_URL`: the form limit, mail budgets and login
+    /// slow-down shared by several instances (none: each counts its own).
+    pub shared_store: Option<super::shared_store::SharedStore>,
 }
 
 impl ServerConfig {
@@ -69,6 +72,7 @@ impl ServerConfig {
             metrics_token: None,
             unsolicited_mails_per_day: super::services::outbox::UNSOLICITED_PER_DAY,
             bench_memory: false,
+            shared_store: None,
         }
     }
 }

@@ -71,16 +71,17 @@ pub fn router_and_state(
         db: db.clone(),
         config: Arc::new(config.clone()),
         page_cache: Arc::new(PageCache::default()),
-        login_throttle: Arc::new(LoginThrottle::default()),
-        form_limiter: Arc::new(app::ssr::form_limit::FormLimiter::new(
-            config.form_limit,
-            config.form_window,
-        )),
+        login_throttle: Arc::new(LoginThrottle::shared(config.shared_store.clone())),
+        form_limiter: Arc::new(
+            app::ssr::form_limit::FormLimiter::new(config.form_limit, config.form_window)
+                .shared(config.shared_store.clone()),
+        ),
         form_secret,
         metrics,
-        outbox: Arc::new(app::ssr::services::outbox::Outbox::new(
-            config.unsolicited_mails_per_day,
-        )),
+        outbox: Arc::new(
+            app::ssr::services::outbox::Outbox::new(config.unsolicited_mails_per_day)
+                .shared(config.shared_store.clone()),
+        ),
         shown_once: Arc::default(),
         db_gate: Arc::default(),
     };

@@ -56,6 +56,7 @@ mod schema_review;
 mod security;
 mod sessions;
 mod several_instances;
+mod shared_limits;
 mod shipping;
 mod shop;
 mod shop_english;

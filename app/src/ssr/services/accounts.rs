@@ -201,7 +201,7 @@ async fn check_login(
     now: NaiveDateTime,
 ) -> Result<i32, AppError> {
     let email = email.trim();
-    let delay = throttle.begin(email);
+    let delay = throttle.begin(email).await;
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
@@ -222,7 +222,7 @@ async fn check_login(
     let (Some(account), Verified::Yes { needs_rehash }) = (account, verified) else {
         return Err(AppError::InvalidCredentials);
     };
-    throttle.record_success(email);
+    throttle.record_success(email).await;
     let id = account.id;
     let mut row: customer::ActiveModel = account.into();
     row.last_login_at = Set(Some(now));

@@ -102,6 +102,14 @@ impl Outbox {
         }
     }
 
+    /// Counts the budgets in `store` when several instances share one, so
+    /// that an address gets its share once, not once per instance.
+    pub fn shared(mut self, store: Option<crate::ssr::shared_store::SharedStore>) -> Self {
+        self.budget = self.budget.shared(store.clone(), "mail_day");
+        self.reset_budget = self.reset_budget.shared(store, "mail_hour");
+        self
+    }
+
     /// Writes `mail` to the outbox in the caller's transaction (`db`), for
     /// `customer_id` (erased with them). Unsolicited mail beyond the
     /// recipient's daily share is dropped (logged without the address).
@@ -133,10 +141,7 @@ impl Outbox {
         if let Some((counts, name, limit)) = budget {
             let recipient = mail.to.trim().to_lowercase();
             let who: &[&[u8]] = &[name, recipient.as_bytes()];
-            if counts
-                .admit(&[(who, limit)], std::time::Instant::now())
-                .is_err()
-            {
+            if counts.admit(&[(who, limit)]).await.is_err() {
                 tracing::info!(
                     kind = mail.kind.as_str(),
                     "mail not queued: the recipient had their share of this mail"

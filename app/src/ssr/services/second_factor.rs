@@ -226,13 +226,13 @@ async fn throttled(
     now: NaiveDateTime,
 ) -> Result<CodeUsed, AppError> {
     let key = format!("staff:{}", row.email.trim());
-    let delay = state.login_throttle.begin(&key);
+    let delay = state.login_throttle.begin(&key).await;
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
     let used = use_code(&state.db, row, code, now).await;
     match &used {
-        Ok(_) => state.login_throttle.record_success(&key),
+        Ok(_) => state.login_throttle.record_success(&key).await,
         Err(error) if error.fields().is_some() => state
             .metrics
             .record_security(SecurityEvent::FailedLoginStaff, ""),

@@ -173,7 +173,7 @@ async fn check_login(
 ) -> Result<staff::Model, AppError> {
     // A separate key space from customers' failures.
     let key = format!("staff:{}", email.trim());
-    let delay = throttle.begin(&key);
+    let delay = throttle.begin(&key).await;
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
@@ -199,7 +199,7 @@ async fn check_login(
                 // password five fresh code guesses per login.
                 return Ok(row);
             }
-            throttle.record_success(&key);
+            throttle.record_success(&key).await;
             let mut update: staff::ActiveModel = row.into();
             update.last_login_at = Set(Some(now));
             Ok(update.update(db).await?)

@@ -374,21 +374,15 @@ impl TestApp {
     /// The mails sent so far, oldest first, as their raw text. The outbox
     /// is sent first (what the worker of `winkel serve` does right after a
     /// request), so a test sees every mail its requests queued.
-    /// A second `winkel serve` on this shop's database: its own caches,
-    /// metrics, limits, outbox and router; the same mail folder and
-    /// uploads.
+    /// A second `winkel serve` on this shop's database with the same
+    /// configuration (mail folder, uploads, limits, shared store): its own
+    /// caches, metrics, in-memory limits, outbox and router.
     pub fn second_instance(&self) -> (axum::Router, app::ssr::state::AppState) {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Leptos.toml");
         let options = leptos::config::get_configuration(root.to_str())
             .expect("Leptos.toml")
             .leptos_options;
-        let config = app::ssr::state::ServerConfig {
-            mailer: self.state.config.mailer.clone(),
-            public_url: SITE.into(),
-            form_limit: 100_000,
-            form_secret: Some(FORM_SECRET),
-            ..app::ssr::state::ServerConfig::new(self.uploads.clone())
-        };
+        let config = (*self.state.config).clone();
         winkel::http::router_and_state(options, self.db.clone(), config)
     }
 
@@ -690,6 +684,14 @@ pub struct Client {
 }
 
 impl Client {
+    /// A new visitor (no cookie) of the instance `router`.
+    pub fn on(router: &Router) -> Self {
+        Self {
+            router: router.clone(),
+            cookie: None,
+        }
+    }
+
     /// From now on this visitor's requests go to `router` (another
     /// instance behind the load balancer), with the same cookie.
     pub fn via(&mut self, router: &Router) {
