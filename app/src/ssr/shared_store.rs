@@ -62,6 +62,17 @@ redis.call('PEXPIRE', KEYS[1], window)
 return before
 ";
 
+/// The value of `KEYS[1]`; a first read shortens its life to `ARGV[1]`
+/// seconds (the rest of the page that shows it).
+const READ: &str = r"
+local value = redis.call('GET', KEYS[1])
+if not value then return false end
+if redis.call('TTL', KEYS[1]) > tonumber(ARGV[1]) then
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+return value
+";
+
 /// Why the shared store cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum SharedStoreError {
@@ -258,6 +269,41 @@ async fn config_value(
         .query_async(redis)
         .await?;
     Ok(pair.get(1).cloned().unwrap_or_default())
+}
+
+impl SharedStore {
+    /// Keeps `value` under `who` for `lifetime` (a secret to show once).
+    pub async fn keep(
+        &self,
+        name: &str,
+        who: &[u8],
+        value: &str,
+        lifetime: Duration,
+    ) -> redis::RedisResult<()> {
+        let key = self.key(name, &[who]).await?;
+        let _: () = redis::cmd("SET")
+            .arg(key)
+            .arg(value)
+            .arg("EX")
+            .arg(lifetime.as_secs().max(1))
+            .query_async(&mut self.redis.clone())
+            .await?;
+        Ok(())
+    }
+
+    /// What waits under `who`; after this read it lives at most `grace`.
+    pub async fn read(
+        &self,
+        name: &str,
+        who: &[u8],
+        grace: Duration,
+    ) -> redis::RedisResult<Option<String>> {
+        redis::Script::new(READ)
+            .key(self.key(name, &[who]).await?)
+            .arg(grace.as_secs().max(1))
+            .invoke_async(&mut self.redis.clone())
+            .await
+    }
 }
 
 fn window_ms(window: Duration) -> u64 {

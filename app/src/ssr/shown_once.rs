@@ -8,6 +8,11 @@
 //! Rendering one page may ask more than once (a suspended frame renders its
 //! screen again when the login is known), so a read does not remove them at
 //! once: they stay for [`READ_GRACE`] after the first read, then are gone.
+//!
+//! With several instances the page after the redirect may be served by
+//! another one: then the secrets wait in the shared Redis (`shared_store`,
+//! in memory only, never on disk), under a salted hash of the session,
+//! with the same lifetimes.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -36,11 +41,54 @@ impl Waiting {
 #[derive(Default)]
 pub struct ShownOnce {
     waiting: Mutex<HashMap<String, Waiting>>,
+    shared: Option<super::shared_store::SharedStore>,
 }
 
+/// The name secrets wait under in the shared store.
+const SHARED_NAME: &str = "shown_once";
+
 impl ShownOnce {
-    /// Keeps `secrets` for the session `key`, replacing what it had.
-    pub fn put(&self, key: &str, secrets: Vec<String>) {
+    /// Keeps the secrets in `store` when several instances share one.
+    pub fn shared(store: Option<super::shared_store::SharedStore>) -> Self {
+        Self {
+            shared: store,
+            ..Self::default()
+        }
+    }
+
+    /// Keeps `secrets` for the session `key`, replacing what it had: in
+    /// the shared store when there is one (this instance's memory if it
+    /// fails).
+    pub async fn put(&self, key: &str, secrets: Vec<String>) {
+        if let Some(store) = &self.shared {
+            match store
+                .keep(SHARED_NAME, key.as_bytes(), &secrets.join("\n"), KEEP)
+                .await
+            {
+                Ok(()) => return,
+                Err(error) => {
+                    tracing::warn!(%error, "the shared store failed: keeping recovery codes in this instance")
+                }
+            }
+        }
+        self.put_here(key, secrets);
+    }
+
+    /// The secrets waiting for the session `key`.
+    pub async fn take(&self, key: &str) -> Vec<String> {
+        if let Some(store) = &self.shared {
+            match store.read(SHARED_NAME, key.as_bytes(), READ_GRACE).await {
+                Ok(Some(joined)) => return joined.split('\n').map(str::to_owned).collect(),
+                Ok(None) => {}
+                Err(error) => {
+                    tracing::warn!(%error, "the shared store failed: looking in this instance")
+                }
+            }
+        }
+        self.take_at(key, Instant::now())
+    }
+
+    fn put_here(&self, key: &str, secrets: Vec<String>) {
         let now = Instant::now();
         if let Ok(mut waiting) = self.waiting.lock() {
             waiting.retain(|_, w| w.live(now));
@@ -53,11 +101,6 @@ impl ShownOnce {
                 },
             );
         }
-    }
-
-    /// The secrets waiting for the session `key`.
-    pub fn take(&self, key: &str) -> Vec<String> {
-        self.take_at(key, Instant::now())
     }
 
     fn take_at(&self, key: &str, now: Instant) -> Vec<String> {
@@ -85,7 +128,7 @@ mod tests {
     #[test]
     fn shown_to_its_session_for_one_page_only() {
         let store = ShownOnce::default();
-        store.put("a", vec!["1111-2222".into()]);
+        store.put_here("a", vec!["1111-2222".into()]);
         let now = Instant::now();
         assert_eq!(store.take_at("b", now), Vec::<String>::new());
         assert_eq!(store.take_at("a", now), vec!["1111-2222".to_owned()]);

@@ -82,7 +82,9 @@ pub fn router_and_state(
             app::ssr::services::outbox::Outbox::new(config.unsolicited_mails_per_day)
                 .shared(config.shared_store.clone()),
         ),
-        shown_once: Arc::default(),
+        shown_once: Arc::new(app::ssr::shown_once::ShownOnce::shared(
+            config.shared_store.clone(),
+        )),
         db_gate: Arc::default(),
     };
     let routes = page_routes();

@@ -469,5 +469,39 @@ async fn the_schema_is_the_reviewed_one(backend: Backend) {
             "{column}: personal data outside the tables the privacy rule allows"
         );
     }
+
+    // Galera replicates rows by their primary key: a table without one
+    // cannot be kept in step across the nodes (issue 19).
+    let tables: BTreeSet<String> = live
+        .iter()
+        .filter_map(|c| c.split('.').next().map(str::to_owned))
+        .collect();
+    let with_key = tables_with_a_primary_key(&app).await;
+    let without: Vec<&String> = tables.difference(&with_key).collect();
+    assert!(
+        without.is_empty(),
+        "tables without a primary key: {without:?}"
+    );
     app.finish().await;
+}
+
+async fn tables_with_a_primary_key(app: &TestApp) -> BTreeSet<String> {
+    let db = &app.db;
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Sqlite => {
+            "SELECT DISTINCT m.name AS t FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND p.pk > 0"
+        }
+        _ => {
+            "SELECT DISTINCT TABLE_NAME AS t FROM information_schema.TABLE_CONSTRAINTS \
+             WHERE TABLE_SCHEMA = DATABASE() AND CONSTRAINT_TYPE = 'PRIMARY KEY'"
+        }
+    };
+    db.query_all_raw(Statement::from_string(backend, sql))
+        .await
+        .expect("the primary keys")
+        .into_iter()
+        .map(|row| row.try_get::<String>("", "t").expect("table"))
+        .collect()
 }

@@ -117,7 +117,7 @@ async fn the_form_limit_holds_across_instances(backend: Backend) {
 /// Five wrong passwords for one account, spread over both instances: the
 /// sixth attempt is slowed on either; a right one on B forgives them on
 /// A. An address gets its three unsolicited mails a day once, not once
-/// per instance.
+/// per instance. Recovery codes wait for their page on either instance.
 async fn the_login_slow_down_and_mail_budget_hold_across_instances(backend: Backend) {
     let Some(store) = shared_store().await else {
         return;
@@ -174,6 +174,17 @@ async fn the_login_slow_down_and_mail_budget_hold_across_instances(backend: Back
     assert_eq!(
         queued,
         [Queued::Yes, Queued::Yes, Queued::Yes, Queued::OverBudget]
+    );
+
+    // Recovery codes confirmed through A (a form posted without
+    // JavaScript) are shown by the page after the redirect, served by B.
+    let session = format!("sessie-{account}");
+    let codes = vec!["1111-2222".to_owned(), "3333-4444".to_owned()];
+    a.shown_once.put(&session, codes.clone()).await;
+    assert_eq!(b.shown_once.take(&session).await, codes);
+    assert_eq!(
+        a.shown_once.take("een andere sessie").await,
+        Vec::<String>::new()
     );
 
     // What Redis holds: salted hashes and times, never the address.

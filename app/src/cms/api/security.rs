@@ -15,7 +15,7 @@ pub async fn cms_second_factor() -> Result<SecondFactorView, AppError> {
     let shop = services::settings::load(&state.db).await?;
     let mut view = services::second_factor::status(&state.db, &member, &shop.shop_name).await?;
     if let Some(key) = staff_auth::session_key(&state) {
-        view.new_recovery_codes = state.shown_once.take(&key);
+        view.new_recovery_codes = state.shown_once.take(&key).await;
     }
     Ok(view)
 }
@@ -35,7 +35,7 @@ pub async fn cms_second_factor_confirm(code: String) -> Result<Vec<String>, AppE
     let (state, member) = staff_auth::require_own_account().await?;
     let codes = services::second_factor::confirm(&state.db, member.id, &code, now_utc()).await?;
     if let Some(key) = staff_auth::session_key(&state) {
-        state.shown_once.put(&key, codes.clone());
+        state.shown_once.put(&key, codes.clone()).await;
     }
     Ok(codes)
 }
