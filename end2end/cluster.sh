@@ -27,8 +27,9 @@
 # in the repository root, so Leptos.toml and target/site are the ones it
 # serves. The instances never migrate (WINKEL_MIGRATE_ON_START=false), share
 # mail, uploads and backups folders under DIR/shop and one WINKEL_SECRET,
-# trust HAProxy's X-Forwarded-For, and only A runs the nightly jobs; other
-# WINKEL_* settings (e.g. WINKEL_FORM_LIMIT) pass through from the caller.
+# trust HAProxy's X-Forwarded-For, and both run the nightly jobs (a lease in
+# the database lets one run each); other WINKEL_* settings (e.g.
+# WINKEL_FORM_LIMIT, WINKEL_REDIS_URL) pass through from the caller.
 # HAProxy: round robin, no stickiness, health check GET /healthz, a request
 # log without client addresses (see the comments in write_haproxy_cfg).
 #
@@ -497,10 +498,11 @@ start_instance() {
   local which=$1 port node scheduler pid
   case $which in
     A) port=$INSTANCE_A_PORT node=1 scheduler=on ;;
-    B) port=$INSTANCE_B_PORT node=2 scheduler=off ;;
+    B) port=$INSTANCE_B_PORT node=2 scheduler=on ;;
   esac
-  # Mail, uploads and backups are shared, as on one file server. The
-  # nightly jobs run on A only (README, WINKEL_SCHEDULER). Both trust
+  # Mail, uploads and backups are shared, as on one file server. Both run
+  # the nightly jobs: the database's job leases let one run each (the
+  # cluster test counts the runs). Both trust
   # HAProxy's X-Forwarded-For for the per-visitor form limit, and share
   # one signing secret so that a link made by A works on B. Empty values
   # keep a developer's .env (SMTP, TLS, another address) out.

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# The scale-out proof (issue 19): the shop on two `winkel serve` instances
+# behind HAProxy (round robin, no sticky sessions), each on another node
+# of a three-node MariaDB Galera cluster, limits shared in a Redis kept in
+# memory (end2end/cluster.sh builds it all on 127.0.0.1).
+#
+#   end2end/cluster-test.sh [BIN]      (./winkel test runs it under CI=true)
+#
+# 1. The Playwright shop, account and CMS specs through HAProxy.
+# 2. 20 visitors browsing and checking out as guests for LOAD_SECONDS while
+#    the database node of instance B is stopped and started again, then
+#    instance A; afterwards every order a visitor was told was placed
+#    exists exactly once with its lines, the stock is exact, and every
+#    other answer was a deliberate 503/429 with Retry-After.
+# 3. The nightly jobs, which both instances schedule, ran once each.
+# 4. No IP address in HAProxy's and the instances' logs, the database (a
+#    dump of a node) or what Redis holds (AVG-8).
+# Everything stops by itself (`cluster.sh down` on exit). Logs and data
+# stay in the folder it prints when a check fails.
+set -euo pipefail
+
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+
+CLUSTER=$WINKEL_ROOT/end2end/cluster.sh
+CLIENT=(python3 "$WINKEL_ROOT/bench/faults/client.py")
+LOAD_SECONDS=${LOAD_SECONDS:-80}
+BIN=${1:-$(winkel_bin)}
+[ -x "$BIN" ] || die "no winkel binary at $BIN: build the release first (./winkel build)"
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+
+# A folder user mysql may enter (cluster.sh runs mariadbd as mysql).
+DIR=$(mktemp -d /tmp/winkel-cluster.XXXXXX)
+chmod 0755 "$DIR"
+WORK=$DIR/test
+mkdir -p "$WORK"
+failed=0
+finish() {
+  "$CLUSTER" down "$DIR" >"$WORK/down.log" 2>&1 || cat "$WORK/down.log" >&2
+  if [ "$failed" -eq 0 ]; then
+    rm -rf "$DIR"
+  fi
+}
+trap finish EXIT
+check() { # check WHAT OK: one line per goal; a miss fails the test
+  if [ "$2" = 1 ]; then
+    printf '  ok      %s\n' "$1"
+  else
+    printf '  FAILED  %s\n' "$1"
+    failed=1
+  fi
+}
+
+ensure_redis || die "no Redis for the shared limits"
+# A database of Redis of its own, emptied first: only this run's keys.
+export WINKEL_REDIS_URL=${REDIS_TEST_URL%/}/5
+redis-cli -u "$WINKEL_REDIS_URL" flushdb >/dev/null
+# Every browser of the suite is one visitor behind HAProxy; the limit holds
+# across instances (server/tests/it/shared_limits.rs).
+export WINKEL_FORM_LIMIT=10000
+export WINKEL_E2E_OWNER_EMAIL=owner@example.nl
+export WINKEL_E2E_OWNER_PASSWORD='de winkel gaat om negen open'
+
+CLUSTER_KEEP=1 "$CLUSTER" up "$DIR"
+# shellcheck source=/dev/null
+. "$DIR/cluster.env"
+
+# The schema, the demo shop and its owner, once, before any instance runs.
+mkdir -p "$DIR/shop/uploads"
+(
+  cd "$WINKEL_ROOT"
+  export DATABASE_URL=$NODE1_URL WINKEL_UPLOADS_DIR=$DIR/shop/uploads
+  "$BIN" migrate && "$BIN" seed --demo &&
+    printf '%s\n' "$WINKEL_E2E_OWNER_PASSWORD" |
+    "$BIN" admin create --email "$WINKEL_E2E_OWNER_EMAIL" --password-stdin
+) >"$WORK/seed.log" 2>&1 || die "seeding the cluster failed: $(tail -n 5 "$WORK/seed.log")"
+
+CLUSTER_KEEP=1 "$CLUSTER" shop "$DIR" "$BIN"
+# shellcheck source=/dev/null
+. "$DIR/shop.env"
+
+log "1. the browser suite through HAProxy ($SHOP_URL)"
+if (cd "$WINKEL_ROOT/end2end" && WINKEL_E2E_URL=$SHOP_URL WINKEL_MAIL_DIR=$DIR/shop/mail \
+  npx --no-install playwright test tests/shop.spec.ts tests/account.spec.ts tests/cms.spec.ts) \
+  >"$WORK/playwright.log" 2>&1; then
+  check "shop, account and CMS specs through the load balancer ($(grep -Eo '[0-9]+ passed' "$WORK/playwright.log" | tail -n 1))" 1
+else
+  tail -n 40 "$WORK/playwright.log"
+  check "shop, account and CMS specs through the load balancer" 0
+fi
+served_a=$(grep -c ' winkel/a ' "$DIR/shop/haproxy.log" || true)
+served_b=$(grep -c ' winkel/b ' "$DIR/shop/haproxy.log" || true)
+check "both instances served the suite (a: $served_a, b: $served_b requests)" \
+  "$([ "$served_a" -gt 0 ] && [ "$served_b" -gt 0 ] && echo 1)"
+
+log "2. $LOAD_SECONDS s of 20 visitors; B's database node and then instance A stop and return"
+"${CLIENT[@]}" shop --base "$SHOP_URL" --out "$WORK/shop.json"
+"${CLIENT[@]}" stock --db "$NODE1_URL" --out "$WORK/stock.json"
+"${CLIENT[@]}" register --base "$SHOP_URL" --count 5 --out "$WORK/customers.json"
+"${CLIENT[@]}" load --base "$SHOP_URL" --shop "$WORK/shop.json" --customers "$WORK/customers.json" \
+  --clients 20 --seconds "$LOAD_SECONDS" --mix 2,5,1 --out "$WORK/load" >"$WORK/load.txt" 2>&1 &
+load_pid=$!
+quarter=$((LOAD_SECONDS / 4))
+sleep "$quarter"
+"$CLUSTER" stop-node "$DIR" 2
+sleep "$quarter"
+"$CLUSTER" start-node "$DIR" 2
+sleep $((quarter / 2))
+"$CLUSTER" stop-instance "$DIR" A
+sleep "$quarter"
+"$CLUSTER" start-instance "$DIR" A
+wait "$load_pid" || die "the load client failed: $(tail -n 5 "$WORK/load.txt")"
+cat "$WORK/load.txt"
+"${CLIENT[@]}" verify --db "$NODE1_URL" --placed "$WORK/load/placed.jsonl" --stock "$WORK/stock.json" >"$WORK/verdict.json"
+# json FILE a.b: one value of a JSON file.
+json() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+value = json.load(open(sys.argv[1]))
+for key in sys.argv[2].split("."):
+    value = value[key]
+print(value)
+PY
+}
+placed=$(json "$WORK/verdict.json" answered_placed)
+lost=$(json "$WORK/verdict.json" lost)
+doubled=$(json "$WORK/verdict.json" doubled)
+bad=$(($(json "$WORK/verdict.json" wrong_lines) + $(json "$WORK/verdict.json" without_lines) + $(json "$WORK/verdict.json" negative_stock) + $(json "$WORK/verdict.json" stock_mismatch)))
+errors=$(json "$WORK/load/summary.json" total.error)
+deliberate=$(json "$WORK/load/summary.json" total.deliberate)
+requests=$(json "$WORK/load/summary.json" total.n)
+check "$placed orders answered as placed: none lost ($lost), none doubled ($doubled)" \
+  "$([ "$placed" -gt 0 ] && [ "$lost" -eq 0 ] && [ "$doubled" -eq 0 ] && echo 1)"
+check "orders, lines and stock consistent on the cluster ($bad faults)" "$([ "$bad" -eq 0 ] && echo 1)"
+check "$requests requests: no unexpected answer ($errors; $deliberate asked to come back)" \
+  "$([ "$errors" -eq 0 ] && echo 1)"
+
+log "3. the nightly jobs, scheduled by both instances"
+runs=$(mariadb --no-defaults --protocol=tcp -h127.0.0.1 -P"$NODE1_PORT" -uwinkel -pwinkel -N -B winkel \
+  -e "SELECT CONCAT(job, '=', COUNT(*)) FROM job_runs GROUP BY job ORDER BY job" | tr '\n' ' ')
+twice=$(mariadb --no-defaults --protocol=tcp -h127.0.0.1 -P"$NODE1_PORT" -uwinkel -pwinkel -N -B winkel \
+  -e "SELECT COUNT(*) FROM (SELECT job FROM job_runs GROUP BY job HAVING COUNT(*) > 1) t")
+check "each ran once across both instances (${runs:-none})" "$([ -n "$runs" ] && [ "$twice" -eq 0 ] && echo 1)"
+
+log "4. no IP address anywhere (AVG-8)"
+# (Without its comments: their header names the server it dumped.)
+mariadb-dump --no-defaults --protocol=tcp -h127.0.0.1 -P"$NODE2_PORT" -uwinkel -pwinkel \
+  --skip-comments --skip-extended-insert winkel >"$WORK/node2.sql"
+redis-cli -u "$WINKEL_REDIS_URL" --scan --pattern 'winkel:*' >"$WORK/redis.txt"
+while read -r key; do
+  case $(redis-cli -u "$WINKEL_REDIS_URL" type "$key") in
+    zset) redis-cli -u "$WINKEL_REDIS_URL" zrange "$key" 0 -1 withscores ;;
+    string) redis-cli -u "$WINKEL_REDIS_URL" get "$key" ;;
+  esac
+done <"$WORK/redis.txt" >>"$WORK/redis-values.txt"
+if python3 "$WINKEL_ROOT/end2end/scan_addresses.py" --log "$DIR/shop/haproxy.log" \
+  --log "$DIR/shop/instance-A.log" --log "$DIR/shop/instance-B.log" \
+  --text "$WORK/node2.sql" --text "$WORK/redis.txt" --text "$WORK/redis-values.txt" >"$WORK/scan.txt"; then
+  check "$(cat "$WORK/scan.txt")" 1
+else
+  cat "$WORK/scan.txt"
+  check "no IP address in the logs, the database or Redis" 0
+fi
+
+if [ "$failed" -ne 0 ]; then
+  echo "cluster test FAILED (logs and data kept in $DIR)"
+  exit 1
+fi
+echo "cluster test passed"
