@@ -52,6 +52,7 @@ check() { # check WHAT OK: one line per goal; a miss fails the test
 }
 
 ensure_redis || die "no Redis for the shared limits"
+npm_install_if_needed "$WINKEL_ROOT/end2end" || die "could not install end2end's npm packages"
 # A database of Redis of its own, emptied first: only this run's keys.
 export WINKEL_REDIS_URL=${REDIS_TEST_URL%/}/5
 redis-cli -u "$WINKEL_REDIS_URL" flushdb >/dev/null

@@ -240,6 +240,11 @@ start_node() {
   # Each node gets its own Galera, IST and SST ports: all share 127.0.0.1.
   # flush_log_at_trx_commit=2: durability comes from the other nodes (and
   # the disk is shared anyway); the tests measure the cluster, not fsync.
+  # wsrep_sync_wait=1: a read waits until the node has applied what the
+  # cluster committed before it. Without it a visitor whose next request
+  # lands on another node may miss their own write: the cluster test saw
+  # an order page 404 right after the order, and orders placed with the
+  # cart as it was one request earlier.
   (exec setsid mariadbd --no-defaults "${DB_USER_OPT[@]}" \
     --datadir="$d/data" --socket="$d/sock" --pid-file="$d/pid" --log-error="$d/error.log" \
     --port="${SQL_PORT[n]}" --bind-address=127.0.0.1 --skip-name-resolve \
@@ -251,6 +256,7 @@ start_node() {
     --wsrep-node-name="node$n" --wsrep-node-address=127.0.0.1 \
     --wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:${GALERA_PORT[n]};base_host=127.0.0.1;base_port=${GALERA_PORT[n]};ist.recv_addr=127.0.0.1:${IST_PORT[n]};gcache.size=128M" \
     --wsrep-sst-method=rsync --wsrep-sst-receive-address="127.0.0.1:${SST_PORT[n]}" \
+    --wsrep-sync-wait=1 \
     "$@") </dev/null >/dev/null 2>&1 &
   NODE_PID[n]=$!
   write_cluster_env

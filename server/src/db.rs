@@ -86,6 +86,28 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, CliError> {
     Ok(db)
 }
 
+/// A warning when `db` is a Galera node that does not wait for what the
+/// cluster committed before a read (`wsrep_sync_wait` 0): behind a load
+/// balancer a visitor's next request may reach another node and miss
+/// their own cart or order. None on SQLite, a plain MariaDB or MySQL.
+pub async fn galera_warning(db: &DatabaseConnection) -> Option<String> {
+    if db.get_database_backend() != DatabaseBackend::MySql {
+        return None;
+    }
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            DatabaseBackend::MySql,
+            "SELECT CAST(@@wsrep_on AS SIGNED) AS cluster, CAST(@@wsrep_sync_wait AS SIGNED) AS sync_wait",
+        ))
+        .await
+        .ok()??;
+    let cluster: i64 = row.try_get("", "cluster").ok()?;
+    let sync_wait: i64 = row.try_get("", "sync_wait").ok()?;
+    (cluster == 1 && sync_wait & 1 == 0).then(|| {
+        "this database is a Galera node with wsrep_sync_wait=0: a visitor whose next request reaches another node may not see their own cart or order; set wsrep_sync_wait=1 on every node (docs/operations.md, \"Running several instances\")".to_owned()
+    })
+}
+
 /// Never print a database password.
 fn redact(url: &str, message: &str) -> String {
     let shown = match (url.find("://"), url.rfind('@')) {

@@ -23,6 +23,9 @@ pub async fn serve(config: &Config) -> Result<(), CliError> {
         schema::require_current(&db).await?;
     }
 
+    if let Some(warning) = db::galera_warning(&db).await {
+        tracing::warn!("{warning}");
+    }
     spawn_session_cleanup(db.clone());
 
     let addr = options.site_addr;

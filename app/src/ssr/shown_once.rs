@@ -67,7 +67,7 @@ impl ShownOnce {
             {
                 Ok(()) => return,
                 Err(error) => {
-                    tracing::warn!(%error, "the shared store failed: keeping recovery codes in this instance")
+                    tracing::warn!(%error, "the shared store failed: keeping recovery codes in this instance");
                 }
             }
         }
@@ -81,7 +81,7 @@ impl ShownOnce {
                 Ok(Some(joined)) => return joined.split('\n').map(str::to_owned).collect(),
                 Ok(None) => {}
                 Err(error) => {
-                    tracing::warn!(%error, "the shared store failed: looking in this instance")
+                    tracing::warn!(%error, "the shared store failed: looking in this instance");
                 }
             }
         }
