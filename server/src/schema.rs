@@ -16,14 +16,18 @@
 use crate::error::CliError;
 use app::ssr::db_fault::{self, DbFault};
 use migrations::{Migrator, MigratorTrait};
+use sea_orm::sea_query::{ColumnDef, Expr, ExprTrait, Query, Table};
 use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement, TransactionTrait,
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement, StatementBuilder,
+    TransactionTrait,
 };
 use std::time::{Duration, Instant};
 
 /// The table holding the migration lock. Not a migration's table: it must
 /// exist before the first migration runs. Not backed up (`NOT_BACKED_UP`).
 pub const MIGRATION_LOCK: &str = "winkel_migration_lock";
+/// The lock's one row.
+const LOCK_NAME: &str = "schema";
 
 /// How often the holder refreshes its row.
 const HEARTBEAT: Duration = Duration::from_secs(5);
@@ -189,24 +193,29 @@ impl MigrationLock {
     /// Waits until this instance holds the lock, printing once that it
     /// waits.
     async fn take(db: &DatabaseConnection) -> Result<Self, CliError> {
-        let backend = db.get_database_backend();
-        db.execute_unprepared(&format!(
-            "CREATE TABLE IF NOT EXISTS {MIGRATION_LOCK} (name VARCHAR(32) NOT NULL PRIMARY KEY, holder VARCHAR(64) NOT NULL, heartbeat BIGINT NOT NULL)"
-        ))
-        .await?;
+        let create = Table::create()
+            .table(MIGRATION_LOCK)
+            .if_not_exists()
+            .col(
+                ColumnDef::new("name")
+                    .string_len(32)
+                    .not_null()
+                    .primary_key(),
+            )
+            .col(ColumnDef::new("holder").string_len(64).not_null())
+            .col(ColumnDef::new("heartbeat").big_integer().not_null())
+            .to_owned();
+        run(db, &create).await?;
         let holder = holder_id();
         let started = Instant::now();
         let mut told = false;
         loop {
-            let inserted = db
-                .execute_raw(Statement::from_sql_and_values(
-                    backend,
-                    format!(
-                        "INSERT INTO {MIGRATION_LOCK} (name, holder, heartbeat) VALUES ('schema', ?, ?)"
-                    ),
-                    [holder.clone().into(), unix_now().into()],
-                ))
-                .await;
+            let insert = Query::insert()
+                .into_table(MIGRATION_LOCK)
+                .columns(["name", "holder", "heartbeat"])
+                .values_panic([LOCK_NAME.into(), holder.clone().into(), unix_now().into()])
+                .to_owned();
+            let inserted = run(db, &insert).await;
             match inserted {
                 Ok(_) => return Ok(Self { holder }),
                 // Someone else migrates (or, on SQLite, writes just now).
@@ -215,13 +224,12 @@ impl MigrationLock {
             }
             // A holder that stopped refreshing its row was killed.
             let stale_before = unix_now() - STALE_AFTER;
-            let removed = db
-                .execute_raw(Statement::from_sql_and_values(
-                    backend,
-                    format!("DELETE FROM {MIGRATION_LOCK} WHERE name = 'schema' AND heartbeat < ?"),
-                    [stale_before.into()],
-                ))
-                .await?;
+            let stale = Query::delete()
+                .from_table(MIGRATION_LOCK)
+                .and_where(ExprTrait::eq(Expr::col("name"), LOCK_NAME))
+                .and_where(ExprTrait::lt(Expr::col("heartbeat"), stale_before))
+                .to_owned();
+            let removed = run(db, &stale).await?;
             if removed.rows_affected() > 0 {
                 tracing::warn!("took over a migration lock left by a stopped instance");
                 continue;
@@ -246,13 +254,13 @@ impl MigrationLock {
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(HEARTBEAT).await;
-                let refreshed = db
-                    .execute_raw(Statement::from_sql_and_values(
-                        db.get_database_backend(),
-                        format!("UPDATE {MIGRATION_LOCK} SET heartbeat = ? WHERE name = 'schema' AND holder = ?"),
-                        [unix_now().into(), holder.clone().into()],
-                    ))
-                    .await;
+                let refresh = Query::update()
+                    .table(MIGRATION_LOCK)
+                    .value("heartbeat", unix_now())
+                    .and_where(ExprTrait::eq(Expr::col("name"), LOCK_NAME))
+                    .and_where(ExprTrait::eq(Expr::col("holder"), holder.as_str()))
+                    .to_owned();
+                let refreshed = run(&db, &refresh).await;
                 if let Err(error) = refreshed {
                     tracing::warn!(%error, "refreshing the migration lock failed");
                 }
@@ -261,12 +269,12 @@ impl MigrationLock {
     }
 
     async fn release(self, db: &DatabaseConnection) -> Result<(), CliError> {
-        db.execute_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            format!("DELETE FROM {MIGRATION_LOCK} WHERE name = 'schema' AND holder = ?"),
-            [self.holder.into()],
-        ))
-        .await?;
+        let delete = Query::delete()
+            .from_table(MIGRATION_LOCK)
+            .and_where(ExprTrait::eq(Expr::col("name"), LOCK_NAME))
+            .and_where(ExprTrait::eq(Expr::col("holder"), self.holder.as_str()))
+            .to_owned();
+        run(db, &delete).await?;
         Ok(())
     }
 }
@@ -278,6 +286,14 @@ fn held_by_another(error: &DbErr) -> bool {
         error.sql_err(),
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
     ) || db_fault::is_conflict(error)
+}
+
+/// One statement of sea-query's builders, with its values bound.
+async fn run(
+    db: &DatabaseConnection,
+    statement: &impl StatementBuilder,
+) -> Result<sea_orm::ExecResult, DbErr> {
+    db.execute(statement).await
 }
 
 /// A name for this instance's hold on the lock.

@@ -123,8 +123,12 @@ pub fn mysql_fault(number: u16) -> DbFault {
     match number {
         // 1053 server shutdown in progress, 1927 connection killed,
         // 2002/2003 cannot connect, 2006 server has gone away, 2013 lost
-        // connection during query, 4031 disconnected for inactivity.
-        1053 | 1927 | 2002 | 2003 | 2006 | 2013 | 4031 => DbFault::Away,
+        // connection during query, 4031 disconnected for inactivity; 1047
+        // a Galera node that is not (or no longer) part of the cluster
+        // ("WSREP has not yet prepared node for application use"): it
+        // stops, joins or lost the others (the cluster test saw it as a
+        // 500 while a node stopped).
+        1047 | 1053 | 1927 | 2002 | 2003 | 2006 | 2013 | 4031 => DbFault::Away,
         // 1021 disk full, 1114 table full (out of space), 1040 too many
         // connections, 1205 lock wait timeout.
         1021 | 1114 | 1040 | 1205 => DbFault::Refusing,
@@ -206,7 +210,7 @@ mod tests {
 
     #[test]
     fn mysql_numbers_of_an_away_server() {
-        for number in [2002, 2006, 2013, 1053] {
+        for number in [2002, 2006, 2013, 1053, 1047] {
             assert_eq!(mysql_fault(number), DbFault::Away, "{number}");
         }
         for number in [1205, 1114, 1021] {
