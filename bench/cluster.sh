@@ -7,8 +7,9 @@
 # each with wrk (2 threads, 16 connections) on `/` with a real session
 # cookie (a product in the cart: rendered for every request, never from the
 # anonymous page cache). Prints req/s and p99 of both and the ratio
-# cluster/single. On 2 cores that are shared by wrk, HAProxy, three
-# mariadbd and two servers this shows the cost of the cluster, not a gain.
+# cluster/single. On 2 cores shared by wrk, HAProxy, three mariadbd and two
+# servers this shows what the cluster costs or gives on one machine, not
+# what more machines would give.
 #
 #   ./winkel bench cluster [--no-build]
 # Environment: WINKEL_BENCH_DURATION (10s). Raw output in
@@ -82,4 +83,4 @@ ratio=$(awk -v c="$cluster_rps" -v s="$single_rps" 'BEGIN { printf "%.2f", c / s
 printf '\n%-44s %10s %10s\n' "rendered / for a visitor with a cart" "req/s" "p99"
 printf '%-44s %10s %10s\n' "one instance, one MariaDB" "$single_rps" "$single_p99"
 printf '%-44s %10s %10s\n' "two instances (HAProxy), Galera 3 nodes" "$cluster_rps" "$cluster_p99"
-printf 'cluster/single: %s (2 shared cores: the overhead of the cluster, not a gain)\n' "$ratio"
+printf 'cluster/single: %s (2 cores shared by wrk, HAProxy, the databases and the servers)\n' "$ratio"
