@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 /// Calls that open a transaction.
 const OPENS: &[&str] = &[".begin().await", "begin_write(", ".begin_with_options("];
 /// Calls that end it.
-const ENDS: &[&str] = &[".commit().await", ".rollback().await"];
+const ENDS: &[&str] = &[".commit().await", ".rollback().await", "settle(txn"];
 /// Calls that wait on something slow that is not the database.
 const WAITS: &[&str] = &[
     "hash_async(",

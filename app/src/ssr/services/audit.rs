@@ -58,13 +58,7 @@ pub async fn audited<T>(
         Ok(value)
     }
     .await;
-    match outcome {
-        Ok(value) => {
-            txn.commit().await?;
-            Ok(value)
-        }
-        Err(error) => Err(super::roll_back(txn, error).await),
-    }
+    super::settle(txn, outcome).await
 }
 
 /// Writes one entry: who (`staff_id`) did what (`action`) to which record.

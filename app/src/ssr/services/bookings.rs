@@ -270,13 +270,8 @@ pub async fn book_as(
             password_hash: password_hash.clone(),
             locale,
         };
-        match write_booking(&txn, state, &item, &data, buyer, now).await {
-            Ok(placed) => {
-                txn.commit().await?;
-                Ok(placed)
-            }
-            Err(error) => Err(super::roll_back(txn, error).await),
-        }
+        let written = write_booking(&txn, state, &item, &data, buyer, now).await;
+        super::settle(txn, written).await
     })
     .await?;
     state.outbox.wake();
@@ -473,10 +468,8 @@ pub async fn cancel_by_customer(
 ) -> Result<(), AppError> {
     super::retry_conflicts(|| async {
         let txn = super::begin_write(&state.db).await?;
-        match cancel_in(&txn, customer_id, token, now).await {
-            Ok(()) => Ok(txn.commit().await?),
-            Err(error) => Err(super::roll_back(txn, error).await),
-        }
+        let cancelled = cancel_in(&txn, customer_id, token, now).await;
+        super::settle(txn, cancelled).await
     })
     .await
 }

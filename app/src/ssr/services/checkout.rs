@@ -143,13 +143,7 @@ pub async fn place_order(
             write_order(&txn, state, &cart, data, buyer, now).await
         }
         .await;
-        match written {
-            Ok(placed) => {
-                txn.commit().await?;
-                Ok(placed)
-            }
-            Err(error) => Err(super::roll_back(txn, error).await),
-        }
+        super::settle(txn, written).await
     })
     .await?;
     state.outbox.wake();

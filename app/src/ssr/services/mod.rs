@@ -85,6 +85,21 @@ pub async fn roll_back(
     error
 }
 
+/// Ends the write transaction `txn`: committed when `outcome` succeeded,
+/// else rolled back ([`roll_back`]) with the outcome's error handed on.
+pub async fn settle<T>(
+    txn: sea_orm::DatabaseTransaction,
+    outcome: Result<T, crate::error::AppError>,
+) -> Result<T, crate::error::AppError> {
+    match outcome {
+        Ok(value) => {
+            txn.commit().await?;
+            Ok(value)
+        }
+        Err(error) => Err(roll_back(txn, error).await),
+    }
+}
+
 /// How many times a write is tried when it keeps losing to other writes
 /// (`AppError::WriteConflict`) before the visitor is asked to try again.
 pub const CONFLICT_ATTEMPTS: u32 = 4;
