@@ -31,7 +31,7 @@ mkdir -p "$OUT"
 DIR=$(mktemp -d /tmp/winkel-bench-cluster.XXXXXX)
 chmod 0755 "$DIR"
 PORT=$(free_port 3230)
-trap 'stop_server; "$WINKEL_ROOT/end2end/cluster.sh" down "$DIR" >/dev/null 2>&1 || true; rm -rf "$DIR"' EXIT
+trap 'stop_server; "$WINKEL_ROOT/end2end/cluster.sh" down "$DIR/cluster" >/dev/null 2>&1 || true; rm -rf "$DIR"' EXIT
 export WINKEL_FORM_LIMIT=10000
 
 # cart_cookie URL: the session cookie of a visitor who put a product in
