@@ -385,19 +385,30 @@ redis_in_memory() {
     [ -z "$(redis_setting "$1" save)" ] && [ "$(redis_setting "$1" appendonly)" = no ]
 }
 
-# A Redis in memory only for the shared-limit tests (issue 19): the
-# machine's on 6379 when it persists nothing, else our own on 6390
-# (started here, no snapshot, no append-only file). Installs redis-server
-# when missing. Sets REDIS_TEST_URL.
-ensure_redis() {
-  ensure_cmd redis-server redis-server || return 1
+# The URL of a Redis on 127.0.0.1 that keeps nothing on disk (6379, else
+# ours on 6390), or nothing.
+redis_test_url() {
   local port
   for port in 6379 6390; do
     if redis_in_memory "$port"; then
-      REDIS_TEST_URL=redis://127.0.0.1:$port/
+      printf 'redis://127.0.0.1:%s/\n' "$port"
       return 0
     fi
   done
+  return 1
+}
+
+# A Redis in memory only for the shared-limit tests (issue 19): the
+# machine's on 6379 when it persists nothing, else our own on 6390
+# (started here, no snapshot, no append-only file). Installs redis-server
+# when missing. Sets REDIS_TEST_URL (in this shell: `./winkel test` runs its
+# steps in subshells and asks `redis_test_url` afterwards).
+ensure_redis() {
+  ensure_cmd redis-server redis-server || return 1
+  local port
+  if REDIS_TEST_URL=$(redis_test_url); then
+    return 0
+  fi
   port=6390
   log "starting Redis on 127.0.0.1:$port (in memory only)"
   redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
