@@ -486,8 +486,6 @@ pub async fn delete_account(
 ) -> Result<(), AppError> {
     check_password(&current, password, "password").await?;
     let txn = super::begin_write(db).await?;
-    match erase_customer(&txn, current.id, ErasureReason::OwnRequest, now).await {
-        Ok(_) => Ok(txn.commit().await?),
-        Err(e) => Err(super::roll_back(txn, e).await),
-    }
+    let erased = erase_customer(&txn, current.id, ErasureReason::OwnRequest, now).await;
+    super::settle(txn, erased).await.map(drop)
 }

@@ -75,7 +75,7 @@ pub async fn begin_write(
 /// I/O error SQLite has already rolled the transaction back itself (the
 /// rollback then says "no transaction is active"), and the visitor must be
 /// told why the write failed, not that.
-pub async fn roll_back(
+async fn roll_back(
     txn: sea_orm::DatabaseTransaction,
     error: crate::error::AppError,
 ) -> crate::error::AppError {
