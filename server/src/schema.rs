@@ -298,16 +298,14 @@ async fn run(
 
 /// A name for this instance's hold on the lock.
 fn holder_id() -> String {
-    let mut bytes = [0u8; 16];
-    if getrandom::fill(&mut bytes).is_err() {
+    app::ssr::random_token().unwrap_or_else(|_| {
         // Unique enough without randomness: the process and the moment.
-        return format!(
+        format!(
             "{}-{}",
             std::process::id(),
             chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
-        );
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+        )
+    })
 }
 
 #[cfg(test)]

@@ -38,7 +38,12 @@ pub fn random_token() -> Result<String, crate::error::AppError> {
         tracing::error!(error = %e, "no randomness available");
         crate::error::AppError::Internal
     })?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex(&bytes))
+}
+
+/// Bytes as lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The current time in UTC, without a time zone (how the database stores it).
@@ -50,10 +55,7 @@ pub fn now_utc() -> chrono::NaiveDateTime {
 /// (session ids, CMS tokens).
 pub fn sha256_hex(secret: &str) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(secret.as_bytes()))
 }
 
 /// The language of the page that called this server function: while a

@@ -37,6 +37,19 @@ struct Inner {
     seen: HashMap<Key, Vec<Instant>>,
 }
 
+/// The SHA-256 of `salt` and `parts`, each part length-prefixed so that
+/// ("ab", "c") and ("a", "bc") differ: the key a who is counted under, in
+/// memory and in the shared store.
+pub fn salted_key(salt: &[u8; 32], parts: &[&[u8]]) -> Key {
+    let mut hash = Sha256::new();
+    hash.update(salt);
+    for part in parts {
+        hash.update((part.len() as u64).to_le_bytes());
+        hash.update(part);
+    }
+    hash.finalize().into()
+}
+
 impl SaltedCounts {
     pub fn new(window: Duration) -> Self {
         Self {
@@ -139,14 +152,7 @@ impl Inner {
     }
 
     fn key(&self, parts: &[&[u8]]) -> Key {
-        let mut hash = Sha256::new();
-        hash.update(self.salt);
-        for part in parts {
-            // Length-prefixed: ("ab", "c") and ("a", "bc") differ.
-            hash.update((part.len() as u64).to_le_bytes());
-            hash.update(part);
-        }
-        hash.finalize().into()
+        salted_key(&self.salt, parts)
     }
 
     /// Drops keys with nothing left in the window, then, if that was not

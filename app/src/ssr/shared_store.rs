@@ -17,6 +17,8 @@
 //! cannot both take the last place. If Redis fails, the instance falls
 //! back to its own memory (logged): per-instance limits still hold.
 
+use super::hex;
+use super::salted_counts::salted_key;
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -168,15 +170,14 @@ impl SharedStore {
                 }
             }
         }
-        let mut fresh = [0u8; 32];
-        if getrandom::fill(&mut fresh).is_err() {
-            fresh = Sha256::digest(format!("{:?}", std::time::SystemTime::now())).into();
-        }
+        // A new salt (256 random bits), stored by whichever instance comes
+        // first today.
+        let fresh = format!("{}{}", event_id(), event_id());
         let key = format!("winkel:salt:{today}");
         let mut redis = self.redis.clone();
         let _: Option<String> = redis::cmd("SET")
             .arg(&key)
-            .arg(hex(&fresh))
+            .arg(fresh)
             .arg("NX")
             .arg("EX")
             .arg(SALT_SECONDS)
@@ -193,14 +194,7 @@ impl SharedStore {
     /// The Redis key of `parts` counted under `name`.
     async fn key(&self, name: &str, parts: &[&[u8]]) -> redis::RedisResult<String> {
         let salt = self.salt().await?;
-        let mut hash = Sha256::new();
-        hash.update(salt);
-        for part in parts {
-            // Length-prefixed, so ("ab","c") and ("a","bc") differ.
-            hash.update((part.len() as u64).to_le_bytes());
-            hash.update(part);
-        }
-        Ok(format!("winkel:{name}:{}", hex(&hash.finalize())))
+        Ok(format!("winkel:{name}:{}", hex(&salted_key(&salt, parts))))
     }
 
     /// Counts one event for every `(who, max)` in `window`, or none when
@@ -310,18 +304,10 @@ fn window_ms(window: Duration) -> u64 {
     u64::try_from(window.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// A member name unique to one event (two events in the same millisecond
-/// must both count).
+/// 128 random bits in hex: a member name unique to one event (two events
+/// in the same millisecond must both count), or a fresh salt.
 fn event_id() -> String {
-    let mut bytes = [0u8; 12];
-    if getrandom::fill(&mut bytes).is_err() {
-        return format!("{:?}", std::time::SystemTime::now());
-    }
-    hex(&bytes)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    super::random_token().unwrap_or_else(|_| format!("{:?}", std::time::SystemTime::now()))
 }
 
 #[cfg(test)]

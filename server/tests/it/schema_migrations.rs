@@ -4,7 +4,7 @@
 //! `WINKEL_MIGRATE_ON_START=false` serves only the schema it knows, and no
 //! winkel touches a schema newer than its own.
 
-use crate::common::{empty_database, Backend, TestDb};
+use crate::common::{empty_database, free_port, Backend, TestDb};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -180,14 +180,6 @@ async fn a_migration_left_by_a_killed_instance_is_taken_over(backend: Backend) {
         SchemaState::Current
     );
     store.drop_database().await;
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// `WINKEL_MIGRATE_ON_START=false`: an empty or older database is refused

@@ -246,11 +246,7 @@ async fn a_redis_that_writes_to_disk_is_refused() {
     if redis_url().is_none() {
         return;
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = common::free_port();
     let dir = std::env::temp_dir().join(common::unique("winkel_redis"));
     std::fs::create_dir_all(&dir).unwrap();
     let mut server = std::process::Command::new("redis-server")

@@ -248,6 +248,16 @@ impl TestDb {
     }
 }
 
+/// A port on 127.0.0.1 that nothing listens on just now (for a process
+/// the test starts).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("a free port")
+        .local_addr()
+        .expect("its address")
+        .port()
+}
+
 /// The shop on a seeded database, plus one browser-like client.
 pub struct TestApp {
     pub router: Router,
