@@ -1,4 +1,4 @@
-//! Connecting to the shop's database and migrating it.
+//! Connecting to the shop's database (migrating it: `schema.rs`).
 
 use crate::error::CliError;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection};
