@@ -227,16 +227,23 @@ pub async fn import_customers(
     let mut report = ImportReport::default();
     let mut batch = Vec::with_capacity(BATCH);
     let mut account_emails = HashSet::new();
-    for (index, record) in reader.records().enumerate() {
-        let line = index as u64 + 2;
+    let mut records = reader.records();
+    loop {
+        // Lines as an editor numbers them, not records: a quoted field may
+        // span lines, and a lone carriage return ends a record without
+        // starting a line. (After empty lines, the first of them.)
+        let start = records.reader().position().line();
+        let Some(record) = records.next() else { break };
         progress.inc(1);
         let record = match record {
             Ok(r) => r,
             Err(e) => {
+                let line = e.position().map_or(start, csv::Position::line);
                 report.refused.push((line, format!("unreadable line: {e}")));
                 continue;
             }
         };
+        let line = record.position().map_or(start, csv::Position::line);
         let fields: HashMap<&str, &str> = headers
             .iter()
             .map(String::as_str)

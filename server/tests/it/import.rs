@@ -48,6 +48,18 @@ async fn imports_good_lines_and_reports_bad_ones(backend: Backend) {
             .expect("count"),
         2
     );
+    // The numbers are the file's lines, as the owner's editor shows them:
+    // a street with a line break in its quotes takes two, a record ended by
+    // a lone carriage return none.
+    let csv = "email,street,postcode\n\
+               a@example.nl,\"Kerkstraat\n4\",ABCDEF\n\
+               b@example.nl,Markt 1,ABCDEF\r\
+               c@example.nl,Markt 2,ABCDEF\n";
+    let report = winkel::jobs::import::import_customers(&app.db, csv.as_bytes(), now, 4)
+        .await
+        .expect("import runs");
+    let lines: Vec<u64> = report.refused.iter().map(|(line, _)| *line).collect();
+    assert_eq!(lines, vec![2, 4, 4], "{:?}", report.refused);
 
     let kees = customer::Entity::find()
         .filter(customer::Column::Email.eq("kees@example.nl"))
