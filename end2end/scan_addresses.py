@@ -138,10 +138,18 @@ def main():
         for finding in findings:
             print(f"  {finding}")
         return 1
-    print(
-        f"no IP address in {tables} tables ({rows} rows), {log_lines} log lines, "
-        f"a backup of {backup_bytes} bytes and {text_bytes} bytes of other text"
-    )
+    # Only what was given to scan: "0 tables" would read as an empty shop.
+    scanned = []
+    if args.db:
+        scanned.append(f"{tables} tables ({rows} rows)")
+    if args.log:
+        scanned.append(f"{log_lines} log lines")
+    if args.backup:
+        scanned.append(f"a backup of {backup_bytes} bytes")
+    if args.text:
+        scanned.append(f"{text_bytes} bytes of other text (dumps, Redis)")
+    listed = ", ".join(scanned[:-1]) + (" and " if len(scanned) > 1 else "") + scanned[-1]
+    print(f"no IP address in {listed}")
     return 0
 
 

@@ -138,6 +138,7 @@ class Visitor:
         self.token = None
         self.token_at = 0.0
         self.attempt = 0
+        self.served_by = ""
 
     def call(self, kind, method, path, form=None, json_api=False):
         """One request; (status or None, body). None: no answer (down)."""
@@ -152,6 +153,8 @@ class Visitor:
             return None, ""
         klass = classify(kind, status, hdrs)
         self.rec.add(start, time.time() - start, kind, status, klass, body)
+        # Which instance answered, where a test's load balancer says so.
+        self.served_by = hdrs.get("x-winkel-instance", "")
         return status, body
 
     def pause(self, seconds):
@@ -231,11 +234,13 @@ class Visitor:
         # A person whose page hung on "Bestelling plaatsen" reloads the
         # cart and, when it still holds the products, places it again.
         for _ in range(3):
+            sent_at = time.time()
             status, body = self.call("place_order", "POST", "/api/place_order", form, True)
             if status == 200:
                 with self.rec.lock:
                     self.rec.placed.append(
-                        {"token": body.strip().strip('"'), "email": form["email"], "lines": lines})
+                        {"token": body.strip().strip('"'), "email": form["email"], "lines": lines,
+                         "at": round(sent_at, 3), "by": self.served_by})
                 self.call("order_page", "GET", "/orders/" + body.strip().strip('"'))
                 return
             if status is not None and status not in (429, 503):
@@ -493,7 +498,7 @@ def cmd_verify(args):
     for p in placed:
         ids = by_token.get(p["token"], [])
         if not ids:
-            lost.append(p["token"])
+            lost.append({k: p.get(k) for k in ("token", "email", "at", "by")})
         elif len(ids) > 1:
             doubled.append(p["token"])
         elif by_order.get(ids[0], {}) != {k: int(v) for k, v in p["lines"].items()}:

@@ -17,7 +17,7 @@ use chrono::NaiveDateTime;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait,
-    QueryFilter,
+    PaginatorTrait, QueryFilter,
 };
 use tower_sessions::Session;
 
@@ -143,7 +143,13 @@ pub async fn place_order(
             write_order(&txn, state, &cart, data, buyer, now).await
         }
         .await;
-        super::settle(txn, written).await
+        let placed = super::settle(txn, written).await?;
+        let found = order::Entity::find()
+            .filter(order::Column::Token.eq(&placed.token))
+            .count(&state.db)
+            .await;
+        super::held(found.map(|n| n > 0), "order")?;
+        Ok(placed)
     })
     .await?;
     state.outbox.wake();
