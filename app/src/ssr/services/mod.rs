@@ -132,7 +132,7 @@ where
 /// that read, made after the commit on any pooled connection. Not found:
 /// the write did not hold, and `retry_conflicts` writes it again. Seen
 /// once, on the Galera cluster under faults in CI: an order answered as
-/// placed that no node had (its cause was not found in 26,000 orders of
+/// placed that no node had (its cause was not found in 24,000 orders of
 /// targeted stress after). Only for writes a second try cannot double
 /// (an order: its cart leaves the session in the same transaction). A
 /// failed read trusts the COMMIT: the database may be going away just
