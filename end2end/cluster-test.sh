@@ -140,10 +140,10 @@ check "$requests requests: no unexpected answer ($errors; $deliberate asked to c
 # would differ, and B's visitors would see what A's never can).
 holdings() { sql_on "$1" -e "SELECT (SELECT COUNT(*) FROM orders), (SELECT COALESCE(SUM(CRC32(token)), 0) FROM orders), (SELECT COALESCE(SUM(stock), 0) FROM products)"; }
 held1=$(holdings 1) held2=$(holdings 2) held3=$(holdings 3)
-check "the three nodes hold the same orders and stock (orders, token sum, stock: $held1)" \
-  "$([ "$held1" = "$held2" ] && [ "$held1" = "$held3" ] && echo 1)"
-[ "$held1" = "$held2" ] && [ "$held1" = "$held3" ] ||
-  printf '    node 1: %s\n    node 2: %s\n    node 3: %s\n' "$held1" "$held2" "$held3"
+same=0
+if [ "$held1" = "$held2" ] && [ "$held1" = "$held3" ]; then same=1; fi
+check "the three nodes hold the same orders and stock (orders, token sum, stock: $held1)" "$same"
+[ "$same" = 1 ] || printf '    node 1: %s\n    node 2: %s\n    node 3: %s\n' "$held1" "$held2" "$held3"
 # An order whose COMMIT said yes but which did not read back is placed
 # again (services::held): no order lost, but the database broke its word;
 # shown with what was said around it, for the next one to find why.
@@ -161,10 +161,11 @@ for lost in json.load(open(sys.argv[1]))["examples"]["lost"]:
     print(lost.get("at") or 0, lost.get("token"), lost.get("by") or "?")
 PY
     case $token in *[!A-Za-z0-9_-]* | '') token=not-a-token ;; esac
-    printf '  lost order %s, answered by instance %s at %s; held by node 1: %s, node 2: %s, node 3: %s\n' \
-      "$token" "$by" "$at" "$(sql_on 1 -e "SELECT COUNT(*) FROM orders WHERE token = '$token'")" \
-      "$(sql_on 2 -e "SELECT COUNT(*) FROM orders WHERE token = '$token'")" \
-      "$(sql_on 3 -e "SELECT COUNT(*) FROM orders WHERE token = '$token'")"
+    printf '  lost order %s, answered by instance %s at %s; held by' "$token" "$by" "$at"
+    for n in 1 2 3; do
+      printf ' node %s: %s' "$n" "$(sql_on "$n" -e "SELECT COUNT(*) FROM orders WHERE token = '$token'")"
+    done
+    echo
     python3 "$WINKEL_ROOT/end2end/log_window.py" "$at" 3 "$DIR"/shop/instance-*.log \
       "$DIR/shop/haproxy.log" "$DIR"/node*/error.log | sed 's/^/    /'
   done
