@@ -218,14 +218,20 @@ ensure_chromium() {
 # ---------------------------------------------------------------- build
 
 # The release server and site: <target-dir>/release/winkel and
-# <site-root>/pkg/winkel.<hash>.{js,wasm,css}, each with a .br and a .gz
+# <site-root>/pkg/winkel.<hash>.{js,wasm,css} and the lazy islands' chunks
+# (`--split`: the CMS and the account pages, which a visitor of the shop
+# never downloads), each with a .br and a .gz
 # beside it (served as they are: server/src/assets.rs), and the hash file
 # copied from beside the binary into the site root, so that the site
 # folder is complete on its own. Incremental: seconds when nothing changed.
 build_release() {
   ensure_build_tools || return 1
-  log "cargo leptos build --release --precompress (first time about 10 minutes on 2 cores)"
-  (cd "$WINKEL_ROOT" && cargo leptos build --release --precompress) || return 1
+  log "cargo leptos build --release --precompress --split (first time about 10 minutes on 2 cores)"
+  # A fresh pkg/ each time: cargo-leptos 0.3.10 takes the hashed chunks and
+  # their .br/.gz files of an earlier build for its own and fails on them.
+  # It writes every file of pkg/ anew in any case.
+  rm -rf "$(winkel_site_dir)/pkg"
+  (cd "$WINKEL_ROOT" && cargo leptos build --release --precompress --split) || return 1
   [ -x "$(winkel_bin)" ] || die "the release build wrote no $(winkel_bin)"
   local hashes
   hashes="$(dirname "$(winkel_bin)")/hash.txt"

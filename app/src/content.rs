@@ -7,7 +7,6 @@ use crate::ui::ErrorMessage;
 use chrono::NaiveDateTime;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
@@ -146,9 +145,9 @@ pub fn PrivacyPage() -> impl IntoView {
                             <p>{t.rights}</p>
                             <p>{t.all_rights}</p>
                             <p class="privacy-request-link">
-                                <A href=crate::locale::page_href("/privacy/request")>
+                                <a href=crate::locale::page_href("/privacy/request")>
                                     {crate::privacy::request_text::text_in(locale).statement_link}
-                                </A>
+                                </a>
                             </p>
                             <p class="complaint">{t.complaint}</p>
                             {(!s.contact_email.is_empty()).then(|| view! { <p>{t.questions_before} <a href=format!("mailto:{}", s.contact_email)>{s.contact_email.clone()}</a> {t.questions_after}</p> })}

@@ -275,17 +275,14 @@ pub async fn form_token() -> Result<String, crate::error::AppError> {
 }
 
 /// Put inside every public form (`ActionForm`): the honeypot field and the
-/// signed start time that `ssr::form_guard::check` verifies.
+/// signed start time that `ssr::form_guard::check` verifies. Fetches the
+/// start time itself (a resource); `IslandFormGuard` takes it from an
+/// island's props instead.
 #[component]
 pub fn FormGuard() -> impl IntoView {
     let token = Resource::new(|| (), |()| form_token());
     view! {
-        <div class="form-trap" aria-hidden="true">
-            <label>
-                {crate::i18n::layout().leave_empty}
-                <input type="text" name="website" tabindex="-1" autocomplete="off" value=""/>
-            </label>
-        </div>
+        <FormTrap/>
         <Suspense>
             {move || Suspend::new(async move {
                 token
@@ -294,6 +291,51 @@ pub fn FormGuard() -> impl IntoView {
                     .map(|t| view! { <input type="hidden" name="form_started" value=t/> })
             })}
         </Suspense>
+    }
+}
+
+/// `FormGuard` for a form in an island: the start time comes with the
+/// island's props (`form_started`, signed by the server as it renders the
+/// page), so that the island holds no resource (see `ui::refetch_on`).
+#[component]
+pub fn IslandFormGuard(started: Option<String>) -> impl IntoView {
+    view! {
+        <FormTrap/>
+        {started.map(|t| view! { <input type="hidden" name="form_started" value=t/> })}
+    }
+}
+
+/// A signed "form handed out now" for an island's `IslandFormGuard`, made
+/// by the server page component that renders the island. `None` where
+/// `form_token` would fail (the database is away): the form then goes
+/// without one, as `FormGuard`'s would.
+pub fn form_started() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::ssr::state::state().ok().map(|state| {
+            crate::ssr::form_guard::issue_token(
+                &state.form_secret,
+                crate::ssr::form_guard::unix_millis(),
+            )
+        })
+    }
+    // Server pages only: the browser renders no page, only islands.
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+/// The honeypot: a field hidden from people (and screen readers).
+#[component]
+fn FormTrap() -> impl IntoView {
+    view! {
+        <div class="form-trap" aria-hidden="true">
+            <label>
+                {crate::i18n::layout().leave_empty}
+                <input type="text" name="website" tabindex="-1" autocomplete="off" value=""/>
+            </label>
+        </div>
     }
 }
 

@@ -1,64 +1,110 @@
-//! The page frame: header with the reactive cart count, footer, 404.
+//! The page frame: header, footer, 404. Server HTML, but for the header's
+//! two islands: the account link and the cart count, which follow a
+//! change made on the page (a new name saved, something added to the
+//! cart) without a reload.
 
 use crate::i18n::layout;
 use crate::locale::page_href;
 use crate::locale::Locale;
-use crate::shop::cart_resource;
+use crate::shop::{api::get_cart, on_cart_change};
+use crate::ui::refetch_on;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
+/// Rendered anew with every page: there is no navigation inside the app,
+/// so who is logged in and what is in the cart are read for each page.
 #[component]
 pub fn Header() -> impl IntoView {
     let t = layout();
-    let cart = cart_resource();
-    // Refetched on every navigation (logging in or out changes it) and when
-    // "Mijn account" saves a new name.
-    let location = leptos_router::hooks::use_location();
-    let changed = crate::account::account_changed();
-    let me = Resource::new(
-        move || (location.pathname.get(), changed.get()),
-        |_| crate::account::api::whoami(),
-    );
+    let locale = Locale::current();
+    let cart = Resource::new(move || locale, get_cart);
+    let me = Resource::new(|| (), |_| crate::account::api::whoami());
     let account = move || {
         Suspend::new(async move {
-            match me.await {
-                Ok(Some(name)) => view! { <A href=page_href("/account") attr:class="account-link">{crate::account::text::text().account_title} " (" {name} ")"</A> }.into_any(),
-                _ => view! { <A href=page_href("/login") attr:class="account-link">{crate::account::text::text().login_link}</A> }.into_any(),
-            }
+            let name = me.await.ok().flatten();
+            view! { <AccountLink name/> }
         })
     };
-    let count = move || Suspend::new(async move { cart.await.map(|c| c.item_count).unwrap_or(0) });
+    let count = move || {
+        Suspend::new(async move {
+            let count = cart.await.map(|c| c.item_count).unwrap_or(0);
+            view! { <CartCount count/> }
+        })
+    };
     view! {
         <header class="site-header">
-            <A href=page_href("/") attr:class="logo">{t.shop_name}</A>
+            <a href=page_href("/") class="logo">{t.shop_name}</a>
             <span class="tagline">{t.tagline}</span>
             <nav>
-                <A href=page_href("/")>{t.catalog}</A>
-                <A href=page_href("/bookings") attr:class="bookings-link">{crate::booking::text::text().header_link}</A>
-                <Transition fallback=|| ()>{account}</Transition>
+                <a href=page_href("/")>{t.catalog}</a>
+                <a href=page_href("/bookings") class="bookings-link">{crate::booking::text::text().header_link}</a>
+                <Suspense fallback=|| ()>{account}</Suspense>
                 <LanguageSwitch/>
-                <A href=page_href("/cart") attr:class="cart-link">
+                <a href=page_href("/cart") class="cart-link">
                     {t.cart}
                     " "
-                    <Transition fallback=|| view! { <span class="cart-count">"0"</span> }>
-                        <span class="cart-count" data-testid="cart-count">{count}</span>
-                    </Transition>
-                </A>
+                    <Suspense fallback=|| view! { <span class="cart-count">"0"</span> }>
+                        {count}
+                    </Suspense>
+                </a>
             </nav>
         </header>
     }
 }
 
-/// The same page in the other language. A plain link the router leaves to
-/// the browser (`rel="external"`): the other language is a whole new page.
+/// "Mijn account (name)" for a logged-in customer, else the login link.
+/// An island: it asks again when "Mijn account" saves a new name
+/// (`account_changed`).
+#[island]
+fn AccountLink(
+    /// The first name of who is logged in, as the server read it.
+    name: Option<String>,
+) -> impl IntoView {
+    let shown = RwSignal::new(name);
+    refetch_on(
+        crate::account::account_changed(),
+        crate::account::api::whoami,
+        move |me| {
+            if let Ok(name) = me {
+                shown.set(name);
+            }
+        },
+    );
+    let t = crate::account::text::text();
+    move || match shown.get() {
+        Some(name) => view! {
+            <a href=page_href("/account") class="account-link">{t.account_title} " (" {name} ")"</a>
+        }
+        .into_any(),
+        None => {
+            view! { <a href=page_href("/login") class="account-link">{t.login_link}</a> }.into_any()
+        }
+    }
+}
+
+/// The number of items in the cart, in the header's cart link. An island:
+/// it follows every change to the cart made on the page.
+#[island]
+fn CartCount(
+    /// As the server read it for the page.
+    count: i32,
+) -> impl IntoView {
+    let shown = RwSignal::new(count);
+    on_cart_change(move |cart| shown.set(cart.item_count));
+    view! { <span class="cart-count" data-testid="cart-count">{shown}</span> }
+}
+
+/// The same page in the other language: a whole new page.
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let other = Locale::current().other();
     let location = leptos_router::hooks::use_location();
-    let href = move || other.same_page(&location.pathname.get(), &location.search.get());
+    let href = other.same_page(
+        &location.pathname.get_untracked(),
+        &location.search.get_untracked(),
+    );
     view! {
-        <a href=href rel="external alternate" hreflang=other.as_str() lang=other.as_str()
+        <a href=href rel="alternate" hreflang=other.as_str() lang=other.as_str()
             class="language-switch" data-testid="language-switch">{other.own_name()}</a>
     }
 }
@@ -70,24 +116,25 @@ pub fn Footer() -> impl IntoView {
         <footer class="site-footer">
             <p>{t.footer}</p>
             <p>
-                <A href=page_href("/privacy")>{t.privacy_link}</A>
+                <a href=page_href("/privacy")>{t.privacy_link}</a>
                 " · "
                 // The content page's slug is Dutch in both languages.
-                <A href=page_href("/over-ons")>{t.about_link}</A>
+                <a href=page_href("/over-ons")>{t.about_link}</a>
                 " · "
-                <A href=page_href("/voorwaarden")>{t.terms_link}</A>
+                <a href=page_href("/voorwaarden")>{t.terms_link}</a>
                 " · "
-                <A href=page_href("/retourneren")>{t.returns_link}</A>
+                <a href=page_href("/retourneren")>{t.returns_link}</a>
                 " · "
-                <A href=page_href("/contact")>{crate::contact::text::text().footer_link}</A>
+                <a href=page_href("/contact")>{crate::contact::text::text().footer_link}</a>
                 " · "
-                <A href=page_href("/newsletter")>{crate::newsletter::text::text().footer_link}</A>
+                <a href=page_href("/newsletter")>{crate::newsletter::text::text().footer_link}</a>
             </p>
         </footer>
     }
 }
 
 /// Shown for unknown routes and missing records; answers 404 on the server.
+/// A plain link home: it is also rendered inside the CMS island's router.
 #[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -100,7 +147,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="not-found">
             <h1>{t.not_found_title}</h1>
             <p>{t.not_found_body}</p>
-            <A href=page_href("/")>{t.catalog}</A>
+            <a href=page_href("/")>{t.catalog}</a>
         </section>
     }
 }

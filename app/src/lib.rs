@@ -39,24 +39,115 @@ use account::{
     ForgotPasswordPage, LoginPage, LogoutPage, RegisterPage, ResetPasswordPage,
 };
 use booking::{BookablePage, BookablesPage, BookingConfirmedPage};
-use cms::{
-    CmsAuditPage, CmsBookablePage, CmsBookablesPage, CmsBookingPage, CmsBookingsPage,
-    CmsCatalogPage, CmsCustomerPage, CmsCustomersPage, CmsDashboard, CmsLoginCodePage,
-    CmsLoginPage, CmsOrderPage, CmsOrdersPage, CmsPagePage, CmsPagesPage, CmsPasswordPage,
-    CmsProductPage, CmsQuestionPage, CmsQuestionsPage, CmsSecurityPage, CmsSettingsPage, CmsShell,
-    CmsShippingPage, CmsStaffPage,
-};
+use cms::CmsPage;
 use contact::ContactPage;
 use content::{ContentPage, PrivacyPage};
 use layout::{Footer, Header, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use locale::Locale;
 use newsletter::{NewsletterConfirmPage, NewsletterPage, NewsletterUnsubscribePage};
 use privacy::{PrivacyRequestConfirmPage, PrivacyRequestErasedPage, PrivacyRequestPage};
-use shop::{CartChanged, CartPage, CheckoutPage, HomePage, OrderPage, ProductPage};
+use shop::{CartPage, CheckoutPage, HomePage, OrderPage, ProductPage};
+
+/// The browser half: wakes the islands, the interactive parts of a page (the
+/// rest is server HTML and has no code in the browser).
+///
+/// Islands have no router above them, so the error of a form posted without
+/// JavaScript (which the server put in the address as `__err`/`__path`) is
+/// handed to their actions here, as the router does on the server. The
+/// end-to-end tests' "page is live" marker (`data-hydrated` on `<body>`) is
+/// set once the eager islands have hydrated (in microtasks right after this
+/// call, so a zero timeout runs after the last), unless the page holds a lazy
+/// island: that sets it itself once its code has arrived (`LazyIslandBody`).
+#[cfg(feature = "hydrate")]
+pub fn hydrate_islands() {
+    // Sets the root owner every island hangs from; the context below goes
+    // on it, so it comes first.
+    leptos::mount::hydrate_islands();
+    let search = window().location().search().unwrap_or_default();
+    if let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) {
+        if let (Some(err), Some(path)) = (params.get("__err"), params.get("__path")) {
+            provide_context(ServerActionError::new(&path, &err));
+        }
+    }
+    set_timeout(mark_live_unless_waiting, std::time::Duration::ZERO);
+}
+
+/// The attribute a lazy island's outermost element carries (empty until
+/// the island has hydrated, then `live`), so that the page waits for it
+/// before it calls itself live. `LazyIslandBody` writes it.
+pub const LAZY_ISLAND: &str = "data-lazy-island";
+
+/// The body of a lazy island: an element carrying [`LAZY_ISLAND`], so the
+/// page waits for the island's chunk before it calls itself live, and the
+/// effect that marks it hydrated and calls the page live once no lazy
+/// island on it is still waiting for its chunk.
+#[component]
+pub fn LazyIslandBody(
+    /// A class for the element, for the page's style.
+    #[prop(optional)]
+    class: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let body = NodeRef::<leptos::html::Div>::new();
+    // Effects run only in the browser, after hydration.
+    Effect::new(move |_| {
+        if let Some(body) = body.get() {
+            let _ = body.set_attribute(LAZY_ISLAND, "live");
+        }
+        mark_live_unless_waiting();
+    });
+    view! { <div class=class data-lazy-island="" node_ref=body>{children()}</div> }
+}
+
+/// Marks the page live for the end-to-end tests once every island on it
+/// has hydrated (no lazy island still waits for its chunk), so that a
+/// click is handled by the app and not lost.
+fn mark_live_unless_waiting() {
+    #[cfg(feature = "hydrate")]
+    {
+        let waiting = document()
+            .query_selector(&format!("[{LAZY_ISLAND}=\"\"]"))
+            .ok()
+            .flatten();
+        if let (None, Some(body)) = (waiting, document().body()) {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    }
+}
+
+/// The signal of a `$wrapper(pub RwSignal<usize>)` that the islands of one
+/// page share to tell each other that something changed (the cart, the
+/// account's name). Islands share no reactive owner in the browser, so there
+/// it is one signal for the page (a page is one load); on the server one per
+/// request, in the request's context.
+#[macro_export]
+macro_rules! page_signal {
+    ($wrapper:ident) => {{
+        #[cfg(feature = "hydrate")]
+        {
+            thread_local! {
+                static PAGE: ::leptos::prelude::ArcRwSignal<usize> =
+                    ::leptos::prelude::ArcRwSignal::new(0);
+            }
+            ::leptos::prelude::RwSignal::from(PAGE.with(Clone::clone))
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            match ::leptos::prelude::use_context::<$wrapper>() {
+                Some($wrapper(signal)) => signal,
+                None => {
+                    let signal = ::leptos::prelude::RwSignal::new(0);
+                    ::leptos::prelude::provide_context($wrapper(signal));
+                    signal
+                }
+            }
+        }
+    }};
+}
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -72,7 +163,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Under its hashed name in a release build (hash-files),
                 // which only the server knows: so here, not in `App`.
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <LanguageAlternates/>
                 <MetaTags/>
             </head>
@@ -135,13 +226,6 @@ pub fn App() -> impl IntoView {
     // other language to the browser (a full load: the whole page changes
     // language).
     provide_context(locale);
-    // Effects run only in the browser, after hydration: a marker for the
-    // end-to-end tests, which must not click before the page is live.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Title text="Winkel"/>
         // Every route renders asynchronously: the full page with its data in one
@@ -156,8 +240,6 @@ pub fn App() -> impl IntoView {
 /// Everything inside the router: header, routes, footer.
 #[component]
 fn Frame() -> impl IntoView {
-    provide_context(CartChanged(RwSignal::new(0)));
-    provide_context(account::AccountChanged(RwSignal::new(0)));
     // The CMS has its own navigation; the shop's header is for customers.
     let location = leptos_router::hooks::use_location();
     let in_cms = move || Locale::strip(&location.pathname.get()).starts_with("/cms");
@@ -198,31 +280,10 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/newsletter") view=NewsletterPage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter/confirm") view=NewsletterConfirmPage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter/unsubscribe") view=NewsletterUnsubscribePage ssr=SsrMode::Async/>
-                    <Route path=path!("/cms/login") view=CmsLoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/cms/login/code") view=CmsLoginCodePage ssr=SsrMode::Async/>
-                    <ParentRoute path=path!("/cms") view=CmsShell ssr=SsrMode::Async>
-                        <Route path=path!("") view=CmsDashboard/>
-                        <Route path=path!("customers") view=CmsCustomersPage/>
-                        <Route path=path!("customers/:id") view=CmsCustomerPage/>
-                        <Route path=path!("orders") view=CmsOrdersPage/>
-                        <Route path=path!("orders/:id") view=CmsOrderPage/>
-                        <Route path=path!("bookings") view=CmsBookingsPage/>
-                        <Route path=path!("bookings/:id") view=CmsBookingPage/>
-                        <Route path=path!("bookables") view=CmsBookablesPage/>
-                        <Route path=path!("bookables/:id") view=CmsBookablePage/>
-                        <Route path=path!("questions") view=CmsQuestionsPage/>
-                        <Route path=path!("questions/:id") view=CmsQuestionPage/>
-                        <Route path=path!("staff") view=CmsStaffPage/>
-                        <Route path=path!("audit") view=CmsAuditPage/>
-                        <Route path=path!("settings") view=CmsSettingsPage/>
-                        <Route path=path!("password") view=CmsPasswordPage/>
-                        <Route path=path!("security") view=CmsSecurityPage/>
-                        <Route path=path!("catalog") view=CmsCatalogPage/>
-                        <Route path=path!("shipping") view=CmsShippingPage/>
-                        <Route path=path!("catalog/products/:id") view=CmsProductPage/>
-                        <Route path=path!("pages") view=CmsPagesPage/>
-                        <Route path=path!("pages/:id") view=CmsPagePage/>
-                    </ParentRoute>
+                    // The CMS is one island with its own router (`cms::CmsPage`):
+                    // an app for staff, whose code the shop's visitors never load.
+                    <Route path=path!("/cms") view=CmsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cms/*any") view=CmsPage ssr=SsrMode::Async/>
                     // Content pages written in the CMS; their slugs never
                     // take a path above (see `content::RESERVED_SLUGS`).
                     <Route path=path!("/:slug") view=ContentPage ssr=SsrMode::Async/>

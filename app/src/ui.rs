@@ -1,7 +1,7 @@
 //! Screen scaffolding shared by the shop and the CMS: an error message,
-//! the loading line, dates as staff read them, the id in the path, and the
+//! the loading line, dates as staff read them, the id in the path, the
 //! `Suspense` (or `Transition`) that shows a server function's result once
-//! it is there.
+//! it is there, and how an island follows a change (`refetch_on`).
 
 use crate::error::AppError;
 use crate::i18n;
@@ -9,6 +9,7 @@ use crate::layout::NotFound;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use leptos_router::params::ParamsMap;
+use std::future::Future;
 use std::sync::Arc;
 
 #[component]
@@ -25,6 +26,37 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
         options.insert_header(http::header::RETRY_AFTER, (*retry_after_secs).into());
     }
     view! { <p class="error" role="alert">{error.user_message()}</p> }
+}
+
+/// In the browser, calls `fetch` each time `changed` moves and hands its
+/// answer to `then`: how an island follows a change made elsewhere on the
+/// page (a page signal such as `shop::cart_changed`, or an action's
+/// `version`). The island starts from what the server rendered, passed in
+/// its props: it holds no resource, whose serialized data would have to be
+/// matched to the islands by the order they were made in. An answer that a
+/// newer change overtook is dropped, so the last change wins.
+pub fn refetch_on<T, Fut>(
+    changed: RwSignal<usize>,
+    fetch: impl Fn() -> Fut + 'static,
+    then: impl Fn(T) + Clone + 'static,
+) where
+    T: 'static,
+    Fut: Future<Output = T> + 'static,
+{
+    // Effects run only in the browser, after hydration.
+    Effect::watch(
+        move || changed.get(),
+        move |version, _, _| {
+            let (version, answer, then) = (*version, fetch(), then.clone());
+            leptos::task::spawn_local(async move {
+                let answer = answer.await;
+                if changed.get_untracked() == version {
+                    then(answer);
+                }
+            });
+        },
+        false,
+    );
 }
 
 pub fn loading() -> impl IntoView {

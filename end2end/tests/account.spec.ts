@@ -26,6 +26,7 @@ import {
   uniqueEmail,
   validCustomer,
   visit,
+  waitForHydration,
 } from './support';
 
 const ESPRESSO = { name: 'Espressobonen Amsterdam', slug: 'espressobonen-amsterdam', cents: 1295 };
@@ -175,6 +176,7 @@ test('register, edit Mijn account, order, export and delete the account (JS)', a
   await page.getByRole('link', { name: 'Verwijder mijn account' }).click();
   await expect(page).toHaveURL(/\/account\/delete$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Verwijder mijn account');
+  await waitForHydration(page);
   const remove = page.locator('form.delete-account');
   await remove.locator('input[name="password"]').fill('een verkeerd wachtwoord');
   await remove.getByRole('button', { name: 'Verwijder mijn account definitief' }).click();

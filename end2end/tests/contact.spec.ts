@@ -22,6 +22,7 @@ import {
   uniqueEmail,
   validCustomer,
   visit,
+  waitForHydration,
 } from './support';
 
 const MSG = {
@@ -52,6 +53,7 @@ test('a question is sent with JavaScript, answered in the CMS and mailed to the 
   await visit(page, '/');
   await page.locator('footer').getByRole('link', { name: 'Contact' }).click();
   await expect(page).toHaveURL(/\/contact$/);
+  await waitForHydration(page);
 
   // Nothing filled in: each field says what is wrong, nothing is sent.
   await waitForFormGuard(page.locator('form:has(input[name="form_started"])').first());

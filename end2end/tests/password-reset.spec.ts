@@ -70,6 +70,9 @@ async function resetForgottenPassword(page: Page, js: boolean): Promise<void> {
 
   // Log out; the old password is refused, the new one works.
   await page.getByRole('button', { name: 'Uitloggen' }).click();
+  // The logout answers with the home page (a page load): wait for it, or
+  // the next visit cuts it off.
+  await expect(page).toHaveURL(/\/\??$/);
   if (js) await visit(page, '/login');
   else await page.goto('/login');
   await submitLogin(page, account.email, account.password);

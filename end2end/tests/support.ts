@@ -7,11 +7,13 @@ import { expect, type ConsoleMessage, type Locator, type Page } from '@playwrigh
 /**
  * Waits until the Leptos app in the page has hydrated.
  *
- * Contract with the app (`app/src/lib.rs`): an Effect in `App`, which only
- * runs in the browser after hydration, sets `data-hydrated="true"` on
- * <body>. Before that a click is lost and an ActionForm submit turns into a
- * plain form post, so every JS test waits for this before it touches the
- * page. A debug build's wasm is several MB, hence the generous timeout.
+ * Contract with the app (`hydrate_islands` in `app/src/lib.rs`): once the
+ * page's islands have hydrated (a lazy island — the CMS, an account page —
+ * once its chunk has arrived), `data-hydrated="true"` is set on <body>.
+ * Before that an ActionForm submit is a plain form post, so every JS test
+ * waits for this before it touches a page — after every link it follows
+ * too: outside the CMS each link is a page load. A debug build's wasm is
+ * several MB, hence the generous timeout.
  */
 export async function waitForHydration(page: Page, timeout = 30_000): Promise<void> {
   await page.waitForFunction(() => document.body?.dataset.hydrated === 'true', undefined, {
@@ -301,6 +303,8 @@ export async function logIn(page: Page, email: string, password: string, { js = 
   await submitLogin(page, email, password);
   await expect(page).toHaveURL(/\/account$/, { timeout: 15_000 });
   await expect(page.locator('p.greeting')).toContainText(`(${email})`);
+  // The account page is a new document (a page load after the login).
+  if (js) await waitForHydration(page);
 }
 
 /** The generic answer to a failed login (unknown email and wrong password alike). */

@@ -1,8 +1,8 @@
-//! The browser entry point: hydrate the server-rendered shop.
+//! The browser entry point: wake the islands of the server-rendered page.
 
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    app::hydrate_islands();
 }

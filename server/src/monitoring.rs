@@ -16,7 +16,8 @@ use std::time::Instant;
 #[derive(Clone, Default)]
 struct RouteSlot(Arc<OnceLock<String>>);
 
-/// Counts every request with its route, status and latency.
+/// Counts every request with its route, status and latency; the browser's
+/// files (`/pkg`) apart from the traffic the warning watches.
 pub async fn count_requests(
     State(metrics): State<Arc<Metrics>>,
     mut req: axum::extract::Request,
@@ -25,12 +26,18 @@ pub async fn count_requests(
     let slot = RouteSlot::default();
     req.extensions_mut().insert(slot.clone());
     let method = req.method().as_str().to_owned();
+    let asset = req.uri().path().starts_with("/pkg/");
     let started = Instant::now();
     let res = next.run(req).await;
-    // Static files and unknown paths share one label: their paths are
-    // unbounded and say nothing about the shop's behaviour.
-    let route = slot.0.get().map_or("(static or unknown)", String::as_str);
-    metrics.record_request(route, &method, res.status().as_u16(), started.elapsed());
+    let (status, elapsed) = (res.status().as_u16(), started.elapsed());
+    if asset {
+        metrics.record_asset_request(&method, status, elapsed);
+    } else {
+        // Other static files and unknown paths share one label: their paths
+        // are unbounded and say nothing about the shop's behaviour.
+        let route = slot.0.get().map_or("(static or unknown)", String::as_str);
+        metrics.record_request(route, &method, status, elapsed);
+    }
     res
 }
 

@@ -1,6 +1,8 @@
 //! "Mijn boekingen" in Mijn account: upcoming bookings (soonest first)
 //! with a cancel button while the item's cut-off allows it, then the past
 //! ones. The cancel button is a plain form post that returns to /account.
+//! Rendered inside the Mijn account island, so its links are plain `<a>`s
+//! (no router in the browser); the cancel's redirect is a page load.
 
 use crate::booking::api::{get_my_bookings, CancelBooking};
 use crate::booking::models::BookingView;
@@ -10,7 +12,6 @@ use crate::i18n::booking_status_label;
 use crate::locale::page_href;
 use crate::locale::price;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 fn BookingRow(booking: BookingView, cancel: ServerAction<CancelBooking>) -> impl IntoView {
@@ -19,7 +20,7 @@ fn BookingRow(booking: BookingView, cancel: ServerAction<CancelBooking>) -> impl
     let lang = (crate::locale::Locale::current() != crate::locale::Locale::Nl).then_some("nl");
     let item = match booking.item_slug.clone() {
         Some(slug) => {
-            view! { <A href=page_href(&format!("/bookings/{slug}")) attr:lang=lang>{booking.item_name.clone()}</A> }.into_any()
+            view! { <a href=page_href(&format!("/bookings/{slug}")) lang=lang>{booking.item_name.clone()}</a> }.into_any()
         }
         None => view! { <span lang=lang>{booking.item_name.clone()}</span> }.into_any(),
     };
@@ -57,7 +58,9 @@ fn BookingRow(booking: BookingView, cancel: ServerAction<CancelBooking>) -> impl
 pub fn MyBookings() -> impl IntoView {
     let t = text();
     let cancel = ServerAction::<CancelBooking>::new();
-    let bookings = Resource::new(move || cancel.version().get(), |_| get_my_bookings());
+    // Read once: a cancel answers with the redirect to /account, a page
+    // load that reads them anew (a refetch here would be cut off by it).
+    let bookings = Resource::new(|| (), |_| get_my_bookings());
     let list = move |items: Vec<BookingView>, title: &'static str, class: &'static str| {
         (!items.is_empty()).then(|| {
             view! {

@@ -1,12 +1,14 @@
 //! "Wachtwoord vergeten?" (issue 20): the page that asks for a reset link
 //! and the page the link opens. Both are plain form posts, so they work
 //! without JavaScript too; the work is in `ssr::services::password_reset`.
+//! Each page's form is a lazy island (see `account`).
 
 use super::api::{RequestPasswordReset, ResetPassword};
 use super::text::text;
 use crate::forms::{check_email, field_errors, Field, FormGuard};
 use crate::locale::page_href;
 use crate::ui::ErrorMessage;
+use crate::LazyIslandBody;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -17,23 +19,35 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
     let t = text();
-    let request = ServerAction::<RequestPasswordReset>::new();
-    let query = use_query_map();
-    let sent = move || query.read().get("sent").is_some();
+    // Read on the server, which renders the page for every visit.
+    let sent = use_query_map().with_untracked(|q| q.get("sent").is_some());
     view! {
         <Title text=t.forgot_title/>
         <h1>{t.forgot_title}</h1>
-        {move || sent().then(|| view! { <p class="notice" role="status">{t.forgot_sent}</p> })}
+        {sent.then(|| view! { <p class="notice" role="status">{t.forgot_sent}</p> })}
         <p class="intro">{t.forgot_intro}</p>
-        {move || request.value().get().and_then(Result::err).filter(|e| e.fields().is_none()).map(|e| view! { <ErrorMessage error=e/> })}
-        <ActionForm action=request attr:class="forgot-password" attr:novalidate=true>
-            <FormGuard/>
-            <Field name="email" label=crate::shop::text::text().email kind="email" required=true check=check_email autocomplete="username" server=field_errors(request)/>
-            <button type="submit" class="primary">{t.forgot_button}</button>
-        </ActionForm>
+        <ForgotPasswordForm/>
         <p>
             <A href=page_href("/login")>{t.login_link}</A>
         </p>
+    }
+}
+
+/// The address field, checked as it is left; the answer is the redirect
+/// to `?sent=1`.
+#[island(lazy)]
+fn ForgotPasswordForm() -> impl IntoView {
+    let t = text();
+    let request = ServerAction::<RequestPasswordReset>::new();
+    view! {
+        <LazyIslandBody>
+            {move || request.value().get().and_then(Result::err).filter(|e| e.fields().is_none()).map(|e| view! { <ErrorMessage error=e/> })}
+            <ActionForm action=request attr:class="forgot-password" attr:novalidate=true>
+                <FormGuard/>
+                <Field name="email" label=crate::shop::text::text().email kind="email" required=true check=check_email autocomplete="username" server=field_errors(request)/>
+                <button type="submit" class="primary">{t.forgot_button}</button>
+            </ActionForm>
+        </LazyIslandBody>
     }
 }
 
@@ -42,21 +56,33 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
     let t = text();
-    let reset = ServerAction::<ResetPassword>::new();
-    let query = use_query_map();
-    let token = move || query.read().get("t").unwrap_or_default();
+    let token = use_query_map().with_untracked(|q| q.get("t").unwrap_or_default());
     view! {
         <Title text=t.reset_title/>
         <h1>{t.reset_title}</h1>
         <p class="intro">{t.reset_intro}</p>
-        {move || reset.value().get().and_then(Result::err).filter(|e| e.fields().is_none()).map(|e| view! {
-            <ErrorMessage error=e/>
-            <p><A href=page_href("/account/password/forgot")>{t.forgot_again}</A></p>
-        })}
-        <ActionForm action=reset attr:class="reset-password" attr:novalidate=true>
-            <input type="hidden" name="token" value=token/>
-            <Field name="password" label=t.new_password kind="password" required=true autocomplete="new-password" hint=t.password_hint server=field_errors(reset)/>
-            <button type="submit" class="primary">{t.reset_button}</button>
-        </ActionForm>
+        <ResetPasswordForm token/>
+    }
+}
+
+/// The new password, with the link's token (from the page's address: the
+/// island has no router to read it). A used or expired link offers a new
+/// one.
+#[island(lazy)]
+fn ResetPasswordForm(token: String) -> impl IntoView {
+    let t = text();
+    let reset = ServerAction::<ResetPassword>::new();
+    view! {
+        <LazyIslandBody>
+            {move || reset.value().get().and_then(Result::err).filter(|e| e.fields().is_none()).map(|e| view! {
+                <ErrorMessage error=e/>
+                <p><a href=page_href("/account/password/forgot")>{t.forgot_again}</a></p>
+            })}
+            <ActionForm action=reset attr:class="reset-password" attr:novalidate=true>
+                <input type="hidden" name="token" value=token/>
+                <Field name="password" label=t.new_password kind="password" required=true autocomplete="new-password" hint=t.password_hint server=field_errors(reset)/>
+                <button type="submit" class="primary">{t.reset_button}</button>
+            </ActionForm>
+        </LazyIslandBody>
     }
 }

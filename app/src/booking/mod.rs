@@ -1,5 +1,6 @@
 //! Bookings: bookable items, their availability and the booking form
-//! (`/bookings`, `/bookings/{slug}`, `/bookings/confirmed/{token}`).
+//! (`/bookings`, `/bookings/{slug}`, `/bookings/confirmed/{token}`). The
+//! pages are server HTML; the booking form is an island (`form`).
 
 pub mod api;
 mod form;
@@ -15,7 +16,6 @@ use crate::ui::{loaded, Wait};
 use api::{get_bookable, get_bookables, get_booking};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use models::{BookableCard, BookingView};
 use text::{long_date_time, text};
@@ -31,7 +31,7 @@ fn Card(item: BookableCard) -> impl IntoView {
     );
     view! {
         <li class="bookable-card">
-            <h2 lang=name_lang><A href=href.clone()>{item.name.text}</A></h2>
+            <h2 lang=name_lang><a href=href>{item.name.text}</a></h2>
             <p lang=description_lang>{item.description.text}</p>
             <p class="facts">
                 {price(item.price_cents)} " " {t.per_place} " · " {item.duration_minutes} " " {t.minutes}
@@ -62,20 +62,22 @@ pub fn BookablesPage() -> impl IntoView {
 }
 
 /// `/bookings/{slug}`: the item, its month (`?maand=YYYY-MM`) and the form.
+/// Another month is another page (the month links are plain links).
 #[component]
 pub fn BookablePage() -> impl IntoView {
     let t = text();
     let params = use_params_map();
     let query = use_query_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    let month = Memo::new(move |_| query.read().get("maand"));
+    let month = move || query.read().get("maand");
     let locale = Locale::current();
     let item = Resource::new(
-        move || (slug(), locale),
-        |(slug, locale)| get_bookable(slug, None, locale),
+        move || (slug(), month(), locale),
+        |(slug, month, locale)| get_bookable(slug, month, locale),
     );
     view! {
         {loaded(Wait::Suspense, item, move |d| {
+            let started = crate::forms::form_started();
             view! {
                 <Title text=d.name.text.clone()/>
                 <article class="bookable">
@@ -84,11 +86,11 @@ pub fn BookablePage() -> impl IntoView {
                     <p class="facts">
                         {price(d.price_cents)} " " {t.per_place} " · " {d.duration_minutes} " " {t.minutes}
                     </p>
-                    <form::BookingForm detail=d month/>
+                    <form::BookingForm detail=d month=month() started/>
                 </article>
             }
         })}
-        <p><A href=page_href("/bookings")>{t.back_to_list}</A></p>
+        <p><a href=page_href("/bookings")>{t.back_to_list}</a></p>
     }
 }
 
@@ -143,6 +145,6 @@ pub fn BookingConfirmedPage() -> impl IntoView {
     view! {
         <Title text=t.confirmed_title/>
         {loaded(Wait::Suspense, booking, |b| view! { <Confirmation booking=b/> })}
-        <p><A href=page_href("/bookings")>{t.back_to_list}</A></p>
+        <p><a href=page_href("/bookings")>{t.back_to_list}</a></p>
     }
 }

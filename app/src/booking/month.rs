@@ -1,7 +1,8 @@
 //! The month view of an item's availability: a real table of days in
 //! which every free slot is a radio button of the booking form (so that
 //! choosing works without JavaScript), full slots shown disabled, and the
-//! neighbouring months as plain links.
+//! neighbouring months as plain links. Part of the booking form's island,
+//! so its links are `<a>`s: there is no router in the browser.
 
 use super::models::{DayView, MonthView, SlotView};
 use super::text::{long_date, month_caption, text};
@@ -9,7 +10,6 @@ use crate::locale::page_href;
 use crate::locale::{weekday_name, Locale};
 use chrono::Datelike;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// The slot chosen in the form: its value and how a person reads it.
 pub type Chosen = RwSignal<Option<(String, String)>>;
@@ -67,7 +67,7 @@ pub fn MonthTable(month: MonthView, slug: String, chosen: Chosen) -> impl IntoVi
     let t = text();
     let link = |m: &Option<String>, label: &'static str, class: &'static str| {
         m.as_ref().map(|m| {
-            view! { <A href=page_href(&format!("/bookings/{slug}?maand={m}")) attr:class=class>{label}</A> }
+            view! { <a href=page_href(&format!("/bookings/{slug}?maand={m}")) class=class>{label}</a> }
         })
     };
     let free = month

@@ -3,6 +3,7 @@
 //! One file a screen; its server functions are in the matching `api/` file.
 
 pub mod api;
+mod app;
 pub mod models;
 pub mod questions;
 pub mod rules;
@@ -24,6 +25,7 @@ mod shell;
 mod shipping;
 mod staff;
 
+pub use app::CmsPage;
 pub use audit::CmsAuditPage;
 pub use bookables::{CmsBookablePage, CmsBookablesPage};
 pub use bookings::{CmsBookingPage, CmsBookingsPage};

@@ -1,9 +1,10 @@
 //! The checkout form: AVG-4 data only, validated in the browser with the
 //! same rules the server applies, and posted as a plain form without JS.
+//! The form is one island (`CheckoutForm`); the page around it is server
+//! HTML.
 
 use super::api::get_checkout;
 use super::api::PlaceOrder;
-use super::cart_action;
 use super::models::CheckoutOptions;
 use super::rules::{shipping_cost, DeliveryMethod, ShippingRates};
 use super::text::{text, zone_line};
@@ -12,9 +13,9 @@ use crate::i18n;
 use crate::locale::page_href;
 use crate::locale::price;
 use crate::ui::ErrorMessage;
+use crate::LazyIslandBody;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 /// What the form's fields say about where the order goes, as the browser
 /// changes them: the country, the delivery address's country (counted when
@@ -114,18 +115,28 @@ fn TermsNotice() -> impl IntoView {
     let t = text();
     view! {
         <p class="terms-notice">
-            {t.terms_accept} " " <A href=page_href("/voorwaarden")>{t.terms_link}</A> "."
+            {t.terms_accept} " " <a href=page_href("/voorwaarden")>{t.terms_link}</a> "."
         </p>
         <p class="withdrawal-notice hint">
-            {t.withdrawal} " " <A href=page_href("/retourneren")>{t.returns_link}</A> "."
+            {t.withdrawal} " " <a href=page_href("/retourneren")>{t.returns_link}</a> "."
         </p>
     }
 }
 
-#[component]
-fn CheckoutForm(options: CheckoutOptions) -> impl IntoView {
+/// The whole form, one island: field checks, the shipping costs as the
+/// choices change, and the server's messages after a refused order. A
+/// placed order sends the browser to its confirmation page.
+#[island(lazy)]
+fn CheckoutForm(
+    options: CheckoutOptions,
+    /// The form's signed start time (`forms::form_started`).
+    started: Option<String>,
+) -> impl IntoView {
     let t = text();
-    let place = cart_action::<PlaceOrder>();
+    // Not a `cart_action`: a refused order leaves the cart as it was, and a
+    // placed one is a page load (its confirmation), which would cut off the
+    // header's refetch of the cart.
+    let place = ServerAction::<PlaceOrder>::new();
     let server_errors = field_errors(place);
     let guest = options.profile.is_none();
     let none = RwSignal::new(None);
@@ -146,45 +157,47 @@ fn CheckoutForm(options: CheckoutOptions) -> impl IntoView {
     let rates = options.rates.clone();
     let pickup_note = (!rates.pickup_note.is_empty()).then(|| rates.pickup_note.clone());
     view! {
-        <ActionForm action=place attr:class="checkout" attr:novalidate=true>
-            <div class="checkout-fields" on:change=on_change>
-            <FormGuard/>
-            <FormProblem action=place/>
-            <CustomerFields server=server_errors profile=options.profile.clone() email=true/>
-            <fieldset>
-                <legend>{t.delivery}</legend>
-                <div class="choices" role="radiogroup" aria-label=t.delivery_method>
-                    <label><input type="radio" name="delivery_method" value=DeliveryMethod::Shipping.as_str() checked/> {i18n::delivery_method_label(DeliveryMethod::Shipping)}</label>
-                    {rates.pickup.then(|| view! {
-                        <label><input type="radio" name="delivery_method" value=DeliveryMethod::Pickup.as_str()/> {i18n::delivery_method_label(DeliveryMethod::Pickup)}
-                            " (" {t.free} ")"</label>
-                        {pickup_note.map(|note| view! { <small class="hint pickup-note">{note}</small> })}
-                    })}
-                    <FieldMessage name="delivery_method" local=none server=server_errors/>
+        <LazyIslandBody>
+            <ActionForm action=place attr:class="checkout" attr:novalidate=true>
+                <div class="checkout-fields" on:change=on_change>
+                <IslandFormGuard started/>
+                <FormProblem action=place/>
+                <CustomerFields server=server_errors profile=options.profile.clone() email=true/>
+                <fieldset>
+                    <legend>{t.delivery}</legend>
+                    <div class="choices" role="radiogroup" aria-label=t.delivery_method>
+                        <label><input type="radio" name="delivery_method" value=DeliveryMethod::Shipping.as_str() checked/> {i18n::delivery_method_label(DeliveryMethod::Shipping)}</label>
+                        {rates.pickup.then(|| view! {
+                            <label><input type="radio" name="delivery_method" value=DeliveryMethod::Pickup.as_str()/> {i18n::delivery_method_label(DeliveryMethod::Pickup)}
+                                " (" {t.free} ")"</label>
+                            {pickup_note.map(|note| view! { <small class="hint pickup-note">{note}</small> })}
+                        })}
+                        <FieldMessage name="delivery_method" local=none server=server_errors/>
+                    </div>
+                    <label class="field">
+                        <span class="label">{t.delivery_date} <small>" (" {t.optional} ")"</small></span>
+                        <input
+                            type="date"
+                            name="delivery_date"
+                            id="delivery_date"
+                            min=options.earliest_delivery.to_string()
+                            max=options.latest_delivery.to_string()
+                        />
+                        <small class="hint">{t.delivery_date_hint}</small>
+                        <FieldMessage name="delivery_date" local=none server=server_errors/>
+                    </label>
+                </fieldset>
+                <PaymentMethodChoice methods=options.payment_methods.clone() server=server_errors/>
+                {guest.then(|| view! { <CreateAccountFields server=server_errors/> })}
                 </div>
-                <label class="field">
-                    <span class="label">{t.delivery_date} <small>" (" {t.optional} ")"</small></span>
-                    <input
-                        type="date"
-                        name="delivery_date"
-                        id="delivery_date"
-                        min=options.earliest_delivery.to_string()
-                        max=options.latest_delivery.to_string()
-                    />
-                    <small class="hint">{t.delivery_date_hint}</small>
-                    <FieldMessage name="delivery_date" local=none server=server_errors/>
-                </label>
-            </fieldset>
-            <PaymentMethodChoice methods=options.payment_methods.clone() server=server_errors/>
-            {guest.then(|| view! { <CreateAccountFields server=server_errors/> })}
-            </div>
-            <CostSummary rates subtotal_cents=cart.subtotal_cents destination/>
-            <p class="hint">{t.privacy_note}</p>
-            <TermsNotice/>
-            <button type="submit" class="primary" disabled=move || place.pending().get()>
-                {move || if place.pending().get() { t.placing_order } else { t.place_order }}
-            </button>
-        </ActionForm>
+                <CostSummary rates subtotal_cents=cart.subtotal_cents destination/>
+                <p class="hint">{t.privacy_note}</p>
+                <TermsNotice/>
+                <button type="submit" class="primary" disabled=move || place.pending().get()>
+                    {move || if place.pending().get() { t.placing_order } else { t.place_order }}
+                </button>
+            </ActionForm>
+        </LazyIslandBody>
     }
 }
 
@@ -202,11 +215,11 @@ pub fn CheckoutPage() -> impl IntoView {
                     Ok(o) if o.cart.lines.is_empty() => {
                         view! {
                             <p class="empty">{t.cart_empty}</p>
-                            <A href=page_href("/")>{t.back_to_shop}</A>
+                            <a href=page_href("/")>{t.back_to_shop}</a>
                         }
                             .into_any()
                     }
-                    Ok(o) => view! { <CheckoutForm options=o/> }.into_any(),
+                    Ok(o) => view! { <CheckoutForm options=o started=form_started()/> }.into_any(),
                     Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                 }
             })}

@@ -1,4 +1,9 @@
 //! The storefront: catalogue, product page, cart, checkout, confirmation.
+//!
+//! The pages are server HTML; the islands (`AddToCartForm`, `CartEditor`,
+//! `checkout::CheckoutForm`, and the header's `layout::CartCount`) are the
+//! parts that run in the browser. They tell each other about a changed cart
+//! through `cart_changed`.
 
 pub mod api;
 pub mod models;
@@ -12,34 +17,30 @@ pub use checkout::CheckoutPage;
 use crate::error::AppError;
 use crate::i18n::{self, price};
 use crate::locale::{page_href, Locale, Written};
-use crate::ui::ErrorMessage;
+use crate::ui::{refetch_on, ErrorMessage};
 use api::{get_cart, get_catalog, get_order, get_product, AddToCart, UpdateCartLine};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_params_map, use_query_map};
 use models::{CartView, Catalog, ProductCard, ProductDetail};
 use text::text;
 
 /// Bumped whenever the cart may have changed; the header's item count and
-/// the cart page refetch when it moves.
+/// the cart page refetch when it moves. Islands share no reactive owner, so
+/// in the browser it is one signal for the page (`crate::page_signal`); on
+/// the server one per request.
 #[derive(Clone, Copy)]
 pub struct CartChanged(pub RwSignal<usize>);
 
 pub fn cart_changed() -> RwSignal<usize> {
-    match use_context::<CartChanged>() {
-        Some(CartChanged(signal)) => signal,
-        None => {
-            let signal = RwSignal::new(0);
-            provide_context(CartChanged(signal));
-            signal
-        }
-    }
+    crate::page_signal!(CartChanged)
 }
 
-/// A server action that changes the cart. Create it inside a route (the
-/// router hands the error of a no-JavaScript post only to actions created
-/// below `<Routes>`); each run makes the cart views refetch.
+/// A server action that changes the cart, for an island; each run makes
+/// the islands that show the cart refetch it (`on_cart_change`). The error
+/// of a no-JavaScript post reaches it on the server through the router (so
+/// create it in an island rendered by a route) and in the browser through
+/// `hydrate_islands`.
 pub fn cart_action<S>() -> ServerAction<S>
 where
     S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
@@ -56,14 +57,20 @@ where
     action
 }
 
-/// A reactive view of the visitor's cart, refetched after every cart change.
-pub fn cart_resource() -> Resource<Result<CartView, AppError>> {
-    let changed = cart_changed();
+/// In an island that shows the cart: `then` gets the visitor's cart again
+/// each time it changes on the page. A cart that could not be read leaves
+/// the island as it was.
+pub fn on_cart_change(then: impl Fn(CartView) + Clone + 'static) {
     let locale = Locale::current();
-    Resource::new(
-        move || (changed.get(), locale),
-        |(_, locale)| get_cart(locale),
-    )
+    refetch_on(
+        cart_changed(),
+        move || get_cart(locale),
+        move |cart| {
+            if let Ok(cart) = cart {
+                then(cart);
+            }
+        },
+    );
 }
 
 /// A product picture. `eager` for a picture in the first screenful: a lazy
@@ -93,11 +100,13 @@ fn ProductImage(
 }
 
 /// Adds one product to the cart; works as a plain form post without JS.
-#[component]
+/// An island: with JS it says so in place and the header's count follows.
+#[island]
 fn AddToCartForm(
     product_id: i32,
     available: bool,
-    #[prop(optional)] with_quantity: bool,
+    /// A quantity field (the product page), else one at a time.
+    with_quantity: bool,
 ) -> impl IntoView {
     let t = text();
     let add = cart_action::<AddToCart>();
@@ -145,13 +154,13 @@ fn ProductGrid(products: Vec<ProductCard>) -> impl IntoView {
                     let href = page_href(&format!("/products/{}", p.slug));
                     view! {
                         <li class="product-card">
-                            <A href=href.clone()>
+                            <a href=href>
                                 // One column on a phone: the first two fill the screen.
                                 <ProductImage image=p.image name=p.name.clone() eager=i < 2/>
                                 <h3 lang=p.name.lang_attr(locale)>{p.name.text.clone()}</h3>
-                            </A>
+                            </a>
                             <p class="price">{price(p.price_cents)}</p>
-                            <AddToCartForm product_id=p.id available=p.in_stock/>
+                            <AddToCartForm product_id=p.id available=p.in_stock with_quantity=false/>
                         </li>
                     }
                 })
@@ -175,23 +184,24 @@ fn CatalogView(catalog: Catalog, query: String) -> impl IntoView {
     let all_class = if chosen.is_none() { "active" } else { "" };
     view! {
         <nav class="categories" aria-label=t.categories>
-            <A href=page_href("/") attr:class=all_class>{t.all_categories}</A>
+            <a href=page_href("/") class=all_class>{t.all_categories}</a>
             {catalog
                 .categories
                 .into_iter()
                 .map(|c| {
                     let class = if chosen.as_deref() == Some(c.slug.as_str()) { "active" } else { "" };
                     let lang = c.name.lang_attr(locale);
-                    view! { <A href=page_href(&format!("/?category={}", c.slug)) attr:class=class attr:lang=lang>{c.name.text}</A> }
+                    view! { <a href=page_href(&format!("/?category={}", c.slug)) class=class lang=lang>{c.name.text}</a> }
                 })
                 .collect_view()}
         </nav>
         <h2 lang=heading_lang>{heading}</h2>
-        <Form method="GET" action=page_href("/") attr:class="search">
+        // A plain GET: the results are a page of their own.
+        <form method="get" action=page_href("/") class="search">
             {chosen.map(|slug| view! { <input type="hidden" name="category" value=slug/> })}
             <input type="search" name="q" value=query placeholder=t.search_placeholder aria-label=t.search_placeholder/>
             <button type="submit">{t.search_button}</button>
-        </Form>
+        </form>
         <ProductGrid products=catalog.products/>
     }
 }
@@ -232,7 +242,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
             <ProductImage image=product.image.clone() name=product.name.clone() eager=true/>
             <div class="product-info">
                 <p class="breadcrumb">
-                    <A href=page_href(&format!("/?category={}", product.category.slug)) attr:lang=category_lang>{category.text}</A>
+                    <a href=page_href(&format!("/?category={}", product.category.slug)) lang=category_lang>{category.text}</a>
                 </p>
                 <h1 lang=product.name.lang_attr(locale)>{product.name.text.clone()}</h1>
                 <p class="price">
@@ -242,7 +252,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                 <p class="stock">{if available { t.in_stock } else { t.sold_out }}</p>
                 <p class="description" lang=product.description.lang_attr(locale)>{product.description.text.clone()}</p>
                 <AddToCartForm product_id=product.id available with_quantity=true/>
-                <A href=page_href("/")>{t.back_to_shop}</A>
+                <a href=page_href("/")>{t.back_to_shop}</a>
             </div>
         </article>
     }
@@ -277,7 +287,7 @@ fn CartLines(cart: CartView, update: ServerAction<UpdateCartLine>) -> impl IntoV
     if cart.lines.is_empty() {
         return view! {
             <p class="empty">{t.cart_empty}</p>
-            <A href=page_href("/")>{t.back_to_shop}</A>
+            <a href=page_href("/")>{t.back_to_shop}</a>
         }
         .into_any();
     }
@@ -301,7 +311,7 @@ fn CartLines(cart: CartView, update: ServerAction<UpdateCartLine>) -> impl IntoV
                         view! {
                             <tr class="cart-line" data-product=line.slug.clone()>
                                 <td>
-                                    <A href=page_href(&format!("/products/{}", line.slug)) attr:lang=lang>{line.name.text.clone()}</A>
+                                    <a href=page_href(&format!("/products/{}", line.slug)) lang=lang>{line.name.text.clone()}</a>
                                 </td>
                                 <td>{price(line.unit_price_cents)}</td>
                                 <td>
@@ -340,30 +350,43 @@ fn CartLines(cart: CartView, update: ServerAction<UpdateCartLine>) -> impl IntoV
             </tfoot>
         </table>
         <p class="actions">
-            <A href=page_href("/")>{t.back_to_shop}</A>
-            <A href=page_href("/checkout") attr:class="button">{t.to_checkout}</A>
+            <a href=page_href("/")>{t.back_to_shop}</a>
+            <a href=page_href("/checkout") class="button">{t.to_checkout}</a>
         </p>
     }
         .into_any()
 }
 
+/// The cart with its quantity and remove forms, one island: after each
+/// change it shows the cart as the server then has it (lines, totals and
+/// quantities anew), and the header's count follows.
+#[island]
+fn CartEditor(cart: CartView) -> impl IntoView {
+    let update = cart_action::<UpdateCartLine>();
+    let shown = RwSignal::new(cart);
+    on_cart_change(move |cart| shown.set(cart));
+    view! {
+        {move || update.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })}
+        {move || view! { <CartLines cart=shown.get() update/> }}
+    }
+}
+
 #[component]
 pub fn CartPage() -> impl IntoView {
     let t = text();
-    let update = cart_action::<UpdateCartLine>();
-    let cart = cart_resource();
+    let locale = Locale::current();
+    let cart = Resource::new(move || locale, get_cart);
     view! {
         <Title text=t.cart_title/>
         <h1>{t.cart_title}</h1>
-        {move || update.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })}
-        <Transition fallback=|| view! { <p>{i18n::layout().loading}</p> }>
+        <Suspense fallback=|| view! { <p>{i18n::layout().loading}</p> }>
             {move || Suspend::new(async move {
                 match cart.await {
-                    Ok(c) => view! { <CartLines cart=c update/> }.into_any(),
+                    Ok(c) => view! { <CartEditor cart=c/> }.into_any(),
                     Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
@@ -514,7 +537,7 @@ pub fn OrderSummary(order: models::OrderView) -> impl IntoView {
                     {t.invoice}
                 </a>
             </p>
-            <A href=page_href("/")>{t.back_to_shop}</A>
+            <a href=page_href("/")>{t.back_to_shop}</a>
         </section>
     }
 }

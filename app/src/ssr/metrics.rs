@@ -166,13 +166,30 @@ pub struct Metrics {
     active_warnings: Mutex<Vec<WarningKind>>,
 }
 
+/// The route label of the browser's files.
+pub const ASSET_ROUTE: &str = "/pkg/*";
+
 /// The `kind` in `security_counts` of the requests per hour.
 pub const REQUESTS_KIND: &str = "http_requests";
 
 impl Metrics {
+    /// A request for a page, a server function or anything unknown: it
+    /// counts as traffic for the warning.
     pub fn record_request(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
-        self.requests_total.fetch_add(1, Ordering::Relaxed);
         self.unflushed_requests.fetch_add(1, Ordering::Relaxed);
+        self.record(route, method, status, elapsed);
+    }
+
+    /// A request for one of the browser's files (`/pkg`: the wasm, its
+    /// chunks, the js and css): in `/metrics`, but not traffic for the
+    /// warning. They follow the pages that name them, in a number set by how
+    /// the build splits the wasm and by the browser's cache.
+    pub fn record_asset_request(&self, method: &str, status: u16, elapsed: Duration) {
+        self.record(ASSET_ROUTE, method, status, elapsed);
+    }
+
+    fn record(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
+        self.requests_total.fetch_add(1, Ordering::Relaxed);
         if status >= 500 {
             self.server_errors_total.fetch_add(1, Ordering::Relaxed);
         }
@@ -608,6 +625,10 @@ mod tests {
         );
         assert_eq!(m.take_unflushed_requests(), 3);
         assert_eq!(m.unflushed_requests(), 0);
+        // The browser's files are requests, not traffic.
+        m.record_asset_request("GET", 200, Duration::from_millis(1));
+        assert_eq!(m.unflushed_requests(), 0);
+        assert!(m.render().contains(&format!("route=\"{ASSET_ROUTE}\"")));
         m.set_active_warnings(vec![WarningKind::ServerErrors]);
         let text = m.render();
         assert!(text.contains("winkel_warning_active{kind=\"server_errors\"} 1\n"));

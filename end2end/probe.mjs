@@ -1,0 +1,13 @@
+import { chromium } from 'playwright';
+const url = process.argv[2];
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+const page = await browser.newPage();
+page.on('console', m => console.log('console', m.type(), m.text()));
+page.on('pageerror', e => console.log('pageerror', e.message));
+page.on('requestfailed', r => console.log('failed', r.url(), r.failure()?.errorText));
+page.on('response', r => { if (r.url().includes('/pkg/')) console.log('pkg', r.status(), r.url().slice(-60)); });
+await page.goto(url);
+await page.waitForTimeout(5000);
+console.log('hydrated:', await page.evaluate(() => document.body.dataset.hydrated));
+console.log('lazy:', await page.evaluate(() => [...document.querySelectorAll('[data-lazy-island]')].map(e => e.getAttribute('data-lazy-island'))));
+await browser.close();
