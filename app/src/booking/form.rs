@@ -33,10 +33,22 @@ pub fn BookingForm(
     let places = RwSignal::new(1_i64);
     let slug = detail.slug.clone();
     let locale = crate::locale::Locale::current();
-    // Read again after a refused booking: the slot may have filled up.
+    // Read again after a refused booking: the slot may have filled up. Not
+    // after a placed one: that is a page load (its confirmation), which
+    // would cut the read off.
     let shown = RwSignal::new(detail.month.clone());
+    let refused = RwSignal::new(0_usize);
+    Effect::watch(
+        move || book.value().with(|answer| matches!(answer, Some(Err(_)))),
+        move |is_refused, _, _| {
+            if *is_refused {
+                refused.update(|n| *n += 1);
+            }
+        },
+        false,
+    );
     refetch_on(
-        book.version(),
+        refused,
         {
             let slug = slug.clone();
             move || get_bookable(slug.clone(), month.clone(), locale)
