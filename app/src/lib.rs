@@ -23,6 +23,7 @@ pub mod locale;
 pub mod money;
 pub mod newsletter;
 pub mod privacy;
+pub mod shared_part;
 pub mod shop;
 mod stored;
 pub mod ui;

@@ -17,6 +17,7 @@ pub use checkout::CheckoutPage;
 use crate::error::AppError;
 use crate::i18n::{self, price};
 use crate::locale::{page_href, Locale, Written};
+use crate::shared_part;
 use crate::ui::{refetch_on, ErrorMessage};
 use api::{get_cart, get_catalog, get_order, get_product, AddToCart, UpdateCartLine};
 use leptos::prelude::*;
@@ -212,21 +213,43 @@ pub fn HomePage() -> impl IntoView {
     let search = move || query.read().get("q").unwrap_or_default();
     let category = move || query.read().get("category").filter(|c| !c.is_empty());
     let locale = Locale::current();
+    let title = || view! { <Title text=i18n::layout().shop_name/> };
+    // The grid without a search is everyone's: kept once, copied into the
+    // pages of visitors with a session (`shared_part`).
+    let part = shared_part::key_for(
+        "catalogue",
+        &category().unwrap_or_default(),
+        &query.read_untracked(),
+        &["category"],
+    );
+    if let Some(kept) = shared_part::kept(&part) {
+        return view! { {title()} {kept} }.into_any();
+    }
+    let generation = shared_part::generation();
     let catalog = Resource::new(
         move || (search(), category(), locale),
         |(q, c, locale)| get_catalog(Some(q), c, locale),
     );
     view! {
-        <Title text=i18n::layout().shop_name/>
+        {title()}
         <Suspense fallback=|| view! { <p>{i18n::layout().loading}</p> }>
-            {move || Suspend::new(async move {
-                match catalog.await {
-                    Ok(c) => view! { <CatalogView catalog=c query=search()/> }.into_any(),
-                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
-                }
-            })}
+            {move || {
+                let part = part.clone();
+                Suspend::new(async move {
+                    match catalog.await {
+                        Ok(c) => {
+                            // An unknown category shows every product: not a part of its own.
+                            let part = part.filter(|_| category().is_none() || c.category.is_some());
+                            let view = view! { <CatalogView catalog=c query=search()/> }.into_any();
+                            shared_part::keep(part, generation, None, view)
+                        }
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                    }
+                })
+            }}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
@@ -237,7 +260,6 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
     let category = product.category.name.clone();
     let category_lang = category.lang_attr(locale);
     view! {
-        <Title text=product.name.text.clone()/>
         <article class="product">
             <ProductImage image=product.image.clone() name=product.name.clone() eager=true/>
             <div class="product-info">
@@ -263,21 +285,36 @@ pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let locale = Locale::current();
+    // The article is everyone's (`shared_part`); a product that is not
+    // there is a 404 and never kept.
+    let part = shared_part::key_for("product", &slug(), &use_query_map().read_untracked(), &[]);
+    if let Some(kept) = shared_part::kept(&part) {
+        return kept;
+    }
+    let generation = shared_part::generation();
     let product = Resource::new(
         move || (slug(), locale),
         |(slug, locale)| get_product(slug, locale),
     );
     view! {
         <Suspense fallback=|| view! { <p>{i18n::layout().loading}</p> }>
-            {move || Suspend::new(async move {
-                match product.await {
-                    Ok(p) => view! { <ProductView product=p/> }.into_any(),
-                    Err(AppError::NotFound) => view! { <crate::layout::NotFound/> }.into_any(),
-                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
-                }
-            })}
+            {move || {
+                let part = part.clone();
+                Suspend::new(async move {
+                    match product.await {
+                        Ok(p) => {
+                            let title = Some(p.name.text.clone());
+                            let view = view! { <ProductView product=p/> }.into_any();
+                            shared_part::keep(part, generation, title, view)
+                        }
+                        Err(AppError::NotFound) => view! { <crate::layout::NotFound/> }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                    }
+                })
+            }}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]

@@ -16,6 +16,12 @@
 //! here under the same lifetime and cleared by the same `clear`. Nothing of
 //! a session is ever kept here.
 //!
+//! Parts of a page that are the same for every visitor, with or without a
+//! session (the catalogue grid, a product's article: `crate::shared_part`),
+//! are kept here as HTML under the same lifetime and `clear`: a page for a
+//! visitor with a cart renders its header and its own parts, and copies
+//! the shared ones.
+//!
 //! Every `clear` bumps a generation; a page or snapshot is stored only if no
 //! clear happened since its data was read, so a render that started before
 //! a change cannot put the old state back after the change cleared it.
@@ -80,6 +86,15 @@ pub struct PageCache {
     entries: RwLock<HashMap<String, CachedPage>>,
     generation: AtomicU64,
     catalogue: RwLock<Option<HeldCatalogue>>,
+    parts: RwLock<HashMap<String, (Instant, SharedPart)>>,
+}
+
+/// A part of a page that is the same for everyone (`crate::shared_part`).
+#[derive(Clone)]
+pub struct SharedPart {
+    /// The page title the part sets, if any.
+    pub title: Option<String>,
+    pub html: Arc<str>,
 }
 
 impl PageCache {
@@ -90,6 +105,7 @@ impl PageCache {
             entries: RwLock::new(HashMap::new()),
             generation: AtomicU64::new(0),
             catalogue: RwLock::new(None),
+            parts: RwLock::new(HashMap::new()),
         }
     }
 
@@ -114,6 +130,28 @@ impl PageCache {
             if self.generation() == generation {
                 *held = Some((Instant::now(), snapshot));
             }
+        }
+    }
+
+    pub fn part(&self, key: &str) -> Option<SharedPart> {
+        let parts = self.parts.read().ok()?;
+        parts
+            .get(key)
+            .filter(|(stored, _)| stored.elapsed() < self.ttl)
+            .map(|(_, part)| part.clone())
+    }
+
+    /// Keeps a part rendered from data read after `generation` was taken,
+    /// unless the cache was cleared since.
+    pub fn put_part(&self, generation: u64, key: String, part: SharedPart) {
+        if let Ok(mut parts) = self.parts.write() {
+            if self.generation() != generation {
+                return;
+            }
+            if parts.len() >= self.max_entries {
+                parts.clear();
+            }
+            parts.insert(key, (Instant::now(), part));
         }
     }
 
@@ -161,9 +199,13 @@ impl PageCache {
     pub fn clear(&self) {
         let entries = self.entries.write();
         let catalogue = self.catalogue.write();
+        let parts = self.parts.write();
         self.generation.fetch_add(1, Ordering::AcqRel);
         if let Ok(mut entries) = entries {
             entries.clear();
+        }
+        if let Ok(mut parts) = parts {
+            parts.clear();
         }
         if let Ok(mut catalogue) = catalogue {
             *catalogue = None;
@@ -183,6 +225,24 @@ mod tests {
 
     fn html() -> HeaderValue {
         HeaderValue::from_static("text/html")
+    }
+
+    fn part(html: &str) -> SharedPart {
+        SharedPart {
+            title: None,
+            html: html.into(),
+        }
+    }
+
+    #[test]
+    fn parts_live_as_long_as_pages_and_are_bounded() {
+        let cache = PageCache::new(Duration::from_millis(30), 2);
+        cache.put_part(0, "a".into(), part("<p>a</p>"));
+        cache.put_part(0, "b".into(), part("<p>b</p>"));
+        cache.put_part(0, "c".into(), part("<p>c</p>"));
+        assert!(cache.part("a").is_none() && cache.part("c").is_some());
+        std::thread::sleep(Duration::from_millis(40));
+        assert!(cache.part("c").is_none());
     }
 
     #[test]
@@ -221,15 +281,20 @@ mod tests {
         cache.clear();
         cache.put(before, "/".into(), html(), Bytes::new(), None);
         cache.put_catalogue(before, Some(Arc::new(Snapshot::default())));
+        cache.put_part(before, "grid".into(), part("<ul></ul>"));
         assert!(cache.get("/").is_none());
         assert!(cache.catalogue().is_none());
+        assert!(cache.part("grid").is_none());
         let now = cache.generation();
         cache.put(now, "/".into(), html(), Bytes::new(), None);
         cache.put_catalogue(now, None);
+        cache.put_part(now, "grid".into(), part("<ul></ul>"));
         assert!(cache.get("/").is_some());
         assert!(matches!(cache.catalogue(), Some(None)));
+        assert_eq!(cache.part("grid").map(|p| p.html), Some("<ul></ul>".into()));
         cache.clear();
         assert!(cache.catalogue().is_none());
+        assert!(cache.part("grid").is_none());
     }
 
     #[test]

@@ -107,7 +107,14 @@ impl AppState {
 
 /// The shop's database, from the state in context.
 pub fn db() -> Result<DatabaseConnection, AppError> {
-    state().map(|s| s.db)
+    // Without cloning the whole state (its `LeptosOptions` among it): a
+    // page asks for the database several times.
+    with_context::<AppState, _>(|state| state.db_gate.is_open().then(|| state.db.clone()))
+        .ok_or_else(|| {
+            tracing::error!("AppState missing from context");
+            AppError::Internal
+        })?
+        .ok_or_else(AppError::unavailable)
 }
 
 /// The shop's state in context; 503 at once while the database is away
@@ -126,7 +133,7 @@ pub fn state() -> Result<AppState, AppError> {
 /// The visitor's session (loaded from the database on first use; 503 at
 /// once while the database is away).
 pub async fn session() -> Result<Session, AppError> {
-    if use_context::<AppState>().is_some_and(|s| !s.db_gate.is_open()) {
+    if with_context::<AppState, _>(|s| !s.db_gate.is_open()).unwrap_or(false) {
         return Err(AppError::unavailable());
     }
     leptos_axum::extract::<Session>().await.map_err(|e| {

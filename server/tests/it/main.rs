@@ -57,6 +57,7 @@ mod security;
 mod sessions;
 mod several_instances;
 mod shared_limits;
+mod shared_parts;
 mod shipping;
 mod shop;
 mod shop_english;

@@ -29,7 +29,7 @@ on_both_databases!(
     anonymous_pages_are_cached_until_stock_changes,
 );
 
-fn valid_checkout() -> Vec<(&'static str, &'static str)> {
+pub(crate) fn valid_checkout() -> Vec<(&'static str, &'static str)> {
     vec![
         ("email", "jan.jansen@example.nl"),
         ("first_name", "Jan"),
@@ -54,7 +54,7 @@ fn valid_checkout() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-async fn product_id(client: &mut Client, slug: &str) -> i64 {
+pub(crate) async fn product_id(client: &mut Client, slug: &str) -> i64 {
     let res = client.call("get_product", &[("slug", slug)]).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     res.json()["id"].as_i64().expect("product id")
@@ -67,6 +67,18 @@ async fn stock(app: &TestApp, id: i64) -> i32 {
         .expect("query")
         .expect("product")
         .stock
+}
+
+/// Sets a product's stock behind the shop's back (as a sale elsewhere would).
+pub(crate) async fn set_stock(app: &TestApp, id: i64, stock: i32) {
+    let mut row: product::ActiveModel = product::Entity::find_by_id(i32::try_from(id).unwrap())
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("product")
+        .into();
+    row.stock = Set(stock);
+    row.update(&app.db).await.expect("update");
 }
 
 async fn counts(app: &TestApp) -> (u64, u64, u64) {
@@ -83,7 +95,7 @@ async fn counts(app: &TestApp) -> (u64, u64, u64) {
     )
 }
 
-async fn add(client: &mut Client, id: i64, quantity: &str) -> common::Response {
+pub(crate) async fn add(client: &mut Client, id: i64, quantity: &str) -> common::Response {
     client
         .call(
             "add_to_cart",
@@ -447,14 +459,7 @@ async fn overselling_is_refused_and_rolled_back(backend: Backend) {
     add(&mut client, espresso, "1").await;
     add(&mut client, teapot, "2").await;
     // Meanwhile the teapots sell out down to one.
-    let mut pot: product::ActiveModel = product::Entity::find_by_id(i32::try_from(teapot).unwrap())
-        .one(&app.db)
-        .await
-        .expect("q")
-        .expect("p")
-        .into();
-    pot.stock = Set(1);
-    pot.update(&app.db).await.expect("update");
+    set_stock(&app, teapot, 1).await;
     let before = (counts(&app).await, stock(&app, espresso).await);
 
     let res = client.call("place_order", &valid_checkout()).await;
@@ -550,15 +555,7 @@ async fn last_item_goes_to_exactly_one_buyer(backend: Backend) {
     let mut first = app.client();
     let mut second = app.client();
     let scheerkwast = product_id(&mut first, "scheerkwast").await;
-    let mut pot: product::ActiveModel =
-        product::Entity::find_by_id(i32::try_from(scheerkwast).unwrap())
-            .one(&app.db)
-            .await
-            .expect("q")
-            .expect("p")
-            .into();
-    pot.stock = Set(1);
-    pot.update(&app.db).await.expect("update");
+    set_stock(&app, scheerkwast, 1).await;
     add(&mut first, scheerkwast, "1").await;
     add(&mut second, scheerkwast, "1").await;
 
@@ -654,14 +651,7 @@ async fn anonymous_pages_are_cached_until_stock_changes(backend: Backend) {
     // A visitor with a session is never served from (or into) the cache.
     let mut buyer = app.client();
     let kwast = product_id(&mut buyer, "scheerkwast").await;
-    let mut pot: product::ActiveModel = product::Entity::find_by_id(i32::try_from(kwast).unwrap())
-        .one(&app.db)
-        .await
-        .expect("q")
-        .expect("p")
-        .into();
-    pot.stock = Set(1);
-    pot.update(&app.db).await.expect("update");
+    set_stock(&app, kwast, 1).await;
     add(&mut buyer, kwast, "1").await;
     assert_eq!(cache(&buyer.get("/").await), None);
 
