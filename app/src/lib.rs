@@ -8,6 +8,7 @@
 compile_error!("features `ssr` and `hydrate` are mutually exclusive");
 
 pub mod account;
+pub mod assets;
 pub mod booking;
 pub mod clock;
 pub mod cms;
@@ -45,7 +46,7 @@ use contact::ContactPage;
 use content::{ContentPage, PrivacyPage};
 use layout::{Footer, Header, NotFound};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use locale::Locale;
@@ -60,9 +61,10 @@ use shop::{CartPage, CheckoutPage, HomePage, OrderPage, ProductPage};
 /// JavaScript (which the server put in the address as `__err`/`__path`) is
 /// handed to their actions here, as the router does on the server. The
 /// end-to-end tests' "page is live" marker (`data-hydrated` on `<body>`) is
-/// set once the eager islands have hydrated (in microtasks right after this
-/// call, so a zero timeout runs after the last), unless the page holds a lazy
-/// island: that sets it itself once its code has arrived (`LazyIslandBody`).
+/// set once the eager islands have hydrated (the loader, which wakes them
+/// one task at a time after this call, then sends [`ISLANDS_AWAKE`]),
+/// unless the page holds a lazy island: that sets it itself once its code
+/// has arrived (`LazyIslandBody`).
 #[cfg(feature = "hydrate")]
 pub fn hydrate_islands() {
     // Sets the root owner every island hangs from; the context below goes
@@ -74,7 +76,22 @@ pub fn hydrate_islands() {
             provide_context(ServerActionError::new(&path, &err));
         }
     }
-    set_timeout(mark_live_unless_waiting, std::time::Duration::ZERO);
+    // For the life of the page: the handle is not removed.
+    let _ = window_event_listener_untyped(ISLANDS_AWAKE, |_| {
+        EAGER_ISLANDS_AWAKE.set(true);
+        mark_live_unless_waiting();
+    });
+}
+
+/// The window event `islands_loader.js` sends once it has woken every
+/// island the page was served with.
+pub const ISLANDS_AWAKE: &str = "winkel-islands-awake";
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// Whether [`ISLANDS_AWAKE`] has come: a lazy island that hydrates
+    /// first does not call the page live while others still sleep.
+    static EAGER_ISLANDS_AWAKE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// The attribute a lazy island's outermost element carries (empty until
@@ -105,11 +122,14 @@ pub fn LazyIslandBody(
 }
 
 /// Marks the page live for the end-to-end tests once every island on it
-/// has hydrated (no lazy island still waits for its chunk), so that a
-/// click is handled by the app and not lost.
+/// has hydrated (the loader woke them all and no lazy island still waits
+/// for its chunk), so that a click is handled by the app and not lost.
 fn mark_live_unless_waiting() {
     #[cfg(feature = "hydrate")]
     {
+        if !EAGER_ISLANDS_AWAKE.get() {
+            return;
+        }
         let waiting = document()
             .query_selector(&format!("[{LAZY_ISLAND}=\"\"]"))
             .ok()
@@ -163,8 +183,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 // Under its hashed name in a release build (hash-files),
                 // which only the server knows: so here, not in `App`.
-                <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options islands=true/>
+                <link id="leptos" rel="stylesheet" href=assets::stylesheet_href(&options)/>
+                <assets::IslandScripts options/>
                 <LanguageAlternates/>
                 <MetaTags/>
             </head>
