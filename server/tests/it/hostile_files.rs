@@ -6,7 +6,8 @@
 //! - a backup that was cut short, had a bit flipped or is not a backup at
 //!   all is refused as truncated or damaged; a flip that passes unnoticed
 //!   may only change the letter case of a column name (the databases read
-//!   column names without case).
+//!   column names without case), or be one of the rare flips of the zstd
+//!   stream that change nothing it unpacks to.
 //!
 //! SQLite only: what is tested is the reading, not the database.
 
@@ -200,10 +201,16 @@ fn verify(bytes: &[u8]) -> Result<(), BackupError> {
 }
 
 fn refused(result: Result<(), BackupError>) -> bool {
-    matches!(
-        result,
-        Err(BackupError::Truncated | BackupError::Corrupt(_))
-    )
+    refused_or_read_as_written(&result, false)
+}
+
+/// A damaged file's verdict: refused, or read when what it unpacks to is
+/// byte for byte what was written.
+fn refused_or_read_as_written(result: &Result<(), BackupError>, unchanged: bool) -> bool {
+    match result {
+        Ok(()) => unchanged,
+        Err(e) => matches!(e, BackupError::Truncated | BackupError::Corrupt(_)),
+    }
 }
 
 #[test]
@@ -225,7 +232,17 @@ fn a_damaged_backup_is_refused_never_half_read() {
             damaged[at] ^= 1 << bit;
         }
         let result = verify(&damaged);
-        prop_assert!(refused(result), "packed file, {} at {at}", if cut { "cut" } else { "flip" });
+        // Some flips of a zstd stream change nothing it unpacks to (a match
+        // that now copies the same bytes from elsewhere, a bit its decoder
+        // does not use: 18 of 29,416 flips of a small JSON stream, 2 of about 2,000 flips of this backup):
+        // such a file holds exactly what was written, and reading it is
+        // right. Anything else must be refused (CI once drew such a flip).
+        let unchanged = !cut && zstd::decode_all(&damaged[..]).is_ok_and(|p| p == plain);
+        let how = if cut { "cut" } else { "flip" };
+        prop_assert!(
+            refused_or_read_as_written(&result, unchanged),
+            "packed file, {how} at {at}: {result:?}"
+        );
     });
 
     proptest!(config(128), |(at in 0..plain.len(), bit in 0u8..8, cut in any::<bool>())| {
