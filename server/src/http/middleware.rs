@@ -1,6 +1,6 @@
 //! The layers of the shop's own around the routes: the status of failed
-//! server functions, the CMS gate, session renewal and the anonymous page
-//! cache.
+//! server functions, the CMS gate, session renewal, the anonymous page
+//! cache, and page renders that run to their end.
 
 use super::session_cookie;
 use app::error::AppError;
@@ -12,6 +12,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::sync::Arc;
+use tokio::sync::Semaphore;
 use tower_sessions::{Expiry, Session};
 
 /// server_fn answers every failed server function with 500 and the
@@ -167,5 +168,45 @@ pub(super) async fn anonymous_page_cache(
             Response::from_parts(parts, Body::from(bytes))
         }
         _ => res,
+    }
+}
+
+/// How many GET requests are answered at once, counting those whose
+/// visitor hung up and whose render still runs (`finish_page_renders`): a
+/// client that asks for pages and hangs up at once gets no more renders
+/// going than one that waits for its answers.
+pub(super) const RENDERS_AT_ONCE: usize = 64;
+
+/// A GET (a page render) runs to its end even when its visitor hangs up
+/// before the answer, in a task of its own. Cancelled with the request,
+/// Leptos dropped the request's reactive owner while what the render had
+/// spawned (its data reads, each Suspense's resolving task) ran on: they
+/// found no database in their context (an ERROR line each) or read a value
+/// already disposed (a worker panic; leptos-rs/leptos PR 3595, open). A
+/// render that ends lets go of its owner as a delivered page does, once
+/// nothing of it runs any more. The permit bounds what hang-ups leave
+/// running.
+pub(super) async fn finish_page_renders(
+    State(renders): State<Arc<Semaphore>>,
+    req: axum::extract::Request,
+    next: Next,
+) -> Response {
+    if req.method() != axum::http::Method::GET {
+        return next.run(req).await;
+    }
+    let Ok(permit) = renders.acquire_owned().await else {
+        // Never closed; were it, the render runs as before.
+        return next.run(req).await;
+    };
+    let render = tokio::spawn(async move {
+        let res = next.run(req).await;
+        drop(permit);
+        res
+    });
+    match render.await {
+        Ok(res) => res,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        // The runtime is shutting down.
+        Err(_) => AppError::unavailable().into_response(),
     }
 }

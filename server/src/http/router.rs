@@ -6,7 +6,8 @@ use super::handlers::{
     upload_product_image, MemoryPages, MEMORY_PAGES, MEMORY_PAGES_DIR,
 };
 use super::middleware::{
-    anonymous_page_cache, cms_gate, failed_session_save, renew_sessions, server_fn_status,
+    anonymous_page_cache, cms_gate, failed_session_save, finish_page_renders, renew_sessions,
+    server_fn_status, RENDERS_AT_ONCE,
 };
 use app::ssr::login_throttle::LoginThrottle;
 use app::ssr::page_cache::PageCache;
@@ -177,6 +178,11 @@ pub fn router_and_state(
                 app::ssr::csp::provide_request_nonce();
             },
             shell,
+        ))
+        // Every route and the fallback (whose 404 page is a render too).
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(tokio::sync::Semaphore::new(RENDERS_AT_ONCE)),
+            finish_page_renders,
         ))
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(axum::middleware::from_fn_with_state(

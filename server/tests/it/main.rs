@@ -37,6 +37,7 @@ mod honeypot;
 mod hostile_bodies;
 mod hostile_files;
 mod hostile_visitors;
+mod hung_up;
 mod import;
 mod injection;
 mod invoices;

@@ -27,14 +27,15 @@ use winkel::http::Listeners;
 const HALF_A_HEADER: &[u8] = b"GET / HTTP/1.1\r\nHost: x\r\n";
 
 /// A running server; stops when dropped or on `stop`.
-struct Serving {
-    addr: SocketAddr,
+pub(crate) struct Serving {
+    pub(crate) addr: SocketAddr,
     stop: tokio::sync::oneshot::Sender<()>,
     /// Ends once the server has stopped and its connections are done.
     served: tokio::task::JoinHandle<()>,
 }
 
-async fn serve(app: &TestApp, limits: ConnectionLimits) -> Serving {
+/// The test shop on a real socket, as `winkel serve` serves it.
+pub(crate) async fn serve(app: &TestApp, limits: ConnectionLimits) -> Serving {
     let listeners = Listeners::bind("127.0.0.1:0".parse().unwrap(), None, None)
         .await
         .expect("bind")
@@ -121,7 +122,7 @@ async fn until_closed(
 
 /// A whole exchange on a fresh connection (`Connection: close`): the
 /// status and the body.
-async fn request(addr: SocketAddr, raw: &str) -> (u16, String) {
+pub(crate) async fn request(addr: SocketAddr, raw: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).await.expect("connect");
     stream.write_all(raw.as_bytes()).await.expect("send");
     let mut bytes = Vec::new();
