@@ -53,8 +53,12 @@
     dispatchEvent(new Event('winkel-islands-awake'));
   }
 
+  // Idle, but not later than 2 s after `load`: a page that never idles
+  // (a busy phone, an animation) must still come alive.
   const whenIdle = () =>
-    'requestIdleCallback' in window ? requestIdleCallback(start) : setTimeout(start, 0);
+    'requestIdleCallback' in window
+      ? requestIdleCallback(start, { timeout: 2000 })
+      : setTimeout(start, 0);
   if (document.readyState === 'complete') whenIdle();
   else addEventListener('load', whenIdle, { once: true });
 })
