@@ -29,8 +29,7 @@ pub type PartKey = Option<String>;
 pub fn kept(key: &PartKey) -> Option<AnyView> {
     #[cfg(feature = "ssr")]
     {
-        let state = use_context::<crate::ssr::AppState>()?;
-        let part = state.page_cache.part(key.as_deref()?)?;
+        let part = page_cache()?.part(key.as_deref()?)?;
         Some(show(part.title, part.html.to_string()))
     }
     #[cfg(not(feature = "ssr"))]
@@ -44,10 +43,17 @@ pub fn kept(key: &PartKey) -> Option<AnyView> {
 pub fn generation() -> u64 {
     #[cfg(feature = "ssr")]
     {
-        use_context::<crate::ssr::AppState>().map_or(0, |state| state.page_cache.generation())
+        page_cache().map_or(0, |cache| cache.generation())
     }
     #[cfg(not(feature = "ssr"))]
     0
+}
+
+/// The page cache from the state in context, without cloning the whole
+/// state (as `ssr::db` does): a page with a session asks three times.
+#[cfg(feature = "ssr")]
+fn page_cache() -> Option<std::sync::Arc<crate::ssr::page_cache::PageCache>> {
+    with_context::<crate::ssr::AppState, _>(|state| state.page_cache.clone())
 }
 
 /// A part as HTML the browser takes as it is (outside any island, so
@@ -63,12 +69,12 @@ fn show(title: Option<String>, html: String) -> AnyView {
 /// sets, shown again with every copy.
 pub fn keep(key: PartKey, generation: u64, title: Option<String>, part: AnyView) -> AnyView {
     #[cfg(feature = "ssr")]
-    if let (Some(key), Some(state)) = (key, use_context::<crate::ssr::AppState>()) {
+    if let (Some(key), Some(cache)) = (key, page_cache()) {
         let html = part.to_html();
         let holds_nonce = leptos::nonce::use_nonce()
             .is_some_and(|nonce| html.contains(nonce.as_inner().as_ref()));
         if !holds_nonce {
-            state.page_cache.put_part(
+            cache.put_part(
                 generation,
                 key,
                 crate::ssr::page_cache::SharedPart {
