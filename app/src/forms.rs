@@ -274,10 +274,11 @@ pub async fn form_token() -> Result<String, crate::error::AppError> {
     ))
 }
 
-/// Put inside every public form (`ActionForm`): the honeypot field and the
-/// signed start time that `ssr::form_guard::check` verifies. Fetches the
-/// start time itself (a resource); `IslandFormGuard` takes it from an
-/// island's props instead.
+/// The honeypot field and the signed start time that
+/// `ssr::form_guard::check` verifies, for the CMS's login forms. Fetches
+/// the start time itself (a resource), which only the CMS island can
+/// hold (its page keeps hydration on); a storefront form's island takes it
+/// from its props instead (`IslandFormGuard`).
 #[component]
 pub fn FormGuard() -> impl IntoView {
     let token = Resource::new(|| (), |()| form_token());

@@ -4,7 +4,7 @@
 //! Rendered inside the Mijn account island, so its links are plain `<a>`s
 //! (no router in the browser); the cancel's redirect is a page load.
 
-use crate::booking::api::{get_my_bookings, CancelBooking};
+use crate::booking::api::CancelBooking;
 use crate::booking::models::BookingView;
 use crate::booking::text::{long_date_time, places_count, text};
 use crate::forms::FormProblem;
@@ -54,13 +54,12 @@ fn BookingRow(booking: BookingView, cancel: ServerAction<CancelBooking>) -> impl
     }
 }
 
+/// The customer's bookings as the page read them on the server: a cancel
+/// answers with the redirect to /account, a page load that reads them anew.
 #[component]
-pub fn MyBookings() -> impl IntoView {
+pub fn MyBookings(bookings: Result<Vec<BookingView>, crate::error::AppError>) -> impl IntoView {
     let t = text();
     let cancel = ServerAction::<CancelBooking>::new();
-    // Read once: a cancel answers with the redirect to /account, a page
-    // load that reads them anew (a refetch here would be cut off by it).
-    let bookings = Resource::new(|| (), |_| get_my_bookings());
     let list = move |items: Vec<BookingView>, title: &'static str, class: &'static str| {
         (!items.is_empty()).then(|| {
             view! {
@@ -75,22 +74,18 @@ pub fn MyBookings() -> impl IntoView {
         <section class="account-bookings">
             <h2>{t.my_bookings}</h2>
             <FormProblem action=cancel/>
-            <Transition fallback=crate::ui::loading>
-                {move || Suspend::new(async move {
-                    match bookings.await {
-                        Ok(all) if all.is_empty() => view! { <p class="empty">{t.no_bookings}</p> }.into_any(),
-                        Ok(all) => {
-                            let (upcoming, past): (Vec<_>, Vec<_>) = all.into_iter().partition(|b| b.upcoming);
-                            view! {
-                                {list(upcoming, t.upcoming, "bookings-upcoming")}
-                                {list(past, t.past, "bookings-past")}
-                            }
-                            .into_any()
-                        }
-                        Err(e) => view! { <crate::ui::ErrorMessage error=e/> }.into_any(),
+            {match bookings {
+                Ok(all) if all.is_empty() => view! { <p class="empty">{t.no_bookings}</p> }.into_any(),
+                Ok(all) => {
+                    let (upcoming, past): (Vec<_>, Vec<_>) = all.into_iter().partition(|b| b.upcoming);
+                    view! {
+                        {list(upcoming, t.upcoming, "bookings-upcoming")}
+                        {list(past, t.past, "bookings-past")}
                     }
-                })}
-            </Transition>
+                    .into_any()
+                }
+                Err(e) => view! { <crate::ui::ErrorMessage error=e/> }.into_any(),
+            }}
         </section>
     }
 }

@@ -18,7 +18,9 @@ pub mod rules;
 pub mod text;
 
 use crate::error::AppError;
-use crate::forms::{check_email, field_errors, CustomerFields, Field, FormGuard};
+use crate::forms::{
+    check_email, field_errors, form_started, CustomerFields, Field, IslandFormGuard,
+};
 use crate::i18n;
 use crate::locale::page_href;
 use crate::locale::{date, price};
@@ -76,7 +78,7 @@ pub fn LoginPage() -> impl IntoView {
         <h1>{t.login_title}</h1>
         {registered.then(|| view! { <p class="notice" role="status">{t.registered_notice}</p> })}
         {email_changed.then(|| view! { <p class="notice" role="status">{t.email_confirmed_notice}</p> })}
-        <LoginForm/>
+        <LoginForm started=form_started()/>
         <p>
             <A href=page_href("/account/password/forgot")>{t.forgot_link}</A>
         </p>
@@ -89,14 +91,17 @@ pub fn LoginPage() -> impl IntoView {
 /// The login form: a refusal shows without a page load; a success is the
 /// server's redirect to Mijn account.
 #[island(lazy)]
-fn LoginForm() -> impl IntoView {
+fn LoginForm(
+    /// The form's signed start time (`forms::form_started`).
+    started: Option<String>,
+) -> impl IntoView {
     let t = text();
     let login = ServerAction::<Login>::new();
     view! {
         <LazyIslandBody>
             {move || login.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })}
             <ActionForm action=login attr:class="login">
-                <FormGuard/>
+                <IslandFormGuard started/>
                 <label class="field">
                     <span class="label">{crate::shop::text::text().email}</span>
                     <input type="email" name="email" id="email" required autocomplete="username"/>
@@ -118,13 +123,16 @@ pub fn RegisterPage() -> impl IntoView {
         <Title text=t.register_title/>
         <h1>{t.register_title}</h1>
         <p class="intro">{t.register_intro}</p>
-        <RegisterForm/>
+        <RegisterForm started=form_started()/>
     }
 }
 
 /// The registration form, checked field by field as it is filled in.
 #[island(lazy)]
-fn RegisterForm() -> impl IntoView {
+fn RegisterForm(
+    /// The form's signed start time (`forms::form_started`).
+    started: Option<String>,
+) -> impl IntoView {
     let t = text();
     let register = ServerAction::<Register>::new();
     let server = field_errors(register);
@@ -134,7 +142,7 @@ fn RegisterForm() -> impl IntoView {
                 register.value().get().and_then(Result::err).map(|e| view! { <ErrorMessage error=e/> })
             }}
             <ActionForm action=register attr:class="register" attr:novalidate=true>
-                <FormGuard/>
+                <IslandFormGuard started/>
                 <CustomerFields server email=true/>
                 <fieldset>
                     <legend>{crate::shop::text::text().password}</legend>
@@ -171,17 +179,22 @@ where
     }
 }
 
-/// Mijn account of a logged-in customer, the page's island: the profile
-/// comes from the page (read on the server, so a visitor who is not logged
-/// in loads no code at all); the orders and bookings are read here.
+/// Mijn account of a logged-in customer, the page's island. The profile,
+/// the orders and the bookings come from the page, read on the server (a
+/// visitor who is not logged in loads no code at all): an island holds no
+/// resource, as Leptos matches those to the page's data by the order an
+/// asynchronous render made them in (docs/ARCHITECTURE.md, "Islands").
 #[island(lazy)]
-fn AccountOverview(profile: Profile) -> impl IntoView {
+fn AccountOverview(
+    profile: Profile,
+    orders: Result<Vec<models::OrderSummary>, AppError>,
+    bookings: Result<Vec<crate::booking::models::BookingView>, AppError>,
+) -> impl IntoView {
     let t = text();
     let update = ServerAction::<UpdateProfile>::new();
     let change_password = ServerAction::<ChangePassword>::new();
     let change_email = ServerAction::<ChangeEmail>::new();
     let logout = ServerAction::<Logout>::new();
-    let orders = Resource::new(|| (), |_| my_orders());
     // The greeting follows a saved profile at once, and so does the header.
     let first_name = RwSignal::new(profile.first_name.clone());
     let changed = account_changed();
@@ -208,30 +221,26 @@ fn AccountOverview(profile: Profile) -> impl IntoView {
 
             <section class="account-orders">
                 <h2>{t.orders_title}</h2>
-                <Suspense fallback=loading>
-                    {move || Suspend::new(async move {
-                        match orders.await {
-                            Ok(list) if list.is_empty() => view! { <p class="empty">{t.no_orders}</p> }.into_any(),
-                            Ok(list) => view! {
-                                <ul class="order-history">
-                                    {list.into_iter().map(|o| view! {
-                                        <li>
-                                            <a href=page_href(&format!("/account/orders/{}", o.token))>
-                                                {fmt(o.placed_at)}
-                                            </a>
-                                            " · " {o.items} " " {t.order_items} " · " {price(o.total_cents)}
-                                            " · " {i18n::order_status_label(o.status)}
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any(),
-                            Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                {match orders {
+                    Ok(list) if list.is_empty() => view! { <p class="empty">{t.no_orders}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="order-history">
+                            {list.into_iter().map(|o| view! {
+                                <li>
+                                    <a href=page_href(&format!("/account/orders/{}", o.token))>
+                                        {fmt(o.placed_at)}
+                                    </a>
+                                    " · " {o.items} " " {t.order_items} " · " {price(o.total_cents)}
+                                    " · " {i18n::order_status_label(o.status)}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                }}
             </section>
 
-            <bookings::MyBookings/>
+            <bookings::MyBookings bookings/>
 
             <section class="account-profile">
                 <h2>{t.profile_title}</h2>
@@ -315,7 +324,11 @@ pub fn AccountPage() -> impl IntoView {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match profile.await {
-                    Ok(profile) => view! { <AccountOverview profile/> }.into_any(),
+                    Ok(profile) => {
+                        let orders = my_orders().await;
+                        let bookings = crate::booking::api::get_my_bookings().await;
+                        view! { <AccountOverview profile orders bookings/> }.into_any()
+                    }
                     Err(AppError::Unauthorized) => view! { <PleaseLogIn/> }.into_any(),
                     Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                 }

@@ -5,7 +5,7 @@
 
 use super::api::{RequestPasswordReset, ResetPassword};
 use super::text::text;
-use crate::forms::{check_email, field_errors, Field, FormGuard};
+use crate::forms::{check_email, field_errors, form_started, Field, IslandFormGuard};
 use crate::locale::page_href;
 use crate::ui::ErrorMessage;
 use crate::LazyIslandBody;
@@ -26,7 +26,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         <h1>{t.forgot_title}</h1>
         {sent.then(|| view! { <p class="notice" role="status">{t.forgot_sent}</p> })}
         <p class="intro">{t.forgot_intro}</p>
-        <ForgotPasswordForm/>
+        <ForgotPasswordForm started=form_started()/>
         <p>
             <A href=page_href("/login")>{t.login_link}</A>
         </p>
@@ -36,14 +36,17 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 /// The address field, checked as it is left; the answer is the redirect
 /// to `?sent=1`.
 #[island(lazy)]
-fn ForgotPasswordForm() -> impl IntoView {
+fn ForgotPasswordForm(
+    /// The form's signed start time (`forms::form_started`).
+    started: Option<String>,
+) -> impl IntoView {
     let t = text();
     let request = ServerAction::<RequestPasswordReset>::new();
     view! {
         <LazyIslandBody>
             {move || request.value().get().and_then(Result::err).filter(|e| e.fields().is_none()).map(|e| view! { <ErrorMessage error=e/> })}
             <ActionForm action=request attr:class="forgot-password" attr:novalidate=true>
-                <FormGuard/>
+                <IslandFormGuard started/>
                 <Field name="email" label=crate::shop::text::text().email kind="email" required=true check=check_email autocomplete="username" server=field_errors(request)/>
                 <button type="submit" class="primary">{t.forgot_button}</button>
             </ActionForm>

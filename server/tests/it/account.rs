@@ -511,6 +511,23 @@ async fn orders_of_others_are_not_found(backend: Backend) {
 
     let mine = alice.call("my_orders", &[]).await.json();
     assert_eq!(mine.as_array().map(Vec::len), Some(1));
+    // Mijn account shows her the order from the page itself, in every
+    // render: read by the island as a resource, it sat under another id of
+    // the page's data from one render to the next (docs/ARCHITECTURE.md).
+    for render in 0..20 {
+        let page = alice.get("/account").await;
+        let props = common::island_props(&page.body, "AccountOverview")
+            .unwrap_or_else(|| panic!("render {render}: no Mijn account island"));
+        assert!(
+            props.contains(&format!("\"token\":\"{alices}\"")),
+            "render {render}: her order {alices} is not in the island's props {props}"
+        );
+    }
+    let bobs = bob.get("/account").await;
+    assert!(
+        !bobs.body.contains(&alices),
+        "Bob's Mijn account shows Alice's order"
+    );
     assert_eq!(
         alice.call("my_order", &[("token", &alices)]).await.status,
         StatusCode::OK

@@ -610,6 +610,15 @@ pub async fn staff_client(
 }
 
 /// The key the test shop signs its form tokens with (AVG-19 honeypot).
+/// The `data-props` of the island named `name` (`LoginForm_…`) in a page,
+/// unescaped: what the browser hydrates that island with.
+pub fn island_props(page: &str, name: &str) -> Option<String> {
+    let at = page.find(&format!("data-component=\"{name}_"))?;
+    let tag = &page[at..at + page[at..].find('>')?];
+    let props = tag.split("data-props=\"").nth(1)?;
+    Some(props[..props.find('"')?].replace("&quot;", "\""))
+}
+
 pub const FORM_SECRET: [u8; 32] = [42; 32];
 
 /// A form token as the shop hands it out with a page `seconds_ago`.
