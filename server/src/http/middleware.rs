@@ -171,13 +171,13 @@ pub(super) async fn anonymous_page_cache(
     }
 }
 
-/// How many GET requests are answered at once, counting those whose
+/// How many GET and HEAD requests are answered at once, counting those whose
 /// visitor hung up and whose render still runs (`finish_page_renders`): a
 /// client that asks for pages and hangs up at once gets no more renders
 /// going than one that waits for its answers.
 pub(super) const RENDERS_AT_ONCE: usize = 64;
 
-/// A GET (a page render) runs to its end even when its visitor hangs up
+/// A GET or HEAD (a page render) runs to its end even when its visitor hangs up
 /// before the answer, in a task of its own. Cancelled with the request,
 /// Leptos dropped the request's reactive owner while what the render had
 /// spawned (its data reads, each Suspense's resolving task) ran on: they
@@ -191,7 +191,11 @@ pub(super) async fn finish_page_renders(
     req: axum::extract::Request,
     next: Next,
 ) -> Response {
-    if req.method() != axum::http::Method::GET {
+    // A HEAD is rendered as its GET is, only its body is dropped.
+    if !matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    ) {
         return next.run(req).await;
     }
     let Ok(permit) = renders.acquire_owned().await else {
