@@ -5,7 +5,7 @@
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use crate::common::{form_token, island_props, Backend, Client, TestApp, FORM_SECRET};
+use crate::common::{self, form_token, island_props, Backend, Client, TestApp, FORM_SECRET};
 use app::error::AppError;
 use app::ssr::entities::{customer, order};
 use axum::http::StatusCode;
@@ -81,14 +81,7 @@ async fn every_public_form_hands_out_a_trap_and_a_signed_start_time(backend: Bac
     };
     let mut visitor = app.client();
     // Something in the cart, or the checkout shows no form.
-    let product = visitor
-        .call("get_product", &[("slug", "espressobonen-amsterdam")])
-        .await
-        .json();
-    let id = product["id"].to_string();
-    visitor
-        .call("add_to_cart", &[("product_id", &id), ("quantity", "1")])
-        .await;
+    common::add_to_cart(&mut visitor, "espressobonen-amsterdam", 1).await;
     for path in ["/register", "/login", "/checkout", "/cms/login"] {
         let page = visitor.get(path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
@@ -134,14 +127,7 @@ async fn a_form_island_gets_its_start_time_from_the_page_every_time(backend: Bac
         return;
     };
     let mut visitor = app.client();
-    let product = visitor
-        .call("get_product", &[("slug", "espressobonen-amsterdam")])
-        .await
-        .json();
-    let id = product["id"].to_string();
-    visitor
-        .call("add_to_cart", &[("product_id", &id), ("quantity", "1")])
-        .await;
+    common::add_to_cart(&mut visitor, "espressobonen-amsterdam", 1).await;
     for (path, island) in [
         ("/login", "LoginForm"),
         ("/register", "RegisterForm"),
