@@ -12,7 +12,7 @@ use super::middleware::{
 use app::ssr::login_throttle::LoginThrottle;
 use app::ssr::page_cache::PageCache;
 use app::ssr::session_store::{self, DbSessionStore};
-use app::ssr::state::{AppState, ServerConfig};
+use app::ssr::state::{AppState, AppStateData, ServerConfig};
 use app::{shell, App};
 use axum::routing::get;
 use axum::Router;
@@ -67,7 +67,7 @@ pub fn router_and_state(
         }
         secret
     });
-    let state = AppState {
+    let state = AppState::new(AppStateData {
         leptos_options: leptos_options.clone(),
         db: db.clone(),
         config: Arc::new(config.clone()),
@@ -87,7 +87,7 @@ pub fn router_and_state(
             config.shared_store.clone(),
         )),
         db_gate: Arc::default(),
-    };
+    });
     let routes = page_routes();
 
     let store = DbSessionStore::new(db).with_gate(state.db_gate.clone());
