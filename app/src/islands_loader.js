@@ -17,6 +17,31 @@
   // and phase): a tap or a scroll waits one island, not all of them.
   const breathe = () => new Promise((done) => setTimeout(done, 0));
 
+  // A lazy island's code comes in many wasm chunks, and the split loader
+  // cargo-leptos generates starts all their fetches in one call: 37 for
+  // the checkout, one task of 29 ms on the main thread as Lighthouse
+  // traces it (docs/benchmarks.md). Handed to the browser a few per task,
+  // the same fetches leave it free in between. Any other fetch (a server
+  // function) goes out at once.
+  const CHUNKS_PER_TASK = 4;
+  const chunk = /\/(chunk|split)_[^/]*\.wasm$/;
+  const fetchNow = window.fetch.bind(window);
+  const queued = [];
+  const sendSome = () => {
+    for (const send of queued.splice(0, CHUNKS_PER_TASK)) send();
+    if (queued.length) setTimeout(sendSome, 0);
+  };
+  window.fetch = (resource, options) => {
+    const path =
+      resource instanceof URL ? resource.pathname : typeof resource === 'string' ? resource : '';
+    if (!chunk.test(path)) return fetchNow(resource, options);
+    return new Promise((done, failed) => {
+      if (queued.push(() => fetchNow(resource, options).then(done, failed)) === 1) {
+        setTimeout(sendSome, 0);
+      }
+    });
+  };
+
   async function wake(element, name) {
     const island = app[name];
     if (!island) {
