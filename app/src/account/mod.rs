@@ -311,7 +311,12 @@ fn OtherRecordsLink() -> impl IntoView {
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let t = text();
+    // Three reads side by side (outside the island: server data only,
+    // handed to it as props). Without a login the other two answer
+    // Unauthorized at once and are not shown.
     let profile = Resource::new(|| (), |_| get_profile());
+    let orders = Resource::new(|| (), |_| my_orders());
+    let bookings = Resource::new(|| (), |_| crate::booking::api::get_my_bookings());
     // Read on the server, which renders the page for every visit.
     let query = use_query_map();
     let password_reset = query.with_untracked(|q| q.get("password_reset").is_some());
@@ -325,8 +330,8 @@ pub fn AccountPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match profile.await {
                     Ok(profile) => {
-                        let orders = my_orders().await;
-                        let bookings = crate::booking::api::get_my_bookings().await;
+                        let orders = orders.await;
+                        let bookings = bookings.await;
                         view! { <AccountOverview profile orders bookings/> }.into_any()
                     }
                     Err(AppError::Unauthorized) => view! { <PleaseLogIn/> }.into_any(),
