@@ -18,9 +18,7 @@ use leptos::prelude::*;
 /// Who is logged in, for the header: the first name, or nothing.
 #[server(endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<String>, AppError> {
-    Ok(auth::current_customer(&db()?, &session().await?)
-        .await?
-        .map(|c| c.first_name))
+    auth::customer_first_name(&db()?, &session().await?).await
 }
 
 /// Creates an account. The answer never tells whether the email already

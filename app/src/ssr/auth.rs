@@ -3,7 +3,7 @@
 //! before login is worthless after it.
 
 use super::entities::customer;
-use super::session_store::CUSTOMER_KEY;
+use super::session_store::{CUSTOMER_KEY, CUSTOMER_NAME_KEY};
 use crate::error::AppError;
 use sea_orm::{ConnectionTrait, EntityTrait};
 use tower_sessions::Session;
@@ -15,6 +15,8 @@ pub async fn customer_id(session: &Session) -> Result<Option<i32>, AppError> {
 /// Marks the session as the customer's, under a new session id.
 pub async fn log_in(session: &Session, customer_id: i32) -> Result<(), AppError> {
     session.cycle_id().await?;
+    // The name read with the session was the previous customer's, if any.
+    session.remove_value(CUSTOMER_NAME_KEY).await?;
     session.insert(CUSTOMER_KEY, customer_id).await?;
     Ok(())
 }
@@ -54,4 +56,21 @@ pub async fn current_customer(
             Err(e) => Err(e),
         },
     }
+}
+
+/// The logged-in customer's first name, for the header: as the session's
+/// own load read it (`session_store`), else from the customer's row (just
+/// logged in, or the account is gone: then the session ends as in
+/// [`current_customer`]).
+pub async fn customer_first_name(
+    db: &impl ConnectionTrait,
+    session: &Session,
+) -> Result<Option<String>, AppError> {
+    if customer_id(session).await?.is_none() {
+        return Ok(None);
+    }
+    if let Some(name) = session.get::<String>(CUSTOMER_NAME_KEY).await? {
+        return Ok(Some(name));
+    }
+    Ok(current_customer(db, session).await?.map(|c| c.first_name))
 }

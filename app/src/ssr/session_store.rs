@@ -31,12 +31,18 @@
 //! save only ever updates a row that still exists (`save` is an UPDATE, not
 //! an upsert), so a request that was running while the session was ended
 //! cannot bring it back.
+//!
+//! The same statement joins the logged-in customer's first name
+//! ([`CUSTOMER_NAME_KEY`], for the header of every page), so that a
+//! customer's page costs one statement like anyone else's; the join
+//! requires a live account, so a locked-out or erased customer is named
+//! nowhere, and the name is never written back.
 
 use super::entities::session;
 use chrono::{DateTime, NaiveDateTime};
 use sea_orm::{
-    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, SqlErr,
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, SqlErr,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -49,6 +55,11 @@ use tower_sessions::SessionStore;
 /// Session keys that link a session to a person; copied into columns.
 pub const CUSTOMER_KEY: &str = "customer_id";
 pub const STAFF_KEY: &str = "staff_id";
+
+/// The logged-in customer's first name, read by `load` in the same
+/// statement as the session row (for the header on every page). Never
+/// stored: `row` leaves it out, so it is always as fresh as the row.
+pub const CUSTOMER_NAME_KEY: &str = "_customer_first_name";
 
 /// A shop session ends after this long without a visit (the cookie's
 /// `Max-Age` too).
@@ -164,7 +175,14 @@ impl DbSessionStore {
     }
 
     fn row(record: &Record) -> Result<session::ActiveModel> {
-        let data = serde_json::to_vec(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
+        let data = if record.data.contains_key(CUSTOMER_NAME_KEY) {
+            let mut stored = record.data.clone();
+            stored.remove(CUSTOMER_NAME_KEY);
+            serde_json::to_vec(&stored)
+        } else {
+            serde_json::to_vec(&record.data)
+        }
+        .map_err(|e| Error::Encode(e.to_string()))?;
         let id_of = |key: &str| {
             record
                 .data
@@ -214,6 +232,36 @@ impl DbSessionStore {
             .await?;
         Ok(res.rows_affected)
     }
+}
+
+/// The live session row `stored_id` (ending after `now`) with the first
+/// name of its customer, joined only while that customer has an account
+/// (a password): a logged-in customer's page needs no second statement for
+/// the name in its header, and an ended or erased account shows no name.
+fn load_statement(
+    stored_id: &str,
+    now: NaiveDateTime,
+    backend: sea_orm::DbBackend,
+) -> sea_orm::Statement {
+    use super::entities::customer;
+    use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Query};
+    use sea_orm::StatementBuilder;
+    let select = Query::select()
+        .column((session::Entity, session::Column::Data))
+        .column((session::Entity, session::Column::ExpiresAt))
+        .column((customer::Entity, customer::Column::FirstName))
+        .from(session::Entity)
+        .join(
+            JoinType::LeftJoin,
+            customer::Entity,
+            Expr::col((customer::Entity, customer::Column::Id))
+                .equals((session::Entity, session::Column::CustomerId))
+                .and(Expr::col((customer::Entity, customer::Column::PasswordHash)).is_not_null()),
+        )
+        .and_where(Expr::col((session::Entity, session::Column::Id)).eq(stored_id))
+        .and_where(Expr::col((session::Entity, session::Column::ExpiresAt)).gt(now))
+        .to_owned();
+    StatementBuilder::build(&select, &backend)
 }
 
 /// Takes the value under `key` out of the stored session `id`, inside the
@@ -286,22 +334,33 @@ impl SessionStore for DbSessionStore {
         Ok(())
     }
 
+    /// One statement: the row, and the first name of its customer when
+    /// one is logged in and still has an account (see [`load_statement`]).
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
         self.through_gate()?;
         let now = to_naive(OffsetDateTime::now_utc());
-        let Some(row) = session::Entity::find_by_id(stored_id(id))
-            .filter(session::Column::ExpiresAt.gt(now))
-            .one(&self.db)
+        let statement = load_statement(&stored_id(id), now, self.db.get_database_backend());
+        let Some(row) = self
+            .db
+            .query_one_raw(statement)
             .await
             .map_err(|e| self.db_backend(e))?
         else {
             return Ok(None);
         };
-        if renewal_due(row.expires_at, now, idle_window()) {
+        let column = |e: sea_orm::DbErr| Error::Decode(e.to_string());
+        let stored: Vec<u8> = row.try_get("", "data").map_err(column)?;
+        let expires_at: NaiveDateTime = row.try_get("", "expires_at").map_err(column)?;
+        let first_name: Option<String> = row.try_get("", "first_name").map_err(column)?;
+        if renewal_due(expires_at, now, idle_window()) {
             self.renewals.note(*id);
         }
-        let data = serde_json::from_slice(&row.data).map_err(|e| Error::Decode(e.to_string()))?;
-        let expiry_date = OffsetDateTime::from_unix_timestamp(row.expires_at.and_utc().timestamp())
+        let mut data: HashMap<String, serde_json::Value> =
+            serde_json::from_slice(&stored).map_err(|e| Error::Decode(e.to_string()))?;
+        if let Some(first_name) = first_name {
+            data.insert(CUSTOMER_NAME_KEY.into(), first_name.into());
+        }
+        let expiry_date = OffsetDateTime::from_unix_timestamp(expires_at.and_utc().timestamp())
             .map_err(backend)?;
         Ok(Some(Record {
             id: *id,
