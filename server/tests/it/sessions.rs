@@ -77,6 +77,19 @@ async fn customer(app: &TestApp, email: &str) -> Client {
     client
 }
 
+/// Marieke (registered by `customer`) logged in on a second device.
+async fn second_device(app: &TestApp) -> Client {
+    let mut phone = app.client();
+    let res = phone
+        .call(
+            "login",
+            &[("email", "marieke@example.nl"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    phone
+}
+
 /// Every session row, by stored id: what a write would change.
 async fn rows(app: &TestApp) -> Vec<session::Model> {
     let mut rows = session::Entity::find().all(&app.db).await.unwrap();
@@ -294,14 +307,7 @@ async fn a_new_password_ends_what_other_devices_show(backend: Backend) {
         return;
     };
     let mut laptop = customer(&app, "marieke@example.nl").await;
-    let mut phone = app.client();
-    let res = phone
-        .call(
-            "login",
-            &[("email", "marieke@example.nl"), ("password", PASSWORD)],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let mut phone = second_device(&app).await;
     let stolen = laptop.cookie.clone().unwrap();
     for page in PAGES {
         assert!(laptop.get(page).await.body.contains(FIRST_NAME));
@@ -545,14 +551,7 @@ async fn the_header_name_is_read_with_the_session_and_never_stored(backend: Back
     };
     let mut laptop = customer(&app, "marieke@example.nl").await;
     let (second, _) = app.second_instance();
-    let mut phone = app.client();
-    let res = phone
-        .call(
-            "login",
-            &[("email", "marieke@example.nl"), ("password", PASSWORD)],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let mut phone = second_device(&app).await;
     phone.via(&second);
     for page in PAGES {
         assert!(laptop.get(page).await.body.contains(FIRST_NAME), "{page}");
