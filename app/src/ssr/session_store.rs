@@ -34,9 +34,11 @@
 //!
 //! The same statement joins the logged-in customer's first name
 //! ([`CUSTOMER_NAME_KEY`], for the header of every page), so that a
-//! customer's page costs one statement like anyone else's; the join
-//! requires a live account, so a locked-out or erased customer is named
-//! nowhere, and the name is never written back.
+//! customer's page costs one statement like anyone else's. The join
+//! requires an account that can log in (a password): an erased or
+//! anonymised customer is named nowhere, and their session ends at its
+//! next page (`auth::customer_first_name`). The name is never written
+//! back, so it lives only in the customer's row (AVG-4).
 
 use super::entities::session;
 use chrono::{DateTime, NaiveDateTime};
