@@ -177,14 +177,13 @@ impl DbSessionStore {
     }
 
     fn row(record: &Record) -> Result<session::ActiveModel> {
-        let data = if record.data.contains_key(CUSTOMER_NAME_KEY) {
-            let mut stored = record.data.clone();
-            stored.remove(CUSTOMER_NAME_KEY);
-            serde_json::to_vec(&stored)
-        } else {
-            serde_json::to_vec(&record.data)
-        }
-        .map_err(|e| Error::Encode(e.to_string()))?;
+        // The name `load` joined in belongs to the customer's row.
+        let stored: HashMap<&String, &serde_json::Value> = record
+            .data
+            .iter()
+            .filter(|(key, _)| key.as_str() != CUSTOMER_NAME_KEY)
+            .collect();
+        let data = serde_json::to_vec(&stored).map_err(|e| Error::Encode(e.to_string()))?;
         let id_of = |key: &str| {
             record
                 .data
