@@ -22,6 +22,7 @@ mod cms;
 mod cms_bookings;
 mod cms_customers;
 mod compression;
+mod concurrent_sessions;
 mod config;
 mod contact;
 mod database_faults;

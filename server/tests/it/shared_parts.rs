@@ -16,7 +16,7 @@ on_both_databases!(
 );
 
 /// The header's item count as the page shows it.
-fn cart_count(body: &str) -> String {
+pub fn cart_count(body: &str) -> String {
     body.split(r#"class="cart-count">"#)
         .nth(1)
         .and_then(|rest| rest.split('<').next())
