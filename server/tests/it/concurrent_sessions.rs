@@ -11,7 +11,8 @@
 
 use crate::common;
 
-use crate::common::{Backend, Client, TestApp};
+use crate::common::{Backend, TestApp};
+use crate::sessions::{with_cookie, PAGES, PASSWORD};
 use crate::shared_parts::cart_count;
 use app::ssr::entities::customer;
 use axum::http::StatusCode;
@@ -22,9 +23,7 @@ on_both_databases!(
     a_logout_amid_traffic_ends_the_old_cookie_at_once,
 );
 
-const PASSWORD: &str = "vier koeien in de wei";
 const PRODUCT: &str = "espressobonen-amsterdam";
-const PAGES: [&str; 3] = ["/", "/products/espressobonen-amsterdam", "/cart"];
 
 /// First names no other text on the pages contains.
 const NAMES: [&str; 4] = ["Quirijn", "Wubbolt", "Zefanja", "Ysbrand"];
@@ -36,12 +35,6 @@ struct Visitor {
     cookie: String,
     items: u32,
     name: Option<&'static str>,
-}
-
-fn as_visitor(app: &TestApp, cookie: &str) -> Client {
-    let mut client = app.client();
-    client.cookie = Some(cookie.to_owned());
-    client
 }
 
 /// A shopper with `items` espressos in the cart.
@@ -85,7 +78,7 @@ async fn customer(app: &TestApp, name: &'static str, items: u32) -> Visitor {
 /// Every page of `visitor`, `rounds` times, each request a task of its
 /// own; fails on any page that shows another visitor's cart or name.
 fn browse(app: &TestApp, visitor: Visitor, rounds: usize) -> tokio::task::JoinHandle<()> {
-    let mut client = as_visitor(app, &visitor.cookie);
+    let mut client = with_cookie(app, &visitor.cookie);
     tokio::spawn(async move {
         for _ in 0..rounds {
             for page in PAGES {
@@ -144,7 +137,7 @@ async fn a_logout_amid_traffic_ends_the_old_cookie_at_once(backend: Backend) {
     }
     let quirijn = customer(&app, NAMES[0], 3).await;
     for round in 0..6 {
-        let mut device = as_visitor(&app, &quirijn.cookie);
+        let mut device = with_cookie(&app, &quirijn.cookie);
         let res = device
             .call(
                 "login",
@@ -156,7 +149,7 @@ async fn a_logout_amid_traffic_ends_the_old_cookie_at_once(backend: Backend) {
         assert!(device.get("/").await.body.contains(NAMES[0]));
         let traffic: Vec<_> = crowd.iter().map(|v| browse(&app, v.clone(), 2)).collect();
         assert_eq!(device.call("logout", &[]).await.status, StatusCode::OK);
-        let mut thief = as_visitor(&app, &old);
+        let mut thief = with_cookie(&app, &old);
         for page in PAGES {
             let res = thief.get(page).await;
             assert!(

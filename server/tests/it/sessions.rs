@@ -32,7 +32,7 @@ on_both_databases!(
     the_header_name_is_read_with_the_session_and_never_stored,
 );
 
-const PASSWORD: &str = "vier koeien in de wei";
+pub const PASSWORD: &str = "vier koeien in de wei";
 const STAFF_PASSWORD: &str = "eerste wachtwoord van de balie";
 
 /// The customer's first name in `common::registration`: shown in the
@@ -40,7 +40,7 @@ const STAFF_PASSWORD: &str = "eerste wachtwoord van de balie";
 const FIRST_NAME: &str = "Marieke";
 
 /// The pages a shopper visits, as a browser navigates to them.
-const PAGES: [&str; 3] = ["/", "/products/espressobonen-amsterdam", "/cart"];
+pub const PAGES: [&str; 3] = ["/", "/products/espressobonen-amsterdam", "/cart"];
 
 async fn add_espresso(client: &mut Client) {
     let product = client
@@ -253,7 +253,7 @@ async fn a_long_idle_session_is_renewed_once(backend: Backend) {
 }
 
 /// Replays an old cookie, as someone who copied it would.
-fn with_cookie(app: &TestApp, cookie: &str) -> Client {
+pub fn with_cookie(app: &TestApp, cookie: &str) -> Client {
     let mut client = app.client();
     client.cookie = Some(cookie.to_owned());
     client
