@@ -6,31 +6,20 @@
 use crate::i18n::layout;
 use crate::locale::page_href;
 use crate::locale::Locale;
-use crate::shop::{api::get_cart, on_cart_change};
+use crate::page_visitor::PageVisitor;
+use crate::shop::on_cart_change;
 use crate::ui::refetch_on;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// Rendered anew with every page: there is no navigation inside the app,
-/// so who is logged in and what is in the cart are read for each page.
+/// so who is logged in and what is in the cart are read for each page
+/// (before the render: `PageVisitor`).
 #[component]
 pub fn Header() -> impl IntoView {
     let t = layout();
-    let locale = Locale::current();
-    let cart = Resource::new(move || locale, get_cart);
-    let me = Resource::new(|| (), |_| crate::account::api::whoami());
-    let account = move || {
-        Suspend::new(async move {
-            let name = me.await.ok().flatten();
-            view! { <AccountLink name/> }
-        })
-    };
-    let count = move || {
-        Suspend::new(async move {
-            let count = cart.await.map(|c| c.item_count).unwrap_or(0);
-            view! { <CartCount count/> }
-        })
-    };
+    let visitor = PageVisitor::current();
+    let count = visitor.cart_count();
     view! {
         <header class="site-header">
             <a href=page_href("/") class="logo">{t.shop_name}</a>
@@ -38,14 +27,12 @@ pub fn Header() -> impl IntoView {
             <nav>
                 <a href=page_href("/")>{t.catalog}</a>
                 <a href=page_href("/bookings") class="bookings-link">{crate::booking::text::text().header_link}</a>
-                <Suspense fallback=|| ()>{account}</Suspense>
+                <AccountLink name=visitor.first_name/>
                 <LanguageSwitch/>
                 <a href=page_href("/cart") class="cart-link">
                     {t.cart}
                     " "
-                    <Suspense fallback=|| view! { <span class="cart-count">"0"</span> }>
-                        {count}
-                    </Suspense>
+                    <CartCount count/>
                 </a>
             </nav>
         </header>

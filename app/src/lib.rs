@@ -23,6 +23,7 @@ pub mod layout;
 pub mod locale;
 pub mod money;
 pub mod newsletter;
+pub mod page_visitor;
 pub mod privacy;
 pub mod shared_part;
 pub mod shop;
@@ -262,17 +263,20 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Frame() -> impl IntoView {
     // The CMS has its own navigation; the shop's header is for customers.
-    let location = leptos_router::hooks::use_location();
-    let in_cms = move || Locale::strip(&location.pathname.get()).starts_with("/cms");
+    // Read once, not followed: the frame is server HTML, and a page never
+    // navigates to another inside the app.
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    let page = Locale::strip(&path);
+    let in_cms = page == "/cms" || page.starts_with("/cms/");
     // The CMS is Dutch only (staff are the shop's own people); there is no
     // `/en/cms`.
-    if Locale::current() == Locale::En && in_cms() {
+    if Locale::current() == Locale::En && in_cms {
         return view! { <Header/><main><NotFound/></main><Footer/> }.into_any();
     }
     view! {
-            <Show when=move || !in_cms()>
-                <Header/>
-            </Show>
+            {(!in_cms).then(|| view! { <Header/> })}
             <main>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>

@@ -52,7 +52,7 @@ pub fn generation() -> u64 {
 /// The page cache from the state in context, without cloning the whole
 /// state (as `ssr::db` does): a page with a session asks three times.
 #[cfg(feature = "ssr")]
-fn page_cache() -> Option<std::sync::Arc<crate::ssr::page_cache::PageCache>> {
+pub(crate) fn page_cache() -> Option<std::sync::Arc<crate::ssr::page_cache::PageCache>> {
     with_context::<crate::ssr::AppState, _>(|state| state.page_cache.clone())
 }
 

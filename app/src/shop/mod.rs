@@ -411,19 +411,15 @@ fn CartEditor(cart: CartView) -> impl IntoView {
 #[component]
 pub fn CartPage() -> impl IntoView {
     let t = text();
-    let locale = Locale::current();
-    let cart = Resource::new(move || locale, get_cart);
+    // Read before the render, with the header's count (`PageVisitor`).
+    let cart = match crate::page_visitor::PageVisitor::current().cart {
+        Ok(c) => view! { <CartEditor cart=c/> }.into_any(),
+        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+    };
     view! {
         <Title text=t.cart_title/>
         <h1>{t.cart_title}</h1>
-        <Suspense fallback=|| view! { <p>{i18n::layout().loading}</p> }>
-            {move || Suspend::new(async move {
-                match cart.await {
-                    Ok(c) => view! { <CartEditor cart=c/> }.into_any(),
-                    Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {cart}
     }
 }
 

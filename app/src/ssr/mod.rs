@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod metrics;
 pub mod metrics_window;
 pub mod page_cache;
+pub mod page_visitor;
 pub mod password;
 pub mod salted_counts;
 pub mod services;

@@ -15,6 +15,33 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tower_sessions::{Expiry, Session};
 
+/// Reads who is looking at a page (their name and cart) before its render
+/// and hands it over in the request's extensions (`app::page_visitor`).
+/// Only on page routes and the fallback (a 404 page has the header too);
+/// not for a server function, which Leptos routes beside the pages, nor
+/// for the CMS, whose screens have no shop header.
+pub(super) async fn read_page_visitor(
+    State(state): State<AppState>,
+    mut req: axum::extract::Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let is_page = matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    ) && !path.starts_with("/api/");
+    let locale = app::locale::Locale::from_path(path);
+    // `/en/cms` is no CMS screen but a 404 page with the header.
+    let in_cms = locale == app::locale::Locale::Nl && (path == "/cms" || path.starts_with("/cms/"));
+    if is_page && !in_cms {
+        if let Some(session) = req.extensions().get::<Session>().cloned() {
+            let visitor = app::ssr::page_visitor::read(&state, &session, locale).await;
+            req.extensions_mut().insert(visitor);
+        }
+    }
+    next.run(req).await
+}
+
 /// server_fn answers every failed server function with 500 and the
 /// `AppError` as JSON, whether our code or its own decoding failed: the
 /// status (and `Retry-After`) are taken from the error itself

@@ -6,14 +6,15 @@ use super::handlers::{
     upload_product_image, MemoryPages, MEMORY_PAGES, MEMORY_PAGES_DIR,
 };
 use super::middleware::{
-    anonymous_page_cache, cms_gate, failed_session_save, finish_page_renders, renew_sessions,
-    server_fn_status, RENDERS_AT_ONCE,
+    anonymous_page_cache, cms_gate, failed_session_save, finish_page_renders, read_page_visitor,
+    renew_sessions, server_fn_status, RENDERS_AT_ONCE,
 };
 use app::ssr::login_throttle::LoginThrottle;
 use app::ssr::page_cache::PageCache;
 use app::ssr::session_store::{self, DbSessionStore};
 use app::ssr::state::{AppState, AppStateData, ServerConfig};
 use app::{shell, App};
+use axum::handler::Handler;
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
@@ -107,6 +108,26 @@ pub fn router_and_state(
         dev_reload: std::env::var("LEPTOS_WATCH").is_ok(),
     };
 
+    // The page routes (and the server functions Leptos routes beside
+    // them) get who is looking before the render; the shop's other
+    // routes, `/pkg` and the memory pages of the bench do not.
+    let visitor_layer = axum::middleware::from_fn_with_state(state.clone(), read_page_visitor);
+    let pages = Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(page_state.clone());
+                app::ssr::csp::provide_request_nonce();
+                app::ssr::page_visitor::provide();
+            },
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .route_layer(visitor_layer.clone());
+
     let mut router = Router::new();
     if config.bench_memory {
         let pages = MemoryPages::new(
@@ -142,18 +163,7 @@ pub fn router_and_state(
                     app::cms::rules::MAX_IMAGE_BYTES + 1024 * 1024,
                 )),
         )
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || {
-                provide_context(page_state.clone());
-                app::ssr::csp::provide_request_nonce();
-            },
-            {
-                let options = leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
+        .merge(pages)
         .nest_service(
             &format!("/{}", leptos_options.site_pkg_dir),
             crate::assets::pkg_service(
@@ -169,15 +179,16 @@ pub fn router_and_state(
             ServeFile::new(std::path::Path::new(&*leptos_options.site_root).join("favicon.svg")),
         )
         .route_layer(axum::middleware::from_fn(crate::monitoring::note_route))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(
-            move || {
-                provide_context(fallback_state.clone());
-                app::ssr::csp::provide_request_nonce();
-            },
-            shell,
+        .fallback(Handler::layer(
+            leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+                move || {
+                    provide_context(fallback_state.clone());
+                    app::ssr::csp::provide_request_nonce();
+                    app::ssr::page_visitor::provide();
+                },
+                shell,
+            ),
+            visitor_layer.clone(),
         ))
         // Every route and the fallback (whose 404 page is a render too).
         .layer(axum::middleware::from_fn_with_state(

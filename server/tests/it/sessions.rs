@@ -193,6 +193,11 @@ async fn reading_pages_writes_no_session_and_costs_one_query(backend: Backend) {
         marieke.get("/").await.body.contains(FIRST_NAME),
         "the header names the customer"
     );
+    // A page that does not exist (the fallback's render) has her header too.
+    let missing = marieke.get("/geen/pagina").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains(FIRST_NAME), "the 404 page's header");
+    assert_eq!(crate::shared_parts::cart_count(&missing.body), "1");
     assert_eq!(
         rows(&app).await,
         before,

@@ -63,9 +63,22 @@ pub async fn view(
         return Ok(CartView::default());
     }
     let snapshot = super::catalog::snapshot(db).await?;
-    let held: Option<Vec<&product::Model>> = snapshot
-        .as_deref()
-        .and_then(|s| cart.iter().map(|i| s.product(i.product_id)).collect());
+    view_from(db, snapshot.as_deref(), cart, locale).await
+}
+
+/// `view` with the catalogue snapshot at hand (or none: all from the
+/// database), for a caller outside a render's context.
+pub async fn view_from(
+    db: &impl ConnectionTrait,
+    snapshot: Option<&super::catalog::Snapshot>,
+    cart: &[CartItem],
+    locale: Locale,
+) -> Result<CartView, AppError> {
+    if cart.is_empty() {
+        return Ok(CartView::default());
+    }
+    let held: Option<Vec<&product::Model>> =
+        snapshot.and_then(|s| cart.iter().map(|i| s.product(i.product_id)).collect());
     let read;
     let products: Vec<&product::Model> = match held {
         Some(products) => products,

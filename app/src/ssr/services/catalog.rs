@@ -85,10 +85,18 @@ impl Snapshot {
 /// The catalogue snapshot of the request's shop, loaded when the cached one
 /// is missing or old; `None` outside a request or for a very large shop.
 pub async fn snapshot(db: &impl ConnectionTrait) -> Result<Option<Arc<Snapshot>>, AppError> {
-    let Some(state) = leptos::prelude::use_context::<crate::ssr::AppState>() else {
+    let Some(cache) = crate::shared_part::page_cache() else {
         return Ok(None);
     };
-    let cache = &state.page_cache;
+    snapshot_in(&cache, db).await
+}
+
+/// `snapshot` from the page cache at hand, for a caller outside a
+/// render's context.
+pub async fn snapshot_in(
+    cache: &crate::ssr::page_cache::PageCache,
+    db: &impl ConnectionTrait,
+) -> Result<Option<Arc<Snapshot>>, AppError> {
     if let Some(held) = cache.catalogue() {
         return Ok(held);
     }
