@@ -225,7 +225,7 @@ fn LanguageAlternates() -> impl IntoView {
             .map(|parts| parts.uri)
             .unwrap_or_default();
         let page = Locale::strip(uri.path());
-        let in_cms = page == "/cms" || page.starts_with("/cms/");
+        let in_cms = cms::is_cms_path(page);
         (!in_cms).then(|| {
             Locale::ALL
                 .iter()
@@ -268,8 +268,7 @@ fn Frame() -> impl IntoView {
     let path = leptos_router::hooks::use_location()
         .pathname
         .get_untracked();
-    let page = Locale::strip(&path);
-    let in_cms = page == "/cms" || page.starts_with("/cms/");
+    let in_cms = cms::is_cms_path(Locale::strip(&path));
     // The CMS is Dutch only (staff are the shop's own people); there is no
     // `/en/cms`.
     if Locale::current() == Locale::En && in_cms {

@@ -86,7 +86,7 @@ fn OutsideTheCms() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         let path = window().location().pathname().unwrap_or_default();
-        if path != "/cms" && !path.starts_with("/cms/") {
+        if !super::is_cms_path(&path) {
             let _ = window().location().reload();
         }
     }

@@ -25,6 +25,12 @@ mod shell;
 mod shipping;
 mod staff;
 
+/// Whether `path` (without a language prefix) is the CMS's: `/cms` or
+/// below it, not a shop page whose address merely starts with "cms".
+pub fn is_cms_path(path: &str) -> bool {
+    path == "/cms" || path.starts_with("/cms/")
+}
+
 pub use app::CmsPage;
 pub use audit::CmsAuditPage;
 pub use bookables::{CmsBookablePage, CmsBookablesPage};
@@ -41,3 +47,17 @@ pub use settings::CmsSettingsPage;
 pub use shell::{CmsLoginCodePage, CmsLoginPage, CmsShell};
 pub use shipping::CmsShippingPage;
 pub use staff::CmsStaffPage;
+
+#[cfg(test)]
+mod tests {
+    use super::is_cms_path;
+
+    #[test]
+    fn the_cms_is_cms_and_below_it_only() {
+        assert!(is_cms_path("/cms"));
+        assert!(is_cms_path("/cms/orders/7"));
+        assert!(!is_cms_path("/cmsinfo"), "a content page's slug");
+        assert!(!is_cms_path("/"));
+        assert!(!is_cms_path("/en/cms"), "callers strip the language first");
+    }
+}

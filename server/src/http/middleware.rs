@@ -32,7 +32,7 @@ pub(super) async fn read_page_visitor(
     ) && !path.starts_with("/api/");
     let locale = app::locale::Locale::from_path(path);
     // `/en/cms` is no CMS screen but a 404 page with the header.
-    let in_cms = locale == app::locale::Locale::Nl && (path == "/cms" || path.starts_with("/cms/"));
+    let in_cms = locale == app::locale::Locale::Nl && app::cms::is_cms_path(path);
     if is_page && !in_cms {
         if let Some(session) = req.extensions().get::<Session>().cloned() {
             let visitor = app::ssr::page_visitor::read(&state, &session, locale).await;
@@ -75,7 +75,7 @@ pub(super) async fn cms_gate(
     next: Next,
 ) -> Response {
     let path = req.uri().path();
-    let is_cms_page = (path == "/cms" || path.starts_with("/cms/")) && path != "/cms/login";
+    let is_cms_page = app::cms::is_cms_path(path) && path != "/cms/login";
     if !is_cms_page {
         return next.run(req).await;
     }

@@ -108,9 +108,9 @@ pub fn router_and_state(
         dev_reload: std::env::var("LEPTOS_WATCH").is_ok(),
     };
 
-    // The page routes (and the server functions Leptos routes beside
-    // them) get who is looking before the render; the shop's other
-    // routes, `/pkg` and the memory pages of the bench do not.
+    // The page routes get who is looking before the render (the server
+    // functions Leptos routes beside them pass through); the shop's other
+    // routes, `/pkg` and the memory pages of the bench never see it.
     let visitor_layer = axum::middleware::from_fn_with_state(state.clone(), read_page_visitor);
     let pages = Router::new()
         .leptos_routes_with_context(
@@ -250,7 +250,7 @@ fn page_routes() -> Vec<AxumRouteListing> {
 fn with_english(routes: Vec<AxumRouteListing>) -> Vec<AxumRouteListing> {
     let english: Vec<AxumRouteListing> = routes
         .iter()
-        .filter(|route| route.path() != "/cms" && !route.path().starts_with("/cms/"))
+        .filter(|route| !app::cms::is_cms_path(route.path()))
         .map(|route| {
             AxumRouteListing::new(
                 app::locale::Locale::En.href(route.path()),
