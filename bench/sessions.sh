@@ -22,7 +22,10 @@
 # (3220), WINKEL_BENCH_DURATION (10s), WINKEL_BENCH_DATABASES ("sqlite
 # mariadb"), WINKEL_BENCH_BIN (measure this `winkel` binary instead of the
 # release build, e.g. an older one for a before/after; it must know
-# WINKEL_BENCH_MEMORY). Raw output in <target-dir>/winkel-bench/sessions/.
+# WINKEL_BENCH_MEMORY), WINKEL_BENCH_MARIADB_REDIS (on: MariaDB with the
+# Redis on this machine, as several instances on MariaDB run and as the
+# kept sessions need there; off: every page reads its session row).
+# Raw output in <target-dir>/winkel-bench/sessions/.
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -153,6 +156,8 @@ ROWS=()
 worst=''
 errors=0
 for db in $DATABASES; do
+  unset WINKEL_REDIS_URL
+  label=$db
   case $db in
     sqlite)
       export DATABASE_URL="sqlite://$tmp/$db.sqlite?mode=rwc"
@@ -165,6 +170,11 @@ for db in $DATABASES; do
         die "could not create database $MARIADB_DATABASE"
       DATABASE_URL=$(mariadb_url "$MARIADB_DATABASE")
       export DATABASE_URL
+      if [ "${WINKEL_BENCH_MARIADB_REDIS:-on}" = on ]; then
+        ensure_redis || die "Redis is not running and could not be started"
+        export WINKEL_REDIS_URL=$REDIS_TEST_URL
+        label=mariadb+redis
+      fi
       ;;
     *) die "WINKEL_BENCH_DATABASES: unknown database $db (sqlite, mariadb)" ;;
   esac
@@ -210,8 +220,8 @@ for db in $DATABASES; do
       ratio=$(awk -v r="$r_rps" -v m="$m_rps" 'BEGIN { if (m > 0) printf "%.3f", r / m; else print "0" }')
       verdict=$(awk -v r="$ratio" -v g="$GOAL" -v m="$MOONSHOT" 'BEGIN { print (r >= m) ? "moonshot" : (r >= g) ? "met" : "MISSED" }')
       worst=$(awk -v r="$ratio" -v w="$worst" 'BEGIN { print (w == "" || r < w) ? r : w }')
-      ROWS+=("$(printf '  %-8s %-9s %-32s %9s %8s %8s   %9s %8s %8s   %6s  %s' \
-        "$db" "$who" "$page" "$r_rps" "$r_p50" "$r_p99" "$m_rps" "$m_p50" "$m_p99" "$ratio" "$verdict")")
+      ROWS+=("$(printf '  %-13s %-9s %-32s %9s %8s %8s   %9s %8s %8s   %6s  %s' \
+        "$label" "$who" "$page" "$r_rps" "$r_p50" "$r_p99" "$m_rps" "$m_p50" "$m_p99" "$ratio" "$verdict")")
     done
   done
   stop_server
@@ -223,7 +233,7 @@ worst_ok=$(awk -v r="${worst:-0}" -v g="$GOAL" 'BEGIN { print (r >= g) ? "met" :
   printf 'Pages rendered for a real stored session against the same bytes from memory\n'
   printf '(wrk -t%s -c%s -d%s, one server per database, one run; goal >= %s, moonshot %s)\n' \
     "$THREADS" "$CONNECTIONS" "$DURATION" "$GOAL" "$MOONSHOT"
-  printf '  %-8s %-9s %-32s %9s %8s %8s   %9s %8s %8s   %6s\n' database session page \
+  printf '  %-13s %-9s %-32s %9s %8s %8s   %9s %8s %8s   %6s\n' database session page \
     'rendered/s' p50 p99 'memory/s' p50 p99 ratio
   printf '%s\n' "${ROWS[@]}"
   if [ "$errors" -gt 0 ]; then

@@ -135,8 +135,47 @@ pub enum CustomersCommand {
 pub async fn run() -> Result<(), CliError> {
     let cli = Cli::parse();
     let config = Config::from_env()?;
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => crate::serve::serve(&config).await,
+    let command = cli.command.unwrap_or(Command::Serve);
+    let serving = matches!(command, Command::Serve);
+    let result = run_command(&config, command).await;
+    if !serving {
+        retire_kept_sessions(&config).await;
+    }
+    result
+}
+
+/// A command may have changed what instances serving the same database
+/// keep of their sessions (a restore, a seed, an import): it moves the
+/// session generation they check (`app::ssr::session_cache`) when it ends,
+/// whatever it did.
+async fn retire_kept_sessions(config: &Config) {
+    use app::ssr::session_cache::Generation;
+    let generation = match db::backend_of(&config.database_url) {
+        Ok(sea_orm::DatabaseBackend::Sqlite) => {
+            match <sea_orm::sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(
+                &config.database_url,
+            ) {
+                Ok(options) => Generation::for_sqlite_file(options.get_filename()),
+                Err(_) => return,
+            }
+        }
+        _ => match &config.redis_url {
+            Some(url) => match app::ssr::shared_store::SharedStore::connect(url).await {
+                Ok(store) => Generation::Redis(store),
+                Err(error) => {
+                    tracing::warn!(%error, "the instances' kept sessions could not be retired");
+                    return;
+                }
+            },
+            None => return,
+        },
+    };
+    generation.bump().await;
+}
+
+async fn run_command(config: &Config, command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Serve => crate::serve::serve(config).await,
         Command::Migrate => {
             let db = db::connect(&config.database_url).await?;
             let applied = schema::migrate(&db).await?;
@@ -259,7 +298,7 @@ pub async fn run() -> Result<(), CliError> {
             }
             Ok(())
         }
-        Command::Backup { command } => backup(&config, command).await,
+        Command::Backup { command } => backup(config, command).await,
         Command::Retention {
             command:
                 RetentionCommand::Run {

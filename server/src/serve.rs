@@ -43,6 +43,8 @@ pub async fn serve(config: &Config) -> Result<(), CliError> {
     jobs::monitor::spawn(state.clone());
     // Another instance's catalogue change clears this one's cache too.
     app::ssr::cache_sync::spawn_watch(state.db.clone(), state.page_cache.clone());
+    // A write no request or job claimed retires the kept sessions too.
+    state.session_cache.clone().spawn_watch();
     spawn_security_counts(state);
     tracing::info!("Winkel serves on {scheme}://{addr}");
     let redirect = listeners.redirect_addr().map(|plain| {
@@ -87,6 +89,7 @@ fn start_scheduler(config: &Config, state: &AppState) {
                 jobs::backup::nightly(config.backup_at, config.backup()),
                 jobs::stock_alerts::daily(state.outbox.clone(), state.config.public_url.clone()),
             ],
+            state.session_cache.clone(),
         );
     } else {
         tracing::info!("WINKEL_SCHEDULER=off: nightly jobs run elsewhere");

@@ -25,12 +25,16 @@
 //! 0.9 × and 1 × [`IDLE`] after the last visit, and a visitor writes at
 //! most once per tenth of the window.
 //!
-//! Records are never cached: every request reads its row, so a session
-//! ended by deleting its row (logout, a new password, a locked member, an
-//! erased account, on any instance) is over at the very next request. A
-//! save only ever updates a row that still exists (`save` is an UPDATE, not
-//! an upsert), so a request that was running while the session was ended
-//! cannot bring it back.
+//! A record read is kept in the instance's [`SessionCache`] and answers
+//! later requests only while the shop's session generation has not moved
+//! since it was read: any write through any instance moves it before its
+//! answer leaves, so a session ended by deleting its row (logout, a new
+//! password, a locked member, an erased account, on any instance) is over
+//! at the very next request (`session_cache` says where the generation
+//! lives; without a place every instance sees, every request reads its
+//! row). A save only ever updates a row that still exists (`save` is an
+//! UPDATE, not an upsert), so a request that was running while the session
+//! was ended cannot bring it back.
 //!
 //! The same statement joins the logged-in customer's first name
 //! ([`CUSTOMER_NAME_KEY`], for the header of every page), so that a
@@ -41,6 +45,7 @@
 //! back, so it lives only in the customer's row (AVG-4).
 
 use super::entities::session;
+use super::session_cache::{Loaded, SessionCache};
 use chrono::{DateTime, NaiveDateTime};
 use sea_orm::{
     ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -117,6 +122,8 @@ pub struct DbSessionStore {
     /// page whose parts each ask for the session would wait the pool's
     /// timeout once per part (tower-sessions loads again after a failure).
     gate: Arc<super::db_gate::DbGate>,
+    /// The rows read before (see the module docs).
+    cache: Arc<SessionCache>,
 }
 
 fn to_naive(at: OffsetDateTime) -> NaiveDateTime {
@@ -144,7 +151,14 @@ impl DbSessionStore {
             db,
             renewals: Arc::default(),
             gate: Arc::default(),
+            cache: Arc::new(SessionCache::off()),
         }
+    }
+
+    /// The store keeping rows in `cache` (`AppState::session_cache`).
+    pub fn with_cache(mut self, cache: Arc<SessionCache>) -> Self {
+        self.cache = cache;
+        self
     }
 
     /// The store behind the shop's gate (`AppState::db_gate`).
@@ -198,6 +212,31 @@ impl DbSessionStore {
             customer_id: Set(id_of(CUSTOMER_KEY)),
             staff_id: Set(id_of(STAFF_KEY)),
         })
+    }
+
+    /// The live row `stored` with its customer's first name, in one
+    /// statement ([`load_statement`]).
+    async fn read_row(&self, stored: &str, now: NaiveDateTime) -> Result<Option<Loaded>> {
+        let statement = load_statement(stored, now, self.db.get_database_backend());
+        let Some(row) = self
+            .db
+            .query_one_raw(statement)
+            .await
+            .map_err(|e| self.db_backend(e))?
+        else {
+            return Ok(None);
+        };
+        let column = |e: sea_orm::DbErr| Error::Decode(e.to_string());
+        let data: Vec<u8> = row.try_get("", "data").map_err(column)?;
+        let expires_at: NaiveDateTime = row.try_get("", "expires_at").map_err(column)?;
+        let first_name: Option<String> = row.try_get("", "first_name").map_err(column)?;
+        let data: HashMap<String, serde_json::Value> =
+            serde_json::from_slice(&data).map_err(|e| Error::Decode(e.to_string()))?;
+        Ok(Some(Loaded {
+            data,
+            expires_at,
+            first_name,
+        }))
     }
 
     /// Removes expired sessions; run periodically by the server.
@@ -326,6 +365,7 @@ impl SessionStore for DbSessionStore {
         let mut row = Self::row(record)?;
         row.id = NotSet;
         let id = stored_id(&record.id);
+        self.cache.forget(&id);
         session::Entity::update_many()
             .set(row)
             .filter(session::Column::Id.eq(id))
@@ -335,29 +375,36 @@ impl SessionStore for DbSessionStore {
         Ok(())
     }
 
-    /// One statement: the row, and the first name of its customer when
-    /// one is logged in and still has an account (see [`load_statement`]).
+    /// From the cache while it answers; else one statement: the row, and
+    /// the first name of its customer when one is logged in and still has
+    /// an account (see [`load_statement`]).
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
         self.through_gate()?;
         let now = to_naive(OffsetDateTime::now_utc());
-        let statement = load_statement(&stored_id(id), now, self.db.get_database_backend());
-        let Some(row) = self
-            .db
-            .query_one_raw(statement)
-            .await
-            .map_err(|e| self.db_backend(e))?
-        else {
-            return Ok(None);
+        let stored = stored_id(id);
+        // Read before the row: a write committed after this moves it.
+        let generation = self.cache.generation().await;
+        let kept = generation.and_then(|generation| self.cache.get(&stored, generation, now));
+        let loaded = match kept {
+            Some(loaded) => loaded,
+            None => {
+                let Some(loaded) = self.read_row(&stored, now).await? else {
+                    return Ok(None);
+                };
+                if let Some(generation) = generation {
+                    self.cache.put(stored, loaded.clone(), generation);
+                }
+                loaded
+            }
         };
-        let column = |e: sea_orm::DbErr| Error::Decode(e.to_string());
-        let stored: Vec<u8> = row.try_get("", "data").map_err(column)?;
-        let expires_at: NaiveDateTime = row.try_get("", "expires_at").map_err(column)?;
-        let first_name: Option<String> = row.try_get("", "first_name").map_err(column)?;
-        if renewal_due(expires_at, now, idle_window()) {
+        if renewal_due(loaded.expires_at, now, idle_window()) {
             self.renewals.note(*id);
         }
-        let mut data: HashMap<String, serde_json::Value> =
-            serde_json::from_slice(&stored).map_err(|e| Error::Decode(e.to_string()))?;
+        let Loaded {
+            mut data,
+            expires_at,
+            first_name,
+        } = loaded;
         if let Some(first_name) = first_name {
             data.insert(CUSTOMER_NAME_KEY.into(), first_name.into());
         }
@@ -371,6 +418,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
+        self.cache.forget(&stored_id(id));
         session::Entity::delete_by_id(stored_id(id))
             .exec(&self.db)
             .await

@@ -300,6 +300,44 @@ impl SharedStore {
     }
 }
 
+/// The Redis key of the session generation (`session_cache`).
+const SESSION_GENERATION: &str = "winkel:session-generation";
+
+impl SharedStore {
+    /// The session generation every instance checks its kept sessions
+    /// against (`session_cache`); the first instance to ask sets one.
+    pub async fn session_generation(&self) -> redis::RedisResult<u64> {
+        let mut redis = self.redis.clone();
+        let held: Option<u64> = redis::cmd("GET")
+            .arg(SESSION_GENERATION)
+            .query_async(&mut redis)
+            .await?;
+        if let Some(held) = held {
+            return Ok(held);
+        }
+        let first = u64::from_str_radix(&event_id()[..16], 16).unwrap_or_default();
+        let _: Option<String> = redis::cmd("SET")
+            .arg(SESSION_GENERATION)
+            .arg(first)
+            .arg("NX")
+            .query_async(&mut redis)
+            .await?;
+        redis::cmd("GET")
+            .arg(SESSION_GENERATION)
+            .query_async(&mut redis)
+            .await
+    }
+
+    /// Gives the session generation the new value `value`.
+    pub async fn new_session_generation(&self, value: u64) -> redis::RedisResult<()> {
+        redis::cmd("SET")
+            .arg(SESSION_GENERATION)
+            .arg(value)
+            .query_async(&mut self.redis.clone())
+            .await
+    }
+}
+
 fn window_ms(window: Duration) -> u64 {
     u64::try_from(window.as_millis()).unwrap_or(u64::MAX)
 }

@@ -121,6 +121,8 @@ pub struct AppStateData {
     pub shown_once: Arc<super::shown_once::ShownOnce>,
     /// Closed while the database is away: requests get 503 at once.
     pub db_gate: Arc<super::db_gate::DbGate>,
+    /// Session rows read before, and the writes that retire them.
+    pub session_cache: Arc<super::session_cache::SessionCache>,
 }
 
 impl AppState {

@@ -4,6 +4,7 @@
 
 use super::session_cookie;
 use app::error::AppError;
+use app::ssr::session_cache::SessionCache;
 use app::ssr::session_store::{self, Renewals};
 use app::ssr::state::AppState;
 use axum::body::Body;
@@ -92,6 +93,25 @@ pub(super) fn with_cookie(res: &mut Response, cookie: Option<&str>) {
     if let Some(value) = cookie.and_then(|c| HeaderValue::from_str(c).ok()) {
         res.headers_mut().append(header::SET_COOKIE, value);
     }
+}
+
+/// Outside every other layer: when the request wrote anything (its
+/// session's save included), the session generation moves before the
+/// answer leaves, so that no instance answers the next request from a
+/// session row read before the write (`app::ssr::session_cache`). The
+/// count is the shop's, not the request's: a write of another request
+/// under way at the same time moves it too, which costs only a read.
+pub(super) async fn bump_after_writes(
+    State(cache): State<Arc<SessionCache>>,
+    req: axum::extract::Request,
+    next: Next,
+) -> Response {
+    let before = cache.writes();
+    let res = next.run(req).await;
+    if cache.writes() != before {
+        cache.changed().await;
+    }
+    res
 }
 
 /// Inside the session layer: a session whose stored end `load` found more

@@ -6,11 +6,12 @@ use super::handlers::{
     upload_product_image, MemoryPages, MEMORY_PAGES, MEMORY_PAGES_DIR,
 };
 use super::middleware::{
-    anonymous_page_cache, cms_gate, failed_session_save, finish_page_renders, read_page_visitor,
-    renew_sessions, server_fn_status, RENDERS_AT_ONCE,
+    anonymous_page_cache, bump_after_writes, cms_gate, failed_session_save, finish_page_renders,
+    read_page_visitor, renew_sessions, server_fn_status, RENDERS_AT_ONCE,
 };
 use app::ssr::login_throttle::LoginThrottle;
 use app::ssr::page_cache::PageCache;
+use app::ssr::session_cache::{Generation, SessionCache};
 use app::ssr::session_store::{self, DbSessionStore};
 use app::ssr::state::{AppState, AppStateData, ServerConfig};
 use app::{shell, App};
@@ -54,9 +55,19 @@ pub fn router_and_state(
 ) -> (Router, AppState) {
     // AVG-18: every query's time, for the database part of /metrics.
     let metrics = Arc::new(app::ssr::metrics::Metrics::default());
+    // Every write through this connection retires the sessions kept in
+    // memory, on every instance (`session_cache`).
+    let session_cache = Arc::new(SessionCache::new(Generation::for_database(
+        &db,
+        config.shared_store.as_ref(),
+    )));
     {
         let metrics = metrics.clone();
-        db.set_metric_callback(move |info| metrics.record_query(info.elapsed, info.failed));
+        let session_cache = session_cache.clone();
+        db.set_metric_callback(move |info| {
+            metrics.record_query(info.elapsed, info.failed);
+            session_cache.note_statement(&info.statement.sql);
+        });
     }
     let secure = config.secure_cookies;
     let form_secret = config.form_secret.unwrap_or_else(|| {
@@ -88,10 +99,13 @@ pub fn router_and_state(
             config.shared_store.clone(),
         )),
         db_gate: Arc::default(),
+        session_cache: session_cache.clone(),
     });
     let routes = page_routes();
 
-    let store = DbSessionStore::new(db).with_gate(state.db_gate.clone());
+    let store = DbSessionStore::new(db)
+        .with_gate(state.db_gate.clone())
+        .with_cache(session_cache.clone());
     let renewals = store.renewals();
     let sessions = SessionManagerLayer::new(store)
         .with_name(session_cookie(secure))
@@ -224,6 +238,12 @@ pub fn router_and_state(
         .layer(axum::middleware::from_fn_with_state(
             state.metrics.clone(),
             crate::monitoring::count_requests,
+        ))
+        // Outermost: the answer leaves after the session's save and after
+        // the generation moved for whatever the request wrote.
+        .layer(axum::middleware::from_fn_with_state(
+            session_cache,
+            bump_after_writes,
         ))
         .with_state(state.clone());
     (router, state)

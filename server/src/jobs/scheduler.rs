@@ -9,6 +9,7 @@
 //! half-way never finishes, so it is run again once its lease expires.
 
 use app::ssr::services::jobs::{self, RunOutcome};
+use app::ssr::session_cache::SessionCache;
 use app::ssr::{now_utc, random_token};
 use chrono::{Duration, NaiveDateTime, NaiveTime};
 use sea_orm::DatabaseConnection;
@@ -147,7 +148,13 @@ pub async fn record_run(
 }
 
 /// Starts the scheduler: looks at every job now and then once a minute.
-pub fn spawn(db: DatabaseConnection, jobs: Vec<NightlyJob>) -> tokio::task::JoinHandle<()> {
+/// A job that wrote retires the sessions kept in memory when it ends
+/// (`session_cache`: after its commits, as a request does).
+pub fn spawn(
+    db: DatabaseConnection,
+    jobs: Vec<NightlyJob>,
+    sessions: Arc<SessionCache>,
+) -> tokio::task::JoinHandle<()> {
     let holder = holder_id();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(TICK);
@@ -155,7 +162,10 @@ pub fn spawn(db: DatabaseConnection, jobs: Vec<NightlyJob>) -> tokio::task::Join
         loop {
             tick.tick().await;
             for job in &jobs {
-                match run_if_due(&db, job, &holder, now_utc()).await {
+                match sessions
+                    .tracked(run_if_due(&db, job, &holder, now_utc()))
+                    .await
+                {
                     Ok(Tick::Ran(Ok(outcome))) => tracing::info!(
                         job = job.name,
                         deleted = outcome.deleted,

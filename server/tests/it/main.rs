@@ -56,6 +56,7 @@ mod retention;
 mod schema_migrations;
 mod schema_review;
 mod security;
+mod session_cache;
 mod sessions;
 mod several_instances;
 mod shared_limits;

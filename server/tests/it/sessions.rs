@@ -42,7 +42,7 @@ const FIRST_NAME: &str = "Marieke";
 /// The pages a shopper visits, as a browser navigates to them.
 pub const PAGES: [&str; 3] = ["/", "/products/espressobonen-amsterdam", "/cart"];
 
-async fn add_espresso(client: &mut Client) {
+pub async fn add_espresso(client: &mut Client) {
     let product = client
         .call("get_product", &[("slug", "espressobonen-amsterdam")])
         .await;
@@ -54,7 +54,7 @@ async fn add_espresso(client: &mut Client) {
 }
 
 /// A shopper with the espresso in the cart.
-async fn shopper(app: &TestApp) -> Client {
+pub async fn shopper(app: &TestApp) -> Client {
     let mut client = app.client();
     add_espresso(&mut client).await;
     assert!(
@@ -65,7 +65,7 @@ async fn shopper(app: &TestApp) -> Client {
 }
 
 /// A registered customer, logged in, with the espresso in the cart.
-async fn customer(app: &TestApp, email: &str) -> Client {
+pub async fn customer(app: &TestApp, email: &str) -> Client {
     let mut client = app.client();
     let res = client.call("register", &common::registration(email)).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
@@ -117,10 +117,13 @@ async fn set_expiry(app: &TestApp, id: &str, at: NaiveDateTime) {
         .exec(&app.db)
         .await
         .unwrap();
+    // Days pass in a moment here: a kept row is at most a minute old in
+    // real time (`session_cache::MAX_AGE`), so it goes too.
+    app.state.session_cache.changed().await;
 }
 
 /// Database statements run by the shop so far (its `/metrics` count).
-fn queries(app: &TestApp) -> u64 {
+pub fn queries(app: &TestApp) -> u64 {
     app.state
         .metrics
         .render()

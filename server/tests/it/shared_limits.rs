@@ -31,7 +31,7 @@ fn redis_url() -> Option<String> {
     url
 }
 
-async fn shared_store() -> Option<SharedStore> {
+pub async fn shared_store() -> Option<SharedStore> {
     let url = redis_url()?;
     Some(
         SharedStore::connect(&url)

@@ -148,7 +148,9 @@ pub async fn request(
 /// before (and whatever) it does. Failures are logged without the address.
 pub fn spawn_request(state: AppState, email: String, locale: Locale, now: NaiveDateTime) {
     tokio::spawn(async move {
-        if let Err(error) = request(&state, &email, locale, now).await {
+        // After the visitor's answer: its writes retire kept sessions here.
+        let sessions = state.session_cache.clone();
+        if let Err(error) = sessions.tracked(request(&state, &email, locale, now)).await {
             tracing::error!(%error, "password reset request failed");
         }
     });
