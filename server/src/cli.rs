@@ -155,7 +155,10 @@ async fn retire_kept_sessions(config: &Config) {
             match <sea_orm::sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(
                 &config.database_url,
             ) {
-                Ok(options) => Generation::for_sqlite_file(options.get_filename()),
+                Ok(options) => match Generation::existing_for_sqlite_file(options.get_filename()) {
+                    Some(generation) => generation,
+                    None => return,
+                },
                 Err(_) => return,
             }
         }

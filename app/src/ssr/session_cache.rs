@@ -149,14 +149,12 @@ impl Generation {
         if name.is_empty() || name == ":memory:" || name.starts_with("file:") {
             return Self::Process;
         }
-        let mut path = file.as_os_str().to_owned();
-        path.push("-session-generation");
         let opened = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
             .create(true)
             .truncate(false)
-            .open(&path);
+            .open(Self::file_beside(file));
         match opened {
             Ok(file) => Self::File(Arc::new(file)),
             Err(error) => {
@@ -164,6 +162,23 @@ impl Generation {
                 Self::Off
             }
         }
+    }
+
+    /// The file of the SQLite database `file` when an instance made one
+    /// (a command run where no shop serves has nobody to tell).
+    pub fn existing_for_sqlite_file(file: &std::path::Path) -> Option<Self> {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(Self::file_beside(file))
+            .ok()
+            .map(|opened| Self::File(Arc::new(opened)))
+    }
+
+    fn file_beside(file: &std::path::Path) -> std::ffi::OsString {
+        let mut path = file.as_os_str().to_owned();
+        path.push("-session-generation");
+        path
     }
 
     /// The current value; `None` when there is none to trust.
@@ -402,6 +417,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("winkel-generation-{}", fresh()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let db = dir.join("shop.db");
+        assert!(Generation::existing_for_sqlite_file(&db).is_none());
         let one = Generation::for_sqlite_file(&db);
         let two = Generation::for_sqlite_file(&db);
         assert!(matches!(one, Generation::File(_)));
@@ -409,7 +425,10 @@ mod tests {
         let first = one.current().await;
         assert!(first.is_some(), "the first look gave it one");
         assert_eq!(two.current().await, first);
-        two.bump().await;
+        Generation::existing_for_sqlite_file(&db)
+            .expect("the file is there now")
+            .bump()
+            .await;
         let moved = one.current().await;
         assert!(moved.is_some() && moved != first, "{first:?} -> {moved:?}");
         assert!(matches!(
