@@ -418,8 +418,9 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        self.cache.forget(&stored_id(id));
-        session::Entity::delete_by_id(stored_id(id))
+        let stored = stored_id(id);
+        self.cache.forget(&stored);
+        session::Entity::delete_by_id(stored)
             .exec(&self.db)
             .await
             .map_err(|e| self.db_backend(e))?;

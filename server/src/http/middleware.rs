@@ -106,12 +106,7 @@ pub(super) async fn bump_after_writes(
     req: axum::extract::Request,
     next: Next,
 ) -> Response {
-    let before = cache.writes();
-    let res = next.run(req).await;
-    if cache.writes() != before {
-        cache.changed().await;
-    }
-    res
+    cache.tracked(next.run(req)).await
 }
 
 /// Inside the session layer: a session whose stored end `load` found more
