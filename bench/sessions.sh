@@ -12,7 +12,10 @@
 #    by the same server through the same layers (`WINKEL_BENCH_MEMORY=on`,
 #    GET /bench/memory/NAME, checked byte for byte), each with wrk;
 #  - req/s, p50 and p99 of both and the ratio rendered/memory
-#    (goal >= 0.25, moonshot 0.5).
+#    (goal >= 0.25, moonshot 0.5), and the CPU time each rendered request
+#    cost the server, and the database and Redis servers beside it (from
+#    /proc: steadier from one run to the next than req/s on a machine
+#    whose two cores wrk shares).
 # Before the load each page is checked to be rendered for its session (the
 # cart holds the product, the customer is named) and to write nothing: no
 # Set-Cookie, so no session save.
@@ -134,12 +137,40 @@ make_sessions() {
   grep -q "\"$FIRST_NAME\"" "$tmp/b" || die "the customer session is not logged in: $(cat "$tmp/b")"
 }
 
-# wrk_run NAME PATH COOKIE: the load, its raw output in $OUT/wrk-NAME.txt.
+TICKS_PER_SECOND=$(getconf CLK_TCK)
+# cpu_ticks PID...: user and system CPU ticks the processes used so far.
+cpu_ticks() {
+  local pid total=0 fields
+  for pid in "$@"; do
+    # Fields after the command name (which may hold spaces): utime is the
+    # 12th, stime the 13th.
+    fields=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
+    total=$((total + $(awk '{ print $12 + $13 }' <<<"$fields")))
+  done
+  printf '%s\n' "$total"
+}
+# The database and Redis servers the shop talks to (none for SQLite).
+helper_pids() { [ "$1" = sqlite ] || pgrep -x 'mariadbd|mysqld|redis-server' | tr '\n' ' '; }
+
+# wrk_run NAME PATH COOKIE: the load, its raw output in $OUT/wrk-NAME.txt,
+# the CPU ticks of the server and of its helpers in $OUT/cpu-NAME.txt.
 wrk_run() {
-  local name=$1 path=$2 cookie=$3
+  local name=$1 path=$2 cookie=$3 server_before helpers_before
   log "wrk -t$THREADS -c$CONNECTIONS -d$DURATION $path ($name)"
+  # shellcheck disable=SC2086 # lists of pids
+  server_before=$(cpu_ticks $WINKEL_SERVER_PID) helpers_before=$(cpu_ticks $HELPERS)
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Cookie: $COOKIE_NAME=$cookie" \
     "http://$ADDR$path" >"$OUT/wrk-$name.txt" || die "wrk failed: $(cat "$OUT/wrk-$name.txt")"
+  # shellcheck disable=SC2086
+  printf '%s %s\n' "$(($(cpu_ticks $WINKEL_SERVER_PID) - server_before))" \
+    "$(($(cpu_ticks $HELPERS) - helpers_before))" >"$OUT/cpu-$name.txt"
+}
+# cpu_per_request NAME: "server helpers" CPU milliseconds per request.
+cpu_per_request() {
+  local requests
+  requests=$(awk '/ requests in / { print $1 }' "$OUT/wrk-$1.txt")
+  awk -v r="${requests:-0}" -v hz="$TICKS_PER_SECOND" '{
+    if (r > 0) printf "%.3f %.3f\n", $1 * 1000 / hz / r, $2 * 1000 / hz / r; else print "0 0" }' "$OUT/cpu-$1.txt"
 }
 # wrk_numbers NAME: "requests/s p50 p99 errors".
 wrk_numbers() {
@@ -186,6 +217,7 @@ for db in $DATABASES; do
   }
   log "winkel serve on $ADDR ($db, WINKEL_BENCH_MEMORY=on)"
   serve "$OUT/server-$db.log" || die "the server did not start (log: $OUT/server-$db.log)"
+  HELPERS=$(helper_pids "$db")
   make_sessions
 
   for who in cart customer; do
@@ -216,12 +248,13 @@ for db in $DATABASES; do
       wrk_run "$name-memory" "$memory" "$cookie"
       read -r r_rps r_p50 r_p99 r_err < <(wrk_numbers "$name-rendered")
       read -r m_rps m_p50 m_p99 m_err < <(wrk_numbers "$name-memory")
+      read -r r_cpu r_helpers < <(cpu_per_request "$name-rendered")
       errors=$((errors + r_err + m_err))
       ratio=$(awk -v r="$r_rps" -v m="$m_rps" 'BEGIN { if (m > 0) printf "%.3f", r / m; else print "0" }')
       verdict=$(awk -v r="$ratio" -v g="$GOAL" -v m="$MOONSHOT" 'BEGIN { print (r >= m) ? "moonshot" : (r >= g) ? "met" : "MISSED" }')
       worst=$(awk -v r="$ratio" -v w="$worst" 'BEGIN { print (w == "" || r < w) ? r : w }')
-      ROWS+=("$(printf '  %-13s %-9s %-32s %9s %8s %8s   %9s %8s %8s   %6s  %s' \
-        "$label" "$who" "$page" "$r_rps" "$r_p50" "$r_p99" "$m_rps" "$m_p50" "$m_p99" "$ratio" "$verdict")")
+      ROWS+=("$(printf '  %-13s %-9s %-32s %9s %8s %8s %6s %6s   %9s %8s %8s   %6s  %s' \
+        "$label" "$who" "$page" "$r_rps" "$r_p50" "$r_p99" "$r_cpu" "$r_helpers" "$m_rps" "$m_p50" "$m_p99" "$ratio" "$verdict")")
     done
   done
   stop_server
@@ -233,9 +266,11 @@ worst_ok=$(awk -v r="${worst:-0}" -v g="$GOAL" 'BEGIN { print (r >= g) ? "met" :
   printf 'Pages rendered for a real stored session against the same bytes from memory\n'
   printf '(wrk -t%s -c%s -d%s, one server per database, one run; goal >= %s, moonshot %s)\n' \
     "$THREADS" "$CONNECTIONS" "$DURATION" "$GOAL" "$MOONSHOT"
-  printf '  %-13s %-9s %-32s %9s %8s %8s   %9s %8s %8s   %6s\n' database session page \
-    'rendered/s' p50 p99 'memory/s' p50 p99 ratio
+  printf '  %-13s %-9s %-32s %9s %8s %8s %6s %6s   %9s %8s %8s   %6s\n' database session page \
+    'rendered/s' p50 p99 cpu/rq +db/rq 'memory/s' p50 p99 ratio
   printf '%s\n' "${ROWS[@]}"
+  printf '  (cpu/rq: CPU ms the server spent per rendered request; +db/rq: the same\n'
+  printf '   for the database and Redis servers on this machine, 0 for SQLite)\n'
   if [ "$errors" -gt 0 ]; then
     printf '  WARNING: %s errors during the runs: these numbers are not valid\n' "$errors"
   fi
