@@ -206,6 +206,7 @@ while read -r key; do
   case $(redis-cli -u "$WINKEL_REDIS_URL" type "$key") in
     zset) redis-cli -u "$WINKEL_REDIS_URL" zrange "$key" 0 -1 withscores ;;
     string) redis-cli -u "$WINKEL_REDIS_URL" get "$key" ;;
+    hash) redis-cli -u "$WINKEL_REDIS_URL" hgetall "$key" ;;
   esac
 done <"$WORK/redis.txt" >>"$WORK/redis-values.txt"
 if python3 "$WINKEL_ROOT/end2end/scan_addresses.py" --log "$DIR/shop/haproxy.log" \

@@ -164,7 +164,7 @@ async fn retire_kept_sessions(config: &Config) {
         }
         _ => match &config.redis_url {
             Some(url) => match app::ssr::shared_store::SharedStore::connect(url).await {
-                Ok(store) => Generation::Redis(store),
+                Ok(store) => Generation::redis(store),
                 Err(error) => {
                     tracing::warn!(%error, "the instances' kept sessions could not be retired");
                     return;

@@ -45,6 +45,7 @@ pub async fn serve(config: &Config) -> Result<(), CliError> {
     app::ssr::cache_sync::spawn_watch(state.db.clone(), state.page_cache.clone());
     // A write no request or job claimed retires the kept sessions too.
     state.session_cache.clone().spawn_watch();
+    let session_cache = state.session_cache.clone();
     spawn_security_counts(state);
     tracing::info!("Winkel serves on {scheme}://{addr}");
     let redirect = listeners.redirect_addr().map(|plain| {
@@ -58,9 +59,12 @@ pub async fn serve(config: &Config) -> Result<(), CliError> {
             acme_dir: config.acme_dir.clone(),
         }
     });
-    listeners
+    let served = listeners
         .serve(router, redirect, http::shutdown_signal())
-        .await
+        .await;
+    // No writer on another instance waits for this one any more.
+    session_cache.release().await;
+    served
 }
 
 /// Expired sessions are removed hourly.

@@ -22,6 +22,7 @@ pub mod password;
 pub mod salted_counts;
 pub mod services;
 pub mod session_cache;
+pub mod session_lease;
 pub mod session_store;
 pub mod shared_store;
 pub mod shown_once;

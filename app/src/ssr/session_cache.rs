@@ -14,8 +14,7 @@
 //! Every statement that is not a read (`is_write`) counts in
 //! [`SessionCache::note_statement`], called for every statement of the
 //! shop's connection (the metric callback). A request during which the
-//! count moved gives the generation a new random value before its answer
-//! leaves (`winkel`'s middleware `bump_after_writes`, outside the session
+//! count moved moves the generation before its answer leaves (`winkel`'s middleware `bump_after_writes`, outside the session
 //! layer, so after its save). The generation moves after the commit, never
 //! before it: a request that read a row just before another request's
 //! commit stored that row under the old generation, which is no longer the
@@ -33,17 +32,21 @@
 //! - SQLite (one machine by nature): eight bytes in a file beside the
 //!   database, `<file>-session-generation`, read with one `pread` per
 //!   request;
-//! - MariaDB with `WINKEL_REDIS_URL`: a key in that Redis, one round trip;
+//! - MariaDB with `WINKEL_REDIS_URL`: a count in that Redis, which a
+//!   serving instance keeps its own copy of under a lease
+//!   (`session_lease`): nothing to read per request, and a writer waits
+//!   until every instance has the new count before its answer leaves;
 //! - MariaDB without Redis: nowhere an instance could see another's
 //!   change, so there is no cache and every request reads its row, as
 //!   before.
 //!
 //! When the number cannot be read (Redis away, the file unreadable) the
-//! request reads its row. A new value is random, never a count: a Redis
-//! that restarted, or a file put back by a restore, cannot bring an old
-//! number back that an entry still holds. The file and the key hold only
-//! that number.
+//! request reads its row. A new value in the file is random, never a
+//! count, and Redis's count starts at its clock: a Redis that restarted,
+//! or a file put back by a restore, cannot bring an old number back that
+//! an entry still holds. The file and the keys hold only numbers.
 
+use super::session_lease::{self, SessionLease};
 use super::shared_store::SharedStore;
 use chrono::NaiveDateTime;
 use sea_orm::{DatabaseBackend, DatabaseConnection};
@@ -123,8 +126,11 @@ pub enum Generation {
     Process,
     /// A SQLite file: the file beside it.
     File(Arc<std::fs::File>),
-    /// MariaDB with `WINKEL_REDIS_URL`.
-    Redis(SharedStore),
+    /// MariaDB with `WINKEL_REDIS_URL`; a serving instance holds a lease.
+    Redis {
+        store: SharedStore,
+        lease: Option<Arc<SessionLease>>,
+    },
 }
 
 /// The generation of every in-memory database of this process.
@@ -138,7 +144,26 @@ impl Generation {
                 let options = db.get_sqlite_connection_pool().connect_options();
                 Self::for_sqlite_file(options.get_filename())
             }
-            _ => shared.map_or(Self::Off, |store| Self::Redis(store.clone())),
+            _ => shared.map_or(Self::Off, |store| Self::redis(store.clone())),
+        }
+    }
+
+    /// The place in Redis, for a command or a job (no lease: it only
+    /// moves the count).
+    pub fn redis(store: SharedStore) -> Self {
+        Self::Redis { store, lease: None }
+    }
+
+    /// The place for a serving instance on `db`: as
+    /// [`for_database`](Self::for_database), with a lease in Redis that
+    /// lets it keep its own copy of the count (`session_lease`).
+    pub fn for_instance(db: &DatabaseConnection, shared: Option<&SharedStore>) -> Self {
+        match Self::for_database(db, shared) {
+            Self::Redis { store, .. } => Self::Redis {
+                lease: Some(SessionLease::start(store.clone())),
+                store,
+            },
+            other => other,
         }
     }
 
@@ -198,7 +223,10 @@ impl Generation {
                     }
                 }
             }
-            Self::Redis(store) => store.session_generation().await.ok(),
+            Self::Redis { store, lease } => match lease.as_ref().and_then(|l| l.trusted()) {
+                Some(count) => Some(count),
+                None => session_lease::read(store).await.ok(),
+            },
         }
     }
 
@@ -213,8 +241,8 @@ impl Generation {
                     tracing::warn!(%error, "the session generation file could not be written");
                 }
             }
-            Self::Redis(store) => {
-                if let Err(error) = store.new_session_generation(fresh()).await {
+            Self::Redis { store, lease } => {
+                if let Err(error) = session_lease::retire(store, lease.as_deref()).await {
                     tracing::warn!(%error, "the session generation could not be moved in Redis");
                 }
             }
@@ -275,6 +303,23 @@ impl SessionCache {
             self.changed().await;
         }
         out
+    }
+
+    /// Gives back this instance's lease, if it holds one (a graceful
+    /// stop: no writer waits for it any more).
+    pub async fn release(&self) {
+        if let Generation::Redis {
+            lease: Some(lease), ..
+        } = &self.generation
+        {
+            lease.release().await;
+        }
+    }
+
+    /// Whether this instance answers kept sessions from its own copy of
+    /// the generation now, without asking Redis (for tests and metrics).
+    pub fn trusts_its_own_generation(&self) -> bool {
+        matches!(&self.generation, Generation::Redis { lease: Some(lease), .. } if lease.trusted().is_some())
     }
 
     /// The generation to check and fill entries with; `None`: do without.

@@ -126,6 +126,7 @@ type DaySalt = (chrono::NaiveDate, [u8; 32]);
 /// The connection to the shared Redis, and today's salt.
 #[derive(Clone)]
 pub struct SharedStore {
+    client: redis::Client,
     redis: redis::aio::ConnectionManager,
     salt: Arc<Mutex<Option<DaySalt>>>,
 }
@@ -154,9 +155,20 @@ impl SharedStore {
             .map_err(unreachable)?;
         Persistence::of(&save, &appendonly).check()?;
         Ok(Self {
+            client,
             redis,
             salt: Arc::default(),
         })
+    }
+
+    /// The connection every request shares (multiplexed).
+    pub fn connection(&self) -> redis::aio::ConnectionManager {
+        self.redis.clone()
+    }
+
+    /// For connections of their own (a subscription).
+    pub fn client(&self) -> redis::Client {
+        self.client.clone()
     }
 
     /// The salt of the (UTC) day: made by the first instance that needs
@@ -296,44 +308,6 @@ impl SharedStore {
             .key(self.key(name, &[who]).await?)
             .arg(grace.as_secs().max(1))
             .invoke_async(&mut self.redis.clone())
-            .await
-    }
-}
-
-/// The Redis key of the session generation (`session_cache`).
-const SESSION_GENERATION: &str = "winkel:session-generation";
-
-impl SharedStore {
-    /// The session generation every instance checks its kept sessions
-    /// against (`session_cache`); the first instance to ask sets one.
-    pub async fn session_generation(&self) -> redis::RedisResult<u64> {
-        let mut redis = self.redis.clone();
-        let held: Option<u64> = redis::cmd("GET")
-            .arg(SESSION_GENERATION)
-            .query_async(&mut redis)
-            .await?;
-        if let Some(held) = held {
-            return Ok(held);
-        }
-        let first = u64::from_str_radix(&event_id()[..16], 16).unwrap_or_default();
-        let _: Option<String> = redis::cmd("SET")
-            .arg(SESSION_GENERATION)
-            .arg(first)
-            .arg("NX")
-            .query_async(&mut redis)
-            .await?;
-        redis::cmd("GET")
-            .arg(SESSION_GENERATION)
-            .query_async(&mut redis)
-            .await
-    }
-
-    /// Gives the session generation the new value `value`.
-    pub async fn new_session_generation(&self, value: u64) -> redis::RedisResult<()> {
-        redis::cmd("SET")
-            .arg(SESSION_GENERATION)
-            .arg(value)
-            .query_async(&mut self.redis.clone())
             .await
     }
 }

@@ -57,7 +57,7 @@ pub fn router_and_state(
     let metrics = Arc::new(app::ssr::metrics::Metrics::default());
     // Every write through this connection retires the sessions kept in
     // memory, on every instance (`session_cache`).
-    let session_cache = Arc::new(SessionCache::new(Generation::for_database(
+    let session_cache = Arc::new(SessionCache::new(Generation::for_instance(
         &db,
         config.shared_store.as_ref(),
     )));

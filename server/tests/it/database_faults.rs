@@ -16,15 +16,13 @@
 //! `bench/faults.sh` does the same to a real `winkel serve` with a killed
 //! `mariadbd` and a filled file system.
 
+use crate::common::tcp_link::TcpLink;
 use crate::common::{self, Backend, Client, TestApp};
 use app::ssr::entities::{order, order_line};
 use axum::http::{header, StatusCode};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinHandle;
 
 /// The longest a visitor may wait for the answer while the database is
 /// away: the pool's acquire timeout (3 s) and some slack for a loaded
@@ -50,8 +48,8 @@ async fn mariadb_away_and_back() {
     let Some(store) = common::database(Backend::MariaDb).await else {
         return;
     };
-    let link = DatabaseLink::open(mariadb_address(&store.url())).await;
-    let served = winkel::db::connect(&link.url_for(&store.url()))
+    let link = TcpLink::open(mariadb_address(&store.url())).await;
+    let served = winkel::db::connect(&database_url_through(&link, &store.url()))
         .await
         .expect("connect through the link");
     let app = TestApp::serving(store, served, None, |c| c.form_limit = 100_000).await;
@@ -239,6 +237,13 @@ async fn set_page_limit(db: &sea_orm::DatabaseConnection, limit: PageLimit) {
     }
 }
 
+/// The database URL `url` through `link`.
+fn database_url_through(link: &TcpLink, url: &str) -> String {
+    let (head, rest) = url.rsplit_once('@').expect("user@host in the URL");
+    let path = rest.split_once('/').map_or("", |(_, p)| p);
+    format!("{head}@127.0.0.1:{}/{path}", link.port())
+}
+
 /// `host:port` of the MariaDB server in a `mysql://user:pass@host:port/db`.
 fn mariadb_address(url: &str) -> SocketAddr {
     let after_at = url.rsplit_once('@').map_or(url, |(_, rest)| rest);
@@ -252,82 +257,4 @@ fn mariadb_address(url: &str) -> SocketAddr {
         .replace("localhost", "127.0.0.1")
         .parse()
         .unwrap_or_else(|e| panic!("a socket address in {host_port}: {e}"))
-}
-
-/// A TCP link between the shop and its database server that the test can
-/// cut and restore, on a port of its own on 127.0.0.1.
-struct DatabaseLink {
-    port: u16,
-    target: SocketAddr,
-    listening: Mutex<Option<JoinHandle<()>>>,
-    carrying: Arc<Mutex<Vec<JoinHandle<()>>>>,
-}
-
-impl DatabaseLink {
-    async fn open(target: SocketAddr) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let link = Self {
-            port,
-            target,
-            listening: Mutex::new(None),
-            carrying: Arc::default(),
-        };
-        link.listen(listener);
-        link
-    }
-
-    fn listen(&self, listener: TcpListener) {
-        let target = self.target;
-        let carrying = Arc::clone(&self.carrying);
-        let task = tokio::spawn(async move {
-            while let Ok((mut inbound, _)) = listener.accept().await {
-                let carry = tokio::spawn(async move {
-                    if let Ok(mut outbound) = TcpStream::connect(target).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-                    }
-                });
-                carrying.lock().unwrap().push(carry);
-            }
-        });
-        *self.listening.lock().unwrap() = Some(task);
-    }
-
-    /// The database URL `url` through this link.
-    fn url_for(&self, url: &str) -> String {
-        let (head, rest) = url.rsplit_once('@').expect("user@host in the URL");
-        let path = rest.split_once('/').map_or("", |(_, p)| p);
-        format!("{head}@127.0.0.1:{}/{path}", self.port)
-    }
-
-    /// As when the database server dies: open connections break, new ones
-    /// are refused (nothing listens on the port).
-    fn cut(&self) {
-        if let Some(task) = self.listening.lock().unwrap().take() {
-            task.abort();
-        }
-        for carry in self.carrying.lock().unwrap().drain(..) {
-            carry.abort();
-        }
-    }
-
-    /// The server is back on the same port.
-    async fn restore(&self) {
-        // The aborted task drops its listener on its own thread: retry the
-        // bind briefly until the port is free.
-        for _ in 0..50 {
-            if let Ok(listener) = TcpListener::bind(("127.0.0.1", self.port)).await {
-                self.listen(listener);
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        panic!("port {} did not come free", self.port);
-    }
-}
-
-impl Drop for DatabaseLink {
-    fn drop(&mut self) {
-        self.cut();
-    }
 }

@@ -5,24 +5,36 @@
 //! logout), by a nightly job, or by a command or restore that moved the
 //! generation. On SQLite the instances share the generation file beside
 //! the database; on MariaDB they share Redis (`REDIS_TEST_URL`), without
-//! which there is nothing to keep and every page reads its row.
+//! which there is nothing to keep and every page reads its row. With Redis
+//! each instance keeps its own copy of the generation under a lease
+//! (`session_lease`): these tests run while both instances trust theirs,
+//! and once more with the Redis of one instance hung, gone and back.
 
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+use crate::common::tcp_link::TcpLink;
 use crate::common::{Backend, Client, TestApp};
-use crate::sessions::{add_espresso, customer, queries, shopper, with_cookie, PAGES};
+use crate::sessions::{add_espresso, customer, queries_of, shopper, with_cookie, PAGES};
 use crate::shared_parts::cart_count;
 use app::ssr::entities::session;
 use app::ssr::session_cache::Generation;
+use app::ssr::shared_store::SharedStore;
+use app::ssr::state::AppState;
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use std::time::{Duration, Instant};
 
 on_both_databases!(
     a_kept_session_costs_nothing_and_follows_every_change_on_another_instance,
     a_kept_session_is_never_another_visitors,
     a_job_or_a_command_retires_kept_sessions,
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_whose_redis_hangs_or_goes_still_shows_every_change() {
+    crate::common::within_a_minute(redis_hangs_goes_and_comes_back()).await;
+}
 
 /// The shop with what its instances share on `backend` (MariaDB: Redis;
 /// skipped without one, never under `CI=true`).
@@ -40,10 +52,16 @@ async fn start(backend: Backend) -> Option<TestApp> {
 
 /// A page as `client` sees it, and the statements it cost the shop.
 async fn page(app: &TestApp, client: &mut Client, path: &str) -> (String, u64) {
-    let start = queries(app);
+    page_on(&app.state, client, path).await
+}
+
+/// A page as `client` sees it through `instance`, and the statements it
+/// cost that instance.
+async fn page_on(instance: &AppState, client: &mut Client, path: &str) -> (String, u64) {
+    let start = queries_of(instance);
     let res = client.get(path).await;
     assert_eq!(res.status, StatusCode::OK, "{path}");
-    (res.body, queries(app) - start)
+    (res.body, queries_of(instance) - start)
 }
 
 async fn a_kept_session_costs_nothing_and_follows_every_change_on_another_instance(
@@ -52,10 +70,15 @@ async fn a_kept_session_costs_nothing_and_follows_every_change_on_another_instan
     let Some(app) = start(backend).await else {
         return;
     };
-    let (second, _) = app.second_instance();
+    let (second, second_state) = app.second_instance();
     let mut laptop = customer(&app, "marieke@example.nl").await;
     for path in PAGES {
         page(&app, &mut laptop, path).await;
+    }
+    if backend == Backend::MariaDb {
+        // What follows is tried while neither instance asks Redis.
+        trusted_within(&app.state, Duration::from_secs(3)).await;
+        trusted_within(&second_state, Duration::from_secs(3)).await;
     }
     for path in PAGES {
         let (body, used) = page(&app, &mut laptop, path).await;
@@ -78,10 +101,7 @@ async fn a_kept_session_costs_nothing_and_follows_every_change_on_another_instan
     );
     assert!(used >= 1, "the changed session was read again");
 
-    let mut profile = crate::common::registration("marieke@example.nl");
-    profile.retain(|(k, _)| !matches!(*k, "password" | "email" | "first_name"));
-    profile.push(("first_name", "Anneke"));
-    let saved = other.call("update_profile", &profile).await;
+    let saved = other.call("update_profile", &named("Anneke")).await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
     let (body, _) = page(&app, &mut laptop, "/").await;
     assert!(
@@ -183,4 +203,134 @@ async fn a_job_or_a_command_retires_kept_sessions(backend: Backend) {
     let (body, _) = page(&app, &mut anna, "/cart").await;
     assert_eq!(cart_count(&body), "0", "the command's change did not show");
     app.finish().await;
+}
+
+/// Waits until `instance` answers kept sessions from its own copy of the
+/// generation (its lease is held and it is subscribed).
+async fn trusted_within(instance: &AppState, limit: Duration) {
+    let started = Instant::now();
+    while !instance.session_cache.trusts_its_own_generation() {
+        assert!(
+            started.elapsed() < limit,
+            "the instance took no lease within {limit:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// `host:port` of the Redis in a `redis://host:port/...` URL.
+fn redis_address(url: &str) -> std::net::SocketAddr {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let host_port = rest.split('/').next().unwrap_or_default();
+    host_port
+        .replace("localhost", "127.0.0.1")
+        .parse()
+        .unwrap_or_else(|e| panic!("a socket address in {host_port}: {e}"))
+}
+
+/// A second instance reaches Redis through a link the test hangs, cuts
+/// and restores; every change made through the first instance shows at
+/// the second's very next page all the while, and a write never waits
+/// much longer than a lease for the instance that no longer answers.
+async fn redis_hangs_goes_and_comes_back() {
+    let Some(app) = start(Backend::MariaDb).await else {
+        return;
+    };
+    let url = crate::shared_limits::redis_url().expect("REDIS_TEST_URL");
+    let link = TcpLink::open(redis_address(&url)).await;
+    let through = SharedStore::connect(&format!("redis://127.0.0.1:{}/", link.port()))
+        .await
+        .expect("Redis through the link");
+    let (second, second_state) = app.second_instance_with(|config| {
+        config.shared_store = Some(through);
+    });
+    let mut laptop = customer(&app, "marieke@example.nl").await;
+    let mut phone = with_cookie(&app, laptop.cookie.as_deref().unwrap());
+    phone.via(&second);
+    trusted_within(&second_state, Duration::from_secs(3)).await;
+    for path in PAGES {
+        page_on(&second_state, &mut phone, path).await;
+    }
+    assert_eq!(
+        page_on(&second_state, &mut phone, "/cart").await.1,
+        0,
+        "kept"
+    );
+
+    // The second instance hears of changes late (its link to Redis is
+    // slow): a change through the first waits until the second has it, so
+    // that the second's very next page shows it.
+    link.slow_down(Duration::from_millis(100));
+    trusted_within(&second_state, Duration::from_secs(3)).await;
+    let started = Instant::now();
+    let saved = laptop.call("update_profile", &named("Anneke")).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let waited = started.elapsed();
+    let (body, used) = page_on(&second_state, &mut phone, "/").await;
+    assert!(body.contains("Anneke"), "the new name on the slow instance");
+    assert!(used >= 1, "the row was read again");
+    assert!(
+        waited >= Duration::from_millis(100),
+        "the change answered after {waited:?}, before the slow instance can have heard of it"
+    );
+    link.slow_down(Duration::ZERO);
+    page_on(&second_state, &mut phone, "/cart").await;
+
+    // Redis hangs for the second instance: a cart change through the first
+    // waits for the second's lease to run out, and then shows there.
+    link.freeze();
+    let started = Instant::now();
+    add_espresso(&mut laptop).await;
+    let waited = started.elapsed();
+    assert!(
+        waited < Duration::from_secs(3),
+        "the change waited {waited:?} for an instance that does not answer"
+    );
+    assert!(
+        !second_state.session_cache.trusts_its_own_generation(),
+        "the second instance still trusts a lease it could not renew"
+    );
+    let (body, used) = page_on(&second_state, &mut phone, "/cart").await;
+    assert_eq!(
+        cart_count(&body),
+        "2",
+        "the change through the first instance"
+    );
+    assert!(used >= 1, "the row was read again");
+
+    // Redis is gone for it: its pages still follow every change.
+    link.cut();
+    let saved = laptop.call("update_profile", &named("Marijke")).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let (body, _) = page_on(&second_state, &mut phone, "/").await;
+    assert!(body.contains("Marijke"), "the new name while Redis is gone");
+
+    // Redis is back: the second instance subscribes, takes its lease
+    // again, keeps the session once more, and still follows a logout.
+    link.restore().await;
+    trusted_within(&second_state, Duration::from_secs(8)).await;
+    for path in PAGES {
+        page_on(&second_state, &mut phone, path).await;
+    }
+    assert_eq!(
+        page_on(&second_state, &mut phone, "/cart").await.1,
+        0,
+        "kept again"
+    );
+    let out = laptop.call("logout", &[]).await;
+    assert_eq!(out.status, StatusCode::OK, "{}", out.body);
+    let (body, _) = page_on(&second_state, &mut phone, "/").await;
+    assert!(!body.contains("Marijke"), "named after a logout");
+    assert_eq!(cart_count(&body), "0", "a cart after a logout");
+    second_state.session_cache.release().await;
+    app.finish().await;
+}
+
+/// Marieke's profile form with `first_name` as her new first name.
+fn named(first_name: &'static str) -> Vec<(&'static str, &'static str)> {
+    let mut profile = crate::common::registration("marieke@example.nl");
+    profile.retain(|(k, _)| !matches!(*k, "password" | "email" | "first_name"));
+    profile.push(("first_name", first_name));
+    profile
 }

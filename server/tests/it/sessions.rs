@@ -124,7 +124,12 @@ async fn set_expiry(app: &TestApp, id: &str, at: NaiveDateTime) {
 
 /// Database statements run by the shop so far (its `/metrics` count).
 pub fn queries(app: &TestApp) -> u64 {
-    app.state
+    queries_of(&app.state)
+}
+
+/// The statements one instance has run so far (its `/metrics`).
+pub fn queries_of(instance: &app::ssr::state::AppState) -> u64 {
+    instance
         .metrics
         .render()
         .lines()

@@ -18,7 +18,7 @@ on_both_databases!(
 
 /// The shared Redis of the tests (`REDIS_TEST_URL`), required under
 /// `CI=true` like MariaDB.
-fn redis_url() -> Option<String> {
+pub fn redis_url() -> Option<String> {
     let url = std::env::var("REDIS_TEST_URL").ok();
     if url.is_none() {
         let ci = std::env::var("CI").is_ok_and(|v| v == "true");
@@ -224,6 +224,11 @@ async fn redis_dump(url: &str) -> String {
                 .arg(0)
                 .arg(-1)
                 .arg("WITHSCORES")
+                .query_async(&mut redis)
+                .await
+                .unwrap(),
+            "hash" => redis::cmd("HGETALL")
+                .arg(&key)
                 .query_async(&mut redis)
                 .await
                 .unwrap(),

@@ -8,6 +8,8 @@
 //! to finish first (see [`Turn`]).
 #![allow(dead_code)]
 
+pub mod tcp_link;
+
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
@@ -388,11 +390,21 @@ impl TestApp {
     /// configuration (mail folder, uploads, limits, shared store): its own
     /// caches, metrics, in-memory limits, outbox and router.
     pub fn second_instance(&self) -> (axum::Router, app::ssr::state::AppState) {
+        self.second_instance_with(|_| {})
+    }
+
+    /// [`second_instance`](Self::second_instance) with `configure` applied
+    /// to its configuration (its own way to Redis, say).
+    pub fn second_instance_with(
+        &self,
+        configure: impl FnOnce(&mut app::ssr::state::ServerConfig),
+    ) -> (axum::Router, app::ssr::state::AppState) {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Leptos.toml");
         let options = leptos::config::get_configuration(root.to_str())
             .expect("Leptos.toml")
             .leptos_options;
-        let config = (*self.state.config).clone();
+        let mut config = (*self.state.config).clone();
+        configure(&mut config);
         winkel::http::router_and_state(options, self.db.clone(), config)
     }
 
@@ -422,6 +434,9 @@ impl TestApp {
     }
 
     pub async fn finish(self) {
+        // On MariaDB with Redis: other tests' writes need not wait for
+        // this shop's lease to run out.
+        self.state.session_cache.release().await;
         let _ = std::fs::remove_dir_all(&self.uploads);
         let _ = std::fs::remove_dir_all(&self.mail_dir);
         self.store.drop_database().await;
