@@ -14,8 +14,9 @@
 //! Every statement that is not a read (`is_write`) counts in
 //! [`SessionCache::note_statement`], called for every statement of the
 //! shop's connection (the metric callback). A request during which the
-//! count moved moves the generation before its answer leaves (`winkel`'s middleware `bump_after_writes`, outside the session
-//! layer, so after its save). The generation moves after the commit, never
+//! count moved moves the generation before its answer leaves (`winkel`'s
+//! middleware `bump_after_writes`, outside the session layer, so after
+//! its save). The generation moves after the commit, never
 //! before it: a request that read a row just before another request's
 //! commit stored that row under the old generation, which is no longer the
 //! current one once the writer's answer is sent. So a logout, a new
@@ -317,7 +318,7 @@ impl SessionCache {
     }
 
     /// Whether this instance answers kept sessions from its own copy of
-    /// the generation now, without asking Redis (for tests and metrics).
+    /// the generation now, without asking Redis (for tests).
     pub fn trusts_its_own_generation(&self) -> bool {
         matches!(&self.generation, Generation::Redis { lease: Some(lease), .. } if lease.trusted().is_some())
     }
