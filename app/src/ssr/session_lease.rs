@@ -9,8 +9,9 @@
 //! - **The generation** is a count in Redis. A write adds one and
 //!   publishes the new value ([`BUMP`]); a count that is missing (a new,
 //!   restarted or emptied Redis) starts at Redis's clock in microseconds,
-//!   above any count an instance still holds, so values only rise and an
-//!   instance keeps the highest it has seen.
+//!   above any count an instance still holds (unless that clock was set
+//!   back), so values only rise and an instance keeps the highest it has
+//!   seen.
 //! - **The lease**: each serving instance renews a lease of [`LEASE`] in
 //!   a sorted set every [`RENEW_EVERY`], judged by Redis's clock
 //!   ([`RENEW`]). The renewal also reports the current count (catching up
