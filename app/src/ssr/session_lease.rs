@@ -58,9 +58,15 @@ const LEASES: &str = "winkel:session-leases";
 const ACKS: &str = "winkel:session-acks";
 const CHANNEL: &str = "winkel:session-count";
 
-/// Sets `KEYS[1]` to Redis's clock in microseconds when it is missing.
-/// (Lua numbers are doubles: the value is built as a string.)
-const SEED: &str = r"
+/// What every script here starts with: `now_ms()`, Redis's clock in
+/// milliseconds, and `seed(key)`, which sets the count `key` to that clock
+/// in microseconds when it is missing (Lua numbers are doubles: the value
+/// is built as a string).
+const PRELUDE: &str = r"
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 local function seed(key)
   if redis.call('EXISTS', key) == 0 then
     local t = redis.call('TIME')
@@ -90,8 +96,7 @@ return redis.call('GET', KEYS[1])
 /// `KEYS[1]`, drops ended leases and their acknowledgements (`KEYS[2]`),
 /// records `ARGV[3]` as applied, and returns the count `KEYS[3]`.
 const RENEW: &str = r"
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = now_ms()
 for _, ended in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)) do
   redis.call('HDEL', KEYS[2], ended)
 end
@@ -119,8 +124,7 @@ return 1
 /// How many instances other than `ARGV[2]` hold a lease in `KEYS[1]` and
 /// have not yet acknowledged the count `ARGV[1]` in `KEYS[2]`.
 const PENDING: &str = r"
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = now_ms()
 local count = tonumber(ARGV[1])
 local waiting = 0
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')) do
@@ -132,7 +136,7 @@ return waiting
 ";
 
 fn script(body: &str) -> redis::Script {
-    redis::Script::new(&format!("{SEED}{body}"))
+    redis::Script::new(&format!("{PRELUDE}{body}"))
 }
 
 /// A count as Redis keeps it (a decimal string).
@@ -293,11 +297,7 @@ impl SessionLease {
         if let Ok(mut tasks) = self.tasks.lock() {
             tasks.drain(..).for_each(|task| task.abort());
         }
-        let mut pipe = redis::pipe();
-        pipe.cmd("ZREM").arg(LEASES).arg(&self.id).ignore();
-        pipe.cmd("HDEL").arg(ACKS).arg(&self.id).ignore();
-        let released: redis::RedisResult<()> = pipe.query_async(&mut self.store.connection()).await;
-        if let Err(error) = released {
+        if let Err(error) = give_back(self.store.connection(), &self.id).await {
             tracing::warn!(%error, "the session lease could not be given back");
         }
     }
@@ -312,23 +312,28 @@ impl Drop for SessionLease {
         // lease back when a runtime is still there to do it, else Redis
         // lets it go within a lease.
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            let mut redis = self.store.connection();
+            let redis = self.store.connection();
             let id = std::mem::take(&mut self.id);
             runtime.spawn(async move {
-                let _: redis::RedisResult<()> = redis::pipe()
-                    .cmd("ZREM")
-                    .arg(LEASES)
-                    .arg(&id)
-                    .ignore()
-                    .cmd("HDEL")
-                    .arg(ACKS)
-                    .arg(&id)
-                    .ignore()
-                    .query_async(&mut redis)
-                    .await;
+                let _ = give_back(redis, &id).await;
             });
         }
     }
+}
+
+/// Removes the lease of instance `id` and its acknowledgement.
+async fn give_back(mut redis: redis::aio::ConnectionManager, id: &str) -> redis::RedisResult<()> {
+    redis::pipe()
+        .cmd("ZREM")
+        .arg(LEASES)
+        .arg(id)
+        .ignore()
+        .cmd("HDEL")
+        .arg(ACKS)
+        .arg(id)
+        .ignore()
+        .query_async(&mut redis)
+        .await
 }
 
 /// Hears every new count for as long as `lease` lives, subscribing again

@@ -16,12 +16,11 @@
 //! `bench/faults.sh` does the same to a real `winkel serve` with a killed
 //! `mariadbd` and a filled file system.
 
-use crate::common::tcp_link::TcpLink;
+use crate::common::tcp_link::{address_in, TcpLink};
 use crate::common::{self, Backend, Client, TestApp};
 use app::ssr::entities::{order, order_line};
 use axum::http::{header, StatusCode};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 /// The longest a visitor may wait for the answer while the database is
@@ -48,7 +47,7 @@ async fn mariadb_away_and_back() {
     let Some(store) = common::database(Backend::MariaDb).await else {
         return;
     };
-    let link = TcpLink::open(mariadb_address(&store.url())).await;
+    let link = TcpLink::open(address_in(&store.url(), 3306)).await;
     let served = winkel::db::connect(&database_url_through(&link, &store.url()))
         .await
         .expect("connect through the link");
@@ -242,19 +241,4 @@ fn database_url_through(link: &TcpLink, url: &str) -> String {
     let (head, rest) = url.rsplit_once('@').expect("user@host in the URL");
     let path = rest.split_once('/').map_or("", |(_, p)| p);
     format!("{head}@127.0.0.1:{}/{path}", link.port())
-}
-
-/// `host:port` of the MariaDB server in a `mysql://user:pass@host:port/db`.
-fn mariadb_address(url: &str) -> SocketAddr {
-    let after_at = url.rsplit_once('@').map_or(url, |(_, rest)| rest);
-    let host_port = after_at.split('/').next().unwrap_or_default();
-    let host_port = if host_port.contains(':') {
-        host_port.to_owned()
-    } else {
-        format!("{host_port}:3306")
-    };
-    host_port
-        .replace("localhost", "127.0.0.1")
-        .parse()
-        .unwrap_or_else(|e| panic!("a socket address in {host_port}: {e}"))
 }

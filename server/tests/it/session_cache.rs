@@ -13,7 +13,7 @@
 // A failed expectation in a test is the failure we want to see.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use crate::common::tcp_link::TcpLink;
+use crate::common::tcp_link::{address_in, TcpLink};
 use crate::common::{Backend, Client, TestApp};
 use crate::sessions::{add_espresso, customer, queries_of, shopper, with_cookie, PAGES};
 use crate::shared_parts::cart_count;
@@ -218,17 +218,6 @@ async fn trusted_within(instance: &AppState, limit: Duration) {
     }
 }
 
-/// `host:port` of the Redis in a `redis://host:port/...` URL.
-fn redis_address(url: &str) -> std::net::SocketAddr {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
-    let host_port = rest.split('/').next().unwrap_or_default();
-    host_port
-        .replace("localhost", "127.0.0.1")
-        .parse()
-        .unwrap_or_else(|e| panic!("a socket address in {host_port}: {e}"))
-}
-
 /// A second instance reaches Redis through a link the test hangs, cuts
 /// and restores; every change made through the first instance shows at
 /// the second's very next page all the while, and a write never waits
@@ -238,7 +227,7 @@ async fn redis_hangs_goes_and_comes_back() {
         return;
     };
     let url = crate::shared_limits::redis_url().expect("REDIS_TEST_URL");
-    let link = TcpLink::open(redis_address(&url)).await;
+    let link = TcpLink::open(address_in(&url, 6379)).await;
     let through = SharedStore::connect(&format!("redis://127.0.0.1:{}/", link.port()))
         .await
         .expect("Redis through the link");
@@ -249,14 +238,7 @@ async fn redis_hangs_goes_and_comes_back() {
     let mut phone = with_cookie(&app, laptop.cookie.as_deref().unwrap());
     phone.via(&second);
     trusted_within(&second_state, Duration::from_secs(3)).await;
-    for path in PAGES {
-        page_on(&second_state, &mut phone, path).await;
-    }
-    assert_eq!(
-        page_on(&second_state, &mut phone, "/cart").await.1,
-        0,
-        "kept"
-    );
+    kept_on(&second_state, &mut phone, "kept").await;
 
     // The second instance hears of changes late (its link to Redis is
     // slow): a change through the first waits until the second has it, so
@@ -310,14 +292,7 @@ async fn redis_hangs_goes_and_comes_back() {
     // again, keeps the session once more, and still follows a logout.
     link.restore().await;
     trusted_within(&second_state, Duration::from_secs(8)).await;
-    for path in PAGES {
-        page_on(&second_state, &mut phone, path).await;
-    }
-    assert_eq!(
-        page_on(&second_state, &mut phone, "/cart").await.1,
-        0,
-        "kept again"
-    );
+    kept_on(&second_state, &mut phone, "kept again").await;
     let out = laptop.call("logout", &[]).await;
     assert_eq!(out.status, StatusCode::OK, "{}", out.body);
     let (body, _) = page_on(&second_state, &mut phone, "/").await;
@@ -333,4 +308,13 @@ fn named(first_name: &'static str) -> Vec<(&'static str, &'static str)> {
     profile.retain(|(k, _)| !matches!(*k, "password" | "email" | "first_name"));
     profile.push(("first_name", first_name));
     profile
+}
+
+/// After one visit of every page through `instance`, `client`'s session
+/// is kept there: the next page costs no statement.
+async fn kept_on(instance: &AppState, client: &mut Client, what: &str) {
+    for path in PAGES {
+        page_on(instance, client, path).await;
+    }
+    assert_eq!(page_on(instance, client, "/cart").await.1, 0, "{what}");
 }

@@ -14,6 +14,23 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
+/// `host:port` of the server in a `scheme://[user:pass@]host[:port]/...`
+/// URL, with `default_port` when it names none.
+pub fn address_in(url: &str, default_port: u16) -> SocketAddr {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let host_port = rest.split('/').next().unwrap_or_default();
+    let host_port = if host_port.contains(':') {
+        host_port.to_owned()
+    } else {
+        format!("{host_port}:{default_port}")
+    };
+    host_port
+        .replace("localhost", "127.0.0.1")
+        .parse()
+        .unwrap_or_else(|e| panic!("a socket address in {host_port}: {e}"))
+}
+
 pub struct TcpLink {
     port: u16,
     target: SocketAddr,
