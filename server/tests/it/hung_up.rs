@@ -10,10 +10,11 @@
 
 use crate::common::{self, Backend, TestApp};
 use crate::slow_clients::{request, serve};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
-use tokio::io::AsyncWriteExt;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use winkel::connections::ConnectionLimits;
 
@@ -35,55 +36,58 @@ async fn a_visitor_who_hangs_up_mid_page_leaves_no_error_and_no_panic() {
     common::alone(hang_ups()).await;
 }
 
-/// Counts the panics of tokio's worker threads (where a render runs) while
-/// it lives; the default hook again afterwards, also when the test fails.
-struct WorkerPanics(Arc<AtomicUsize>);
+/// Panics of tokio's worker threads (where a render runs) since the
+/// process started, counted by a hook installed once that then hands each
+/// panic to the hook before it. The hook is never taken back: taking it
+/// from a failing test (a panicking thread) would abort the whole test
+/// process and hide every result.
+static WORKER_PANICS: AtomicUsize = AtomicUsize::new(0);
 
-impl WorkerPanics {
-    fn count() -> Self {
-        let panics = Arc::new(AtomicUsize::new(0));
-        let counted = panics.clone();
+fn worker_panics() -> usize {
+    static HOOK: OnceLock<()> = OnceLock::new();
+    HOOK.get_or_init(|| {
+        let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let thread = std::thread::current();
-            if thread.name().is_some_and(|n| n.starts_with("tokio-")) {
-                counted.fetch_add(1, Ordering::SeqCst);
+            if std::thread::current()
+                .name()
+                .is_some_and(|name| name.starts_with("tokio-"))
+            {
+                WORKER_PANICS.fetch_add(1, Ordering::SeqCst);
             }
-            eprintln!("panic in {:?}: {info}", thread.name());
+            previous(info);
         }));
-        Self(panics)
-    }
-}
-
-impl Drop for WorkerPanics {
-    fn drop(&mut self) {
-        drop(std::panic::take_hook());
-    }
+    });
+    WORKER_PANICS.load(Ordering::SeqCst)
 }
 
 async fn hang_ups() {
     let log = common::captured_log();
-    let panics = WorkerPanics::count();
+    let panics_before = worker_panics();
     let app = TestApp::start(Backend::Sqlite).await.expect("SQLite");
     let server = serve(&app, ConnectionLimits::default()).await;
     let mut visitor = app.client();
     common::add_to_cart(&mut visitor, "espressobonen-amsterdam", 1).await;
     let cookie = visitor.cookie.clone().expect("a session cookie");
 
+    // How long each page takes to its first byte here and now: the
+    // moments of hanging up spread over that, whatever this machine's speed
+    // (renders of a kept session take about a millisecond in a debug build,
+    // below tokio's timer resolution).
+    let mut first_byte = Vec::with_capacity(PAGES.len());
+    for page in PAGES {
+        first_byte.push(time_to_first_byte(server.addr, page, &cookie).await);
+    }
+
     let mut before_the_answer = 0;
     for round in 0..HANG_UPS {
         let page = PAGES[round % PAGES.len()];
-        let mut stream = TcpStream::connect(server.addr).await.expect("connect");
-        // Reset, not closed politely: as a phone that lost its signal.
-        stream.set_zero_linger().expect("linger");
         // A HEAD is rendered as its GET is: every third asks that way.
         let method = if round % 3 == 2 { "HEAD" } else { "GET" };
-        let head = format!(
-            "{method} {page} HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\nCookie: {cookie}\r\n\r\n"
-        );
-        stream.write_all(head.as_bytes()).await.expect("send");
-        // Gone a little later each time: before, during and after a render.
-        let after = Duration::from_micros(250 * (round % 40) as u64);
-        tokio::time::sleep(after).await;
+        let stream = send_head(server.addr, method, page, &cookie).await;
+        // Gone a little later each time: before, during and after a render
+        // (0 to 1.3 times its time to the first byte).
+        let after = first_byte[round % PAGES.len()].mul_f64((round % 40) as f64 / 30.0);
+        wait_precisely(after).await;
         let mut byte = [0u8; 1];
         if matches!(stream.try_read(&mut byte), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock)
         {
@@ -117,16 +121,51 @@ async fn hang_ups() {
     eprintln!(
         "{HANG_UPS} hang-ups, {before_the_answer} before the answer had begun: {} error or warning lines, {} worker panics",
         errors.len(),
-        panics.0.load(Ordering::SeqCst)
+        worker_panics() - panics_before
     );
     assert!(errors.is_empty(), "{errors:#?}");
-    assert_eq!(panics.0.load(Ordering::SeqCst), 0, "a render panicked");
+    assert_eq!(worker_panics() - panics_before, 0, "a render panicked");
     // So that a server that answered every page before its visitor left
     // does not pass unexamined.
     assert!(
         before_the_answer >= HANG_UPS / 4,
         "only {before_the_answer} hang-ups came before the answer: nothing was tested"
     );
-    drop(panics);
     app.finish().await;
+}
+
+/// A connection that has sent `method page` with the visitor's cookie, and
+/// is reset, not closed politely, when dropped: as a phone that lost its
+/// signal.
+async fn send_head(addr: SocketAddr, method: &str, page: &str, cookie: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    stream.set_zero_linger().expect("linger");
+    let head = format!(
+        "{method} {page} HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\nCookie: {cookie}\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.expect("send");
+    stream
+}
+
+/// The median of five times from sending a GET of `page` to its first byte.
+async fn time_to_first_byte(addr: SocketAddr, page: &str, cookie: &str) -> Duration {
+    let mut times = Vec::with_capacity(5);
+    for _ in 0..5 {
+        let mut stream = send_head(addr, "GET", page, cookie).await;
+        let sent = Instant::now();
+        let mut byte = [0u8; 1];
+        stream.read_exact(&mut byte).await.expect("a first byte");
+        times.push(sent.elapsed());
+    }
+    times.sort();
+    times[2]
+}
+
+/// Waits `duration` to the microsecond, not to tokio's millisecond timer,
+/// letting the server's tasks run meanwhile.
+async fn wait_precisely(duration: Duration) {
+    let start = Instant::now();
+    while start.elapsed() < duration {
+        tokio::task::yield_now().await;
+    }
 }
