@@ -118,13 +118,14 @@ async fn hang_ups() {
         .lines()
         .filter(|l| l.contains(" ERROR ") || l.contains(" WARN "))
         .collect();
+    let panics = worker_panics() - panics_before;
     eprintln!(
         "{HANG_UPS} hang-ups, {before_the_answer} before the answer had begun: {} error or warning lines, {} worker panics",
         errors.len(),
-        worker_panics() - panics_before
+        panics
     );
     assert!(errors.is_empty(), "{errors:#?}");
-    assert_eq!(worker_panics() - panics_before, 0, "a render panicked");
+    assert_eq!(panics, 0, "a render panicked");
     // So that a server that answered every page before its visitor left
     // does not pass unexamined.
     assert!(
