@@ -48,6 +48,12 @@ pub fn amsterdam_to_utc(local: NaiveDateTime) -> NaiveDateTime {
     }
 }
 
+/// The UTC instant at which a shop day begins (midnight in Amsterdam):
+/// where "today" and a day filter of the CMS start.
+pub fn shop_day_start(date: NaiveDate) -> NaiveDateTime {
+    amsterdam_to_utc(date.and_time(NaiveTime::MIN))
+}
+
 /// The most recent moment, at or before `now` (UTC), at which the
 /// Amsterdam clock showed `at`: when a nightly job was last due.
 pub fn last_due(now: NaiveDateTime, at: NaiveTime) -> NaiveDateTime {
@@ -128,6 +134,29 @@ mod tests {
         // Round trip away from the switches.
         let utc = at(2026, 5, 5, 17, 45);
         assert_eq!(amsterdam_to_utc(amsterdam_local(utc)), utc);
+    }
+
+    #[test]
+    fn a_shop_day_starts_at_its_own_midnight_also_on_switch_days() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).expect("date");
+        assert_eq!(shop_day_start(day(1, 15)), at(2026, 1, 14, 23, 0));
+        assert_eq!(shop_day_start(day(7, 15)), at(2026, 7, 14, 22, 0));
+        // The days the clocks go forward and back began in the old season,
+        // and the next day in the new one.
+        assert_eq!(shop_day_start(day(3, 29)), at(2026, 3, 28, 23, 0));
+        assert_eq!(shop_day_start(day(3, 30)), at(2026, 3, 29, 22, 0));
+        assert_eq!(shop_day_start(day(10, 25)), at(2026, 10, 24, 22, 0));
+        assert_eq!(shop_day_start(day(10, 26)), at(2026, 10, 25, 23, 0));
+        // Every moment of a day lies between its start and the next.
+        for utc in [
+            at(2026, 3, 29, 12, 0),
+            at(2026, 10, 25, 23, 30),
+            at(2026, 12, 7, 22, 59),
+        ] {
+            let today = shop_today(utc);
+            assert!(shop_day_start(today) <= utc, "{utc}");
+            assert!(utc < shop_day_start(today + Duration::days(1)), "{utc}");
+        }
     }
 
     #[test]

@@ -63,8 +63,15 @@ pub fn loading() -> impl IntoView {
     view! { <p>{i18n::layout().loading}</p> }
 }
 
-pub fn date(d: chrono::NaiveDateTime) -> String {
-    d.format("%d-%m-%Y %H:%M").to_string()
+/// A stored (UTC) moment as the shop's clock in Amsterdam showed it: the
+/// time staff expect to read.
+pub fn date(utc: chrono::NaiveDateTime) -> String {
+    local_date(crate::clock::amsterdam_local(utc))
+}
+
+/// A moment already in the shop's time (a booking's start).
+pub fn local_date(local: chrono::NaiveDateTime) -> String {
+    local.format("%d-%m-%Y %H:%M").to_string()
 }
 
 /// The `:id` of the current path as a number; `None` when it is missing or

@@ -13,7 +13,7 @@ use super::models::BookableAdmin;
 use super::rules::VAT_RATES_BP;
 use crate::forms::{field_errors, Field, FieldMessage};
 use crate::i18n::price;
-use crate::ui::{date, id_param, loaded, ErrorMessage, Wait};
+use crate::ui::{id_param, loaded, local_date, ErrorMessage, Wait};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -183,7 +183,7 @@ fn Schedule(item: BookableAdmin, actions: ScheduleActions) -> impl IntoView {
             <ul>
                 {item.dates.into_iter().map(|d| view! {
                     <li>
-                        {date(d.starts_local)}
+                        {local_date(d.starts_local)}
                         " "
                         <ActionForm action=delete_date attr:class="inline">
                             <input type="hidden" name="id" value=d.id/>

@@ -10,7 +10,7 @@ use super::rules::Right;
 use super::shell::allows;
 use crate::booking::rules::BookingStatus;
 use crate::i18n::{self, booking_status_label, price};
-use crate::ui::{date, id_param, loaded, query_number, ErrorMessage, Wait};
+use crate::ui::{date, id_param, loaded, local_date, query_number, ErrorMessage, Wait};
 use chrono::NaiveDateTime;
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
@@ -138,7 +138,7 @@ pub fn CmsBookingsPage() -> impl IntoView {
                             <tbody>
                                 {p.rows.into_iter().map(|b| view! {
                                     <tr>
-                                        <td><A href=format!("/cms/bookings/{}", b.id)>{date(b.starts_local)}</A></td>
+                                        <td><A href=format!("/cms/bookings/{}", b.id)>{local_date(b.starts_local)}</A></td>
                                         <td>{b.item_name}</td>
                                         <td>{b.customer_name}</td>
                                         <td>{b.places}</td>
@@ -195,7 +195,7 @@ pub fn CmsBookingPage() -> impl IntoView {
             </p>
             <dl class="order-facts booking-facts">
                 <dt>{t.item}</dt><dd>{b.item_name.clone()}</dd>
-                <dt>{t.when}</dt><dd class="booking-when">{date(b.starts_local)} "–" {time(b.ends_local)}</dd>
+                <dt>{t.when}</dt><dd class="booking-when">{local_date(b.starts_local)} "–" {time(b.ends_local)}</dd>
                 <dt>{t.places}</dt><dd>{b.places}</dd>
                 <dt>{t.status}</dt><dd class="booking-status">{booking_status_label(b.status)}</dd>
                 <dt>{t.price_each}</dt><dd>{price(b.unit_price_cents)}</dd>

@@ -596,6 +596,8 @@ async fn orders_move_through_their_life_cycle(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
+    // "Today" on the dashboard and in the date filter is the shop's day.
+    common::clear_of_the_hour().await;
     let mut shopper = app.client();
     let pot = shopper
         .call("get_product", &[("slug", "theepot-gietijzer")])
@@ -642,7 +644,7 @@ async fn orders_move_through_their_life_cycle(backend: Backend) {
             .map(Vec::len),
         Some(0)
     );
-    let today = app::ssr::now_utc().date();
+    let today = app::clock::shop_today(app::ssr::now_utc());
     let in_range = boss
         .call(
             "cms_orders",

@@ -189,7 +189,7 @@ async fn the_invoice_says_what_the_law_asks(backend: Backend) {
     let text = pdf_at(&app, &format!("/orders/{}/invoice.pdf", order.token)).await;
     let date = format!(
         "Factuurdatum: {}",
-        date_in(Locale::Nl, shop_today(now_utc()))
+        date_in(Locale::Nl, shop_today(invoice.issued_at))
     );
     let (total, vat) = (
         price_in(Locale::Nl, order.total_cents),

@@ -21,6 +21,7 @@ mod bookings;
 mod cms;
 mod cms_bookings;
 mod cms_customers;
+mod cms_orders;
 mod compression;
 mod concurrent_sessions;
 mod config;

@@ -68,6 +68,8 @@ async fn the_form_limit_holds_across_instances(backend: Backend) {
     else {
         return;
     };
+    // The shared counts are keyed with the UTC day's salt.
+    common::clear_of_the_hour().await;
     let (b, _) = app.second_instance();
     let here = own_network();
     let register = |router: &axum::Router, n: usize| {
@@ -129,6 +131,8 @@ async fn the_login_slow_down_and_mail_budget_hold_across_instances(backend: Back
     else {
         return;
     };
+    // The shared counts are keyed with the UTC day's salt.
+    common::clear_of_the_hour().await;
     let (_, b) = app.second_instance();
     let a = &app.state;
     let account = format!(

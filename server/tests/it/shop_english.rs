@@ -7,7 +7,9 @@
 use crate::bookings::{form, free_slots};
 use crate::common::{Backend, Client, Response, TestApp};
 use app::locale::{day_in, Locale};
+use app::ssr::entities::order;
 use axum::http::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 on_both_databases!(shop_pages_speak_english, booking_pages_speak_english);
 
@@ -144,7 +146,15 @@ async fn shop_pages_speak_english(backend: Backend) {
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let token = res.json().as_str().expect("token").to_owned();
-    let today = app::clock::shop_today(app::ssr::now_utc());
+    // The day it was placed, in the shop's time.
+    let placed = order::Entity::find()
+        .filter(order::Column::Token.eq(&token))
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("the order")
+        .placed_at;
+    let today = app::clock::shop_today(placed);
     english_page(
         &mut client,
         &format!("/en/orders/{token}"),

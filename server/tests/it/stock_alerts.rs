@@ -197,7 +197,14 @@ async fn the_owner_gets_one_alert_a_day(backend: Backend) {
     .await;
     let outbox = &app.state.outbox;
     let url = app.state.config.public_url.as_str();
-    let now = app::ssr::now_utc();
+    // A moment of today (shop time) at or before the real now, so the mail
+    // it queues is due, and before 23:00 in Amsterdam, so "five minutes
+    // later" is still the same day whenever CI runs.
+    let real_now = app::ssr::now_utc();
+    let late_evening = app::clock::shop_today(real_now)
+        .and_hms_opt(23, 0, 0)
+        .expect("a valid time");
+    let now = real_now.min(app::clock::amsterdam_to_utc(late_evening));
 
     // Nothing low: no mail, and the day is not used up.
     stock(&app, "espressobonen-amsterdam", 3, None).await;

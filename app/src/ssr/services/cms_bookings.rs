@@ -7,7 +7,7 @@ use super::audit::{self, Shown};
 use super::booking_slots;
 use super::{one_page, PAGE_SIZE};
 use crate::booking::rules::BookingStatus;
-use crate::clock::{amsterdam_local, amsterdam_to_utc, shop_today};
+use crate::clock::{amsterdam_local, shop_day_start, shop_today};
 use crate::cms::models::{
     Agenda, AgendaDay, BookingPage, BookingRow, ItemChoice, StaffBookingView,
 };
@@ -31,11 +31,6 @@ fn parse_day(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, AppE
             .map(Some)
             .map_err(|_| AppError::field(field, FieldError::Date)),
     }
-}
-
-/// The UTC instant an Amsterdam day begins.
-fn day_start(date: NaiveDate) -> NaiveDateTime {
-    amsterdam_to_utc(date.and_time(chrono::NaiveTime::MIN))
 }
 
 /// "First Last" of each customer of `rows`, in one query.
@@ -101,8 +96,8 @@ pub async fn agenda(
     };
     let end = first + Duration::days(days);
     let rows = booking::Entity::find()
-        .filter(booking::Column::StartsAt.gte(day_start(first)))
-        .filter(booking::Column::StartsAt.lt(day_start(end)))
+        .filter(booking::Column::StartsAt.gte(shop_day_start(first)))
+        .filter(booking::Column::StartsAt.lt(shop_day_start(end)))
         .order_by_asc(booking::Column::StartsAt)
         .order_by_asc(booking::Column::Id)
         .all(db)
@@ -170,10 +165,11 @@ pub async fn list(
         select = select.filter(booking::Column::Status.eq(status));
     }
     if let Some(from) = parse_day("from", from)? {
-        select = select.filter(booking::Column::StartsAt.gte(day_start(from)));
+        select = select.filter(booking::Column::StartsAt.gte(shop_day_start(from)));
     }
     if let Some(to) = parse_day("to", to)? {
-        select = select.filter(booking::Column::StartsAt.lt(day_start(to + Duration::days(1))));
+        select =
+            select.filter(booking::Column::StartsAt.lt(shop_day_start(to + Duration::days(1))));
     }
     if let Some(before) = before {
         select = select.filter(booking::Column::Id.lt(before));

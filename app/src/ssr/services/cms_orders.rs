@@ -6,6 +6,7 @@
 use super::audit::{self, Shown};
 use super::{one_page, PAGE_SIZE};
 use super::{order_mail, orders, payments};
+use crate::clock::shop_day_start;
 use crate::cms::models::{OrderPage, OrderRow, StaffOrderView};
 use crate::cms::rules::{self, AuditAction, OrderStatus};
 use crate::error::AppError;
@@ -29,7 +30,7 @@ fn parse_day(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, AppE
 }
 
 /// Newest first, 50 a page, optionally of one status and a date range
-/// (inclusive days, UTC). Each row shows its recipient's name: the page is
+/// (inclusive days in the shop's time, as the list shows them). Each row shows its recipient's name: the page is
 /// audited, the orders shown with their customers.
 pub async fn list(
     db: &DatabaseConnection,
@@ -48,10 +49,10 @@ pub async fn list(
         select = select.filter(order::Column::Status.eq(status));
     }
     if let Some(from) = parse_day("from", from)? {
-        select = select.filter(order::Column::PlacedAt.gte(from.and_hms_opt(0, 0, 0)));
+        select = select.filter(order::Column::PlacedAt.gte(shop_day_start(from)));
     }
     if let Some(to) = parse_day("to", to)? {
-        let end = to.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0));
+        let end = to.succ_opt().map(shop_day_start);
         select = select.filter(order::Column::PlacedAt.lt(end));
     }
     if let Some(before) = before {

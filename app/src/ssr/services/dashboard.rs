@@ -1,13 +1,13 @@
 //! The CMS dashboard: today's orders, open work, the last privacy jobs
 //! (the warnings: `monitoring`; the charts: `dashboard_charts`).
 
-use crate::clock::{amsterdam_offset_hours, shop_today};
+use crate::clock::{shop_day_start, shop_today};
 use crate::cms::models::{Dashboard, JobStatus};
 use crate::cms::rules::OrderStatus;
 use crate::contact::rules::QuestionStatus;
 use crate::error::AppError;
 use crate::ssr::entities::{job_run, order, question};
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 /// The latest run of a job, finished or not.
@@ -28,8 +28,7 @@ pub async fn last_run(db: &impl ConnectionTrait, job: &str) -> Result<Option<Job
 
 pub async fn load(db: &impl ConnectionTrait, now: NaiveDateTime) -> Result<Dashboard, AppError> {
     // "Today" is the shop's day in Amsterdam, stored times are UTC.
-    let local_midnight = shop_today(now).and_hms_opt(0, 0, 0).unwrap_or(now);
-    let start = local_midnight - Duration::hours(amsterdam_offset_hours(now));
+    let start = shop_day_start(shop_today(now));
     let today = order::Entity::find()
         .filter(order::Column::PlacedAt.gte(start))
         .all(db)

@@ -3,7 +3,7 @@
 //! the security events per hour over the last 7. Days are the shop's days
 //! in Amsterdam; each is drawn by `svg_chart` on the server.
 
-use crate::clock::{amsterdam_local, shop_today};
+use crate::clock::{amsterdam_local, shop_day_start, shop_today};
 use crate::cms::models::Chart;
 use crate::cms::rules::OrderStatus;
 use crate::cms::text::NL;
@@ -31,9 +31,7 @@ pub async fn load(
         .rev()
         .map(|back| today - Duration::days(back))
         .collect();
-    // A day early in UTC: the first shop day starts up to two hours before
-    // its UTC midnight, the rest is cut by the day's date below.
-    let from = days[0].and_hms_opt(0, 0, 0).unwrap_or(now) - Duration::days(1);
+    let from = shop_day_start(days[0]);
     let orders: Vec<(NaiveDateTime, i64, OrderStatus)> = order::Entity::find()
         .select_only()
         .column(order::Column::PlacedAt)

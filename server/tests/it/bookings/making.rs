@@ -274,16 +274,35 @@ async fn the_booking_pages_work_without_javascript(backend: Backend) {
     );
 
     let (_, slot) = slot_in(2, 10);
+    let asked = app::clock::amsterdam_local(now_utc());
     let page = visitor.get("/bookings/zonder-js").await;
+    let answered = app::clock::amsterdam_local(now_utc());
     assert_eq!(page.status, StatusCode::OK);
-    let month = app::booking::rules::month_param(shop_today(now_utc()).with_day0(0).unwrap());
+    let today = shop_today(now_utc());
+    let month = app::booking::rules::month_param(today.with_day0(0).unwrap());
     assert!(page.body.contains("name=\"form_started\"") && page.body.contains("name=\"website\""));
     assert!(page.body.contains("name=\"places\""));
-    // Each slot of the month is a radio button of the form (the slot two
-    // days ahead may lie in the next month).
+    // Each slot left this month is a radio button of the form. Its last
+    // slot is at 10:00 on its last day; after that the page says so.
+    let last_slot = local(
+        (today.with_day0(0).unwrap() + chrono::Months::new(1))
+            .pred_opt()
+            .unwrap(),
+        10,
+    );
     let first_radio = page.body.contains("type=\"radio\" name=\"slot\"");
+    let none_left = page
+        .body
+        .contains("Deze maand zijn er geen vrije tijden meer.");
     assert!(
-        first_radio,
+        if answered < last_slot {
+            first_radio
+        } else if asked >= last_slot {
+            none_left && !first_radio
+        } else {
+            // Asked just before the last slot began: either holds.
+            first_radio != none_left
+        },
         "{}",
         &page.body[page.body.find("<table").unwrap_or(0)..]
             [..2000.min(page.body.len() - page.body.find("<table").unwrap_or(0))]

@@ -81,7 +81,7 @@ async fn bad_bookings_are_refused_with_a_clear_message(backend: Backend) {
         .call("book_slot", &form("reparatie", &past, "1"))
         .await;
     refused(&res, SlotRefusal::Past);
-    let (_, on_closed) = slot_in(4, 10);
+    let on_closed = slot_param(amsterdam_to_utc(local(closed, 10)));
     let res = client
         .call("book_slot", &form("reparatie", &on_closed, "1"))
         .await;

@@ -868,6 +868,20 @@ pub async fn within_a_minute(test: impl std::future::Future<Output = ()>) {
     }
 }
 
+/// For a test that reads back, through the shop's own clock, what it
+/// stored moments before in the same hour or day: shop midnight (22:00 or
+/// 23:00 UTC), UTC midnight (the shared store's daily salt) and the hourly
+/// security counts all turn at a whole UTC hour. Less than 30 s before one,
+/// this waits until it has passed, so that CI may run at any time.
+pub async fn clear_of_the_hour() {
+    use chrono::Timelike;
+    let now = app::ssr::now_utc();
+    let left = 3600 - u64::from(now.minute() * 60 + now.second());
+    if left < 30 {
+        tokio::time::sleep(std::time::Duration::from_secs(left + 1)).await;
+    }
+}
+
 /// Runs a test body against both databases; `alone:` first runs it
 /// [`alone`] (each database in turn).
 macro_rules! on_both_databases {
