@@ -63,6 +63,12 @@ redis-cli -u "$WINKEL_REDIS_URL" flushdb >/dev/null
 # Every browser of the suite is one visitor behind HAProxy; the limit holds
 # across instances (server/tests/it/shared_limits.rs).
 export WINKEL_FORM_LIMIT=10000
+# The nightly jobs fall due twelve hours from now, so that each runs once
+# (the start-up's catch-up of its last due moment) at whatever hour CI runs
+# this; with the defaults (03:00, 04:00 in Amsterdam) a run started just
+# before one also saw that night's, and counted two.
+due=$(date -u -d '+12 hours' +%H:%M)
+export WINKEL_RETENTION_AT=$due WINKEL_BACKUP_AT=$due
 export WINKEL_E2E_OWNER_EMAIL=owner@example.nl
 export WINKEL_E2E_OWNER_PASSWORD='de winkel gaat om negen open'
 
