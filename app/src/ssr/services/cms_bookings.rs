@@ -5,7 +5,7 @@
 
 use super::audit::{self, Shown};
 use super::booking_slots;
-use super::{one_page, PAGE_SIZE};
+use super::{one_page, parse_day, PAGE_SIZE};
 use crate::booking::rules::BookingStatus;
 use crate::clock::{amsterdam_local, shop_day_start, shop_today};
 use crate::cms::models::{
@@ -16,22 +16,13 @@ use crate::error::AppError;
 use crate::ssr::entities::{bookable_item, booking, customer};
 use crate::ssr::AppState;
 use crate::validate::FieldError;
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Duration, NaiveDateTime};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
-
-fn parse_day(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::field(field, FieldError::Date)),
-    }
-}
 
 /// "First Last" of each customer of `rows`, in one query.
 async fn names(

@@ -4,7 +4,7 @@
 //! mail in it too (`order_mail`).
 
 use super::audit::{self, Shown};
-use super::{one_page, PAGE_SIZE};
+use super::{one_page, parse_day, PAGE_SIZE};
 use super::{order_mail, orders, payments};
 use crate::clock::shop_day_start;
 use crate::cms::models::{OrderPage, OrderRow, StaffOrderView};
@@ -13,25 +13,17 @@ use crate::error::AppError;
 use crate::ssr::entities::{order, order_line, product};
 use crate::ssr::AppState;
 use crate::validate::FieldError;
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-fn parse_day(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::field(field, FieldError::Date)),
-    }
-}
-
 /// Newest first, 50 a page, optionally of one status and a date range
-/// (inclusive days in the shop's time, as the list shows them). Each row shows its recipient's name: the page is
-/// audited, the orders shown with their customers.
+/// (inclusive days in the shop's time, as the list shows them). Each row
+/// shows its recipient's name: the page is audited, the orders shown with
+/// their customers.
 pub async fn list(
     db: &DatabaseConnection,
     staff_id: i32,

@@ -185,6 +185,20 @@ pub fn one_page<T>(mut rows: Vec<T>) -> (Vec<T>, bool) {
     (rows, more)
 }
 
+/// An optional `YYYY-MM-DD` day of a CMS filter; anything else is a field
+/// error of `field`.
+pub fn parse_day(
+    field: &str,
+    value: Option<&str>,
+) -> Result<Option<chrono::NaiveDate>, crate::error::AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| crate::error::AppError::field(field, crate::validate::FieldError::Date)),
+    }
+}
+
 /// Counts a refused login (unknown email or wrong password) for
 /// monitoring (AVG-18), and hands the outcome on.
 pub fn count_refused_login<T>(
